@@ -1,0 +1,27 @@
+/**
+ * Hard caps that are part of the protocol: a frame breaking one is invalid on every server.
+ * Servers may configure tighter limits (see `ServerLimits` in the server package) and
+ * announce them in the `ready` frame.
+ */
+export const PROTOCOL_LIMITS = {
+  /** Largest frame, in bytes, a server must accept. Servers close with 1009 above their cap. */
+  maxFrameBytes: 64 * 1024,
+  /** Longest message text, in UTF-16 code units. */
+  maxTextLength: 16_000,
+  /** Longest `clientMsgId`. */
+  maxClientMsgIdLength: 64,
+  /** Longest display name. */
+  maxDisplayNameLength: 64,
+  /** Longest profile signature. */
+  maxSignatureLength: 280,
+  /** Longest friend-request memo. */
+  maxMemoLength: 200,
+  /** Longest avatar URL. */
+  maxUrlLength: 2048,
+  /** Most conversations a single `sync` may list cursors for. */
+  maxSyncCursors: 5000,
+  /** Largest page of messages in a sync or a history request. */
+  maxPageSize: 100,
+  /** Largest token accepted in an `auth` frame or header. */
+  maxTokenLength: 8192,
+} as const;

@@ -1,0 +1,59 @@
+/**
+ * Wire types, derived from the schemas with type-only imports: importing these
+ * pulls no validator into a bundle.
+ */
+import type { z } from 'zod';
+import type * as S from './validate/schemas.js';
+
+type Out<T extends z.ZodType> = z.output<T>;
+
+/** Message content (text today; attachments, calls and system notices later). */
+export type MessageContent = Out<typeof S.messageContent>;
+/** A stored message. */
+export type Message = Out<typeof S.message>;
+/** A member's delivered/read cursors. */
+export type MemberCursor = Out<typeof S.memberCursor>;
+/** The viewer's relation to a peer. */
+export type FriendshipStatus = Out<typeof S.friendshipStatus>;
+/** A stored per-user event replayed by sync. */
+export type UserEvent = Out<typeof S.userEvent>;
+/** One conversation in a `synced` reply. */
+export type ConversationSync = Out<typeof S.conversationSync>;
+
+export type AuthFrame = Out<typeof S.authFrame>;
+export type SendFrame = Out<typeof S.sendFrame>;
+export type SyncFrame = Out<typeof S.syncFrame>;
+export type ReceiptFrame = Out<typeof S.receiptFrame>;
+export type TypingFrame = Out<typeof S.typingFrame>;
+export type PingFrame = Out<typeof S.pingFrame>;
+/** Any client→server frame. */
+export type ClientFrame = Out<typeof S.clientFrame>;
+
+export type ReadyFrame = Out<typeof S.readyFrame>;
+export type AckFrame = Out<typeof S.ackFrame>;
+export type MessageFrame = Out<typeof S.messageFrame>;
+export type ReceiptEventFrame = Out<typeof S.receiptEventFrame>;
+export type TypingEventFrame = Out<typeof S.typingEventFrame>;
+export type EventFrame = Out<typeof S.eventFrame>;
+export type SyncedFrame = Out<typeof S.syncedFrame>;
+export type PongFrame = Out<typeof S.pongFrame>;
+export type ErrorFrame = Out<typeof S.errorFrame>;
+/** Any server→client frame. */
+export type ServerFrame = Out<typeof S.serverFrame>;
+
+export type RegisterBody = z.input<typeof S.registerBody>;
+export type LoginBody = z.input<typeof S.loginBody>;
+export type RefreshBody = Out<typeof S.refreshBody>;
+export type ProfilePatchBody = Out<typeof S.profilePatchBody>;
+export type FriendRequestBody = Out<typeof S.friendRequestBody>;
+export type HistoryQuery = Out<typeof S.historyQuery>;
+export type PublicUser = Out<typeof S.publicUser>;
+export type AuthTokens = Out<typeof S.authTokens>;
+export type AuthResponse = Out<typeof S.authResponse>;
+export type FriendEntry = Out<typeof S.friendEntry>;
+export type FriendListResponse = Out<typeof S.friendListResponse>;
+export type BlockListResponse = Out<typeof S.blockListResponse>;
+export type ConversationSummary = Out<typeof S.conversationSummary>;
+export type ConversationListResponse = Out<typeof S.conversationListResponse>;
+export type HistoryResponse = Out<typeof S.historyResponse>;
+export type ErrorBody = Out<typeof S.errorBody>;

@@ -1,0 +1,188 @@
+import { z } from 'zod';
+import { PROTOCOL_LIMITS as L } from '../limits.js';
+import * as p from './primitives.js';
+import { ErrorCode } from '../codes.js';
+
+// ---------- client → server ----------
+
+/** First frame on every socket: proves identity. Nothing else is accepted before it. */
+export const authFrame = z.object({ type: z.literal('auth'), token: z.string().min(1).max(L.maxTokenLength) });
+
+/** Send a message. The server assigns sender, seq and time; any such fields sent are ignored. */
+export const sendFrame = z.object({
+  type: z.literal('send'),
+  id: p.requestId.optional(),
+  conversationId: p.conversationId,
+  clientMsgId: p.clientMsgId,
+  content: p.messageContent,
+});
+
+/** Ask for everything since the client's cursors. */
+export const syncFrame = z.object({
+  type: z.literal('sync'),
+  id: p.requestId.optional(),
+  /** Last seq the client holds, per conversation. */
+  cursors: z
+    .record(p.conversationId, p.seq)
+    .refine((r) => Object.keys(r).length <= L.maxSyncCursors, `at most ${L.maxSyncCursors} cursors`)
+    .optional(),
+  /** Last user-event seq the client holds. Absent on a client's very first sync. */
+  eventsAfter: p.seq.optional(),
+  /** Messages per conversation in this reply (default and cap: 100). */
+  limit: z.int().min(1).max(L.maxPageSize).optional(),
+});
+
+/** Advance this user's delivered and/or read cursor in a conversation. Cursors never move back. */
+export const receiptFrame = z
+  .object({
+    type: z.literal('receipt'),
+    id: p.requestId.optional(),
+    conversationId: p.conversationId,
+    delivered: p.seq.optional(),
+    read: p.seq.optional(),
+  })
+  .refine((f) => f.delivered !== undefined || f.read !== undefined, 'needs delivered or read');
+
+/** Typing indicator. Ephemeral: relayed to the conversation's online members, never stored. */
+export const typingFrame = z.object({
+  type: z.literal('typing'),
+  conversationId: p.conversationId,
+  active: z.boolean(),
+});
+
+/** Application-level liveness check (browsers cannot see WebSocket pings). */
+export const pingFrame = z.object({ type: z.literal('ping'), id: p.requestId.optional() });
+
+/** Every frame a client may send. */
+export const clientFrame = z.discriminatedUnion('type', [
+  authFrame,
+  sendFrame,
+  syncFrame,
+  receiptFrame,
+  typingFrame,
+  pingFrame,
+]);
+
+// ---------- server → client ----------
+
+/** A stored message as every member sees it. */
+export const message = z.object({
+  id: z.string(),
+  conversationId: z.string(),
+  seq: p.seq,
+  senderId: z.string(),
+  clientMsgId: z.string(),
+  content: p.messageContent,
+  /** Server time, ms since the epoch. */
+  createdAt: z.number(),
+});
+
+/** A member's delivered and read cursors in a conversation. */
+export const memberCursor = z.object({ userId: z.string(), delivered: p.seq, read: p.seq });
+
+/** Relation from the viewer to a peer. `removed`: the peer removed the viewer (one-way). */
+export const friendshipStatus = z.enum(['none', 'outgoing', 'incoming', 'friends', 'removed']);
+
+/** Stored per-user events, replayed by sync. A union so groups and others slot in later. */
+export const userEvent = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('friendship'),
+    seq: p.seq,
+    at: z.number(),
+    peerId: z.string(),
+    status: friendshipStatus,
+    memo: z.string().optional(),
+    /** Who caused the change (the viewer or the peer). */
+    actorId: z.string(),
+  }),
+  z.object({
+    kind: z.literal('block'),
+    seq: p.seq,
+    at: z.number(),
+    peerId: z.string(),
+    blocked: z.boolean(),
+    actorId: z.string(),
+  }),
+]);
+
+/** Summary and catch-up of one conversation in a `synced` reply. */
+export const conversationSync = z.object({
+  conversationId: z.string(),
+  kind: z.enum(['dm', 'group']),
+  /** For DMs: the other member. */
+  peerId: z.string().optional(),
+  lastSeq: p.seq,
+  /** Messages after the client's cursor, ascending, at most `limit`. */
+  messages: z.array(message),
+  /** True when more messages exist after the last one returned: backfill over REST. */
+  limited: z.boolean(),
+  unread: z.int().nonnegative(),
+  cursors: z.array(memberCursor),
+  lastMessage: message.nullable(),
+});
+
+export const readyFrame = z.object({
+  type: z.literal('ready'),
+  userId: z.string(),
+  sessionId: z.string(),
+  serverTime: z.number(),
+  heartbeatMs: z.int(),
+  limits: z.object({ maxFrameBytes: z.int(), maxTextLength: z.int(), messagesPerSecond: z.number() }),
+});
+export const ackFrame = z.object({
+  type: z.literal('ack'),
+  id: p.requestId.optional(),
+  clientMsgId: z.string(),
+  conversationId: z.string(),
+  messageId: z.string(),
+  seq: p.seq,
+  createdAt: z.number(),
+  /** True when this clientMsgId was already stored: nothing new was written. */
+  duplicate: z.boolean(),
+});
+export const messageFrame = z.object({ type: z.literal('message'), message });
+export const receiptEventFrame = z.object({
+  type: z.literal('receipt'),
+  conversationId: z.string(),
+  userId: z.string(),
+  delivered: p.seq,
+  read: p.seq,
+});
+export const typingEventFrame = z.object({
+  type: z.literal('typing'),
+  conversationId: z.string(),
+  userId: z.string(),
+  active: z.boolean(),
+});
+export const eventFrame = z.object({ type: z.literal('event'), event: userEvent });
+export const syncedFrame = z.object({
+  type: z.literal('synced'),
+  id: p.requestId.optional(),
+  conversations: z.array(conversationSync),
+  events: z.array(userEvent),
+  /** Pass as `eventsAfter` next time. */
+  eventsCursor: p.seq,
+  /** True when more events exist than were sent: refetch friend lists over REST. */
+  eventsLimited: z.boolean(),
+});
+export const pongFrame = z.object({ type: z.literal('pong'), id: p.requestId.optional() });
+export const errorFrame = z.object({
+  type: z.literal('error'),
+  id: p.requestId.optional(),
+  code: z.enum(Object.values(ErrorCode) as [ErrorCode, ...ErrorCode[]]),
+  message: z.string(),
+  retryAfterMs: z.int().optional(),
+});
+
+/** Every frame a server may send. */
+export const serverFrame = z.discriminatedUnion('type', [
+  readyFrame,
+  ackFrame,
+  messageFrame,
+  receiptEventFrame,
+  typingEventFrame,
+  eventFrame,
+  syncedFrame,
+  pongFrame,
+  errorFrame,
+]);

@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import { PROTOCOL_LIMITS as L } from '../limits.js';
+import * as p from './primitives.js';
+import { ErrorCode } from '../codes.js';
+import { message, memberCursor, friendshipStatus } from './frames.js';
+
+// ---------- request bodies ----------
+
+/** POST /api/auth/register */
+export const registerBody = z.object({ handle: p.handle, displayName: p.displayName, password: p.password });
+/** POST /api/auth/login */
+export const loginBody = z.object({ handle: p.handle, password: z.string().min(1).max(256) });
+/** POST /api/auth/refresh and POST /api/auth/logout */
+export const refreshBody = z.object({ refreshToken: z.string().min(1).max(512) });
+/** PATCH /api/me: any subset of the profile fields. */
+export const profilePatchBody = z
+  .object({ displayName: p.displayName.optional(), avatarUrl: p.avatarUrl.optional(), signature: p.signature.optional() })
+  .refine((b) => Object.keys(b).length > 0, 'needs at least one field');
+/** POST /api/friend-requests */
+export const friendRequestBody = z.object({ userId: p.userId, memo: p.memo.optional() });
+
+/**
+ * A number from a query string. Only plain decimal text is converted, so `""`, `" 5 "`, `"0x10"`,
+ * `"1e2"` and repeated parameters (arrays) are refused instead of silently becoming numbers.
+ */
+const queryNumber = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (typeof v === 'string' && /^-?\d{1,20}(\.\d{1,20})?$/.test(v) ? Number(v) : v), schema);
+
+/** Query of GET /api/conversations/:id/messages. At most one of before/after; default: newest page. */
+export const historyQuery = z
+  .object({
+    before: queryNumber(p.seq).optional(),
+    after: queryNumber(p.seq).optional(),
+    limit: queryNumber(z.int().min(1).max(L.maxPageSize)).optional(),
+  })
+  .refine((q) => q.before === undefined || q.after === undefined, 'use before or after, not both');
+
+// ---------- response bodies ----------
+
+/** A user's public profile. Never includes credentials. */
+export const publicUser = z.object({
+  id: z.string(),
+  handle: z.string().nullable(),
+  displayName: z.string(),
+  avatarUrl: z.string().nullable(),
+  signature: z.string(),
+});
+
+/** Tokens issued by login, register and refresh. Times are ms since the epoch. */
+export const authTokens = z.object({
+  accessToken: z.string(),
+  accessTokenExpiresAt: z.number(),
+  refreshToken: z.string(),
+  refreshTokenExpiresAt: z.number(),
+});
+export const authResponse = z.object({ user: publicUser, tokens: authTokens });
+
+/** One entry in the friend, incoming and outgoing lists. */
+export const friendEntry = z.object({
+  user: publicUser,
+  status: friendshipStatus,
+  memo: z.string().nullable(),
+  since: z.number(),
+});
+/** Reply to a friend request or accept: the viewer's resulting status. */
+export const friendRequestStatusResponse = z.object({ status: friendshipStatus });
+export const friendListResponse = z.object({ items: z.array(friendEntry) });
+export const blockListResponse = z.object({ items: z.array(publicUser) });
+
+/** GET /api/conversations */
+export const conversationSummary = z.object({
+  conversationId: z.string(),
+  kind: z.enum(['dm', 'group']),
+  peerId: z.string().optional(),
+  lastSeq: p.seq,
+  unread: z.int().nonnegative(),
+  cursors: z.array(memberCursor),
+  lastMessage: message.nullable(),
+});
+export const conversationListResponse = z.object({ items: z.array(conversationSummary) });
+
+/** GET /api/conversations/:id/messages: ascending by seq. */
+export const historyResponse = z.object({ messages: z.array(message), hasMore: z.boolean() });
+
+/** Every REST error: `{ error: { code, message } }` with the matching HTTP status. */
+export const errorBody = z.object({
+  error: z.object({
+    code: z.enum(Object.values(ErrorCode) as [ErrorCode, ...ErrorCode[]]),
+    message: z.string(),
+    retryAfterMs: z.int().optional(),
+  }),
+});

@@ -1,0 +1,4 @@
+/** All schemas, re-exported flat so `schemas.sendFrame`, `schemas.loginBody` etc. read naturally. */
+export * from './primitives.js';
+export * from './frames.js';
+export * from './rest.js';

@@ -1,0 +1,2 @@
+/** Placeholder: the SDK lands with its own issue. */
+export const SDK_VERSION = "0.0.0";

@@ -1,0 +1,168 @@
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import express, { type Request } from 'express';
+import type { Logger } from 'pino';
+import { resolveConfig, type ResolvedConfig, type ServerOptions } from './config.js';
+import { DATA_FILES, ensureDataDir, loadOrCreateSecrets } from './data-dir.js';
+import { createLogger } from './log.js';
+import type { Store } from './store/types.js';
+import type { Bus } from './bus/types.js';
+import { LocalBus } from './bus/local.js';
+import { openSqliteStore } from './store/sqlite/sqlite-store.js';
+import { AccessTokens } from './auth/access-tokens.js';
+import { AccountService } from './services/accounts.js';
+import { FriendService } from './services/friends.js';
+import { MessageService } from './services/messages.js';
+import type { ServiceContext } from './services/context.js';
+import { Gateway } from './gateway/gateway.js';
+import { SessionRegistry } from './gateway/sessions.js';
+import { KeyedRateLimiter } from './gateway/token-bucket.js';
+import { bearerToken, cors, errorHandler, limitByIp, notFoundHandler } from './http/middleware.js';
+import { buildOpenApi } from './http/openapi.js';
+import type { Route } from './http/routes.js';
+import { authRoutes } from './routes/auth.js';
+import { userRoutes } from './routes/users.js';
+import { friendRoutes } from './routes/friends.js';
+import { conversationRoutes } from './routes/conversations.js';
+import { registerHealth, registerStatusPage } from './routes/meta.js';
+
+/** A running (or startable) quickchat server. */
+export interface QuickchatServer {
+  /** Opens storage, binds the port and accepts traffic. Resolves with the bound address. */
+  start(): Promise<{ port: number; url: string }>;
+  /** Closes sockets (1001), finishes queued writes, closes the port and storage. Idempotent. */
+  stop(): Promise<void>;
+  /** The bound port (after `start`). */
+  readonly port: number;
+  /** `http://host:port` (after `start`). */
+  readonly url: string;
+  /** The resolved configuration. */
+  readonly config: ResolvedConfig;
+}
+
+/** Reads this package's version once, for the status page and OpenAPI. */
+export const SERVER_VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/**
+ * Creates a server. Nothing happens until `start()`: no files, sockets or timers at import or
+ * construction time beyond validating the options (bad config throws `ConfigError` here).
+ */
+export function createServer(options: ServerOptions): QuickchatServer {
+  const config = resolveConfig(options);
+  let running: Running | null = null;
+  let stopping: Promise<void> | null = null;
+  return {
+    config,
+    get port() {
+      return running?.port ?? 0;
+    },
+    get url() {
+      return running ? `http://${formatHost(config.host)}:${running.port}` : '';
+    },
+    async start() {
+      if (running) throw new Error('server already started');
+      running = await startRunning(options, config);
+      return { port: running.port, url: `http://${formatHost(config.host)}:${running.port}` };
+    },
+    async stop() {
+      if (!running) return;
+      stopping ??= running.stop();
+      await stopping;
+    },
+  };
+}
+
+interface Running {
+  port: number;
+  stop(): Promise<void>;
+}
+
+async function startRunning(options: ServerOptions, config: ResolvedConfig): Promise<Running> {
+  const log: Logger = options.logger ?? createLogger(options.logLevel ?? 'info');
+  ensureDataDir(config.dataDir);
+  const secrets = loadOrCreateSecrets(config.dataDir);
+  const ownsStore = !options.store;
+  const store: Store = options.store ?? openSqliteStore({ file: join(config.dataDir, DATA_FILES.database), synchronous: options.sqliteSynchronous ?? 'NORMAL' });
+  const ownsBus = !options.bus;
+  const bus: Bus = options.bus ?? new LocalBus();
+  const ctx: ServiceContext = { store, bus, config, log, now: Date.now };
+
+  const accounts = new AccountService(ctx, new AccessTokens(config.auth, secrets.jwtSecret));
+  const friends = new FriendService(ctx);
+  const messages = new MessageService(ctx, friends);
+  const sessions = new SessionRegistry(bus, config.limits.connectionsPerUser, log);
+
+  let port = 0;
+  const ownOrigins = () => new Set([`http://localhost:${port}`, `http://127.0.0.1:${port}`, `http://[::1]:${port}`]);
+  const isOriginAllowed = (origin: string | undefined): boolean => {
+    if (origin === undefined) return config.allowNoOrigin;
+    return config.allowedOrigins.includes(origin) || ownOrigins().has(origin);
+  };
+
+  const gateway = new Gateway({ accounts, messages, sessions, limits: config.limits, log, now: Date.now, isOriginAllowed });
+  const startedAt = Date.now();
+  let ready = false;
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(cors(isOriginAllowed));
+  app.use(express.text({ type: ['application/json', 'application/*+json'], limit: config.limits.maxBodyBytes }));
+  const authLimiter = limitByIp(new KeyedRateLimiter(config.limits.authAttemptsPerMinute / 60, config.limits.authAttemptsPerMinute));
+  app.use(['/api/auth/login', '/api/auth/register', '/api/auth/refresh'], authLimiter);
+
+  const routes: Route[] = [
+    ...(config.auth.builtinAccounts ? authRoutes(accounts) : []),
+    ...userRoutes(accounts),
+    ...friendRoutes(friends),
+    ...conversationRoutes(messages),
+  ];
+  const router = express.Router();
+  const authenticate = (req: Request) => accounts.authenticate(bearerToken(req));
+  for (const r of routes) r.register(router, authenticate);
+  const openapi = buildOpenApi(routes, SERVER_VERSION);
+  router.get('/api/openapi.json', (_req, res) => void res.json(openapi));
+  registerHealth(router, () => ready);
+  registerStatusPage(router, () => ({ version: SERVER_VERSION, sessions: sessions.size, uptimeSec: Math.round((Date.now() - startedAt) / 1000) }));
+  app.use(router);
+  app.use(notFoundHandler);
+  app.use(errorHandler(log));
+
+  const http: HttpServer = createHttpServer(app);
+  http.headersTimeout = config.limits.headersTimeoutMs;
+  http.requestTimeout = config.limits.requestTimeoutMs;
+  http.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(config.port, config.host, () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
+  port = (http.address() as AddressInfo).port;
+  ready = true;
+  log.info({ port, host: config.host, dataDir: config.dataDir }, 'quickchat server listening');
+
+  return {
+    port,
+    async stop() {
+      ready = false;
+      gateway.close();
+      await messages.drain();
+      await new Promise<void>((resolve) => {
+        http.close(() => resolve());
+        http.closeAllConnections();
+      });
+      if (ownsBus) await bus.close();
+      if (ownsStore) await store.close();
+      log.info('quickchat server stopped');
+    },
+  };
+}
+
+function formatHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
+}

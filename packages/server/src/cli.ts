@@ -1,0 +1,127 @@
+import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
+import { createServer } from './app.js';
+import { ConfigError, type ServerOptions, type ExternalAuthOptions } from './config.js';
+
+const HELP = `quickchat-server: run the quickchat reference server
+
+Usage: quickchat-server [options]
+
+Options (each also settable by the environment variable shown):
+  --port <n>                 PORT                          default 8787 (0 = any free port)
+  --host <addr>              HOST                          default 127.0.0.1
+  --data-dir <path>          QUICKCHAT_DATA_DIR            default ./.quickchat (SQLite file + generated secrets)
+  --allowed-origins <list>   QUICKCHAT_ALLOWED_ORIGINS     comma-separated browser origins allowed to connect
+  --allow-no-origin          QUICKCHAT_ALLOW_NO_ORIGIN=1   accept sockets without an Origin header (bots, CLI tools)
+  --dm-policy <p>            QUICKCHAT_DM_POLICY           "friends" (default) or "anyone"
+  --log-level <l>            QUICKCHAT_LOG_LEVEL           default info
+  --sqlite-synchronous <m>   QUICKCHAT_SQLITE_SYNCHRONOUS  NORMAL (default) or FULL
+  --no-builtin-accounts      QUICKCHAT_BUILTIN_ACCOUNTS=0  disable register/login (bring-your-own identity only)
+  Bring-your-own identity (host-signed JWTs):
+  --external-issuer <iss>    QUICKCHAT_EXTERNAL_ISSUER
+  --external-audience <aud>  QUICKCHAT_EXTERNAL_AUDIENCE
+  --external-algorithm <a>   QUICKCHAT_EXTERNAL_ALGORITHM  HS256, RS256 or ES256
+  --external-key-file <f>    QUICKCHAT_EXTERNAL_KEY_FILE   file with the HS256 secret or the PEM public key
+                             QUICKCHAT_EXTERNAL_KEY        the key itself, instead of a file
+  -h, --help
+`;
+
+/** Turns flags and environment into server options. Throws ConfigError on bad input. */
+export function optionsFromCli(argv: string[], env: NodeJS.ProcessEnv): ServerOptions {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'data-dir': { type: 'string' },
+        'allowed-origins': { type: 'string' },
+        'allow-no-origin': { type: 'boolean' },
+        'dm-policy': { type: 'string' },
+        'log-level': { type: 'string' },
+        'sqlite-synchronous': { type: 'string' },
+        'no-builtin-accounts': { type: 'boolean' },
+        'external-issuer': { type: 'string' },
+        'external-audience': { type: 'string' },
+        'external-algorithm': { type: 'string' },
+        'external-key-file': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+  if (values.help) {
+    process.stdout.write(HELP);
+    process.exit(0);
+  }
+  const portText = values.port ?? env['PORT'] ?? '8787';
+  if (!/^\d+$/.test(portText)) throw new ConfigError(`port must be a number, got "${portText}"`);
+  const sync = (values['sqlite-synchronous'] ?? env['QUICKCHAT_SQLITE_SYNCHRONOUS'] ?? 'NORMAL').toUpperCase();
+  if (sync !== 'NORMAL' && sync !== 'FULL') throw new ConfigError(`sqlite-synchronous must be NORMAL or FULL, got "${sync}"`);
+  const origins = values['allowed-origins'] ?? env['QUICKCHAT_ALLOWED_ORIGINS'];
+  const external = externalFrom(values, env);
+  return {
+    port: Number(portText),
+    host: values.host ?? env['HOST'] ?? '127.0.0.1',
+    dataDir: values['data-dir'] ?? env['QUICKCHAT_DATA_DIR'] ?? '.quickchat',
+    allowedOrigins: origins ? origins.split(',').map((o) => o.trim()).filter(Boolean) : [],
+    allowNoOrigin: values['allow-no-origin'] ?? env['QUICKCHAT_ALLOW_NO_ORIGIN'] === '1',
+    dmPolicy: (values['dm-policy'] ?? env['QUICKCHAT_DM_POLICY'] ?? 'friends') as 'friends',
+    logLevel: values['log-level'] ?? env['QUICKCHAT_LOG_LEVEL'] ?? 'info',
+    sqliteSynchronous: sync,
+    auth: { builtinAccounts: !(values['no-builtin-accounts'] ?? env['QUICKCHAT_BUILTIN_ACCOUNTS'] === '0'), ...(external ? { external } : {}) },
+  };
+}
+
+function externalFrom(values: Record<string, string | boolean | undefined>, env: NodeJS.ProcessEnv): ExternalAuthOptions | undefined {
+  const issuer = (values['external-issuer'] as string | undefined) ?? env['QUICKCHAT_EXTERNAL_ISSUER'];
+  if (!issuer) return undefined;
+  const keyFile = (values['external-key-file'] as string | undefined) ?? env['QUICKCHAT_EXTERNAL_KEY_FILE'];
+  let key = env['QUICKCHAT_EXTERNAL_KEY'] ?? '';
+  if (keyFile) {
+    try {
+      key = readFileSync(keyFile, 'utf8').trim();
+    } catch (err) {
+      throw new ConfigError(`cannot read external key file "${keyFile}": ${(err as Error).message}`);
+    }
+  }
+  return {
+    issuer,
+    audience: (values['external-audience'] as string | undefined) ?? env['QUICKCHAT_EXTERNAL_AUDIENCE'] ?? '',
+    algorithm: ((values['external-algorithm'] as string | undefined) ?? env['QUICKCHAT_EXTERNAL_ALGORITHM'] ?? 'HS256') as ExternalAuthOptions['algorithm'],
+    key,
+  };
+}
+
+/** Runs the server from the command line until SIGINT/SIGTERM. Exits 2 on bad configuration. */
+export async function runCli(): Promise<void> {
+  let server;
+  try {
+    server = createServer(optionsFromCli(process.argv.slice(2), process.env));
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`quickchat-server: ${err.message}\nRun with --help for options.\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  try {
+    const { url } = await server.start();
+    process.stderr.write(`quickchat server ready at ${url}\n`);
+  } catch (err) {
+    process.stderr.write(`quickchat-server: failed to start: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`quickchat-server: ${signal}, shutting down\n`);
+    void server.stop().then(() => process.exit(0));
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}

@@ -1,0 +1,182 @@
+import type { Logger } from 'pino';
+import type { Store } from './store/types.js';
+import type { Bus } from './bus/types.js';
+
+/** Every enforced limit. All are configurable; defaults are in {@link DEFAULT_LIMITS}. */
+export interface ServerLimits {
+  /** Largest WebSocket frame accepted; larger ones close the socket with 1009 without buffering. */
+  maxFrameBytes: number;
+  /** Longest message text (≤ the protocol cap of 16000). */
+  maxTextLength: number;
+  /** Token-bucket refill rate for frames per connection. */
+  messagesPerSecond: number;
+  /** Token-bucket size (burst) per connection. */
+  messageBurst: number;
+  /** Rate-limited frames tolerated in a row before the connection is closed (4004). */
+  rateLimitStrikes: number;
+  /** Open sockets allowed per user across this node. */
+  connectionsPerUser: number;
+  /** Open sockets allowed per remote IP on this node. */
+  connectionsPerIp: number;
+  /** A socket must authenticate within this time or is closed (4001). */
+  authTimeoutMs: number;
+  /** Server ping interval; a socket that misses one pong is closed. */
+  heartbeatMs: number;
+  /** Bytes a connection may have queued unsent before it is dropped as a slow consumer (4005). */
+  maxQueueBytes: number;
+  /** Largest JSON request body. */
+  maxBodyBytes: number;
+  /** Login/register attempts per IP per minute. */
+  authAttemptsPerMinute: number;
+  /** Node's `server.headersTimeout`. */
+  headersTimeoutMs: number;
+  /** Node's `server.requestTimeout`. */
+  requestTimeoutMs: number;
+  /** Messages per conversation in one `synced` reply (≤ 100). */
+  syncPageSize: number;
+  /** User events in one `synced` reply. */
+  syncEventsPageSize: number;
+}
+
+/** Defaults chosen for a small self-hosted deployment. */
+export const DEFAULT_LIMITS: ServerLimits = {
+  maxFrameBytes: 64 * 1024,
+  maxTextLength: 4000,
+  messagesPerSecond: 20,
+  messageBurst: 40,
+  rateLimitStrikes: 50,
+  connectionsPerUser: 10,
+  connectionsPerIp: 200,
+  authTimeoutMs: 5000,
+  heartbeatMs: 30_000,
+  maxQueueBytes: 1024 * 1024,
+  maxBodyBytes: 64 * 1024,
+  authAttemptsPerMinute: 20,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  syncPageSize: 100,
+  syncEventsPageSize: 500,
+};
+
+/** Bring-your-own identity: JWTs signed by the host application's backend. */
+export interface ExternalAuthOptions {
+  /** Expected `iss` claim. */
+  issuer: string;
+  /** Expected `aud` claim. */
+  audience: string;
+  /** The single accepted algorithm. `none` is never accepted. */
+  algorithm: 'HS256' | 'RS256' | 'ES256';
+  /** The HS256 shared secret (≥ 32 bytes), or the PEM public key for RS256/ES256. */
+  key: string;
+}
+
+export interface AuthOptions {
+  /** Serve register/login/refresh. Default true. */
+  builtinAccounts: boolean;
+  /** Lifetime of built-in access tokens. Default 900 s. */
+  accessTokenTtlSec: number;
+  /** Lifetime of refresh tokens. Default 30 days. */
+  refreshTokenTtlSec: number;
+  /** `iss` and `aud` of built-in tokens. Default "quickchat". */
+  issuer: string;
+  audience: string;
+  external?: ExternalAuthOptions;
+}
+
+/** Options of {@link createServer}. Only `dataDir` (or an injected `store`) is required. */
+export interface ServerOptions {
+  /** TCP port; 0 picks a free one. Default 8787. */
+  port?: number;
+  /** Interface to bind. Default 127.0.0.1. */
+  host?: string;
+  /** Where the SQLite file and generated dev secrets live. */
+  dataDir: string;
+  /** Storage; default: SQLite in `dataDir`. */
+  store?: Store;
+  /** Cross-node routing; default: in-process. */
+  bus?: Bus;
+  /** Origins allowed to open sockets and call REST from browsers. The server's own origin is always allowed. */
+  allowedOrigins?: string[];
+  /** Accept sockets that send no Origin header (non-browser tools). Default false. */
+  allowNoOrigin?: boolean;
+  /** Who may DM whom: only mutual friends (default), or anyone not blocked. */
+  dmPolicy?: 'friends' | 'anyone';
+  auth?: Partial<AuthOptions>;
+  limits?: Partial<ServerLimits>;
+  /** A pino logger; default: JSON to stdout at `logLevel`. */
+  logger?: Logger;
+  /** Default "info"; "silent" for tests. */
+  logLevel?: string;
+  /** SQLite durability: NORMAL (default; survives process crashes) or FULL (also power loss). */
+  sqliteSynchronous?: 'NORMAL' | 'FULL';
+}
+
+/** Options after defaults are applied. */
+export interface ResolvedConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  allowedOrigins: string[];
+  allowNoOrigin: boolean;
+  dmPolicy: 'friends' | 'anyone';
+  auth: AuthOptions;
+  limits: ServerLimits;
+}
+
+/** Thrown at startup for invalid configuration, with a message naming the bad setting. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Applies defaults and checks every setting; throws {@link ConfigError} on the first bad one. */
+export function resolveConfig(options: ServerOptions): ResolvedConfig {
+  if (!options.dataDir) throw new ConfigError('dataDir is required (flag --data-dir or QUICKCHAT_DATA_DIR)');
+  const port = options.port ?? 8787;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`port must be an integer 0-65535, got ${String(port)}`);
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  for (const [key, value] of Object.entries(limits)) {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new ConfigError(`limits.${key} must be a positive number, got ${String(value)}`);
+  }
+  if (limits.maxTextLength > 16_000) throw new ConfigError('limits.maxTextLength cannot exceed the protocol cap of 16000');
+  if (limits.syncPageSize > 100) throw new ConfigError('limits.syncPageSize cannot exceed 100');
+  const auth: AuthOptions = {
+    builtinAccounts: true,
+    accessTokenTtlSec: 900,
+    refreshTokenTtlSec: 30 * 24 * 3600,
+    issuer: 'quickchat',
+    audience: 'quickchat',
+    ...options.auth,
+  };
+  if (auth.external) checkExternal(auth.external, auth.issuer);
+  if (!auth.builtinAccounts && !auth.external) throw new ConfigError('with builtin accounts disabled, auth.external must be configured');
+  const allowedOrigins = options.allowedOrigins ?? [];
+  for (const origin of allowedOrigins) {
+    let parsed: URL;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      throw new ConfigError(`allowed origin "${origin}" is not a URL`);
+    }
+    if (parsed.origin !== origin) throw new ConfigError(`allowed origin "${origin}" must be scheme://host[:port] with no path (did you mean "${parsed.origin}"?)`);
+  }
+  const dmPolicy = options.dmPolicy ?? 'friends';
+  if (dmPolicy !== 'friends' && dmPolicy !== 'anyone') throw new ConfigError(`dmPolicy must be "friends" or "anyone", got "${String(dmPolicy)}"`);
+  return {
+    port,
+    host: options.host ?? '127.0.0.1',
+    dataDir: options.dataDir,
+    allowedOrigins,
+    allowNoOrigin: options.allowNoOrigin ?? false,
+    dmPolicy,
+    auth,
+    limits,
+  };
+}
+
+function checkExternal(external: ExternalAuthOptions, builtinIssuer: string): void {
+  if (!external.issuer || !external.audience) throw new ConfigError('auth.external needs issuer and audience');
+  if (external.issuer === builtinIssuer) throw new ConfigError(`auth.external.issuer must differ from the built-in issuer "${builtinIssuer}"`);
+  if (!['HS256', 'RS256', 'ES256'].includes(external.algorithm)) throw new ConfigError(`auth.external.algorithm must be HS256, RS256 or ES256, got "${external.algorithm}"`);
+  if (external.algorithm === 'HS256' && Buffer.byteLength(external.key ?? '') < 32) throw new ConfigError('auth.external.key for HS256 must be at least 32 bytes');
+  if (external.algorithm !== 'HS256' && !/-----BEGIN PUBLIC KEY-----/.test(external.key ?? '')) throw new ConfigError(`auth.external.key for ${external.algorithm} must be a PEM public key`);
+}

@@ -1,0 +1,226 @@
+import { randomBytes } from 'node:crypto';
+import type { WebSocket } from 'ws';
+import { CloseCode, ErrorCode, type ClientFrame, type ServerFrame } from '@quickchat/protocol';
+import { parseFrame, ProtocolError } from '@quickchat/protocol/validate';
+import type { Logger } from 'pino';
+import { AppError } from '../errors.js';
+import type { Identity } from '../auth/access-tokens.js';
+import type { AccountService } from '../services/accounts.js';
+import type { MessageService } from '../services/messages.js';
+import type { ServerLimits } from '../config.js';
+import { TokenBucket } from './token-bucket.js';
+import type { Session, SessionRegistry } from './sessions.js';
+
+/** What a connection needs from the rest of the server. */
+export interface ConnectionDeps {
+  accounts: AccountService;
+  messages: MessageService;
+  sessions: SessionRegistry;
+  limits: ServerLimits;
+  log: Logger;
+  now: () => number;
+}
+
+type State = 'authenticating' | 'ready' | 'closed';
+
+/**
+ * One client socket: authentication within a deadline, rate limiting, in-order frame
+ * handling, and a bounded outbound queue. A connection that cannot keep up is dropped;
+ * it never slows routing to anyone else.
+ */
+export class Connection implements Session {
+  readonly sessionId = randomBytes(9).toString('base64url');
+  private state: State = 'authenticating';
+  private identity: Identity | null = null;
+  private readonly bucket: TokenBucket;
+  private strikes = 0;
+  private authTimer: NodeJS.Timeout | null;
+  private expiryTimer: NodeJS.Timeout | null = null;
+  /** Frames are handled one after another, so a client's sends keep their order. */
+  private inbound: Promise<void> = Promise.resolve();
+  /** Cleared by each heartbeat, set by each pong. */
+  alive = true;
+
+  constructor(
+    private readonly ws: WebSocket,
+    readonly ip: string,
+    private readonly deps: ConnectionDeps,
+  ) {
+    this.bucket = new TokenBucket(deps.limits.messagesPerSecond, deps.limits.messageBurst, deps.now);
+    this.authTimer = setTimeout(() => this.close(CloseCode.AuthTimeout, 'authentication timed out'), deps.limits.authTimeoutMs);
+    ws.on('message', (data: Buffer, isBinary: boolean) => this.onMessage(data, isBinary));
+    ws.on('pong', () => (this.alive = true));
+    ws.on('close', () => this.onClosed());
+    ws.on('error', (err) => deps.log.debug({ err: err.message, sessionId: this.sessionId }, 'socket error'));
+  }
+
+  get userId(): string {
+    return this.identity?.userId ?? '';
+  }
+
+  get familyId(): string | null {
+    return this.identity?.familyId ?? null;
+  }
+
+  /** Sends a frame (serialized here). */
+  send(frame: ServerFrame): void {
+    this.sendRaw(JSON.stringify(frame));
+  }
+
+  /** Sends pre-serialized text, or drops the connection if its queue is over the cap. */
+  sendRaw(text: string): void {
+    if (this.state === 'closed') return;
+    if (this.ws.bufferedAmount + text.length > this.deps.limits.maxQueueBytes) {
+      this.deps.log.warn({ sessionId: this.sessionId, userId: this.userId, queued: this.ws.bufferedAmount }, 'slow consumer dropped');
+      this.close(CloseCode.SlowConsumer, 'send queue full', true);
+      return;
+    }
+    this.ws.send(text);
+  }
+
+  /** Closes with a code and reason. `terminate` skips the closing handshake (dead or stuck peers). */
+  close(code: number, reason: string, terminate = false): void {
+    if (this.state === 'closed') return;
+    this.onClosed();
+    if (terminate) this.ws.terminate();
+    else this.ws.close(code, reason);
+  }
+
+  /** One heartbeat tick: a socket that did not answer the previous ping is terminated. */
+  heartbeat(): void {
+    if (!this.alive) {
+      this.deps.log.debug({ sessionId: this.sessionId }, 'heartbeat missed');
+      this.close(CloseCode.HeartbeatTimeout, 'heartbeat timeout', true);
+      return;
+    }
+    this.alive = false;
+    this.ws.ping();
+  }
+
+  private onMessage(data: Buffer, isBinary: boolean): void {
+    if (this.state === 'closed') return;
+    if (!this.bucket.take()) return this.rateLimited(data);
+    this.strikes = 0;
+    const frame = isBinary ? new ProtocolError(ErrorCode.BadFrame, 'binary frames are not supported') : parseFrame(data);
+    if (this.state === 'authenticating') {
+      if (frame instanceof ProtocolError || frame.type !== 'auth') {
+        this.close(CloseCode.ProtocolError, frame instanceof ProtocolError ? truncate(frame.message) : 'authenticate first');
+        return;
+      }
+    } else if (frame instanceof ProtocolError) {
+      this.send({ type: 'error', ...(frame.id !== undefined ? { id: frame.id } : {}), code: frame.code, message: frame.message });
+      return;
+    }
+    this.inbound = this.inbound.then(() => this.handle(frame)).catch((err: unknown) => this.fail(frame, err));
+  }
+
+  private async handle(frame: ClientFrame): Promise<void> {
+    if (this.state === 'closed') return;
+    const userId = this.userId;
+    switch (frame.type) {
+      case 'auth':
+        return this.authenticate(frame.token);
+      case 'send': {
+        const { committed } = await this.deps.messages.submit(userId, frame);
+        committed.then(
+          (ack) => this.send(ack),
+          (err: unknown) => this.fail(frame, err),
+        );
+        return;
+      }
+      case 'sync':
+        return this.send(await this.deps.messages.sync(userId, frame));
+      case 'receipt':
+        return this.deps.messages.receipt(userId, frame);
+      case 'typing':
+        return this.deps.messages.typing(userId, frame);
+      case 'ping':
+        return this.send({ type: 'pong', ...(frame.id !== undefined ? { id: frame.id } : {}) });
+    }
+  }
+
+  /** First auth opens the session; a later auth (token refresh) must be for the same user. */
+  private async authenticate(token: string): Promise<void> {
+    let identity: Identity;
+    try {
+      identity = await this.deps.accounts.authenticate(token);
+    } catch (err) {
+      const expired = err instanceof AppError && err.code === ErrorCode.AuthExpired;
+      const message = err instanceof AppError ? err.message : 'authentication failed';
+      this.send({ type: 'error', code: expired ? ErrorCode.AuthExpired : ErrorCode.Unauthenticated, message });
+      this.close(expired ? CloseCode.AuthExpired : CloseCode.AuthFailed, truncate(message));
+      return;
+    }
+    if (this.state === 'closed') return;
+    if (this.identity && this.identity.userId !== identity.userId) {
+      this.close(CloseCode.AuthFailed, 'a session cannot change user');
+      return;
+    }
+    const first = this.identity === null;
+    this.identity = identity;
+    if (this.authTimer) clearTimeout(this.authTimer);
+    this.authTimer = null;
+    this.scheduleExpiry(identity.expiresAt);
+    if (first) {
+      this.state = 'ready';
+      this.deps.sessions.add(this);
+      this.deps.log.info({ sessionId: this.sessionId, userId: identity.userId, ip: this.ip }, 'session ready');
+    }
+    const { limits } = this.deps;
+    this.send({
+      type: 'ready',
+      userId: identity.userId,
+      sessionId: this.sessionId,
+      serverTime: this.deps.now(),
+      heartbeatMs: limits.heartbeatMs,
+      limits: { maxFrameBytes: limits.maxFrameBytes, maxTextLength: limits.maxTextLength, messagesPerSecond: limits.messagesPerSecond },
+    });
+  }
+
+  private scheduleExpiry(expiresAt: number): void {
+    if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    const delay = Math.max(0, Math.min(expiresAt - this.deps.now(), 2 ** 31 - 1));
+    this.expiryTimer = setTimeout(() => this.close(CloseCode.AuthExpired, 'token expired'), delay);
+  }
+
+  private rateLimited(data: Buffer): void {
+    this.strikes++;
+    if (this.strikes >= this.deps.limits.rateLimitStrikes || this.state === 'authenticating') {
+      this.deps.log.warn({ sessionId: this.sessionId, userId: this.userId, ip: this.ip }, 'closing flooding connection');
+      this.close(CloseCode.RateLimited, 'rate limit exceeded');
+      return;
+    }
+    const id = requestIdOf(data);
+    this.send({ type: 'error', ...(id !== undefined ? { id } : {}), code: ErrorCode.RateLimited, message: 'too many frames; slow down', retryAfterMs: this.bucket.retryAfterMs() });
+  }
+
+  private fail(frame: ClientFrame, err: unknown): void {
+    const id = 'id' in frame ? frame.id : undefined;
+    if (err instanceof AppError) {
+      this.send({ type: 'error', ...(id !== undefined ? { id } : {}), code: err.code, message: err.message, ...(err.retryAfterMs ? { retryAfterMs: err.retryAfterMs } : {}) });
+      return;
+    }
+    this.deps.log.error({ err, sessionId: this.sessionId, frameType: frame.type }, 'frame handler failed');
+    this.send({ type: 'error', ...(id !== undefined ? { id } : {}), code: ErrorCode.Internal, message: 'internal error; retry' });
+  }
+
+  private onClosed(): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    if (this.authTimer) clearTimeout(this.authTimer);
+    if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    if (this.identity) this.deps.sessions.remove(this);
+  }
+}
+
+/** Reads a request id from a frame we did not fully parse (for rate-limit errors). */
+function requestIdOf(data: Buffer): string | number | undefined {
+  const match = /"id"\s*:\s*("(?:[^"\\]{0,64})"|\d{1,15})/.exec(data.toString('utf8', 0, 256));
+  if (!match?.[1]) return undefined;
+  return match[1].startsWith('"') ? match[1].slice(1, -1) : Number(match[1]);
+}
+
+/** Close reasons must fit in 123 bytes. */
+function truncate(reason: string): string {
+  return Buffer.byteLength(reason) <= 120 ? reason : Buffer.from(reason).subarray(0, 117).toString('utf8') + '...';
+}

@@ -1,0 +1,32 @@
+import { ErrorCode } from '@quickchat/protocol';
+import { schemas } from '@quickchat/protocol/validate';
+import { route, type Route } from '../http/routes.js';
+import { AppError } from '../errors.js';
+import type { MessageService } from '../services/messages.js';
+
+/** Conversation list and history. */
+export function conversationRoutes(messages: MessageService): Route[] {
+  return [
+    route(
+      { method: 'get', path: '/api/conversations', tag: 'conversations', summary: 'Your conversations with unread counts, cursors and last message', auth: true, response: schemas.conversationListResponse },
+      async ({ identity }) => ({ items: await messages.list(identity.userId) }),
+    ),
+    route(
+      {
+        method: 'get',
+        path: '/api/conversations/:conversationId/messages',
+        tag: 'conversations',
+        summary: 'History, ascending by seq: the newest page, or before/after a seq (limit ≤ 100)',
+        auth: true,
+        query: schemas.historyQuery,
+        response: schemas.historyResponse,
+        errors: [404],
+      },
+      ({ identity, params, query }) => {
+        const id = schemas.conversationId.safeParse(params['conversationId']);
+        if (!id.success) throw new AppError(ErrorCode.Validation, 'conversationId: not a valid conversation id');
+        return messages.history(identity.userId, id.data, query);
+      },
+    ),
+  ];
+}

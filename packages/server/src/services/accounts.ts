@@ -1,0 +1,162 @@
+import { ErrorCode, type AuthResponse, type AuthTokens, type PublicUser, type ProfilePatchBody } from '@quickchat/protocol';
+import { schemas } from '@quickchat/protocol/validate';
+import { AppError, notFound } from '../errors.js';
+import { HandleTakenError, type UserRecord } from '../store/types.js';
+import { hashPassword, verifyPassword } from '../auth/passwords.js';
+import { AccessTokens, isIdentity, type Identity } from '../auth/access-tokens.js';
+import { hashRefreshToken, newId, newRefreshToken } from '../auth/refresh-tokens.js';
+import { publishControl } from './publish.js';
+import { toPublicUser } from './users.js';
+import type { ServiceContext } from './context.js';
+
+/**
+ * Accounts and sessions: built-in register/login/refresh/logout, profiles, and turning any
+ * access token (built-in or bring-your-own) into an {@link Identity}.
+ */
+export class AccountService {
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly tokens: AccessTokens,
+  ) {}
+
+  /** Creates a built-in account and signs it in. */
+  async register(handle: string, displayName: string, password: string): Promise<AuthResponse> {
+    this.requireBuiltin();
+    const passwordHash = await hashPassword(password);
+    let user: UserRecord;
+    try {
+      user = await this.ctx.store.createUser({ id: newId('u'), handle, displayName, passwordHash, createdAt: this.ctx.now() });
+    } catch (err) {
+      if (err instanceof HandleTakenError) throw new AppError(ErrorCode.Conflict, 'that handle is taken');
+      throw err;
+    }
+    this.ctx.log.info({ userId: user.id }, 'user registered');
+    return { user: toPublicUser(user), tokens: await this.issueTokens(user.id, newId('f')) };
+  }
+
+  /** Checks a handle and password; one message for unknown handle and wrong password. */
+  async login(handle: string, password: string): Promise<AuthResponse> {
+    this.requireBuiltin();
+    const user = await this.ctx.store.getUserByHandle(handle);
+    const ok = await verifyPassword(user?.passwordHash ?? null, password);
+    if (!user || !ok) throw new AppError(ErrorCode.Unauthenticated, 'wrong handle or password');
+    return { user: toPublicUser(user), tokens: await this.issueTokens(user.id, newId('f')) };
+  }
+
+  /**
+   * Rotates a refresh token. A token presented twice means it leaked: the whole family is
+   * revoked and its sockets are closed.
+   */
+  async refresh(refreshToken: string): Promise<AuthResponse> {
+    this.requireBuiltin();
+    const now = this.ctx.now();
+    const record = await this.ctx.store.getRefreshToken(hashRefreshToken(refreshToken));
+    if (!record) throw new AppError(ErrorCode.Unauthenticated, 'refresh token not recognised');
+    if (record.usedAt !== null || record.revokedAt !== null) {
+      await this.revokeFamily(record.userId, record.familyId, 'refresh token reuse');
+      throw new AppError(ErrorCode.Unauthenticated, 'refresh token was already used; all sessions of this sign-in were ended');
+    }
+    if (record.expiresAt <= now) throw new AppError(ErrorCode.Unauthenticated, 'refresh token expired; sign in again');
+    const user = await this.ctx.store.getUser(record.userId);
+    if (!user) throw new AppError(ErrorCode.Unauthenticated, 'refresh token not recognised');
+    const next = newRefreshToken();
+    const rotated = await this.ctx.store.rotateRefreshToken(record.tokenHash, this.refreshRecord(next, record.familyId, user.id, now), now);
+    if (!rotated) {
+      await this.revokeFamily(record.userId, record.familyId, 'refresh token reuse');
+      throw new AppError(ErrorCode.Unauthenticated, 'refresh token was already used; all sessions of this sign-in were ended');
+    }
+    const access = this.tokens.sign(user.id, record.familyId, now);
+    return { user: toPublicUser(user), tokens: this.tokenPair(access, next, now) };
+  }
+
+  /** Ends a sign-in: revokes its refresh family and closes its sockets. Unknown tokens are ignored. */
+  async logout(refreshToken: string): Promise<void> {
+    const record = await this.ctx.store.getRefreshToken(hashRefreshToken(refreshToken));
+    if (record) await this.revokeFamily(record.userId, record.familyId, 'logout');
+  }
+
+  /**
+   * Verifies an access token and returns who it is. External users are provisioned on first
+   * sight; built-in tokens of a revoked family are refused.
+   */
+  async authenticate(token: string): Promise<Identity> {
+    const result = this.tokens.verify(token);
+    if (!isIdentity(result)) throw new AppError(result.code, result.message);
+    if (result.source === 'builtin') {
+      if (result.familyId && (await this.ctx.store.isRefreshFamilyRevoked(result.familyId))) {
+        throw new AppError(ErrorCode.Unauthenticated, 'this sign-in was ended');
+      }
+      if (!(await this.ctx.store.getUser(result.userId))) throw new AppError(ErrorCode.Unauthenticated, 'user no longer exists');
+    } else {
+      await this.provisionExternal(result);
+    }
+    return result;
+  }
+
+  async getProfile(userId: string): Promise<PublicUser> {
+    const user = await this.ctx.store.getUser(userId);
+    if (!user) throw notFound('user');
+    return toPublicUser(user);
+  }
+
+  async updateProfile(userId: string, patch: ProfilePatchBody): Promise<PublicUser> {
+    const user = await this.ctx.store.updateProfile(userId, patch);
+    if (!user) throw notFound('user');
+    return toPublicUser(user);
+  }
+
+  async findByHandle(handle: string): Promise<PublicUser> {
+    const user = await this.ctx.store.getUserByHandle(handle.toLowerCase());
+    if (!user) throw notFound('user');
+    return toPublicUser(user);
+  }
+
+  private async provisionExternal(identity: Identity): Promise<void> {
+    const displayName = schemas.displayName.safeParse(identity.name);
+    const avatar = schemas.avatarUrl.safeParse(identity.picture);
+    await this.ctx.store.upsertExternalUser({
+      id: identity.userId,
+      displayName: displayName.success ? displayName.data : identity.userId,
+      avatarUrl: avatar.success ? avatar.data : null,
+      createdAt: this.ctx.now(),
+    });
+  }
+
+  private async revokeFamily(userId: string, familyId: string, reason: string): Promise<void> {
+    await this.ctx.store.revokeRefreshFamily(familyId, this.ctx.now());
+    publishControl(this.ctx.bus, userId, { op: 'revoke', familyId });
+    this.ctx.log.info({ userId, familyId, reason }, 'refresh family revoked');
+  }
+
+  private async issueTokens(userId: string, familyId: string): Promise<AuthTokens> {
+    const now = this.ctx.now();
+    const refresh = newRefreshToken();
+    await this.ctx.store.insertRefreshToken(this.refreshRecord(refresh, familyId, userId, now));
+    return this.tokenPair(this.tokens.sign(userId, familyId, now), refresh, now);
+  }
+
+  private refreshRecord(token: string, familyId: string, userId: string, now: number) {
+    return {
+      tokenHash: hashRefreshToken(token),
+      familyId,
+      userId,
+      createdAt: now,
+      expiresAt: now + this.ctx.config.auth.refreshTokenTtlSec * 1000,
+      usedAt: null,
+      revokedAt: null,
+    };
+  }
+
+  private tokenPair(access: { token: string; expiresAt: number }, refresh: string, now: number): AuthTokens {
+    return {
+      accessToken: access.token,
+      accessTokenExpiresAt: access.expiresAt,
+      refreshToken: refresh,
+      refreshTokenExpiresAt: now + this.ctx.config.auth.refreshTokenTtlSec * 1000,
+    };
+  }
+
+  private requireBuiltin(): void {
+    if (!this.ctx.config.auth.builtinAccounts) throw notFound('built-in accounts are disabled; route');
+  }
+}

@@ -1,0 +1,173 @@
+import { dmPeer, parseConversationId, ErrorCode } from '@quickchat/protocol';
+import type { AckFrame, ConversationSummary, HistoryResponse, MessageContent, ReceiptFrame, SendFrame, SyncFrame, SyncedFrame, TypingFrame, ConversationSync } from '@quickchat/protocol';
+import { AppError, notFound } from '../errors.js';
+import { newId } from '../auth/refresh-tokens.js';
+import type { ConversationState } from '../store/types.js';
+import { MessageWriter } from './message-writer.js';
+import { publishToUsers } from './publish.js';
+import type { FriendService } from './friends.js';
+import type { ServiceContext } from './context.js';
+
+/**
+ * Messages, history, catch-up, receipts and typing. The rules for who may read and write a
+ * conversation live here, once, for both socket and REST.
+ */
+export class MessageService {
+  private readonly writer: MessageWriter;
+
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly friends: FriendService,
+  ) {
+    this.writer = new MessageWriter(ctx.store);
+  }
+
+  /**
+   * Authorizes and queues a message. Resolves once it is queued (so a connection can keep its
+   * frames in order without waiting for the disk); `committed` resolves with the ack only after
+   * the write committed, and then the message is published to every session of every member
+   * (the sender's included). A repeated `clientMsgId` acks the original with `duplicate: true`.
+   */
+  async submit(senderId: string, frame: SendFrame): Promise<{ committed: Promise<AckFrame> }> {
+    const members = await this.requireWritable(senderId, frame.conversationId);
+    this.checkContent(frame.content);
+    const written = this.writer.write({
+      id: newId('m'),
+      conversationId: frame.conversationId,
+      members,
+      senderId,
+      clientMsgId: frame.clientMsgId,
+      content: frame.content,
+      createdAt: this.ctx.now(),
+    });
+    const committed = written.then(({ message, duplicate }): AckFrame => {
+      if (!duplicate) publishToUsers(this.ctx.bus, members, { type: 'message', message });
+      return {
+        type: 'ack',
+        ...(frame.id !== undefined ? { id: frame.id } : {}),
+        clientMsgId: message.clientMsgId,
+        conversationId: message.conversationId,
+        messageId: message.id,
+        seq: message.seq,
+        createdAt: message.createdAt,
+        duplicate,
+      };
+    });
+    return { committed };
+  }
+
+  /** Everything since the client's cursors; see `docs/protocol.md` (Sync). */
+  async sync(userId: string, frame: SyncFrame): Promise<SyncedFrame> {
+    const { limits } = this.ctx.config;
+    const limit = Math.min(frame.limit ?? limits.syncPageSize, limits.syncPageSize);
+    const knowsHistory = frame.eventsAfter !== undefined;
+    const states = await this.ctx.store.listConversations(userId);
+    const conversations: ConversationSync[] = [];
+    for (const state of states) {
+      const cursor = frame.cursors?.[state.conversationId] ?? (knowsHistory ? 0 : null);
+      let messages: ConversationSync['messages'] = [];
+      let limited = false;
+      if (cursor !== null && state.lastSeq > cursor) {
+        const page = await this.ctx.store.getMessages(state.conversationId, { after: cursor, limit });
+        messages = page.messages;
+        limited = page.hasMore;
+      }
+      conversations.push({ ...this.summary(state, userId), messages, limited });
+    }
+    const { events, eventsCursor, eventsLimited } = await this.eventsSince(userId, frame.eventsAfter);
+    return {
+      type: 'synced',
+      ...(frame.id !== undefined ? { id: frame.id } : {}),
+      conversations,
+      events,
+      eventsCursor,
+      eventsLimited,
+    };
+  }
+
+  /** A page of history for a member; "not found" for everyone else. */
+  async history(userId: string, conversationId: string, range: { before?: number; after?: number; limit?: number }): Promise<HistoryResponse> {
+    await this.requireMember(userId, conversationId);
+    const limit = Math.min(range.limit ?? 50, 100);
+    return this.ctx.store.getMessages(conversationId, { ...range, limit });
+  }
+
+  /** The user's conversations with unread counts and last messages, most recent first. */
+  async list(userId: string): Promise<ConversationSummary[]> {
+    return (await this.ctx.store.listConversations(userId)).map((s) => this.summary(s, userId));
+  }
+
+  /** Advances delivered/read cursors and tells every member's sessions. */
+  async receipt(userId: string, frame: ReceiptFrame): Promise<void> {
+    const to: { delivered?: number; read?: number } = {};
+    if (frame.delivered !== undefined) to.delivered = frame.delivered;
+    if (frame.read !== undefined) to.read = frame.read;
+    const result = await this.ctx.store.advanceCursor(frame.conversationId, userId, to);
+    if (!result) throw notFound('conversation');
+    if (!result.changed) return;
+    const state = await this.ctx.store.getConversation(frame.conversationId, userId);
+    const members = state?.cursors.map((c) => c.userId) ?? [userId];
+    publishToUsers(this.ctx.bus, members, { type: 'receipt', conversationId: frame.conversationId, ...result.cursor });
+  }
+
+  /** Relays a typing indicator to the other members. Never stored. */
+  async typing(userId: string, frame: TypingFrame): Promise<void> {
+    const members = await this.requireWritable(userId, frame.conversationId);
+    publishToUsers(
+      this.ctx.bus,
+      members.filter((m) => m !== userId),
+      { type: 'typing', conversationId: frame.conversationId, userId, active: frame.active },
+    );
+  }
+
+  /** Waits until queued writes are committed (used on shutdown). */
+  drain(): Promise<void> {
+    return this.writer.drain();
+  }
+
+  private summary(state: ConversationState, userId: string): ConversationSummary {
+    const peerId = state.kind === 'dm' ? dmPeer(state.conversationId, userId) : null;
+    return {
+      conversationId: state.conversationId,
+      kind: state.kind,
+      ...(peerId ? { peerId } : {}),
+      lastSeq: state.lastSeq,
+      unread: state.unread,
+      cursors: state.cursors,
+      lastMessage: state.lastMessage,
+    };
+  }
+
+  private async eventsSince(userId: string, after: number | undefined) {
+    if (after === undefined) {
+      return { events: [], eventsCursor: await this.ctx.store.latestUserEventSeq(userId), eventsLimited: false };
+    }
+    const pageSize = this.ctx.config.limits.syncEventsPageSize;
+    const events = await this.ctx.store.getUserEvents(userId, after, pageSize + 1);
+    if (events.length > pageSize) {
+      return { events: events.slice(0, pageSize), eventsCursor: await this.ctx.store.latestUserEventSeq(userId), eventsLimited: true };
+    }
+    return { events, eventsCursor: events.at(-1)?.seq ?? after, eventsLimited: false };
+  }
+
+  /** Members of a conversation the user may write to; the same "not found" for every refusal. */
+  private async requireWritable(userId: string, conversationId: string): Promise<string[]> {
+    const parsed = parseConversationId(conversationId);
+    if (parsed?.kind === 'dm') {
+      const peer = dmPeer(conversationId, userId);
+      if (peer && (await this.friends.canMessage(userId, peer))) return [...parsed.members];
+    }
+    throw notFound('conversation');
+  }
+
+  private async requireMember(userId: string, conversationId: string): Promise<void> {
+    if (!(await this.ctx.store.getConversation(conversationId, userId))) throw notFound('conversation');
+  }
+
+  private checkContent(content: MessageContent): void {
+    const max = this.ctx.config.limits.maxTextLength;
+    if (content.type === 'text' && content.text.length > max) {
+      throw new AppError(ErrorCode.Validation, `content.text: at most ${max} characters`);
+    }
+  }
+}
