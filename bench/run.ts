@@ -1,1 +1,127 @@
-export {};
+// `npm run bench`: runs P1 and P4 against their baselines, prints a table, and writes
+// docs/benchmarks.md with docs/images/benchmarks.svg. See `--help` below for the flags.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, platform, release, totalmem } from 'node:os';
+import { Flags } from './lib/args.js';
+import { runP1, type P1Params } from './p1-latency.js';
+import { runP4, type P4Params } from './p4-throughput.js';
+import { profileP1, profileP4, type ProfileResult } from './profile.js';
+import type { BenchReport } from './report/figures.js';
+import { markdown } from './report/markdown.js';
+import { svgChart } from './report/chart.js';
+import { textTable } from './report/table.js';
+
+const HELP = `usage: npm run bench -- [--quick] [--only=p1|p4] [--profile] [--write|--no-write] [--render]
+  --render         re-write docs/benchmarks.md and the chart from docs/benchmarks.json (no run),
+                   e.g. after editing bench/profile-reading.md
+  P1: --messages=10000 --warmup=500 --payload=32 --rounds=5
+  P4: --p4-messages=40000 --pairs=20 --window=32 --batch=512 --p4-rounds=2 --p4-warmup=4000
+  --deadline=120   seconds allowed per benchmark before it stops itself
+Every numeric flag can also be set as BENCH_<NAME>, e.g. BENCH_MESSAGES=2000.`;
+
+const DOCS = new URL('../docs/', import.meta.url);
+const RESULTS = new URL('benchmarks.json', DOCS);
+
+/** Writes the markdown, the chart and the raw results. */
+function writeDocs(report: BenchReport): void {
+  mkdirSync(new URL('images/', DOCS), { recursive: true });
+  writeFileSync(new URL('benchmarks.md', DOCS), markdown(report));
+  writeFileSync(new URL('images/benchmarks.svg', DOCS), svgChart(report));
+  const trim = (p?: ProfileResult) => p && { ...p, functions: p.functions.slice(0, 30) };
+  const profiles = report.profiles && { p4: trim(report.profiles.p4), p1: trim(report.profiles.p1) };
+  writeFileSync(RESULTS, JSON.stringify({ ...report, profiles }, null, 2) + '\n');
+  console.log('wrote docs/benchmarks.md, docs/images/benchmarks.svg and docs/benchmarks.json');
+}
+
+const flags = new Flags();
+if (flags.has('help')) {
+  console.log(HELP);
+  process.exit(0);
+}
+if (flags.has('render')) {
+  const saved = JSON.parse(readFileSync(RESULTS, 'utf8')) as BenchReport;
+  console.log(textTable(saved));
+  writeDocs(saved);
+  process.exit(0);
+}
+const quick = flags.has('quick');
+const only = flags.str('only');
+if (only && only !== 'p1' && only !== 'p4') throw new Error(`--only must be p1 or p4, got "${only}"`);
+const deadlineMs = flags.num('deadline', 120) * 1000;
+const payloadBytes = flags.num('payload', 32);
+
+const p1Params: P1Params = {
+  messages: flags.num('messages', quick ? 1000 : 10_000),
+  warmup: flags.num('warmup', quick ? 100 : 500),
+  payloadBytes,
+  rounds: flags.num('rounds', quick ? 2 : 5),
+  deadlineMs,
+};
+const p4Params: P4Params = {
+  pairs: flags.num('pairs', quick ? 5 : 20),
+  messages: flags.num('p4-messages', quick ? 4000 : 40_000),
+  window: flags.num('window', 32),
+  payloadBytes,
+  batch: flags.num('batch', 512),
+  rounds: flags.num('p4-rounds', quick ? 1 : 2),
+  warmup: flags.num('p4-warmup', quick ? 1000 : 4000),
+  deadlineMs,
+};
+
+const started = performance.now();
+const report: BenchReport = {
+  machine: {
+    nproc: availableParallelism(),
+    cpu: cpus()[0]?.model.trim() ?? 'unknown',
+    memGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    os: `${platform()} ${release()}`,
+    date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+    loadStart: Math.round(loadavg()[0]! * 100) / 100,
+    loadEnd: 0,
+  },
+  quick,
+  durationMs: 0,
+};
+console.log(`quickchat benchmarks: nproc ${report.machine.nproc}, ${report.machine.cpu}, Node ${report.machine.node}, load ${report.machine.loadStart}${quick ? ' (quick)' : ''}`);
+
+if (!only || only === 'p1') {
+  console.log(`P1: ${p1Params.messages} messages of ${p1Params.payloadBytes} B, 1 sender → 1 receiver, one at a time…`);
+  report.p1 = await runP1(p1Params);
+}
+if (!only || only === 'p4') {
+  console.log(`P4: ${p4Params.messages} messages × ${p4Params.rounds} rounds, ${p4Params.pairs * 2} senders, window ${p4Params.window}…`);
+  report.p4 = await runP4(p4Params);
+}
+if (flags.has('profile')) {
+  report.profiles = {};
+  if (!only || only === 'p4') {
+    console.log('profile: P4 load against a server under node --cpu-prof…');
+    report.profiles.p4 = await profileP4(p4Params);
+  }
+  if (!only || only === 'p1') {
+    console.log('profile: P1 loop against a server under node --cpu-prof…');
+    report.profiles.p1 = await profileP1({ ...p1Params, messages: Math.min(p1Params.messages, 5000) });
+  }
+}
+report.durationMs = Math.round(performance.now() - started);
+report.machine.loadEnd = Math.round(loadavg()[0]! * 100) / 100;
+if (Math.max(report.machine.loadStart, report.machine.loadEnd) > report.machine.nproc) {
+  console.log(`note: load average ${report.machine.loadStart} → ${report.machine.loadEnd} on ${report.machine.nproc} CPUs: other work was running; figures are noisy`);
+}
+
+console.log(`\n${textTable(report)}\n`);
+for (const p of [report.profiles?.p4, report.profiles?.p1]) {
+  if (!p) continue;
+  console.log(`Top functions by self time, ${p.workload} (${p.file}):`);
+  for (const f of p.functions.slice(0, 10)) console.log(`  ${String(f.pct).padStart(5)}%  ${f.name}  ${f.location}  [${f.area}]`);
+  console.log(`By area: ${p.areas.slice(0, 8).map((a) => `${a.area} ${a.pct}%`).join(', ')}\n`);
+}
+
+const write = flags.has('write') || (!flags.has('no-write') && !quick && !only);
+if (write) {
+  writeDocs(report);
+} else {
+  console.log('docs not written (quick or partial run; pass --write to write anyway)');
+}
+console.log(`total ${(report.durationMs / 1000).toFixed(1)} s`);

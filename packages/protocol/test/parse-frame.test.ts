@@ -267,6 +267,7 @@ describe('parseFrame: forged server-assigned fields are stripped', () => {
     expect(ok(parse({ type: 'ping', userId: 'u_admin', admin: true }))).toEqual({ type: 'ping' });
     expect(ok(parse({ type: 'typing', conversationId: DM, active: true, userId: 'u_x', id: 'r' }))).toEqual({
       type: 'typing',
+      id: 'r',
       conversationId: DM,
       active: true,
     });

@@ -52,6 +52,7 @@ export const SERVER_VERSION: string = (JSON.parse(readFileSync(new URL('../packa
 export function createServer(options: ServerOptions): QuickchatServer {
   const config = resolveConfig(options);
   let running: Running | null = null;
+  let starting: Promise<Running> | null = null;
   let stopping: Promise<void> | null = null;
   return {
     config,
@@ -62,13 +63,24 @@ export function createServer(options: ServerOptions): QuickchatServer {
       return running ? `http://${formatHost(config.host)}:${running.port}` : '';
     },
     async start() {
-      if (running) throw new Error('server already started');
-      running = await startRunning(options, config);
+      if (running || starting) throw new Error('server already started');
+      starting = startRunning(options, config);
+      try {
+        running = await starting;
+      } finally {
+        starting = null;
+      }
       return { port: running.port, url: `http://${formatHost(config.host)}:${running.port}` };
     },
     async stop() {
+      if (starting) await starting.catch(() => undefined);
       if (!running) return;
-      stopping ??= running.stop();
+      const current = running;
+      // Once stopped, the same instance can be started again.
+      stopping ??= current.stop().finally(() => {
+        if (running === current) running = null;
+        stopping = null;
+      });
       await stopping;
     },
   };
@@ -86,7 +98,7 @@ async function startRunning(options: ServerOptions, config: ResolvedConfig): Pro
   const ownsStore = !options.store;
   const store: Store = options.store ?? openSqliteStore({ file: join(config.dataDir, DATA_FILES.database), synchronous: options.sqliteSynchronous ?? 'NORMAL' });
   const ownsBus = !options.bus;
-  const bus: Bus = options.bus ?? new LocalBus();
+  const bus: Bus = options.bus ?? new LocalBus((err, topic) => log.error({ err, topic }, 'bus subscriber failed'));
   const ctx: ServiceContext = { store, bus, config, log, now: Date.now };
 
   const accounts = new AccountService(ctx, new AccessTokens(config.auth, secrets.jwtSecret));
@@ -108,6 +120,14 @@ async function startRunning(options: ServerOptions, config: ResolvedConfig): Pro
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.use((req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.once('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      log.info({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'http request');
+    });
+    next();
+  });
   app.use(cors(isOriginAllowed));
   app.use(express.text({ type: ['application/json', 'application/*+json'], limit: config.limits.maxBodyBytes }));
   const authLimiter = limitByIp(new KeyedRateLimiter(config.limits.authAttemptsPerMinute / 60, config.limits.authAttemptsPerMinute));
@@ -134,13 +154,21 @@ async function startRunning(options: ServerOptions, config: ResolvedConfig): Pro
   http.headersTimeout = config.limits.headersTimeoutMs;
   http.requestTimeout = config.limits.requestTimeoutMs;
   http.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
-    http.listen(config.port, config.host, () => {
-      http.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(config.port, config.host, () => {
+        http.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (err) {
+    // Release what was opened so a failed start leaks nothing and can be retried.
+    gateway.close();
+    if (ownsBus) await bus.close();
+    if (ownsStore) await store.close();
+    throw err;
+  }
   port = (http.address() as AddressInfo).port;
   ready = true;
   log.info({ port, host: config.host, dataDir: config.dataDir }, 'quickchat server listening');

@@ -26,6 +26,8 @@ Options (each also settable by the environment variable shown):
   -h, --help
 `;
 
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
 /** Turns flags and environment into server options. Throws ConfigError on bad input. */
 export function optionsFromCli(argv: string[], env: NodeJS.ProcessEnv): ServerOptions {
   let values;
@@ -61,6 +63,8 @@ export function optionsFromCli(argv: string[], env: NodeJS.ProcessEnv): ServerOp
   if (!/^\d+$/.test(portText)) throw new ConfigError(`port must be a number, got "${portText}"`);
   const sync = (values['sqlite-synchronous'] ?? env['QUICKCHAT_SQLITE_SYNCHRONOUS'] ?? 'NORMAL').toUpperCase();
   if (sync !== 'NORMAL' && sync !== 'FULL') throw new ConfigError(`sqlite-synchronous must be NORMAL or FULL, got "${sync}"`);
+  const logLevel = values['log-level'] ?? env['QUICKCHAT_LOG_LEVEL'] ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`log-level must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
   const origins = values['allowed-origins'] ?? env['QUICKCHAT_ALLOWED_ORIGINS'];
   const external = externalFrom(values, env);
   return {
@@ -70,7 +74,7 @@ export function optionsFromCli(argv: string[], env: NodeJS.ProcessEnv): ServerOp
     allowedOrigins: origins ? origins.split(',').map((o) => o.trim()).filter(Boolean) : [],
     allowNoOrigin: values['allow-no-origin'] ?? env['QUICKCHAT_ALLOW_NO_ORIGIN'] === '1',
     dmPolicy: (values['dm-policy'] ?? env['QUICKCHAT_DM_POLICY'] ?? 'friends') as 'friends',
-    logLevel: values['log-level'] ?? env['QUICKCHAT_LOG_LEVEL'] ?? 'info',
+    logLevel,
     sqliteSynchronous: sync,
     auth: { builtinAccounts: !(values['no-builtin-accounts'] ?? env['QUICKCHAT_BUILTIN_ACCOUNTS'] === '0'), ...(external ? { external } : {}) },
   };
@@ -78,9 +82,14 @@ export function optionsFromCli(argv: string[], env: NodeJS.ProcessEnv): ServerOp
 
 function externalFrom(values: Record<string, string | boolean | undefined>, env: NodeJS.ProcessEnv): ExternalAuthOptions | undefined {
   const issuer = (values['external-issuer'] as string | undefined) ?? env['QUICKCHAT_EXTERNAL_ISSUER'];
-  if (!issuer) return undefined;
+  if (!issuer) {
+    const stray = ['external-audience', 'external-algorithm', 'external-key-file'].find((flag) => values[flag] !== undefined);
+    if (stray) throw new ConfigError(`--${stray} needs --external-issuer (or QUICKCHAT_EXTERNAL_ISSUER)`);
+    return undefined;
+  }
   const keyFile = (values['external-key-file'] as string | undefined) ?? env['QUICKCHAT_EXTERNAL_KEY_FILE'];
   let key = env['QUICKCHAT_EXTERNAL_KEY'] ?? '';
+  if (!keyFile && !key) throw new ConfigError('--external-issuer needs a key: pass --external-key-file <file> or set QUICKCHAT_EXTERNAL_KEY');
   if (keyFile) {
     try {
       key = readFileSync(keyFile, 'utf8').trim();
@@ -88,9 +97,11 @@ function externalFrom(values: Record<string, string | boolean | undefined>, env:
       throw new ConfigError(`cannot read external key file "${keyFile}": ${(err as Error).message}`);
     }
   }
+  const audience = (values['external-audience'] as string | undefined) ?? env['QUICKCHAT_EXTERNAL_AUDIENCE'];
+  if (!audience) throw new ConfigError('--external-issuer needs --external-audience (or QUICKCHAT_EXTERNAL_AUDIENCE)');
   return {
     issuer,
-    audience: (values['external-audience'] as string | undefined) ?? env['QUICKCHAT_EXTERNAL_AUDIENCE'] ?? '',
+    audience,
     algorithm: ((values['external-algorithm'] as string | undefined) ?? env['QUICKCHAT_EXTERNAL_ALGORITHM'] ?? 'HS256') as ExternalAuthOptions['algorithm'],
     key,
   };

@@ -46,6 +46,7 @@ export const receiptFrame = z
 /** Typing indicator. Ephemeral: relayed to the conversation's online members, never stored. */
 export const typingFrame = z.object({
   type: z.literal('typing'),
+  id: p.requestId.optional(),
   conversationId: p.conversationId,
   active: z.boolean(),
 });

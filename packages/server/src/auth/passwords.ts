@@ -6,7 +6,7 @@ import argon2 from 'argon2';
  */
 export const PASSWORD_HASH_PARAMS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
-/** Hashes a password into a PHC string (`$argon2id$v=19$m=19456,t=2,p=1$…`). */
+/** Hashes a password into a PHC string (`$argon2id$v=19$m=19456,p=1,t=2$…`; params in the library's order). */
 export function hashPassword(password: string): Promise<string> {
   return argon2.hash(password, PASSWORD_HASH_PARAMS);
 }

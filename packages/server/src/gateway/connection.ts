@@ -38,6 +38,11 @@ export class Connection implements Session {
   private expiryTimer: NodeJS.Timeout | null = null;
   /** Frames are handled one after another, so a client's sends keep their order. */
   private inbound: Promise<void> = Promise.resolve();
+  /**
+   * Set by the first frame, which must be `auth`. Frames pipelined behind it wait in `inbound`
+   * for its outcome (run if it succeeds, dropped if it fails) instead of closing the socket.
+   */
+  private authReceived = false;
   /** Cleared by each heartbeat, set by each pong. */
   alive = true;
 
@@ -67,10 +72,14 @@ export class Connection implements Session {
     this.sendRaw(JSON.stringify(frame));
   }
 
-  /** Sends pre-serialized text, or drops the connection if its queue is over the cap. */
+  /**
+   * Sends pre-serialized text, or drops the connection if its queue is already over the cap. A
+   * single frame larger than the cap (a big `synced` reply) is still sent to a reader that keeps
+   * up; otherwise such a client could never catch up. Memory stays bounded by cap + one frame.
+   */
   sendRaw(text: string): void {
     if (this.state === 'closed') return;
-    if (this.ws.bufferedAmount + text.length > this.deps.limits.maxQueueBytes) {
+    if (this.ws.bufferedAmount > this.deps.limits.maxQueueBytes) {
       this.deps.log.warn({ sessionId: this.sessionId, userId: this.userId, queued: this.ws.bufferedAmount }, 'slow consumer dropped');
       this.close(CloseCode.SlowConsumer, 'send queue full', true);
       return;
@@ -102,13 +111,16 @@ export class Connection implements Session {
     if (!this.bucket.take()) return this.rateLimited(data);
     this.strikes = 0;
     const frame = isBinary ? new ProtocolError(ErrorCode.BadFrame, 'binary frames are not supported') : parseFrame(data);
-    if (this.state === 'authenticating') {
+    if (!this.authReceived) {
       if (frame instanceof ProtocolError || frame.type !== 'auth') {
         this.close(CloseCode.ProtocolError, frame instanceof ProtocolError ? truncate(frame.message) : 'authenticate first');
         return;
       }
+      this.authReceived = true;
     } else if (frame instanceof ProtocolError) {
-      this.send({ type: 'error', ...(frame.id !== undefined ? { id: frame.id } : {}), code: frame.code, message: frame.message });
+      const error: ServerFrame = { type: 'error', ...(frame.id !== undefined ? { id: frame.id } : {}), code: frame.code, message: frame.message };
+      // In order with the replies to earlier frames (and after `ready` when auth is still running).
+      this.inbound = this.inbound.then(() => this.send(error));
       return;
     }
     this.inbound = this.inbound.then(() => this.handle(frame)).catch((err: unknown) => this.fail(frame, err));

@@ -1,4 +1,10 @@
 /**
+ * Slack for floating-point drift in refills: a bucket this close to a whole token has it.
+ * Without it, waiting exactly `retryAfterMs` could still be refused (0.9999999999 tokens).
+ */
+const EPSILON = 1e-6;
+
+/**
  * A token bucket: `capacity` tokens, refilled at `ratePerSec`. Used for per-connection frame
  * rates and per-IP login attempts.
  */
@@ -18,21 +24,23 @@ export class TokenBucket {
   /** Takes one token if available. */
   take(): boolean {
     this.refill();
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
+    if (this.tokens < 1 - EPSILON) return false;
+    this.tokens = Math.max(0, this.tokens - 1);
     return true;
   }
 
   /** Milliseconds until one token is available (0 when one is). */
   retryAfterMs(): number {
     this.refill();
-    return this.tokens >= 1 ? 0 : Math.ceil(((1 - this.tokens) / this.ratePerSec) * 1000);
+    if (this.tokens >= 1 - EPSILON) return 0;
+    // Aim at a whole token (above the take threshold); the tiny slack keeps 1.0000000000000009 ms from becoming 2.
+    return Math.max(1, Math.ceil(((1 - this.tokens) / this.ratePerSec) * 1000 - 1e-9));
   }
 
   /** True when the bucket is full again, so a keyed map can drop it. */
   isIdle(): boolean {
     this.refill();
-    return this.tokens >= this.capacity;
+    return this.tokens >= this.capacity - EPSILON;
   }
 
   private refill(): void {

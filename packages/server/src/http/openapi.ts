@@ -31,7 +31,7 @@ export function buildOpenApi(routes: readonly Route[], version: string): object 
     const responses: Record<string, unknown> = spec.response
       ? { [String(spec.status ?? 200)]: { description: 'OK', content: { 'application/json': { schema: jsonSchema(spec.response, 'output') } } } }
       : { '204': { description: 'Done' } };
-    const errorStatuses = [400, ...(spec.auth ? [401] : []), ...(spec.errors ?? []), 429, 500];
+    const errorStatuses = [...new Set([400, ...(spec.auth ? [401] : []), ...(spec.errors ?? []), ...(spec.body ? [413] : []), 429, 500])].sort((x, y) => x - y);
     for (const status of errorStatuses) {
       responses[String(status)] = { description: COMMON_ERRORS[status] ?? 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
     }

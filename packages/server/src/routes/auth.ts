@@ -10,11 +10,11 @@ export function authRoutes(accounts: AccountService): Route[] {
       ({ body }) => accounts.register(body.handle, body.displayName, body.password),
     ),
     route(
-      { method: 'post', path: '/api/auth/login', tag: 'auth', summary: 'Sign in with handle and password', auth: false, body: schemas.loginBody, response: schemas.authResponse },
+      { method: 'post', path: '/api/auth/login', tag: 'auth', summary: 'Sign in with handle and password', auth: false, body: schemas.loginBody, response: schemas.authResponse, errors: [401] },
       ({ body }) => accounts.login(body.handle, body.password),
     ),
     route(
-      { method: 'post', path: '/api/auth/refresh', tag: 'auth', summary: 'Exchange a refresh token for new tokens (the old one stops working; reuse ends the sign-in)', auth: false, body: schemas.refreshBody, response: schemas.authResponse },
+      { method: 'post', path: '/api/auth/refresh', tag: 'auth', summary: 'Exchange a refresh token for new tokens (the old one stops working; reuse ends the sign-in)', auth: false, body: schemas.refreshBody, response: schemas.authResponse, errors: [401] },
       ({ body }) => accounts.refresh(body.refreshToken),
     ),
     route(

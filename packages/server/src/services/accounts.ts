@@ -111,15 +111,20 @@ export class AccountService {
     return toPublicUser(user);
   }
 
+  /**
+   * Creates the external user on first sight. A host-signed token may never speak for a
+   * built-in account (one with a password), even if its `sub` names that account's id.
+   */
   private async provisionExternal(identity: Identity): Promise<void> {
     const displayName = schemas.displayName.safeParse(identity.name);
     const avatar = schemas.avatarUrl.safeParse(identity.picture);
-    await this.ctx.store.upsertExternalUser({
+    const user = await this.ctx.store.upsertExternalUser({
       id: identity.userId,
       displayName: displayName.success ? displayName.data : identity.userId,
       avatarUrl: avatar.success ? avatar.data : null,
       createdAt: this.ctx.now(),
     });
+    if (user.passwordHash !== null) throw new AppError(ErrorCode.Unauthenticated, 'token subject belongs to a built-in account');
   }
 
   private async revokeFamily(userId: string, familyId: string, reason: string): Promise<void> {

@@ -85,9 +85,17 @@ export class MessageService {
     };
   }
 
-  /** A page of history for a member; "not found" for everyone else. */
+  /**
+   * A page of history for a member; "not found" for everyone else. A DM that names the caller
+   * but has no messages yet is an empty page (this reveals nothing about the peer).
+   */
   async history(userId: string, conversationId: string, range: { before?: number; after?: number; limit?: number }): Promise<HistoryResponse> {
-    await this.requireMember(userId, conversationId);
+    if (!(await this.ctx.store.getConversation(conversationId, userId))) {
+      // Both DM members are created with the conversation, so a named member who is not found is
+      // looking at a DM that has no messages yet.
+      if (dmPeer(conversationId, userId) !== null) return { messages: [], hasMore: false };
+      throw notFound('conversation');
+    }
     const limit = Math.min(range.limit ?? 50, 100);
     return this.ctx.store.getMessages(conversationId, { ...range, limit });
   }
@@ -158,10 +166,6 @@ export class MessageService {
       if (peer && (await this.friends.canMessage(userId, peer))) return [...parsed.members];
     }
     throw notFound('conversation');
-  }
-
-  private async requireMember(userId: string, conversationId: string): Promise<void> {
-    if (!(await this.ctx.store.getConversation(conversationId, userId))) throw notFound('conversation');
   }
 
   private checkContent(content: MessageContent): void {

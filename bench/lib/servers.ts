@@ -1,0 +1,29 @@
+import { join } from 'node:path';
+import { startChild, type ChildServer } from './child.js';
+
+/** A server under test, with its REST and socket addresses. */
+export interface RunningServer extends ChildServer {
+  url: string;
+  wsUrl: string;
+}
+
+/** Name of the source-map dump a profiled quickchat child writes into its profile directory. */
+export const SOURCE_MAPS_FILE = 'source-maps.json';
+
+/**
+ * The real quickchat server in a child process. With `cpuProfDir`, it runs under
+ * `node --cpu-prof` and also leaves its source maps there (to map the profile to `.ts` lines).
+ */
+export async function startQuickchat(options: { cpuProfDir?: string } = {}): Promise<RunningServer> {
+  const dir = options.cpuProfDir;
+  const nodeArgs = dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+  const args = dir ? [`--source-maps-out=${join(dir, SOURCE_MAPS_FILE)}`] : [];
+  const child = await startChild('servers/quickchat.ts', { label: 'quickchat', nodeArgs, args });
+  return { ...child, url: `http://127.0.0.1:${child.port}`, wsUrl: `ws://127.0.0.1:${child.port}/ws` };
+}
+
+/** The bare `ws` relay baseline in a child process. */
+export async function startRelay(): Promise<RunningServer> {
+  const child = await startChild('baselines/ws-relay.ts', { label: 'relay' });
+  return { ...child, url: `http://127.0.0.1:${child.port}`, wsUrl: `ws://127.0.0.1:${child.port}` };
+}

@@ -1,0 +1,64 @@
+import type { P1Result } from '../p1-latency.js';
+import type { P4Result } from '../p4-throughput.js';
+import type { ProfileResult } from '../profile.js';
+
+/** The machine and toolchain a run was measured on. */
+export interface Machine {
+  nproc: number;
+  cpu: string;
+  memGiB: number;
+  node: string;
+  os: string;
+  date: string;
+  /** 1-minute load average when the run started and ended (other work on the box). */
+  loadStart: number;
+  loadEnd: number;
+}
+
+/** Everything one `npm run bench` produced. */
+export interface BenchReport {
+  machine: Machine;
+  quick: boolean;
+  p1?: P1Result;
+  p4?: P4Result;
+  /** CPU profiles of the server under each workload (`--profile`). */
+  profiles?: { p4?: ProfileResult; p1?: ProfileResult };
+  durationMs: number;
+}
+
+/** One published figure: ours against the baseline as a ratio, checked against its goal. */
+export interface Figure {
+  id: string;
+  metric: string;
+  ours: string;
+  baseline: string;
+  ratio: number;
+  goal: { op: '≤' | '≥'; value: number };
+  met: boolean;
+}
+
+const us = (n: number) => `${n.toLocaleString('en-US')} µs`;
+const perSec = (n: number, unit: string) => `${n.toLocaleString('en-US')} ${unit}/s`;
+
+function figure(id: string, metric: string, ours: string, baseline: string, ratio: number, op: '≤' | '≥', value: number): Figure {
+  return { id, metric, ours, baseline, ratio, goal: { op, value }, met: op === '≤' ? ratio <= value : ratio >= value };
+}
+
+/** The goal-bearing figures of a report (P1 p50, P1 p99, P4), in brief order. */
+export function figuresOf(report: BenchReport): Figure[] {
+  const out: Figure[] = [];
+  const { p1, p4 } = report;
+  if (p1) {
+    out.push(figure('P1', 'delivery latency p50', us(p1.quickchat.p50), `${us(p1.relay.p50)} (bare ws relay)`, p1.ratios.p50, '≤', 2));
+    out.push(figure('P1', 'delivery latency p99', us(p1.quickchat.p99), `${us(p1.relay.p99)} (bare ws relay)`, p1.ratios.p99, '≤', 5));
+  }
+  if (p4) {
+    out.push(figure('P4', 'durable messages/s', perSec(p4.quickchat.perSec, 'msg'), `${perSec(p4.raw.perSec, 'rows')} (raw better-sqlite3)`, p4.ratio, '≥', 0.5));
+  }
+  return out;
+}
+
+/** `1.23×` */
+export function formatRatio(ratio: number): string {
+  return `${ratio.toFixed(ratio < 10 ? 2 : 1)}×`;
+}

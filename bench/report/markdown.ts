@@ -1,0 +1,139 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { figuresOf, formatRatio, type BenchReport } from './figures.js';
+import type { ProfileResult } from '../profile.js';
+
+/** Hand-written reading of the profile, kept in the repo so re-runs do not overwrite it. */
+const READING_FILE = new URL('../profile-reading.md', import.meta.url);
+
+const n = (v: number) => v.toLocaleString('en-US');
+const table = (header: string[], rows: (string | number)[][]) =>
+  [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+
+function machine(r: BenchReport): string {
+  const m = r.machine;
+  const load = `${m.loadStart} → ${m.loadEnd}`;
+  const rows = table(['nproc', 'CPU', 'memory', 'Node', 'OS', 'load avg (1 min) start → end', 'date'], [[m.nproc, m.cpu, `${m.memGiB} GiB`, m.node, m.os, load, m.date]]);
+  const busy = Math.max(m.loadStart, m.loadEnd) > m.nproc;
+  return busy ? `${rows}\n\n> The machine was busy with other work during this run (load average above nproc), so absolute figures and tail latencies are inflated; ratios are less affected but not immune.` : rows;
+}
+
+function results(r: BenchReport): string {
+  const rows = figuresOf(r).map((f) => [f.id, f.metric, f.ours, f.baseline, `**${formatRatio(f.ratio)}**`, `${f.goal.op} ${f.goal.value}×`, f.met ? 'yes' : '**no**']);
+  return table(['#', 'metric', 'quickchat', 'baseline', 'ratio', 'goal', 'met?'], rows);
+}
+
+function p1(r: BenchReport): string {
+  const p = r.p1;
+  if (!p) return '_Not run in this run._';
+  const stat = (name: string, s: typeof p.relay) => [name, n(s.count), n(s.p50), n(s.p90), n(s.p99), n(s.mean), n(s.min), n(s.max)];
+  return [
+    `One sender and one receiver, **${n(p.params.messages)} messages** of **${p.params.payloadBytes} B** text each, one at a time: send, wait until the receiver has it, record, next. ` +
+      `Connections: 2 (1 sender, 1 receiver) per server. Warm-up: ${n(p.params.warmup)} messages per server, not counted. ` +
+      `The measured messages run in ${p.params.rounds} rounds alternating relay and quickchat, so noise hits both alike. Duration: ${(p.durationMs / 1000).toFixed(1)} s.`,
+    '',
+    '- **quickchat**: two registered, befriended users on raw `ws` clients; the sender sends a `send` frame, latency ends when the receiver gets the `message` frame, which the server publishes only after the SQLite commit (the sender\'s `ack` is sent at the same time).',
+    '- **bare ws relay** (`bench/baselines/ws-relay.ts`): same clients and a frame of the same shape and size; the relay parses the JSON for its `to` field and forwards the frame. No auth, storage or validation.',
+    '',
+    table(['server', 'messages', 'p50 µs', 'p90 µs', 'p99 µs', 'mean µs', 'min µs', 'max µs'], [stat('quickchat', p.quickchat), stat('bare ws relay', p.relay)]),
+    '',
+    `Ratios quickchat ÷ relay: p50 ${formatRatio(p.ratios.p50)}, p99 ${formatRatio(p.ratios.p99)}, mean ${formatRatio(p.ratios.mean)}.`,
+  ].join('\n');
+}
+
+function p4(r: BenchReport): string {
+  const p = r.p4;
+  if (!p) return '_Not run in this run._';
+  const x = p.params;
+  const rounds = p.rounds.map((round, i) => [i + 1, n(round.quickchat.perSec), n(round.raw.perSec), formatRatio(round.quickchat.perSec / round.raw.perSec), round.quickchat.complete ? '' : 'stopped by deadline']);
+  const bracket = 'Each round runs the raw baseline, then quickchat, then the raw baseline again; the round\'s baseline is the mean of the two.';
+  return [
+    `**${n(x.pairs * 2)} connected users in ${n(x.pairs)} DM pairs**, each pair chatting both ways; each user keeps **${x.window} unacked sends** in flight. ` +
+      `**${n(x.messages)} messages of ${x.payloadBytes} B** text per round, ${x.rounds} rounds, after ${n(x.warmup)} warm-up messages. ` +
+      `Throughput = acked messages ÷ time from first send to last ack (an ack is sent only after the commit). Duration: ${(p.durationMs / 1000).toFixed(1)} s.`,
+    '',
+    `Baseline: raw better-sqlite3 inserting the same rows (same schema, from the server's migrations; WAL, synchronous NORMAL; per row a \`last_seq\` bump and the message insert) in transactions of ${x.batch} rows, in this process, timing the inserts only. ${bracket}`,
+    '',
+    table(['round', 'quickchat msg/s', 'raw better-sqlite3 rows/s', 'ratio', ''], rounds),
+    '',
+    `Mean: quickchat ${n(p.quickchat.perSec)} msg/s, raw ${n(p.raw.perSec)} rows/s, ratio ${formatRatio(p.ratio)}. ` +
+      'The load generator (this process: all clients, parsing every ack and `message` frame) shares the machine\'s cores with the server; the raw baseline has a core to itself.',
+  ].join('\n');
+}
+
+function profileTables(title: string, p: ProfileResult): string {
+  return [
+    `### ${title}`,
+    '',
+    `${p.workload}. ${n(p.samples)} samples over ${(p.durationMs / 1000).toFixed(1)} s` +
+      `${p.windowed ? ', only those taken during the measured part' : ' (whole process life: the measured window was not available)'}.`,
+    '',
+    table(['area', '% of samples'], p.areas.slice(0, 10).map((a) => [a.area, a.pct])),
+    '',
+    table(['top functions by self time', 'where', 'area', '% of samples'], p.functions.slice(0, 10).map((f) => [`\`${f.name}\``, f.location || '—', f.area, f.pct])),
+  ].join('\n');
+}
+
+function limits(r: BenchReport): string {
+  const { p4, p1 } = r.profiles ?? {};
+  if (!p4 && !p1) return '_No profile in this run: `npm run bench -- --profile` fills this section._';
+  const reading = existsSync(READING_FILE) ? readFileSync(READING_FILE, 'utf8').trim() : '_No reading written yet (`bench/profile-reading.md`)._';
+  return [
+    'CPU profiles (`node --cpu-prof`) of the quickchat server\'s main thread under the benchmark workloads. ' +
+      'Self time: a function\'s callees are not included, and time inside native calls (SQLite statements, socket writes) is charged to the JavaScript function that made them ' +
+      'or to the native frame (`writev`). Positions are mapped back to the `.ts` source through tsx\'s source maps.',
+    '',
+    reading,
+    '',
+    ...(p4 ? [profileTables('Under the P4 load (throughput)', p4), ''] : []),
+    ...(p1 ? [profileTables('Under the P1 loop (latency)', p1), ''] : []),
+  ].join('\n');
+}
+
+/** `docs/benchmarks.md`. */
+export function markdown(r: BenchReport): string {
+  return [
+    '# Benchmarks',
+    '',
+    '<!-- Generated by `npm run bench` (bench/run.ts). Re-run to refresh; the profile reading lives in bench/profile-reading.md. -->',
+    '',
+    'Every figure is a **ratio against a baseline measured in the same run, on the same machine**: absolute times move from run to run and box to box, ratios much less. ' +
+      'Absolute numbers are shown beside the ratios for orientation only. Benchmarks live in `bench/` and never run under `npm test`.',
+    '',
+    machine(r),
+    '',
+    '## Results',
+    '',
+    results(r),
+    '',
+    '![quickchat ÷ baseline for each figure, with its goal](images/benchmarks.svg)',
+    '',
+    '## P1: 1:1 delivery latency',
+    '',
+    p1(r),
+    '',
+    '## P4: durable messages/s on one node',
+    '',
+    p4(r),
+    '',
+    '## What limits us',
+    '',
+    limits(r),
+    '',
+    '## Not measured yet',
+    '',
+    'P2 (group fan-out), P3 (idle connections), P5 (catch-up), P6 (history page), P7 (scale-out), P8 (call setup), P9 (bundle sizes) and the socket.io baseline are not in the harness yet.',
+    '',
+    '## How to run',
+    '',
+    '```sh',
+    'npm run bench                      # P1 and P4, writes this file and docs/images/benchmarks.svg',
+    'npm run bench -- --profile         # also profiles the server under the P4 and P1 loads (fills "What limits us")',
+    'npm run bench -- --render          # re-writes this file and the chart from docs/benchmarks.json',
+    'npm run bench -- --quick           # scaled-down smoke run; prints only, unless --write',
+    'npm run bench -- --only=p1         # or p4; flags: --messages --warmup --payload --p4-messages --pairs --window --batch --rounds --deadline',
+    '```',
+    '',
+    `Total wall time of this run: ${(r.durationMs / 1000).toFixed(0)} s.`,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,38 @@
+// Runs the real quickchat server (createServer) for the benchmarks: temp data dir, port 0,
+// 127.0.0.1, rate limits raised so the load generator is never throttled. Prints `PORT <n>`.
+// Start it through `startQuickchat` (bench/lib/servers.ts), which can add `--cpu-prof`.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createServer } from '../../packages/server/src/app.js';
+import { exitWhenTold } from '../lib/child-main.js';
+import { dumpSourceMaps } from '../lib/source-maps.js';
+
+/** `--source-maps-out=<file>`: when profiled, write the loaded files' source maps there on exit. */
+const sourceMapsOut = process.argv.find((a) => a.startsWith('--source-maps-out='))?.split('=')[1];
+
+const dataDir = mkdtempSync(join(tmpdir(), 'quickchat-bench-'));
+const server = createServer({
+  port: 0,
+  host: '127.0.0.1',
+  dataDir,
+  logLevel: 'warn',
+  allowNoOrigin: true,
+  limits: {
+    messagesPerSecond: 1e9,
+    messageBurst: 1e9,
+    maxQueueBytes: 512 * 1024 * 1024,
+    authAttemptsPerMinute: 1e6,
+    connectionsPerIp: 100_000,
+  },
+});
+
+const { port } = await server.start();
+console.log(`PORT ${port}`);
+
+exitWhenTold(async () => {
+  await server.stop();
+  if (sourceMapsOut) dumpSourceMaps(sourceMapsOut, ['server', 'protocol'].map((p) => fileURLToPath(new URL(`../../packages/${p}/src`, import.meta.url))));
+  rmSync(dataDir, { recursive: true, force: true });
+});
