@@ -3,6 +3,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { Flags } from './lib/args.js';
+import { watchOtherLoad } from './lib/machine-load.js';
 import { runP1, type P1Params } from './p1-latency.js';
 import { runP4, type P4Params } from './p4-throughput.js';
 import { profileP1, profileP4, type ProfileResult } from './profile.js';
@@ -69,6 +70,7 @@ const p4Params: P4Params = {
 };
 
 const started = performance.now();
+const otherLoad = watchOtherLoad();
 const report: BenchReport = {
   machine: {
     nproc: availableParallelism(),
@@ -78,7 +80,7 @@ const report: BenchReport = {
     os: `${platform()} ${release()}`,
     date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
     loadStart: Math.round(loadavg()[0]! * 100) / 100,
-    loadEnd: 0,
+    otherCpus: null,
   },
   quick,
   durationMs: 0,
@@ -105,10 +107,9 @@ if (flags.has('profile')) {
   }
 }
 report.durationMs = Math.round(performance.now() - started);
-report.machine.loadEnd = Math.round(loadavg()[0]! * 100) / 100;
-if (Math.max(report.machine.loadStart, report.machine.loadEnd) > report.machine.nproc) {
-  console.log(`note: load average ${report.machine.loadStart} → ${report.machine.loadEnd} on ${report.machine.nproc} CPUs: other work was running; figures are noisy`);
-}
+report.machine.otherCpus = otherLoad.stop();
+console.log(`other processes used ${report.machine.otherCpus ?? 'unknown'} of ${report.machine.nproc} CPUs on average during the run`);
+if ((report.machine.otherCpus ?? 0) > 0.1 * report.machine.nproc) console.log('note: the machine was shared during the run; figures are noisy');
 
 console.log(`\n${textTable(report)}\n`);
 for (const p of [report.profiles?.p4, report.profiles?.p1]) {

@@ -10,9 +10,10 @@ export interface Machine {
   node: string;
   os: string;
   date: string;
-  /** 1-minute load average when the run started and ended (other work on the box). */
+  /** 1-minute load average when the run started, before it started anything. */
   loadStart: number;
-  loadEnd: number;
+  /** CPUs' worth of time other processes used, on average, while the run went (null: unknown). */
+  otherCpus: number | null;
 }
 
 /** Everything one `npm run bench` produced. */

@@ -11,10 +11,11 @@ const table = (header: string[], rows: (string | number)[][]) =>
 
 function machine(r: BenchReport): string {
   const m = r.machine;
-  const load = `${m.loadStart} → ${m.loadEnd}`;
-  const rows = table(['nproc', 'CPU', 'memory', 'Node', 'OS', 'load avg (1 min) start → end', 'date'], [[m.nproc, m.cpu, `${m.memGiB} GiB`, m.node, m.os, load, m.date]]);
-  const busy = Math.max(m.loadStart, m.loadEnd) > m.nproc;
-  return busy ? `${rows}\n\n> The machine was busy with other work during this run (load average above nproc), so absolute figures and tail latencies are inflated; ratios are less affected but not immune.` : rows;
+  const others = m.otherCpus === null ? 'unknown' : `${m.otherCpus} CPUs`;
+  const rows = table(['nproc', 'CPU', 'memory', 'Node', 'OS', 'other processes during the run', 'date'], [[m.nproc, m.cpu, `${m.memGiB} GiB`, m.node, m.os, others, m.date]]);
+  const busy = (m.otherCpus ?? 0) > 0.1 * m.nproc;
+  const note = `> Other processes used on average ${m.otherCpus} of the ${m.nproc} CPUs while this ran, competing with both servers and the load generator: absolute figures and especially tail latencies are inflated; the ratios are less affected but not immune.`;
+  return busy ? `${rows}\n\n${note}` : rows;
 }
 
 function results(r: BenchReport): string {
@@ -130,7 +131,7 @@ export function markdown(r: BenchReport): string {
     'npm run bench -- --profile         # also profiles the server under the P4 and P1 loads (fills "What limits us")',
     'npm run bench -- --render          # re-writes this file and the chart from docs/benchmarks.json',
     'npm run bench -- --quick           # scaled-down smoke run; prints only, unless --write',
-    'npm run bench -- --only=p1         # or p4; flags: --messages --warmup --payload --p4-messages --pairs --window --batch --rounds --deadline',
+    'npm run bench -- --only=p1         # or p4; sizes: --messages --payload --p4-messages --pairs --window ... (see --help)',
     '```',
     '',
     `Total wall time of this run: ${(r.durationMs / 1000).toFixed(0)} s.`,
