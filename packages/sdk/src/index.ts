@@ -1,2 +1,29 @@
-/** Placeholder: the SDK lands with its own issue. */
-export const SDK_VERSION = "0.0.0";
+/**
+ * `@quickchat/sdk`: the framework-agnostic quickchat client for browsers and Node.
+ *
+ * ```ts
+ * import { createClient } from '@quickchat/sdk';
+ * const client = createClient({ url: 'https://chat.example.com', auth: { getToken } });
+ * client.on('message', ({ message }) => console.log(message.content));
+ * client.send(client.dmWith(friendId), 'hello');
+ * ```
+ */
+export { createClient, ChatClient, type ClientOptions } from './client.js';
+export type { ClientEvents } from './events.js';
+export { QuickchatError, ConnectionError, ApiError, ClientErrorCode, type QuickchatErrorCode } from './errors.js';
+export { ConnectionState, type StateChange } from './connection/state.js';
+export { fullJitterBackoff, type ReconnectPolicy, type ReconnectContext, type BackoffOptions } from './connection/reconnect-policy.js';
+export type { Environment } from './connection/environment.js';
+export type { WebSocketLike, WebSocketConstructor } from './connection/transport.js';
+export type { AuthOption } from './auth/token-source.js';
+export { RestClient, type HistoryOptions } from './api/rest.js';
+export type { FetchLike } from './api/http.js';
+export type { Logger } from './logger.js';
+export type { StorageAdapter } from './storage/types.js';
+export { MemoryStorage } from './storage/memory.js';
+export { IndexedDBStorage } from './storage/indexeddb.js';
+export { createStore, shallowEqual, type ReadableStore, type Equality } from './stores/store.js';
+export type { LocalMessage, DeliveryState, ConversationView, MessageList, FriendsState, ConversationsState, MessagesState } from './stores/state.js';
+export type { Friends } from './friends.js';
+export { dmConversationId, ErrorCode, CloseCode } from '@quickchat/protocol';
+export type { Message, MessageContent, PublicUser, FriendEntry, FriendshipStatus, UserEvent } from '@quickchat/protocol';

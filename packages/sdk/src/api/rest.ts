@@ -1,0 +1,147 @@
+import type {
+  AuthResponse,
+  ConversationSummary,
+  FriendEntry,
+  FriendshipStatus,
+  HistoryResponse,
+  ProfilePatchBody,
+  PublicUser,
+} from '@quickchat/protocol';
+import { ApiError } from '../errors.js';
+import { requestJson, type FetchLike, type HttpRequest } from './http.js';
+
+/** Supplies access tokens to authenticated calls; see `auth/token-source.ts`. */
+export interface BearerSource {
+  getToken(options?: { forceRefresh?: boolean }): Promise<string>;
+}
+
+/** Which page of history: the newest, or before/after a seq. */
+export interface HistoryOptions {
+  before?: number;
+  after?: number;
+  /** 1-100; default 50. */
+  limit?: number;
+}
+
+/**
+ * Typed client for the REST API (`/api/openapi.json`). Authenticated calls get a token from
+ * the bearer source and, when the server says it expired, refresh once and retry.
+ */
+export class RestClient {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly fetchFn: FetchLike,
+    private readonly bearer: BearerSource | null,
+  ) {}
+
+  // ---------- built-in accounts (no token needed) ----------
+  /** Creates an account and signs in. */
+  register(handle: string, displayName: string, password: string): Promise<AuthResponse> {
+    return this.anonymous({ method: 'POST', path: '/api/auth/register', body: { handle, displayName, password } });
+  }
+  /** Signs in with handle and password. */
+  login(handle: string, password: string): Promise<AuthResponse> {
+    return this.anonymous({ method: 'POST', path: '/api/auth/login', body: { handle, password } });
+  }
+  /** Rotates a refresh token. The old one stops working. */
+  refresh(refreshToken: string): Promise<AuthResponse> {
+    return this.anonymous({ method: 'POST', path: '/api/auth/refresh', body: { refreshToken } });
+  }
+  /** Ends the sign-in that owns this refresh token; its sockets close. */
+  logout(refreshToken: string): Promise<void> {
+    return this.anonymous({ method: 'POST', path: '/api/auth/logout', body: { refreshToken } });
+  }
+
+  // ---------- profile ----------
+  /** The signed-in user. */
+  me(): Promise<PublicUser> {
+    return this.authed({ method: 'GET', path: '/api/me' });
+  }
+  /** Updates display name, avatar URL and/or signature. */
+  updateMe(patch: ProfilePatchBody): Promise<PublicUser> {
+    return this.authed({ method: 'PATCH', path: '/api/me', body: patch });
+  }
+  /** A user's public profile. */
+  user(userId: string): Promise<PublicUser> {
+    return this.authed({ method: 'GET', path: `/api/users/${encodeURIComponent(userId)}` });
+  }
+  /** Finds a user by exact handle (case-insensitive). */
+  userByHandle(handle: string): Promise<PublicUser> {
+    return this.authed({ method: 'GET', path: `/api/users/by-handle/${encodeURIComponent(handle)}` });
+  }
+
+  // ---------- friendships ----------
+  /** Friends, including peers who removed you (status `removed`). */
+  async friends(): Promise<FriendEntry[]> {
+    return (await this.authed<{ items: FriendEntry[] }>({ method: 'GET', path: '/api/friends' })).items;
+  }
+  /** Requests waiting for your answer. */
+  async incomingRequests(): Promise<FriendEntry[]> {
+    return (await this.authed<{ items: FriendEntry[] }>({ method: 'GET', path: '/api/friend-requests/incoming' })).items;
+  }
+  /** Requests you sent that are still pending. */
+  async outgoingRequests(): Promise<FriendEntry[]> {
+    return (await this.authed<{ items: FriendEntry[] }>({ method: 'GET', path: '/api/friend-requests/outgoing' })).items;
+  }
+  /** Sends a friend request (accepts theirs if they already asked). Resolves with your resulting status. */
+  async requestFriend(userId: string, memo?: string): Promise<FriendshipStatus> {
+    return (await this.authed<{ status: FriendshipStatus }>({ method: 'POST', path: '/api/friend-requests', body: memo === undefined ? { userId } : { userId, memo } })).status;
+  }
+  /** Accepts the request from `userId`. */
+  async acceptFriend(userId: string): Promise<FriendshipStatus> {
+    return (await this.authed<{ status: FriendshipStatus }>({ method: 'POST', path: `/api/friend-requests/${encodeURIComponent(userId)}/accept` })).status;
+  }
+  /** Declines the request from `userId`. */
+  declineFriend(userId: string): Promise<void> {
+    return this.authed({ method: 'POST', path: `/api/friend-requests/${encodeURIComponent(userId)}/decline` });
+  }
+  /** Cancels your request to `userId`. */
+  cancelFriendRequest(userId: string): Promise<void> {
+    return this.authed({ method: 'DELETE', path: `/api/friend-requests/${encodeURIComponent(userId)}` });
+  }
+  /** Removes a friend (one-way: they see `removed`). */
+  removeFriend(userId: string): Promise<void> {
+    return this.authed({ method: 'DELETE', path: `/api/friends/${encodeURIComponent(userId)}` });
+  }
+  /** Users you blocked. */
+  async blocked(): Promise<PublicUser[]> {
+    return (await this.authed<{ items: PublicUser[] }>({ method: 'GET', path: '/api/blocks' })).items;
+  }
+  /** Blocks a user. */
+  block(userId: string): Promise<void> {
+    return this.authed({ method: 'PUT', path: `/api/blocks/${encodeURIComponent(userId)}` });
+  }
+  /** Unblocks a user. */
+  unblock(userId: string): Promise<void> {
+    return this.authed({ method: 'DELETE', path: `/api/blocks/${encodeURIComponent(userId)}` });
+  }
+
+  // ---------- conversations ----------
+  /** Your conversations with unread counts, cursors and last message. */
+  async conversations(): Promise<ConversationSummary[]> {
+    return (await this.authed<{ items: ConversationSummary[] }>({ method: 'GET', path: '/api/conversations' })).items;
+  }
+  /** A page of history, ascending by seq. */
+  history(conversationId: string, options: HistoryOptions = {}): Promise<HistoryResponse> {
+    const query = new URLSearchParams();
+    if (options.before !== undefined) query.set('before', String(options.before));
+    if (options.after !== undefined) query.set('after', String(options.after));
+    if (options.limit !== undefined) query.set('limit', String(options.limit));
+    const qs = query.toString();
+    return this.authed({ method: 'GET', path: `/api/conversations/${encodeURIComponent(conversationId)}/messages${qs ? `?${qs}` : ''}` });
+  }
+
+  private anonymous<T>(req: HttpRequest): Promise<T> {
+    return requestJson<T>(this.fetchFn, this.baseUrl, req);
+  }
+
+  private async authed<T>(req: HttpRequest): Promise<T> {
+    if (!this.bearer) throw new ApiError('unauthenticated', 'this client has no credentials', 401);
+    try {
+      return await requestJson<T>(this.fetchFn, this.baseUrl, { ...req, token: await this.bearer.getToken() });
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.status !== 401) throw err;
+      return requestJson<T>(this.fetchFn, this.baseUrl, { ...req, token: await this.bearer.getToken({ forceRefresh: true }) });
+    }
+  }
+}

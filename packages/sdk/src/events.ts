@@ -1,0 +1,31 @@
+import type { UserEvent } from '@quickchat/protocol';
+import type { QuickchatError } from './errors.js';
+import type { StateChange } from './connection/state.js';
+import type { LocalMessage } from './stores/state.js';
+
+/**
+ * Every event a `ChatClient` emits. Each listener receives one context object.
+ * Subscribe with `client.on(name, listener)`; it returns the function that unsubscribes.
+ */
+export interface ClientEvents {
+  /** The connection changed state (see `ConnectionState`). */
+  connectionStateChanged: (context: StateChange) => void;
+  /** The session is authenticated and catch-up finished; `backfilled` counts messages fetched over REST. */
+  synced: (context: { userId: string; conversations: number; backfilled: number }) => void;
+  /**
+   * A stored message surfaced: each message exactly once per client, in seq order within its
+   * conversation (own messages included, once the server stored them). History loaded with
+   * `loadOlder()` is not re-announced.
+   */
+  message: (context: { message: LocalMessage }) => void;
+  /** A loaded message changed (own message acked, delivered, read, or failed). */
+  messageUpdated: (context: { message: LocalMessage }) => void;
+  /** A member's delivered/read cursor moved. */
+  receipt: (context: { conversationId: string; userId: string; delivered: number; read: number }) => void;
+  /** A member started or stopped typing. */
+  typing: (context: { conversationId: string; userId: string; active: boolean }) => void;
+  /** Your friendships or blocks changed (live or replayed by sync). */
+  relationChanged: (context: { event: UserEvent }) => void;
+  /** Something failed in the background (auth refused, a send failed for good, a backfill failed). */
+  error: (context: { error: QuickchatError }) => void;
+}

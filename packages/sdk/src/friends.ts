@@ -1,0 +1,81 @@
+import type { FriendshipStatus, UserEvent } from '@quickchat/protocol';
+import type { RestClient } from './api/rest.js';
+import { createStore, type ReadableStore, type WritableStore } from './stores/store.js';
+import type { FriendsState } from './stores/state.js';
+
+/**
+ * Friends, requests and blocks: REST actions, plus a store kept current by relation events.
+ * Events carry only ids, so a change refetches the lists (they are small), once per burst.
+ */
+export class Friends {
+  /** Friends, incoming and outgoing requests, and blocks. */
+  readonly store: ReadableStore<FriendsState>;
+  private readonly state: WritableStore<FriendsState>;
+  private refreshing: Promise<void> | null = null;
+  private again = false;
+
+  constructor(
+    private readonly rest: RestClient,
+    private readonly onError: (err: unknown) => void,
+  ) {
+    this.state = createStore<FriendsState>({ friends: [], incoming: [], outgoing: [], blocked: [], loaded: false });
+    this.store = this.state;
+  }
+
+  /** Sends a request (or accepts theirs); the store updates when the server confirms. */
+  async request(userId: string, memo?: string): Promise<FriendshipStatus> {
+    return this.after(await this.rest.requestFriend(userId, memo));
+  }
+  /** Accepts the request from `userId`. */
+  async accept(userId: string): Promise<FriendshipStatus> {
+    return this.after(await this.rest.acceptFriend(userId));
+  }
+  /** Declines the request from `userId`. */
+  async decline(userId: string): Promise<void> {
+    return this.after(await this.rest.declineFriend(userId));
+  }
+  /** Cancels your request to `userId`. */
+  async cancel(userId: string): Promise<void> {
+    return this.after(await this.rest.cancelFriendRequest(userId));
+  }
+  /** Removes a friend (one-way). */
+  async remove(userId: string): Promise<void> {
+    return this.after(await this.rest.removeFriend(userId));
+  }
+  /** Blocks a user. */
+  async block(userId: string): Promise<void> {
+    return this.after(await this.rest.block(userId));
+  }
+  /** Unblocks a user. */
+  async unblock(userId: string): Promise<void> {
+    return this.after(await this.rest.unblock(userId));
+  }
+
+  /** Applies relation events from the socket or sync. */
+  onEvents(events: readonly UserEvent[], limited: boolean): void {
+    if (events.length > 0 || limited || !this.state.getState().loaded) void this.refresh();
+  }
+
+  /** Refetches all lists; concurrent calls coalesce into at most one more fetch. */
+  refresh(): Promise<void> {
+    if (this.refreshing) {
+      this.again = true;
+      return this.refreshing;
+    }
+    this.refreshing = (async () => {
+      do {
+        this.again = false;
+        const [friends, incoming, outgoing, blocked] = await Promise.all([this.rest.friends(), this.rest.incomingRequests(), this.rest.outgoingRequests(), this.rest.blocked()]);
+        this.state.update(() => ({ friends, incoming, outgoing, blocked, loaded: true }));
+      } while (this.again);
+    })()
+      .catch((err: unknown) => this.onError(err))
+      .finally(() => (this.refreshing = null));
+    return this.refreshing;
+  }
+
+  private async after<T>(result: T): Promise<T> {
+    await this.refresh();
+    return result;
+  }
+}

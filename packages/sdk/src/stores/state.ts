@@ -1,0 +1,64 @@
+import type { FriendEntry, MemberCursor, MessageContent, PublicUser } from '@quickchat/protocol';
+import type { QuickchatError } from '../errors.js';
+
+/**
+ * Where a message is in its life. Own messages go pending → sent (stored, has a seq) →
+ * delivered → read, or to failed (see `error.retryable`; `client.retry()` sends it again).
+ * Messages from others are `sent`.
+ */
+export type DeliveryState = 'pending' | 'sent' | 'delivered' | 'read' | 'failed';
+
+/** A message as the app sees it, including own messages not yet stored by the server. */
+export interface LocalMessage {
+  /** Idempotency key chosen by the sender; stable from the moment `send()` returns. */
+  clientMsgId: string;
+  /** Server id; null while pending. */
+  id: string | null;
+  conversationId: string;
+  senderId: string;
+  content: MessageContent;
+  /** Position in the conversation; null while pending. */
+  seq: number | null;
+  /** Server time once stored; local time while pending. */
+  createdAt: number;
+  state: DeliveryState;
+  /** Why it failed, when `state` is `failed`. */
+  error: QuickchatError | null;
+}
+
+/** One conversation in the conversation list. */
+export interface ConversationView {
+  conversationId: string;
+  kind: 'dm' | 'group';
+  /** For DMs, the other member. */
+  peerId: string | null;
+  lastSeq: number;
+  /** Messages from others after your read cursor. */
+  unread: number;
+  lastMessage: LocalMessage | null;
+  cursors: MemberCursor[];
+  /** Members currently typing (not you). */
+  typing: string[];
+}
+
+/** The loaded part of one conversation's messages, ordered by seq, pending ones last. */
+export interface MessageList {
+  items: LocalMessage[];
+  /** Older messages exist on the server that are not loaded; page with `client.loadOlder()`. */
+  hasMoreBefore: boolean;
+}
+
+/** Friends and requests, kept current by live events and sync. */
+export interface FriendsState {
+  friends: FriendEntry[];
+  incoming: FriendEntry[];
+  outgoing: FriendEntry[];
+  blocked: PublicUser[];
+  /** False until the lists were fetched once. */
+  loaded: boolean;
+}
+
+/** Conversations by id. */
+export type ConversationsState = Readonly<Record<string, ConversationView>>;
+/** Loaded messages by conversation id. */
+export type MessagesState = Readonly<Record<string, MessageList>>;
