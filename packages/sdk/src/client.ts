@@ -82,11 +82,14 @@ export class ChatClient {
   private readonly namespace: string;
   private readonly storage: StorageAdapter;
   private me: string;
+  /** Until `me` is known (password or getToken sign-in): the user last signed in with this storage, whose outbox is shown. */
+  private lastUser = '';
   private synced = false;
   private syncSeq = 0;
   private readonly restored: Promise<void>;
   private readonly receiptTimers = new Map<string, TimerHandle>();
-  private readonly retryTimers = new Set<TimerHandle>();
+  /** While set, the server asked us to back off: sends wait in the outbox, in order. */
+  private hold: TimerHandle | null = null;
 
   constructor(options: ClientOptions) {
     this.env = { ...defaultEnvironment(), ...options.environment };
@@ -103,7 +106,7 @@ export class ChatClient {
     const sub = 'token' in options.auth ? jwtClaims(options.auth.token)['sub'] : undefined;
     this.me = typeof sub === 'string' ? sub : '';
     this.user = this.userStore;
-    this.convs = new Conversations(() => this.me, this.env);
+    this.convs = new Conversations(() => this.me || this.lastUser, this.env);
     this.conversations = this.convs.conversations;
     this.messages = this.convs.messages;
     this.friends = new Friends(this.rest, (err) => this.fail(err));
@@ -129,7 +132,10 @@ export class ChatClient {
       ...(options.pongTimeoutMs !== undefined ? { pongTimeoutMs: options.pongTimeoutMs } : {}),
     });
     this.connection.on('state', (change) => {
-      if (change.newState !== ConnectionState.Connected) this.synced = false;
+      if (change.newState !== ConnectionState.Connected) {
+        this.synced = false;
+        this.release(); // a new socket starts with a fresh rate budget
+      }
       this.emitter.emit('connectionStateChanged', change);
     });
     this.connection.on('ready', (frame) => void this.onReady(frame.userId));
@@ -144,9 +150,12 @@ export class ChatClient {
     return this.connection.state;
   }
 
-  /** The signed-in user's id ('' until known). */
+  /**
+   * The signed-in user's id. Before the first sign-in of this client it is the last user seen
+   * on the same storage (so a reload while offline can keep working), or '' when unknown.
+   */
   get userId(): string {
-    return this.me;
+    return this.me || this.lastUser;
   }
 
   /** Subscribes to an event; returns the function that unsubscribes. */
@@ -169,9 +178,9 @@ export class ChatClient {
   close(): void {
     this.connection.close();
     this.convs.dispose();
-    for (const t of [...this.receiptTimers.values(), ...this.retryTimers]) this.env.clearTimeout(t);
+    for (const t of this.receiptTimers.values()) this.env.clearTimeout(t);
     this.receiptTimers.clear();
-    this.retryTimers.clear();
+    this.release();
     this.emitter.removeAllListeners();
   }
 
@@ -183,7 +192,7 @@ export class ChatClient {
 
   /** The DM conversation id with `peerId`. */
   dmWith(peerId: string): string {
-    return dmConversationId(this.me, peerId);
+    return dmConversationId(this.userId, peerId);
   }
 
   /**
@@ -196,7 +205,7 @@ export class ChatClient {
     const local: LocalMessage = { clientMsgId: entry.clientMsgId, id: null, conversationId, senderId: this.me, content: entry.content, seq: null, createdAt: entry.createdAt, state: 'pending', error: null };
     this.convs.addPending(local);
     void this.outbox.add(entry);
-    if (this.synced) this.transmit(entry);
+    if (this.synced && this.hold === null) this.transmit(entry);
     return local;
   }
 
@@ -207,7 +216,7 @@ export class ChatClient {
     const entry: OutboxEntry = { userId: this.me, conversationId, clientMsgId, content: message.content, createdAt: message.createdAt };
     this.updateMessage(conversationId, clientMsgId, { state: 'pending', error: null });
     void this.outbox.add(entry);
-    if (this.synced) this.transmit(entry);
+    if (this.synced && this.hold === null) this.transmit(entry);
   }
 
   /** Marks everything surfaced in a conversation as read (tells the server and your other devices). */
@@ -234,12 +243,21 @@ export class ChatClient {
 
   private async restore(): Promise<void> {
     try {
-      const entries = await this.outbox.load();
-      for (const e of entries.filter((x) => x.userId === this.me || (this.me === '' && x.userId === ''))) {
-        this.convs.addPending({ clientMsgId: e.clientMsgId, id: null, conversationId: e.conversationId, senderId: e.userId, content: e.content, seq: null, createdAt: e.createdAt, state: 'pending', error: null });
-      }
+      await this.outbox.load();
+      this.showPending(this.me);
+      // E.g. a reload while offline: show the last signed-in user's unsent messages before sign-in can succeed.
+      if (!this.me) this.lastUser = (await this.storage.get(`${this.namespace}:user`)) ?? '';
+      if (!this.me && this.lastUser) this.showPending(this.lastUser);
     } catch (err) {
       this.fail(err);
+    }
+  }
+
+  /** Shows the user's outbox entries that are not in the messages store yet (e.g. written before a reload). */
+  private showPending(userId: string): void {
+    for (const e of this.outbox.forUser(userId)) {
+      if (this.messages.getState()[e.conversationId]?.items.some((m) => m.clientMsgId === e.clientMsgId)) continue;
+      this.convs.addPending({ clientMsgId: e.clientMsgId, id: null, conversationId: e.conversationId, senderId: e.userId, content: e.content, seq: null, createdAt: e.createdAt, state: 'pending', error: null });
     }
   }
 
@@ -247,8 +265,10 @@ export class ChatClient {
     const first = this.me !== userId;
     this.me = userId;
     await this.restored;
+    if (first) void this.storage.set(`${this.namespace}:user`, userId).catch(() => undefined);
     this.convs.claimPending(userId);
     await this.outbox.claim(userId);
+    this.showPending(userId);
     await this.catchUp.load(userId, this.namespace);
     if (first || !this.userStore.getState()) void this.rest.me().then((u) => this.userStore.update(() => u), (err: unknown) => this.fail(err));
     this.connection.send(this.catchUp.request(`sync-${++this.syncSeq}`));
@@ -258,7 +278,7 @@ export class ChatClient {
     const backfilled = await this.catchUp.applySynced(frame);
     if (this.connection.state !== ConnectionState.Connected) return;
     this.synced = true;
-    for (const entry of this.outbox.forUser(this.me)) this.transmit(entry);
+    this.flush();
     this.emitter.emit('synced', { userId: this.me, conversations: frame.conversations.length, backfilled });
   }
 
@@ -321,11 +341,11 @@ export class ChatClient {
     const error = new QuickchatError(frame.code as QuickchatErrorCode, frame.message, frame.retryAfterMs === undefined ? {} : { retryAfterMs: frame.retryAfterMs });
     if (!entry) return this.fail(error);
     if (error.retryable) {
-      const timer = this.env.setTimeout(() => {
-        this.retryTimers.delete(timer);
-        if (this.synced && this.outbox.get(entry.clientMsgId)) this.transmit(entry);
+      // Hold every send, then resend the whole outbox in order: later messages must not overtake this one.
+      this.hold ??= this.env.setTimeout(() => {
+        this.hold = null;
+        this.flush();
       }, Math.max(error.retryAfterMs ?? 0, 1000));
-      this.retryTimers.add(timer);
       return;
     }
     void this.outbox.remove(entry.clientMsgId);
@@ -336,6 +356,16 @@ export class ChatClient {
   private updateMessage(conversationId: string, clientMsgId: string, change: Partial<LocalMessage>): void {
     const message = this.convs.patch(conversationId, this.me, clientMsgId, change);
     if (message) this.emitter.emit('messageUpdated', { message });
+  }
+
+  /** Sends every waiting message, oldest first (resends are deduplicated by clientMsgId). */
+  private flush(): void {
+    if (this.synced && this.hold === null) for (const entry of this.outbox.forUser(this.me)) this.transmit(entry);
+  }
+
+  private release(): void {
+    if (this.hold !== null) this.env.clearTimeout(this.hold);
+    this.hold = null;
   }
 
   private transmit(entry: OutboxEntry): void {

@@ -81,7 +81,9 @@ export class Conversations {
     const before = this.lists.getState()[frame.conversationId];
     this.touch(frame.conversationId, (c) => {
       const cursors = [...c.cursors.filter((x) => x.userId !== frame.userId), { userId: frame.userId, delivered: frame.delivered, read: frame.read }];
-      const unread = frame.userId === me ? this.unreadAfter(frame.conversationId, frame.read, c) : c.unread;
+      // Only a move of my own read cursor changes unread (a delivered-only receipt does not).
+      const moved = frame.userId === me && frame.read !== (c.cursors.find((x) => x.userId === me)?.read ?? 0);
+      const unread = moved ? this.unreadAfter(frame.conversationId, frame.read, c) : c.unread;
       return { ...c, cursors, unread };
     });
     if (frame.userId === me) return [];
@@ -108,18 +110,22 @@ export class Conversations {
     this.updateList(conversationId, (list) => prependHistory(list, messages.map((m) => fromServer(m)), hasMoreBefore));
   }
 
-  /** Gives pending messages written before the user was known (sender '') to `userId`. */
+  /**
+   * Gives pending messages written before the user was known (sender '') to `userId`, and drops
+   * pending ones of another user (restored for the user last signed in with this storage).
+   */
   claimPending(userId: string): void {
+    const foreign = (m: LocalMessage) => m.senderId === '' || (m.state === 'pending' && m.senderId !== userId);
     this.lists.update((all) => {
       let changed = false;
       const next: Record<string, MessageList> = {};
       for (const [id, list] of Object.entries(all)) {
-        if (!list.items.some((m) => m.senderId === '')) {
+        if (!list.items.some(foreign)) {
           next[id] = list;
           continue;
         }
         changed = true;
-        next[id] = { ...list, items: list.items.map((m) => (m.senderId === '' ? { ...m, senderId: userId } : m)) };
+        next[id] = { ...list, items: list.items.flatMap((m) => (!foreign(m) ? [m] : m.senderId === '' ? [{ ...m, senderId: userId }] : [])) };
       }
       return changed ? next : all;
     });
@@ -133,10 +139,10 @@ export class Conversations {
 
   private unreadAfter(conversationId: string, read: number, c: ConversationView): number {
     if (read >= c.lastSeq) return 0;
-    const items = this.lists.getState()[conversationId]?.items ?? [];
-    const loadedFrom = items.find((m) => m.seq !== null)?.seq ?? Number.POSITIVE_INFINITY;
-    if (loadedFrom > read + 1) return c.unread;
-    return items.filter((m) => m.seq !== null && m.seq > read && m.senderId !== this.me()).length;
+    const items = (this.lists.getState()[conversationId]?.items ?? []).filter((m) => m.seq !== null);
+    // Count loaded messages only when they cover (read, lastSeq]; mid-backfill they do not.
+    if ((items[0]?.seq ?? Infinity) > read + 1 || (items.at(-1)?.seq ?? 0) < c.lastSeq) return Math.min(c.unread, c.lastSeq - read);
+    return items.filter((m) => (m.seq as number) > read && m.senderId !== this.me()).length;
   }
 
   private updateList(conversationId: string, change: (list: MessageList) => MessageList): void {

@@ -202,13 +202,14 @@ describe.skipIf(!available)('IndexedDBStorage in Chromium', () => {
 
   it('rejects with a clear error where IndexedDB is refused (opaque origin)', async () => {
     const { page } = await tab(undefined, '/sandboxed');
-    const message = await page.evaluate(async () => {
+    const [message, cause] = await page.evaluate(async () => {
       const s = new window.qc.IndexedDBStorage();
       return window.qc.within(s.set('k', 'v')).then(
-        () => 'resolved',
-        (e: Error) => e.message,
+        () => ['resolved', ''],
+        (e: Error) => [e.message, (e.cause as DOMException | undefined)?.name],
       );
     });
     expect(message).toMatch(/^IndexedDBStorage: open failed \(quickchat\/kv\): \S/);
+    expect(cause).toBe('SecurityError');
   });
 });

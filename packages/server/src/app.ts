@@ -165,6 +165,7 @@ async function startRunning(options: ServerOptions, config: ResolvedConfig): Pro
   } catch (err) {
     // Release what was opened so a failed start leaks nothing and can be retried.
     gateway.close();
+    friends.close();
     if (ownsBus) await bus.close();
     if (ownsStore) await store.close();
     throw err;
@@ -179,6 +180,7 @@ async function startRunning(options: ServerOptions, config: ResolvedConfig): Pro
       ready = false;
       gateway.close();
       await messages.drain();
+      friends.close();
       await new Promise<void>((resolve) => {
         http.close(() => resolve());
         http.closeAllConnections();

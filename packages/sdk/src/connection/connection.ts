@@ -55,6 +55,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   private forceRefreshNext = false;
   /** Auth refusals since the last successful session; a refusal right after a refresh is final. */
   private authRefusals = 0;
+  /** Bumped by every `open()`, so an attempt overtaken while awaiting its token gives up. */
+  private attempt = 0;
 
   constructor(private readonly options: ConnectionOptions) {
     super();
@@ -109,19 +111,21 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.emit('state', { newState: next, oldState: old, reason, ...(closeCode !== undefined ? { closeCode } : {}) });
   }
 
-  private async open(reason: string): Promise<void> {
+  private async open(reason: string, closeCode?: number): Promise<void> {
     this.clearTimer('retry');
-    this.setState(ConnectionState.Connecting, reason);
+    this.setState(ConnectionState.Connecting, reason, closeCode);
+    const attempt = ++this.attempt;
     let token: string;
     try {
       token = await this.options.tokens.getToken({ forceRefresh: this.forceRefreshNext });
       this.forceRefreshNext = false;
     } catch (err) {
+      if (attempt !== this.attempt) return;
       const error = err instanceof QuickchatError ? err : new QuickchatError(ClientErrorCode.AuthFailed, 'could not get a token', { cause: err });
       this.emit('error', error);
       return this.scheduleRetry(error.retryable ? 'token unavailable, will retry' : 'token unavailable', undefined, !error.retryable);
     }
-    if (this.current !== ConnectionState.Connecting) return;
+    if (this.current !== ConnectionState.Connecting || attempt !== this.attempt) return;
     let socket: WebSocketLike;
     try {
       socket = new this.options.WebSocket(this.options.url);
@@ -131,10 +135,13 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.socket = socket;
     this.setTimer('connect', this.options.connectTimeoutMs ?? 15_000, () => this.drop('connect timeout'));
     socket.onopen = () => {
+      if (socket !== this.socket) return;
       this.setState(ConnectionState.Authenticating, 'socket open');
       socket.send(JSON.stringify({ type: 'auth', token }));
     };
-    socket.onmessage = (event) => this.onFrame(event.data);
+    socket.onmessage = (event) => {
+      if (socket === this.socket) this.onFrame(event.data);
+    };
     socket.onerror = () => undefined;
     socket.onclose = (event) => this.onClose(socket, event.code, event.reason);
   }
@@ -149,6 +156,11 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     }
     this.clearTimer('pong');
     if (frame.type === 'ready') {
+      if (this.current === ConnectionState.Connected) {
+        // A re-authentication on the open socket: the session goes on; nothing to catch up.
+        this.scheduleReauth();
+        return;
+      }
       this.clearTimer('connect');
       this.retryCount = 0;
       this.authRefusals = 0;
@@ -174,7 +186,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       if (this.retryCount === 0) {
         this.retryCount++;
         this.lostAt = this.options.env.now();
-        void this.open(`${why}; refreshing the token`);
+        void this.open(`${why}; refreshing the token`, code);
         return;
       }
     }
@@ -230,7 +242,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.setTimer('ping', this.options.pingIntervalMs ?? 25_000, () => {
       if (!this.socket || this.current !== ConnectionState.Connected) return;
       this.socket.send(JSON.stringify({ type: 'ping', id: `hb-${++this.pingSeq}` }));
-      this.setTimer('pong', this.options.pongTimeoutMs ?? 10_000, () => this.drop('no answer to ping'));
+      // Keep the deadline of an earlier unanswered ping (any frame clears it).
+      if (!this.timers.has('pong')) this.setTimer('pong', this.options.pongTimeoutMs ?? 10_000, () => this.drop('no answer to ping'));
       this.schedulePing();
     });
   }
@@ -240,7 +253,10 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     const { tokens, env } = this.options;
     const expiresAt = tokens.expiresAt();
     if (expiresAt === null || !tokens.refreshable) return;
-    const delay = Math.max(0, expiresAt - env.now() - REFRESH_MARGIN_MS);
+    // REFRESH_MARGIN_MS before expiry, but for tokens shorter-lived than twice the margin at half
+    // their remaining life, so they do not re-auth on every `ready`.
+    const left = expiresAt - env.now();
+    const delay = Math.max(0, left - REFRESH_MARGIN_MS, left / 2);
     this.setTimer('reauth', Math.min(delay, 2 ** 31 - 1), () => {
       tokens.getToken({ forceRefresh: true }).then(
         (token) => {

@@ -16,7 +16,10 @@ export interface IndexedDBStorageOptions {
  * whose message starts with `IndexedDBStorage:` and whose `cause` is the original error.
  */
 export class IndexedDBStorage implements StorageAdapter {
-  /** True when this environment has IndexedDB (false in Node and during SSR). Never throws. */
+  /**
+   * True when this environment has IndexedDB (false in Node and during SSR). Never throws. Opening
+   * can still be refused (opaque origins, some private modes): methods then reject.
+   */
   static isAvailable(): boolean {
     try {
       return typeof indexedDB == 'object' && !!indexedDB;

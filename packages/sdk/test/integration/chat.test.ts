@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { clientFor, Rest, startServerForSdk, until, type TestServer, type TestUser } from '../support/sdk-server.js';
 import type { ChatClient, LocalMessage } from '../../src/index.js';
+import { connected, range, recordSurfaced, seqTexts } from './helpers.js';
 
 describe('SDK against the real server', () => {
   let t: TestServer;
@@ -46,5 +47,71 @@ describe('SDK against the real server', () => {
     b.markRead(conv);
     await until(a, () => a.messages.getState()[conv]?.items[0]?.state === 'read', 15_000, 'read tick');
     expect(a.messages.getState()[conv]?.items.map((m) => m.seq)).toEqual([1]);
+  });
+
+  it('chats both ways: 50 messages surface once each, in order, on both sides', async () => {
+    await rest.befriend(alice, bob);
+    const a = open(alice);
+    const b = open(bob);
+    const aLog = recordSurfaced(a);
+    const bLog = recordSurfaced(b);
+    await connected(a, 'alice connected');
+    await connected(b, 'bob connected');
+    const conv = a.dmWith(bob.id);
+    for (const i of range(50)) a.send(conv, `a${i}`);
+    await until(b, () => bLog.length >= 50, 15_000, 'bob surfaced 50');
+    for (const i of range(3)) b.send(conv, `b${i}`);
+    await until(a, () => aLog.length >= 53, 15_000, 'alice surfaced 53');
+    await until(b, () => bLog.length >= 53, 15_000, 'bob surfaced his own 3');
+
+    const expected = [...range(50).map((i) => `${i}:a${i}`), ...range(3).map((i) => `${50 + i}:b${i}`)];
+    expect(seqTexts(aLog, conv)).toEqual(expected);
+    expect(seqTexts(bLog, conv)).toEqual(expected);
+    expect(aLog.slice(0, 50).every((m) => m.senderId === alice.id)).toBe(true);
+    expect(bLog.slice(50).every((m) => m.senderId === bob.id)).toBe(true);
+    // The stores agree with the events: one item per seq, in order, nothing pending.
+    for (const c of [a, b]) {
+      expect(c.messages.getState()[conv]?.items.map((m) => `${m.seq}:${m.content.type === 'text' ? m.content.text : ''}`)).toEqual(expected);
+    }
+  });
+
+  it('the conversation list shows lastMessage and unread; markRead zeroes unread on the reader\'s other device', async () => {
+    await rest.befriend(alice, bob);
+    const a = open(alice);
+    const b1 = open(bob);
+    const b2 = open(bob);
+    const b1Log = recordSurfaced(b1);
+    const b2Log = recordSurfaced(b2);
+    await Promise.all([connected(a), connected(b1), connected(b2)]);
+    const conv = a.dmWith(bob.id);
+    for (const i of range(5)) a.send(conv, `note ${i}`);
+    await until(b1, () => b1Log.length === 5, 15_000, 'bob device 1 surfaced 5');
+    await until(b2, () => b2Log.length === 5, 15_000, 'bob device 2 surfaced 5');
+
+    for (const c of [b1, b2]) {
+      const view = () => c.conversations.getState()[conv];
+      await until(c, () => view()?.unread === 5, 15_000, 'bob unread 5');
+      expect(view()).toMatchObject({ conversationId: conv, kind: 'dm', peerId: alice.id, lastSeq: 5, unread: 5 });
+      expect(view()?.lastMessage).toMatchObject({ seq: 5, senderId: alice.id, content: { type: 'text', text: 'note 5' } });
+    }
+    // The sender has nothing unread in the same conversation.
+    await until(a, () => a.conversations.getState()[conv]?.lastMessage?.seq === 5, 15_000, 'alice list entry');
+    expect(a.conversations.getState()[conv]).toMatchObject({ unread: 0, peerId: bob.id, lastMessage: { seq: 5, content: { text: 'note 5' } } });
+
+    // Reading on device 1 clears the badge on device 2 (the server pushes bob's read cursor to all his sessions).
+    b1.markRead(conv);
+    await until(b2, () => b2.conversations.getState()[conv]?.unread === 0, 15_000, 'bob device 2 unread 0');
+    await until(b1, () => b1.conversations.getState()[conv]?.unread === 0, 15_000, 'bob device 1 unread 0');
+    expect(b2.conversations.getState()[conv]?.cursors.find((c) => c.userId === bob.id)?.read).toBe(5);
+
+    // A new message counts again on both devices, and the reply moves alice's lastMessage and unread.
+    a.send(conv, 'note 6');
+    await until(b2, () => b2.conversations.getState()[conv]?.unread === 1, 15_000, 'bob device 2 unread 1');
+    await until(b1, () => b1.conversations.getState()[conv]?.unread === 1, 15_000, 'bob device 1 unread 1');
+    b2.send(conv, 'got them');
+    await until(a, () => a.conversations.getState()[conv]?.unread === 1, 15_000, 'alice unread 1');
+    expect(a.conversations.getState()[conv]?.lastMessage).toMatchObject({ seq: 7, senderId: bob.id, content: { text: 'got them' } });
+    await until(b1, () => b1.conversations.getState()[conv]?.lastMessage?.seq === 7, 15_000, 'bob device 1 sees his reply from device 2');
+    expect(seqTexts(b1Log, conv)).toEqual([...range(5).map((i) => `${i}:note ${i}`), '6:note 6', '7:got them']);
   });
 });

@@ -149,6 +149,10 @@ export async function serveStatic(routes: Record<string, Route>): Promise<PageSe
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     const route = routes[path];
+    if (route === undefined && path === '/favicon.ico') {
+      res.writeHead(204).end(); // browsers ask; a 404 would show up as a console error
+      return;
+    }
     if (route === undefined) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;

@@ -23,6 +23,65 @@ export interface ConnectionDeps {
 
 type State = 'authenticating' | 'ready' | 'closed';
 
+/** The parts of the `net.Socket` under a `ws` WebSocket used to batch writes. */
+interface CorkableSocket {
+  cork(): void;
+  uncork(): void;
+}
+
+/** Held bytes after which a socket is flushed before the tick ends (bounds memory and delay). */
+const FLUSH_BYTES = 32 * 1024;
+
+/**
+ * Batches one socket's writes per event-loop tick: the first write of a tick corks the socket,
+ * and it is uncorked when the tick ends (or once {@link FLUSH_BYTES} are held), so the frames a
+ * tick sends to one socket (acks, the sender's own copy, messages) leave in one `writev` instead
+ * of one syscall each. `held` counts the bytes written since the cork.
+ */
+class TickBatch {
+  held = 0;
+  private corked = false;
+
+  constructor(private readonly socket: CorkableSocket) {}
+
+  /** Corks the socket for the rest of this tick, if it is not already. */
+  hold(): void {
+    if (this.corked) return;
+    this.socket.cork();
+    this.corked = true;
+    if (pendingBatches.length === 0) process.nextTick(flushPendingBatches);
+    pendingBatches.push(this);
+  }
+
+  /** Records `bytes` written while corked; flushes early past {@link FLUSH_BYTES}. */
+  wrote(bytes: number): void {
+    this.held += bytes;
+    if (this.held >= FLUSH_BYTES) this.flush();
+  }
+
+  flush(): void {
+    if (!this.corked) return;
+    this.corked = false;
+    this.held = 0;
+    this.socket.uncork();
+  }
+}
+
+/** Batches corked this tick, in the order they were first written to (flushed in that order). */
+let pendingBatches: TickBatch[] = [];
+
+function flushPendingBatches(): void {
+  const batches = pendingBatches;
+  pendingBatches = [];
+  for (const batch of batches) {
+    try {
+      batch.flush();
+    } catch {
+      // A socket torn down meanwhile; the others must still be flushed.
+    }
+  }
+}
+
 /**
  * One client socket: authentication within a deadline, rate limiting, in-order frame
  * handling, and a bounded outbound queue. A connection that cannot keep up is dropped;
@@ -45,12 +104,18 @@ export class Connection implements Session {
   private authReceived = false;
   /** Cleared by each heartbeat, set by each pong. */
   alive = true;
+  /** Per-tick write batching, when `ws` exposes a socket that can be corked. */
+  private readonly batch: TickBatch | null;
 
   constructor(
     private readonly ws: WebSocket,
     readonly ip: string,
     private readonly deps: ConnectionDeps,
   ) {
+    // `ws` keeps the net.Socket in a private field; without it (another `ws` version) frames
+    // are simply written one by one.
+    const socket = (ws as unknown as { _socket?: Partial<CorkableSocket> | null })._socket;
+    this.batch = typeof socket?.cork === 'function' && typeof socket.uncork === 'function' ? new TickBatch(socket as CorkableSocket) : null;
     this.bucket = new TokenBucket(deps.limits.messagesPerSecond, deps.limits.messageBurst, deps.now);
     this.authTimer = setTimeout(() => this.close(CloseCode.AuthTimeout, 'authentication timed out'), deps.limits.authTimeoutMs);
     ws.on('message', (data: Buffer, isBinary: boolean) => this.onMessage(data, isBinary));
@@ -79,12 +144,22 @@ export class Connection implements Session {
    */
   sendRaw(text: string): void {
     if (this.state === 'closed') return;
-    if (this.ws.bufferedAmount > this.deps.limits.maxQueueBytes) {
-      this.deps.log.warn({ sessionId: this.sessionId, userId: this.userId, queued: this.ws.bufferedAmount }, 'slow consumer dropped');
+    // Bytes held back by this tick's cork are on their way out, not a backlog: only what earlier
+    // ticks left unsent counts against the cap.
+    const backlog = this.ws.bufferedAmount - (this.batch?.held ?? 0);
+    if (backlog > this.deps.limits.maxQueueBytes) {
+      this.deps.log.warn({ sessionId: this.sessionId, userId: this.userId, queued: backlog }, 'slow consumer dropped');
       this.close(CloseCode.SlowConsumer, 'send queue full', true);
       return;
     }
+    if (!this.batch) {
+      this.ws.send(text);
+      return;
+    }
+    this.batch.hold();
+    const before = this.ws.bufferedAmount;
     this.ws.send(text);
+    this.batch.wrote(this.ws.bufferedAmount - before);
   }
 
   /** Closes with a code and reason. `terminate` skips the closing handshake (dead or stuck peers). */

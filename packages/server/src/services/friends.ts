@@ -1,12 +1,21 @@
-import { ErrorCode, type FriendEntry, type FriendshipStatus, type PublicUser } from '@quickchat/protocol';
+import { ErrorCode, type FriendEntry, type FriendshipStatus, type PublicUser, type UserEvent } from '@quickchat/protocol';
 import { AppError, notFound } from '../errors.js';
 import type { FriendshipRow, NewUserEvent, RelationChange, StoredFriendshipStatus } from '../store/types.js';
+import { RELATION_TOPIC, type RelationInvalidation } from '../bus/topics.js';
 import { publishToUsers } from './publish.js';
 import { toPublicUser } from './users.js';
 import type { ServiceContext } from './context.js';
 
 /** Which list to read: friends (incl. peers who removed you), incoming or outgoing requests. */
 export type FriendListKind = 'friends' | 'incoming' | 'outgoing';
+
+/** How many `canMessage` answers are cached (ordered pairs; roughly 150 bytes each). */
+const PERMISSION_CACHE_SIZE = 100_000;
+/**
+ * How long a cached answer may be used. Invalidations travel on the bus, which is best-effort
+ * across nodes; this bounds how long a lost invalidation could leave another node stale.
+ */
+const PERMISSION_TTL_MS = 30_000;
 
 /**
  * Friendships with the original design's semantics, made safe. Each side owns a row:
@@ -17,8 +26,27 @@ export type FriendListKind = 'friends' | 'incoming' | 'outgoing';
 export class FriendService {
   /** Serializes changes per pair of users so concurrent requests can't interleave. */
   private readonly pairLocks = new Map<string, Promise<unknown>>();
+  /**
+   * `canMessage` answers by ordered pair (`sender\npeer`), oldest first, with their expiry. Every
+   * relation change drops the entries of its pair on every node (see {@link invalidate}).
+   */
+  private readonly permissions = new Map<string, { allowed: boolean; expires: number }>();
+  /**
+   * Bumped by every invalidation. A store read that overlapped one may have seen the old
+   * relation, so its answer is returned but not cached.
+   */
+  private generation = 0;
+  private readonly unsubscribe: () => void;
 
-  constructor(private readonly ctx: ServiceContext) {}
+  constructor(private readonly ctx: ServiceContext) {
+    this.unsubscribe = ctx.bus.subscribe(RELATION_TOPIC, (payload) => this.onInvalidation(payload));
+  }
+
+  /** Stops listening for relation changes (server shutdown). */
+  close(): void {
+    this.unsubscribe();
+    this.permissions.clear();
+  }
 
   /** Sends a request; if the peer already asked us, this accepts instead. */
   request(userId: string, peerId: string, memo: string | undefined): Promise<FriendshipStatus> {
@@ -153,11 +181,59 @@ export class FriendService {
    */
   async canMessage(senderId: string, peerId: string): Promise<boolean> {
     if (senderId === peerId) return false;
+    const key = `${senderId}\n${peerId}`;
+    const now = this.ctx.now();
+    const hit = this.permissions.get(key);
+    if (hit && hit.expires > now) return hit.allowed;
+    const generation = this.generation;
+    const { allowed, cacheable } = await this.readPermission(senderId, peerId);
+    if (cacheable && generation === this.generation) {
+      this.permissions.delete(key);
+      this.permissions.set(key, { allowed, expires: now + PERMISSION_TTL_MS });
+      if (this.permissions.size > PERMISSION_CACHE_SIZE) this.permissions.delete(this.permissions.keys().next().value!);
+    }
+    return allowed;
+  }
+
+  /**
+   * The uncached answer. Every input is a relation row, which only changes through
+   * {@link apply} (and so is invalidated), except whether the peer exists: a bring-your-own-identity
+   * user appears on first sign-in, so "no such user" is never cached.
+   */
+  private async readPermission(senderId: string, peerId: string): Promise<{ allowed: boolean; cacheable: boolean }> {
     const { store } = this.ctx;
-    if ((await store.isBlocked(peerId, senderId)) || (await store.isBlocked(senderId, peerId))) return false;
-    if (this.ctx.config.dmPolicy === 'anyone') return (await store.getUser(peerId)) !== null;
+    if ((await store.isBlocked(peerId, senderId)) || (await store.isBlocked(senderId, peerId))) return { allowed: false, cacheable: true };
+    if (this.ctx.config.dmPolicy === 'anyone') {
+      const exists = (await store.getUser(peerId)) !== null;
+      return { allowed: exists, cacheable: exists };
+    }
     const [mine, theirs] = await Promise.all([store.getFriendship(senderId, peerId), store.getFriendship(peerId, senderId)]);
-    return mine?.status === 'friends' && theirs?.status === 'friends';
+    return { allowed: mine?.status === 'friends' && theirs?.status === 'friends', cacheable: true };
+  }
+
+  /** Drops cached permissions of the given pairs (both directions); a malformed message drops all. */
+  private invalidate(pairs: readonly (readonly [string, string])[] | null): void {
+    this.generation++;
+    if (pairs === null) {
+      this.permissions.clear();
+      return;
+    }
+    for (const [a, b] of pairs) {
+      this.permissions.delete(`${a}\n${b}`);
+      this.permissions.delete(`${b}\n${a}`);
+    }
+  }
+
+  private onInvalidation(payload: string): void {
+    let pairs: [string, string][] | null = null;
+    try {
+      const message = JSON.parse(payload) as RelationInvalidation;
+      if (Array.isArray(message.pairs) && message.pairs.every((p) => Array.isArray(p) && typeof p[0] === 'string' && typeof p[1] === 'string')) pairs = message.pairs;
+    } catch {
+      // Fall through: forget everything rather than keep a possibly stale answer.
+    }
+    if (pairs === null) this.ctx.log.warn('malformed relation invalidation; dropping all cached DM permissions');
+    this.invalidate(pairs);
   }
 
   private async makeFriends(userId: string, peerId: string): Promise<FriendshipStatus> {
@@ -191,7 +267,16 @@ export class FriendService {
   }
 
   private async apply(change: RelationChange): Promise<void> {
-    const events = await this.ctx.store.applyRelationChange(change);
+    let events: UserEvent[];
+    try {
+      events = await this.ctx.store.applyRelationChange(change);
+    } finally {
+      // Even after a failure: the change may have committed before the error surfaced.
+      const pairs = relationPairs(change);
+      // This node at once (whatever the bus does), then every node, this one included.
+      this.invalidate(pairs);
+      this.ctx.bus.publish(RELATION_TOPIC, JSON.stringify({ pairs } satisfies RelationInvalidation));
+    }
     events.forEach((event, i) => {
       const owner = change.events[i]?.userId;
       if (owner) publishToUsers(this.ctx.bus, [owner], { type: 'event', event });
@@ -209,6 +294,16 @@ export class FriendService {
     });
     return run;
   }
+}
+
+/** The distinct unordered user pairs a relation change touches. */
+function relationPairs(change: RelationChange): [string, string][] {
+  const pairs = new Map<string, [string, string]>();
+  const add = (a: string, b: string) => pairs.set(a < b ? `${a}\n${b}` : `${b}\n${a}`, a < b ? [a, b] : [b, a]);
+  for (const r of change.upsert) add(r.userId, r.peerId);
+  for (const r of change.remove) add(r.userId, r.peerId);
+  if (change.block) add(change.block.blockerId, change.block.blockedId);
+  return [...pairs.values()];
 }
 
 function row(userId: string, peerId: string, status: StoredFriendshipStatus, memo: string | null, now: number): FriendshipRow {

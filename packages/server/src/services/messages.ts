@@ -41,7 +41,9 @@ export class MessageService {
       createdAt: this.ctx.now(),
     });
     const committed = written.then(({ message, duplicate }): AckFrame => {
-      if (!duplicate) publishToUsers(this.ctx.bus, members, { type: 'message', message });
+      // The sender's own copy last: sockets are flushed in the order they were first written to
+      // in a tick, so the receivers' copies go out before the sender's copy and ack.
+      if (!duplicate) publishToUsers(this.ctx.bus, senderLast(members, senderId), { type: 'message', message });
       return {
         type: 'ack',
         ...(frame.id !== undefined ? { id: frame.id } : {}),
@@ -174,4 +176,10 @@ export class MessageService {
       throw new AppError(ErrorCode.Validation, `content.text: at most ${max} characters`);
     }
   }
+}
+
+/** `members` with `senderId` moved to the end. */
+function senderLast(members: readonly string[], senderId: string): string[] {
+  const others = members.filter((m) => m !== senderId);
+  return others.length === members.length ? others : [...others, senderId];
 }

@@ -20,6 +20,7 @@ import type {
   UserRecord,
 } from '../types.js';
 import { migrate } from './migrations.js';
+import { Checkpointer } from './checkpointer.js';
 
 /** How to open a {@link SqliteStore}. */
 export interface SqliteStoreOptions {
@@ -31,7 +32,25 @@ export interface SqliteStoreOptions {
    * `FULL`: fsync on every commit, so commits also survive power loss, at a write-latency cost.
    */
   synchronous?: 'NORMAL' | 'FULL';
+  /**
+   * Pause between the background WAL checkpoints run by a worker thread (default 100 ms).
+   * 0 turns the worker off and leaves checkpoints to SQLite (inside commits, on the event loop).
+   */
+  checkpointIntervalMs?: number;
 }
+
+/** SQLite's own automatic checkpoint threshold, in WAL pages (its default). */
+const DEFAULT_AUTOCHECKPOINT_PAGES = 1000;
+/**
+ * With the background checkpointer, the main connection still checkpoints itself once the WAL
+ * holds this many pages (about 40 MB). Under steady writes the background checkpoints never
+ * fully catch up (commits keep landing while they sync), and only a fully checkpointed WAL is
+ * rewound, so this is what bounds the WAL. The worker has by then copied and synced nearly all
+ * of it, so this rare checkpoint has little left to do.
+ */
+const BACKSTOP_AUTOCHECKPOINT_PAGES = 10_000;
+/** A rewound WAL file is truncated back to this size. */
+const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
 
 /* Rows as SQLite returns them (snake_case columns); mapped to records by the small helpers at the bottom. */
 interface UserRow { id: string; handle: string | null; display_name: string; avatar_url: string | null; signature: string; password_hash: string | null; created_at: number; }
@@ -47,6 +66,8 @@ type CursorTarget = { delivered?: number; read?: number };
 type CursorResult = { cursor: MemberCursor; changed: boolean } | null;
 type Statements = ReturnType<typeof prepareStatements>;
 
+/** How many conversations' `last_seq` {@link SqliteStore} remembers (about 100 bytes each). */
+const LAST_SEQ_CACHE_SIZE = 50_000;
 const USER_COLS = 'id, handle, display_name, avatar_url, signature, password_hash, created_at';
 const MESSAGE_COLS = 'id, conversation_id, seq, sender_id, client_msg_id, content, created_at';
 const CONVERSATION_SELECT = `
@@ -119,12 +140,15 @@ function prepareStatements(db: Database.Database) {
     insertMember: db.prepare<[string, string]>(
       'INSERT INTO conversation_members (conversation_id, user_id, delivered, read) VALUES (?, ?, 0, 0) ON CONFLICT DO NOTHING',
     ),
-    bumpLastSeq: db
-      .prepare<[string], number>('UPDATE conversations SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq')
+    lastSeqOf: db.prepare<[string], number>('SELECT last_seq FROM conversations WHERE id = ?').pluck(),
+    setLastSeq: db.prepare<[number, string]>('UPDATE conversations SET last_seq = ? WHERE id = ?'),
+    /** Inserts unless (sender_id, client_msg_id) exists; returns a row only when it inserted. */
+    insertMessage: db
+      .prepare<[MessageRow], number>(
+        `INSERT INTO messages (${MESSAGE_COLS}) VALUES (@id, @conversation_id, @seq, @sender_id, @client_msg_id, @content, @created_at)
+         ON CONFLICT (sender_id, client_msg_id) DO NOTHING RETURNING 1`,
+      )
       .pluck(),
-    insertMessage: db.prepare<[MessageRow]>(
-      `INSERT INTO messages (${MESSAGE_COLS}) VALUES (@id, @conversation_id, @seq, @sender_id, @client_msg_id, @content, @created_at)`,
-    ),
     messagesAfter: db.prepare<[string, number, number, number], MessageRow>(
       `SELECT ${MESSAGE_COLS} FROM messages WHERE conversation_id = ? AND seq > ? AND seq < ? ORDER BY seq ASC LIMIT ?`,
     ),
@@ -167,12 +191,20 @@ function prepareStatements(db: Database.Database) {
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly s: Statements;
-  private readonly appendTx: Database.Transaction<(batch: readonly NewMessage[]) => AppendResult[]>;
+  private readonly appendTx: Database.Transaction<(batch: readonly NewMessage[], touched: Map<string, number>) => AppendResult[]>;
   private readonly relationTx: Database.Transaction<(change: RelationChange) => UserEvent[]>;
   private readonly rotateTx: Database.Transaction<(oldHash: string, next: RefreshTokenRecord, now: number) => boolean>;
   private readonly cursorTx: Database.Transaction<(id: string, userId: string, to: CursorTarget) => CursorResult>;
   /** Runs several reads on one snapshot (a deferred transaction), so they agree with each other. */
   private readonly readTx: <T>(read: () => T) => T;
+  /**
+   * Committed `last_seq` of recently written conversations, most recent last. This connection
+   * is the only writer, so once a conversation is known an append is a single INSERT, and each
+   * batch ends with one `last_seq` UPDATE per conversation it touched. Updated only after a batch
+   * commits, and cleared when one fails, so a rollback never leaves a stale value behind.
+   */
+  private readonly lastSeqs = new Map<string, number>();
+  private checkpointer: Checkpointer | null = null;
 
   constructor(options: SqliteStoreOptions) {
     const db = new Database(options.file);
@@ -188,35 +220,64 @@ export class SqliteStore implements Store {
       throw err;
     }
     this.s = prepareStatements(db);
-    this.appendTx = db.transaction((batch: readonly NewMessage[]) => this.appendBatch(batch));
+    const interval = options.checkpointIntervalMs ?? 100;
+    if (options.file !== ':memory:' && !options.file.startsWith('file:') && interval > 0) this.startCheckpointer(options, interval);
+    this.appendTx = db.transaction((batch: readonly NewMessage[], touched: Map<string, number>) => this.appendBatch(batch, touched));
     this.relationTx = db.transaction((change: RelationChange) => this.applyRelation(change));
     this.rotateTx = db.transaction((oldHash: string, next: RefreshTokenRecord, now: number) => this.rotate(oldHash, next, now));
     this.cursorTx = db.transaction((id: string, userId: string, to: CursorTarget) => this.moveCursor(id, userId, to));
     this.readTx = db.transaction((read: () => unknown) => read()) as <T>(read: () => T) => T;
   }
 
-  private appendBatch(batch: readonly NewMessage[]): AppendResult[] {
-    return batch.map((item) => {
-      const existing = this.s.messageByClientId.get(item.senderId, item.clientMsgId);
-      if (existing) return { message: toMessage(existing), duplicate: true };
-      const parsed = parseConversationId(item.conversationId);
-      if (!parsed) throw new Error(`invalid conversation id "${item.conversationId}"`);
-      this.s.insertConversation.run(item.conversationId, parsed.kind, item.createdAt);
-      for (const member of item.members) this.s.insertMember.run(item.conversationId, member);
-      const seq = this.s.bumpLastSeq.get(item.conversationId);
-      if (seq === undefined) throw new Error(`conversation "${item.conversationId}" vanished`);
+  /**
+   * Stores a batch; `touched` collects the new `last_seq` of each conversation written to, for
+   * {@link lastSeqs} once the transaction has committed.
+   */
+  private appendBatch(batch: readonly NewMessage[], touched: Map<string, number>): AppendResult[] {
+    const results = batch.map((item): AppendResult => {
+      const conversationId = item.conversationId;
+      let last = touched.get(conversationId) ?? this.lastSeqs.get(conversationId);
+      if (last === undefined) {
+        // First message of this conversation since start (or eviction): a repeat writes nothing,
+        // not even a conversation, so check for it before creating anything.
+        const existing = this.s.messageByClientId.get(item.senderId, item.clientMsgId);
+        if (existing) return { message: toMessage(existing), duplicate: true };
+        last = this.openConversation(item);
+      }
+      const seq = last + 1;
       const row: MessageRow = {
         id: item.id,
-        conversation_id: item.conversationId,
+        conversation_id: conversationId,
         seq,
         sender_id: item.senderId,
         client_msg_id: item.clientMsgId,
         content: JSON.stringify(item.content),
         created_at: item.createdAt,
       };
-      this.s.insertMessage.run(row);
-      return { message: toMessage(row), duplicate: false };
+      if (this.s.insertMessage.get(row) === undefined) {
+        const existing = this.s.messageByClientId.get(item.senderId, item.clientMsgId);
+        if (!existing) throw new Error(`message (${item.senderId}, ${item.clientMsgId}) was neither inserted nor found`);
+        return { message: toMessage(existing), duplicate: true };
+      }
+      touched.set(conversationId, seq);
+      const { id, senderId, clientMsgId, content, createdAt } = item;
+      return { message: { id, conversationId, seq, senderId, clientMsgId, content, createdAt }, duplicate: false };
     });
+    for (const [conversationId, seq] of touched) {
+      if (this.s.setLastSeq.run(seq, conversationId).changes !== 1) throw new Error(`conversation "${conversationId}" vanished`);
+    }
+    return results;
+  }
+
+  /** Creates the conversation and its members if missing; returns its stored `last_seq`. */
+  private openConversation(item: NewMessage): number {
+    const parsed = parseConversationId(item.conversationId);
+    if (!parsed) throw new Error(`invalid conversation id "${item.conversationId}"`);
+    this.s.insertConversation.run(item.conversationId, parsed.kind, item.createdAt);
+    for (const member of item.members) this.s.insertMember.run(item.conversationId, member);
+    const last = this.s.lastSeqOf.get(item.conversationId);
+    if (last === undefined) throw new Error(`conversation "${item.conversationId}" vanished`);
+    return last;
   }
 
   private applyRelation(change: RelationChange): UserEvent[] {
@@ -250,8 +311,39 @@ export class SqliteStore implements Store {
     return { cursor: { userId, delivered, read }, changed };
   }
 
+  /**
+   * Moves WAL checkpoints to a worker thread, so that their fsyncs happen beside the event loop
+   * instead of inside a commit on it. Durability is unchanged: commits are exactly as synced as
+   * before, and a checkpoint syncs the WAL before copying it and the database file after.
+   */
+  private startCheckpointer(options: SqliteStoreOptions, intervalMs: number): void {
+    const fallBack = () => {
+      this.checkpointer = null;
+      if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT_PAGES}`);
+    };
+    this.db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
+    this.db.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
+    try {
+      this.checkpointer = new Checkpointer({
+        file: options.file,
+        synchronous: options.synchronous === 'FULL' ? 'FULL' : 'NORMAL',
+        intervalMs,
+        onFailure: fallBack,
+      });
+    } catch {
+      fallBack();
+    }
+  }
+
+  /** Stops the checkpointer, checkpoints, and closes the connection. */
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    const checkpointer = this.checkpointer;
+    this.checkpointer = null;
+    if (checkpointer) await checkpointer.stop();
+    if (!this.db.open) return;
+    // Closing the last connection also checkpoints; this one covers a reader still attached.
+    this.db.pragma('wal_checkpoint(PASSIVE)');
+    this.db.close();
   }
 
   async createUser(user: NewUser): Promise<UserRecord> {
@@ -349,7 +441,24 @@ export class SqliteStore implements Store {
   }
 
   async appendMessages(batch: readonly NewMessage[]): Promise<AppendResult[]> {
-    return this.appendTx.immediate(batch);
+    const touched = new Map<string, number>();
+    let results: AppendResult[];
+    try {
+      results = this.appendTx.immediate(batch, touched);
+    } catch (err) {
+      // Rolled back: forget everything, so the next batch re-reads what is really stored.
+      this.lastSeqs.clear();
+      throw err;
+    }
+    for (const [conversationId, seq] of touched) {
+      this.lastSeqs.delete(conversationId);
+      this.lastSeqs.set(conversationId, seq);
+    }
+    for (const oldest of this.lastSeqs.keys()) {
+      if (this.lastSeqs.size <= LAST_SEQ_CACHE_SIZE) break;
+      this.lastSeqs.delete(oldest);
+    }
+    return results;
   }
 
   async getMessages(conversationId: string, range: HistoryRange): Promise<HistoryPage> {
