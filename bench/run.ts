@@ -1,4 +1,4 @@
-// `npm run bench`: runs P1 and P4 against their baselines, prints a table, and writes
+// `npm run bench`: runs P1, P4 and P5 against their baselines, prints a table, and writes
 // docs/benchmarks.md with docs/images/benchmarks.svg. See `--help` below for the flags.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, platform, release, totalmem } from 'node:os';
@@ -6,17 +6,19 @@ import { Flags } from './lib/args.js';
 import { watchOtherLoad } from './lib/machine-load.js';
 import { runP1, type P1Params } from './p1-latency.js';
 import { runP4, type P4Params } from './p4-throughput.js';
+import { runP5, type P5Params } from './p5-catchup.js';
 import { profileP1, profileP4, type ProfileResult } from './profile.js';
 import type { BenchReport } from './report/figures.js';
 import { markdown } from './report/markdown.js';
 import { svgChart } from './report/chart.js';
 import { textTable } from './report/table.js';
 
-const HELP = `usage: npm run bench -- [--quick] [--only=p1|p4] [--profile] [--write|--no-write] [--render]
+const HELP = `usage: npm run bench -- [--quick] [--only=p1|p4|p5] [--profile] [--write|--no-write] [--render]
   --render         re-write docs/benchmarks.md and the chart from docs/benchmarks.json (no run),
                    e.g. after editing bench/profile-reading.md
   P1: --messages=10000 --warmup=500 --payload=32 --rounds=5
   P4: --p4-messages=40000 --pairs=20 --window=32 --batch=512 --p4-rounds=2 --p4-warmup=4000
+  P5: --missed=1000 --p5-rounds=5
   --deadline=120   seconds allowed per benchmark before it stops itself
 Every numeric flag can also be set as BENCH_<NAME>, e.g. BENCH_MESSAGES=2000.`;
 
@@ -47,7 +49,7 @@ if (flags.has('render')) {
 }
 const quick = flags.has('quick');
 const only = flags.str('only');
-if (only && only !== 'p1' && only !== 'p4') throw new Error(`--only must be p1 or p4, got "${only}"`);
+if (only && only !== 'p1' && only !== 'p4' && only !== 'p5') throw new Error(`--only must be p1, p4 or p5, got "${only}"`);
 const deadlineMs = flags.num('deadline', 120) * 1000;
 const payloadBytes = flags.num('payload', 32);
 
@@ -66,6 +68,13 @@ const p4Params: P4Params = {
   batch: flags.num('batch', 512),
   rounds: flags.num('p4-rounds', quick ? 1 : 2),
   warmup: flags.num('p4-warmup', quick ? 1000 : 4000),
+  deadlineMs,
+};
+
+const p5Params: P5Params = {
+  missed: flags.num('missed', 1000),
+  rounds: flags.num('p5-rounds', quick ? 2 : 5),
+  payloadBytes,
   deadlineMs,
 };
 
@@ -90,6 +99,10 @@ console.log(`quickchat benchmarks: nproc ${report.machine.nproc}, ${report.machi
 if (!only || only === 'p1') {
   console.log(`P1: ${p1Params.messages} messages of ${p1Params.payloadBytes} B, 1 sender → 1 receiver, one at a time…`);
   report.p1 = await runP1(p1Params);
+}
+if (!only || only === 'p5') {
+  console.log(`P5: ${p5Params.missed} missed messages, SDK reconnect until all surfaced, ${p5Params.rounds} rounds…`);
+  report.p5 = await runP5(p5Params);
 }
 if (!only || only === 'p4') {
   console.log(`P4: ${p4Params.messages} messages × ${p4Params.rounds} rounds, ${p4Params.pairs * 2} senders, window ${p4Params.window}…`);

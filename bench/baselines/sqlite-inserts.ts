@@ -1,6 +1,8 @@
 // Baseline: raw better-sqlite3 batched inserts of the same rows quickchat stores for P4, into
 // the same schema (the server's own migrations), with the same pragmas (WAL, synchronous
 // NORMAL). Per row, like the real store: bump conversations.last_seq, insert the message.
+// Message ids come from the server's own generator, so the rows (and their index locality)
+// are the ones quickchat stores.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,6 +10,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { dmConversationId } from '@quickchat/protocol';
 import { migrate } from '../../packages/server/src/store/sqlite/migrations.js';
+import { newMessageId } from '../../packages/server/src/services/message-ids.js';
 import type { Throughput } from '../lib/dm-load.js';
 
 type Row = [id: string, conversationId: string, senderId: string, clientMsgId: string, content: string, createdAt: number];
@@ -22,7 +25,7 @@ function makeRows(pairs: number, perUser: number, text: string, tag: string): { 
   const rows: Row[] = [];
   const now = Date.now();
   for (let n = 0; n < perUser; n++) {
-    for (let u = 0; u < users.length; u++) rows.push([id('m'), conversations[u >> 1]![0], users[u]!, `${tag}${u}x${n}`, content, now]);
+    for (let u = 0; u < users.length; u++) rows.push([newMessageId(), conversations[u >> 1]![0], users[u]!, `${tag}${u}x${n}`, content, now]);
   }
   return { conversations, rows };
 }

@@ -1,5 +1,6 @@
 import type { P1Result } from '../p1-latency.js';
 import type { P4Result } from '../p4-throughput.js';
+import type { P5Result } from '../p5-catchup.js';
 import type { ProfileResult } from '../profile.js';
 
 /** The machine and toolchain a run was measured on. */
@@ -22,6 +23,7 @@ export interface BenchReport {
   quick: boolean;
   p1?: P1Result;
   p4?: P4Result;
+  p5?: P5Result;
   /** CPU profiles of the server under each workload (`--profile`). */
   profiles?: { p4?: ProfileResult; p1?: ProfileResult };
   durationMs: number;
@@ -45,16 +47,23 @@ function figure(id: string, metric: string, ours: string, baseline: string, rati
   return { id, metric, ours, baseline, ratio, goal: { op, value }, met: op === '≤' ? ratio <= value : ratio >= value };
 }
 
-/** The goal-bearing figures of a report (P1 p50, P1 p99, P4), in brief order. */
+/** P5's goal is absolute: every missed message surfaced within this budget. */
+export const P5_BUDGET_MS = 300;
+
+/** The goal-bearing figures of a report (P1 p50, P1 p99, P4, P5), in brief order. */
 export function figuresOf(report: BenchReport): Figure[] {
   const out: Figure[] = [];
-  const { p1, p4 } = report;
+  const { p1, p4, p5 } = report;
   if (p1) {
     out.push(figure('P1', 'delivery latency p50', us(p1.quickchat.p50), `${us(p1.relay.p50)} (bare ws relay)`, p1.ratios.p50, '≤', 2));
     out.push(figure('P1', 'delivery latency p99', us(p1.quickchat.p99), `${us(p1.relay.p99)} (bare ws relay)`, p1.ratios.p99, '≤', 5));
   }
   if (p4) {
     out.push(figure('P4', 'durable messages/s', perSec(p4.quickchat.perSec, 'msg'), `${perSec(p4.raw.perSec, 'rows')} (raw better-sqlite3)`, p4.ratio, '≥', 0.5));
+  }
+  if (p5) {
+    const ms = p5.catchUp.max / 1000;
+    out.push(figure('P5', `catch-up of ${p5.params.missed.toLocaleString('en-US')} missed messages (slowest round)`, `${ms.toFixed(1)} ms`, `${P5_BUDGET_MS} ms (the goal's budget)`, ms / P5_BUDGET_MS, '≤', 1));
   }
   return out;
 }

@@ -1,12 +1,15 @@
 import { dmPeer, parseConversationId, ErrorCode } from '@quickchat/protocol';
-import type { AckFrame, ConversationSummary, HistoryResponse, MessageContent, ReceiptFrame, SendFrame, SyncFrame, SyncedFrame, TypingFrame, ConversationSync } from '@quickchat/protocol';
+import type { ParsedConversationId, AckFrame, ConversationSummary, HistoryResponse, MessageContent, ReceiptFrame, SendFrame, SyncFrame, SyncedFrame, TypingFrame, ConversationSync } from '@quickchat/protocol';
 import { AppError, notFound } from '../errors.js';
-import { newId } from '../auth/refresh-tokens.js';
+import { newMessageId } from './message-ids.js';
 import type { ConversationState } from '../store/types.js';
 import { MessageWriter } from './message-writer.js';
 import { publishToUsers } from './publish.js';
 import type { FriendService } from './friends.js';
 import type { ServiceContext } from './context.js';
+
+/** How many parsed conversation ids {@link MessageService} keeps. */
+const PARSED_IDS_CACHE_SIZE = 10_000;
 
 /**
  * Messages, history, catch-up, receipts and typing. The rules for who may read and write a
@@ -14,6 +17,8 @@ import type { ServiceContext } from './context.js';
  */
 export class MessageService {
   private readonly writer: MessageWriter;
+  /** Valid conversation ids already parsed (parsing is pure), oldest first; bounded. */
+  private readonly parsedIds = new Map<string, ParsedConversationId>();
 
   constructor(
     private readonly ctx: ServiceContext,
@@ -32,7 +37,7 @@ export class MessageService {
     const members = await this.requireWritable(senderId, frame.conversationId);
     this.checkContent(frame.content);
     const written = this.writer.write({
-      id: newId('m'),
+      id: newMessageId(),
       conversationId: frame.conversationId,
       members,
       senderId,
@@ -162,12 +167,23 @@ export class MessageService {
 
   /** Members of a conversation the user may write to; the same "not found" for every refusal. */
   private async requireWritable(userId: string, conversationId: string): Promise<string[]> {
-    const parsed = parseConversationId(conversationId);
+    const parsed = this.parse(conversationId);
     if (parsed?.kind === 'dm') {
-      const peer = dmPeer(conversationId, userId);
-      if (peer && (await this.friends.canMessage(userId, peer))) return [...parsed.members];
+      const [a, b] = parsed.members;
+      const peer = a === userId ? b : b === userId ? a : null;
+      if (peer !== null && (await this.friends.canMessage(userId, peer))) return [a, b];
     }
     throw notFound('conversation');
+  }
+
+  private parse(conversationId: string): ParsedConversationId | null {
+    const known = this.parsedIds.get(conversationId);
+    if (known) return known;
+    const parsed = parseConversationId(conversationId);
+    if (!parsed) return null;
+    this.parsedIds.set(conversationId, parsed);
+    if (this.parsedIds.size > PARSED_IDS_CACHE_SIZE) this.parsedIds.delete(this.parsedIds.keys().next().value!);
+    return parsed;
   }
 
   private checkContent(content: MessageContent): void {

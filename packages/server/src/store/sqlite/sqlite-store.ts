@@ -142,13 +142,13 @@ function prepareStatements(db: Database.Database) {
     ),
     lastSeqOf: db.prepare<[string], number>('SELECT last_seq FROM conversations WHERE id = ?').pluck(),
     setLastSeq: db.prepare<[number, string]>('UPDATE conversations SET last_seq = ? WHERE id = ?'),
-    /** Inserts unless (sender_id, client_msg_id) exists; returns a row only when it inserted. */
-    insertMessage: db
-      .prepare<[MessageRow], number>(
-        `INSERT INTO messages (${MESSAGE_COLS}) VALUES (@id, @conversation_id, @seq, @sender_id, @client_msg_id, @content, @created_at)
-         ON CONFLICT (sender_id, client_msg_id) DO NOTHING RETURNING 1`,
-      )
-      .pluck(),
+    /**
+     * Inserts unless (sender_id, client_msg_id) exists (then `changes` is 0). Positional
+     * parameters, in {@link MESSAGE_COLS} order: binding them is much cheaper than named ones.
+     */
+    insertMessage: db.prepare<[id: string, conversationId: string, seq: number, senderId: string, clientMsgId: string, content: string, createdAt: number]>(
+      `INSERT INTO messages (${MESSAGE_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sender_id, client_msg_id) DO NOTHING`,
+    ),
     messagesAfter: db.prepare<[string, number, number, number], MessageRow>(
       `SELECT ${MESSAGE_COLS} FROM messages WHERE conversation_id = ? AND seq > ? AND seq < ? ORDER BY seq ASC LIMIT ?`,
     ),
@@ -245,22 +245,13 @@ export class SqliteStore implements Store {
         last = this.openConversation(item);
       }
       const seq = last + 1;
-      const row: MessageRow = {
-        id: item.id,
-        conversation_id: conversationId,
-        seq,
-        sender_id: item.senderId,
-        client_msg_id: item.clientMsgId,
-        content: JSON.stringify(item.content),
-        created_at: item.createdAt,
-      };
-      if (this.s.insertMessage.get(row) === undefined) {
+      const { id, senderId, clientMsgId, content, createdAt } = item;
+      if (this.s.insertMessage.run(id, conversationId, seq, senderId, clientMsgId, JSON.stringify(content), createdAt).changes === 0) {
         const existing = this.s.messageByClientId.get(item.senderId, item.clientMsgId);
         if (!existing) throw new Error(`message (${item.senderId}, ${item.clientMsgId}) was neither inserted nor found`);
         return { message: toMessage(existing), duplicate: true };
       }
       touched.set(conversationId, seq);
-      const { id, senderId, clientMsgId, content, createdAt } = item;
       return { message: { id, conversationId, seq, senderId, clientMsgId, content, createdAt }, duplicate: false };
     });
     for (const [conversationId, seq] of touched) {
