@@ -1,14 +1,16 @@
 // Builds the publishable bundles. Browser-facing packages (protocol, sdk) get ESM (`.js`) + CJS
-// (`.cjs`) + sourcemaps; the server gets ESM for Node. Type declarations come from
+// (`.cjs`) + sourcemaps; the widget gets ESM plus a self-contained, minified IIFE for script
+// tags (`quickchat-widget.js`); the server gets ESM for Node. Type declarations come from
 // `npm run build:types` (`tsc --emitDeclarationOnly` per package: TypeScript is used for
 // checking and declarations only).
 //
-// `libraryBuilds(outRoot)` is exported so tests can build the libraries into a temp dir.
+// `libraryBuilds(outRoot)` and `widgetBuilds(outDir)` are exported so tests can build into a temp dir.
 import esbuild from 'rollup-plugin-esbuild';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const pkg = (dir) => JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8'));
@@ -54,8 +56,46 @@ export function libraryBuilds(outRoot = (dir) => join(root, 'packages', dir, 'di
   ];
 }
 
+/**
+ * eventemitter3 (an SDK dependency) is CommonJS with a thin ESM wrapper rollup can't see through
+ * without a CommonJS plugin; it ships a real ESM build, which the self-contained IIFE uses.
+ */
+const eventemitter3Esm = {
+  name: 'eventemitter3-esm',
+  resolveId: (id) => (id === 'eventemitter3' ? join(dirname(createRequire(import.meta.url).resolve('eventemitter3')), 'dist/eventemitter3.esm.js') : null),
+};
+
+/** Preact JSX for the widget's .tsx files. */
+const widgetPlugins = (options = {}) => [
+  eventemitter3Esm,
+  nodeResolve({ exportConditions: ['source', 'browser', 'import', 'default'], extensions: ['.ts', '.tsx', '.mjs', '.js'] }),
+  esbuild({ target: 'es2020', platform: 'browser', jsx: 'automatic', jsxImportSource: 'preact', ...options }),
+];
+
+/**
+ * The widget: an ESM build for bundlers (preact and the SDK stay external: dependencies), and
+ * `quickchat-widget.js`, one minified IIFE with everything inside that only defines the
+ * `QuickChat` global.
+ */
+export function widgetBuilds(outDir = join(root, 'packages/widget/dist')) {
+  return [
+    {
+      input: { index: src('widget', 'index.ts') },
+      external: externalFor('widget'),
+      plugins: widgetPlugins(),
+      output: { dir: outDir, format: 'es', entryFileNames: '[name].js', sourcemap: true, preserveModules: true, preserveModulesRoot: join(root, 'packages/widget/src') },
+    },
+    {
+      input: src('widget', 'iife.ts'),
+      plugins: widgetPlugins({ minify: true }),
+      output: { file: join(outDir, 'quickchat-widget.js'), format: 'iife', sourcemap: true },
+    },
+  ];
+}
+
 export default [
   ...libraryBuilds(),
+  ...widgetBuilds(),
   {
     input: { index: src('server', 'index.ts'), main: src('server', 'main.ts') },
     external: externalFor('server'),

@@ -4,6 +4,6 @@ import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const packages = process.argv.slice(2);
-for (const name of packages.length ? packages : ['protocol', 'sdk', 'server']) {
+for (const name of packages.length ? packages : ['protocol', 'sdk', 'widget', 'server']) {
   rmSync(fileURLToPath(new URL(`../packages/${name}/dist`, import.meta.url)), { recursive: true, force: true });
 }

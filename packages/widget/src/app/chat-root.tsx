@@ -1,0 +1,39 @@
+import { useLayoutEffect, useMemo } from 'preact/hooks';
+import type { ChatClient, ConversationsState } from '@quickchat/sdk';
+import { ChatContext, useEnv } from '../state/context.js';
+import { Drafts } from '../state/drafts.js';
+import { Profiles } from '../state/profiles.js';
+import { safely } from '../state/session.js';
+import { usePageVisible } from '../state/use-connection.js';
+import { useStore } from '../state/use-store.js';
+import { Shell } from './shell.js';
+
+/** Total unread messages across conversations. */
+export function totalUnread(conversations: ConversationsState): number {
+  let total = 0;
+  for (const c of Object.values(conversations)) total += c.unread;
+  return total;
+}
+
+/** Everything behind sign-in, for one client: per-client state (drafts, profiles) and the shell. */
+export function ChatRoot({ client }: { client: ChatClient }) {
+  const { open, options } = useEnv();
+  const drafts = useMemo(() => new Drafts(), [client]);
+  const profiles = useMemo(() => new Profiles(client), [client]);
+  useLayoutEffect(() => () => profiles.dispose(), [profiles]);
+  const isOpen = useStore(open, (o) => o);
+  const pageVisible = usePageVisible();
+
+  useLayoutEffect(() => {
+    const notify = options.onUnreadChange;
+    if (!notify) return;
+    safely(() => notify(totalUnread(client.conversations.getState())));
+    return client.conversations.subscribe(totalUnread, (n) => safely(() => notify(n)));
+  }, [client]);
+
+  return (
+    <ChatContext.Provider value={{ client, drafts, profiles, visible: isOpen && pageVisible }}>
+      <Shell />
+    </ChatContext.Provider>
+  );
+}

@@ -1,0 +1,59 @@
+import { useState } from 'preact/hooks';
+import type { MessageKey } from '../i18n/index.js';
+import { useChat, useEnv } from '../state/context.js';
+import { errorKey } from '../util/errors.js';
+
+/** The protocol's longest friend-request memo (`PROTOCOL_LIMITS.maxMemoLength`). */
+const MAX_MEMO = 200;
+
+/** Finds a person by handle and sends them a friend request with an optional memo. */
+export function AddFriend() {
+  const { t } = useEnv();
+  const { client } = useChat();
+  const [handle, setHandle] = useState('');
+  const [memo, setMemo] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<{ key: MessageKey; name?: string; error?: boolean } | null>(null);
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    const wanted = handle.trim().replace(/^@/, '');
+    if (!wanted || busy) return;
+    setBusy(true);
+    setResult(null);
+    try {
+      const person = await client.rest.userByHandle(wanted);
+      if (person.id === client.userId) {
+        setResult({ key: 'contacts.self', error: true });
+        return;
+      }
+      const status = await client.friends.request(person.id, memo.trim() || undefined);
+      setResult({ key: status === 'friends' ? 'contacts.nowFriends' : 'contacts.requested', name: person.displayName });
+      setHandle('');
+      setMemo('');
+    } catch (err) {
+      setResult({ key: errorKey(err, { not_found: 'contacts.noSuchHandle', conflict: 'contacts.conflict' }), error: true });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form class="qc-form" onSubmit={submit} aria-label={t('contacts.add')}>
+      <label>
+        {t('contacts.handle')}
+        <input class="qc-field" type="text" name="handle" autocomplete="off" value={handle} onInput={(e) => setHandle(e.currentTarget.value)} />
+      </label>
+      <label>
+        {t('contacts.memo')}
+        <input class="qc-field" type="text" name="memo" maxLength={MAX_MEMO} value={memo} onInput={(e) => setMemo(e.currentTarget.value)} />
+      </label>
+      <button type="submit" class="qc-btn" disabled={busy || !handle.trim()}>
+        {t('contacts.send')}
+      </button>
+      <p role="status" class={result?.error ? 'qc-error' : undefined}>
+        {result && t(result.key, { name: result.name ?? '' })}
+      </p>
+    </form>
+  );
+}

@@ -1,0 +1,49 @@
+import { useState } from 'preact/hooks';
+import type { LocalMessage } from '@quickchat/sdk';
+import { useChat, useEnv } from '../state/context.js';
+import { isJumboEmoji, timeLabel } from '../util/format.js';
+import { RichText } from './rich-text.js';
+import { Ticks } from './ticks.js';
+
+/** Messages longer than this are shown cut, with "Show more". */
+export const LONG_TEXT = 1200;
+const CUT = 800;
+
+/** One message: text (links for http(s) only), time, and for own messages the delivery state or a retry button. */
+export function MessageItem({ message, own, senderName }: { message: LocalMessage; own: boolean; senderName: string }) {
+  const { t, locale } = useEnv();
+  const { client } = useChat();
+  const [expanded, setExpanded] = useState(false);
+  const text = message.content.type === 'text' ? message.content.text : '';
+  const long = text.length > LONG_TEXT;
+  const shown = long && !expanded ? `${cut(text, CUT)}…` : text;
+  const failed = message.state === 'failed';
+  return (
+    <div class={`qc-msg${own ? ' qc-own' : ''}${failed ? ' qc-failed' : ''}`} data-state={message.state}>
+      <div class={`qc-bubble${isJumboEmoji(text) ? ' qc-jumbo' : ''}`}>
+        <span class="qc-sr">{own ? t('thread.you') : senderName}: </span>
+        <RichText text={shown} />
+      </div>
+      {long && (
+        <button type="button" class="qc-link qc-more" aria-expanded={expanded} onClick={() => setExpanded(!expanded)}>
+          {t(expanded ? 'thread.showLess' : 'thread.showMore')}
+        </button>
+      )}
+      <div class="qc-meta">
+        <time dateTime={new Date(message.createdAt).toISOString()}>{timeLabel(message.createdAt, locale)}</time>
+        {own && <Ticks state={message.state} />}
+        {own && failed && (
+          <button type="button" class="qc-link" aria-label={t('thread.retryLabel')} onClick={() => client.retry(message.conversationId, message.clientMsgId)}>
+            {t('thread.retry')}
+          </button>
+        )}
+      </div>
+    </div>
+  );
+}
+
+/** The first `n` UTF-16 units, not splitting a surrogate pair. */
+function cut(text: string, n: number): string {
+  const code = text.charCodeAt(n - 1);
+  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? n - 1 : n);
+}

@@ -1,0 +1,92 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { ConversationView, PublicUser } from '@quickchat/sdk';
+import { Avatar } from '../components/avatar.js';
+import { Header } from '../components/header.js';
+import { useChat, useEnv } from '../state/context.js';
+import { useStore } from '../state/use-store.js';
+import { useSynced } from '../state/use-synced.js';
+import { shortStamp } from '../util/format.js';
+
+/** The conversation list: newest first, unread badges, last-message previews and a filter. */
+export function ConversationList({ onOpen, focus }: { onOpen: (conversationId: string) => void; focus?: boolean }) {
+  const { t, locale } = useEnv();
+  const { client, profiles } = useChat();
+  const conversations = useStore(client.conversations, (s) => s);
+  const people = useStore(profiles.store, (s) => s);
+  const synced = useSynced(client);
+  const [query, setQuery] = useState('');
+  const all = Object.values(conversations).sort((a, b) => (b.lastMessage?.createdAt ?? 0) - (a.lastMessage?.createdAt ?? 0));
+  useEffect(() => all.forEach((c) => profiles.want(c.peerId)), [conversations]);
+
+  const me = client.userId;
+  const rows = all.map((c) => {
+    const person = c.peerId ? people[c.peerId] : undefined;
+    const name = person?.displayName ?? c.peerId ?? c.conversationId;
+    const text = c.lastMessage?.content.type === 'text' ? c.lastMessage.content.text : '';
+    const preview = !c.lastMessage ? t('list.noMessages') : c.lastMessage.senderId === me ? t('list.you', { text }) : text;
+    return { c, person, name, preview, haystack: `${name} ${person?.handle ?? ''} ${text}`.toLowerCase() };
+  });
+  const needle = query.trim().toLowerCase();
+  const shown = needle ? rows.filter((r) => r.haystack.includes(needle)) : rows;
+  const now = Date.now();
+
+  return (
+    <>
+      <Header title={t('list.title')} focus={focus} />
+      <input type="search" class="qc-field qc-filter" aria-label={t('list.filter')} placeholder={t('list.filter')} value={query} onInput={(e) => setQuery(e.currentTarget.value)} />
+      <div class="qc-scroll">
+        {!synced && all.length === 0 ? (
+          <p class="qc-note" role="status">
+            {t('state.loading')}
+          </p>
+        ) : shown.length === 0 ? (
+          <p class="qc-note">{needle ? t('list.noMatch', { query: query.trim() }) : t('list.empty')}</p>
+        ) : (
+          <ul class="qc-list">
+            {shown.map((r) => (
+              <Row key={r.c.conversationId} conversation={r.c} person={r.person} name={r.name} preview={r.preview} stamp={r.c.lastMessage ? shortStamp(r.c.lastMessage.createdAt, now, locale) : ''} onOpen={onOpen} />
+            ))}
+          </ul>
+        )}
+      </div>
+    </>
+  );
+}
+
+interface RowProps {
+  conversation: ConversationView;
+  person: PublicUser | undefined;
+  name: string;
+  preview: string;
+  stamp: string;
+  onOpen: (conversationId: string) => void;
+}
+
+function Row({ conversation, person, name, preview, stamp, onOpen }: RowProps) {
+  const { t } = useEnv();
+  const unread = conversation.unread;
+  return (
+    <li>
+      <button type="button" class="qc-row" data-conversation={conversation.conversationId} onClick={() => onOpen(conversation.conversationId)}>
+        <Avatar user={person} name={name} />
+        <span class="qc-row-main">
+          <span class="qc-row-top">
+            <span class="qc-name">{name}</span>
+            <span class="qc-stamp">{stamp}</span>
+          </span>
+          <span class="qc-preview" data-preview>
+            {preview}
+          </span>
+        </span>
+        {unread > 0 && (
+          <>
+            <span class="qc-badge" aria-hidden="true">
+              {unread > 99 ? '99+' : unread}
+            </span>
+            <span class="qc-sr">{unread === 1 ? t('list.unreadOne') : t('list.unread', { count: unread })}</span>
+          </>
+        )}
+      </button>
+    </li>
+  );
+}

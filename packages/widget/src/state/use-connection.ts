@@ -1,0 +1,38 @@
+import { useLayoutEffect, useState } from 'preact/hooks';
+import type { ChatClient, ConnectionState } from '@quickchat/sdk';
+
+/** The client's connection state, live. */
+export function useConnectionState(client: ChatClient): ConnectionState {
+  const [state, setState] = useState(client.connectionState);
+  useLayoutEffect(() => {
+    setState(client.connectionState);
+    return client.on('connectionStateChanged', ({ newState }) => setState(newState));
+  }, [client]);
+  return state;
+}
+
+/** Whether the browser reports a network (true where it cannot tell). */
+export function useOnline(): boolean {
+  const [online, setOnline] = useState(() => typeof navigator === 'undefined' || navigator.onLine !== false);
+  useLayoutEffect(() => {
+    const update = () => setOnline(navigator.onLine !== false);
+    addEventListener('online', update);
+    addEventListener('offline', update);
+    return () => {
+      removeEventListener('online', update);
+      removeEventListener('offline', update);
+    };
+  }, []);
+  return online;
+}
+
+/** Whether the page is visible (tab in front). */
+export function usePageVisible(): boolean {
+  const [visible, setVisible] = useState(() => typeof document === 'undefined' || document.visibilityState !== 'hidden');
+  useLayoutEffect(() => {
+    const update = () => setVisible(document.visibilityState !== 'hidden');
+    document.addEventListener('visibilitychange', update);
+    return () => document.removeEventListener('visibilitychange', update);
+  }, []);
+  return visible;
+}

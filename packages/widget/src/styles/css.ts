@@ -1,0 +1,88 @@
+/** Light tokens (the default). */
+const LIGHT =
+  '--qc-bg:#fff;--qc-surface:#f3f4f6;--qc-text:#111827;--qc-muted:#4b5563;--qc-border:#d1d5db;--qc-accent:#2563eb;--qc-accent-text:#fff;--qc-danger:#b91c1c;--qc-badge:#c2410c;--qc-badge-text:#fff;--qc-focus:#1d4ed8;';
+/** Dark tokens. */
+const DARK =
+  '--qc-bg:#111827;--qc-surface:#1f2937;--qc-text:#f9fafb;--qc-muted:#cbd5e1;--qc-border:#374151;--qc-accent:#60a5fa;--qc-accent-text:#0b1120;--qc-danger:#fca5a5;--qc-badge:#fb923c;--qc-badge-text:#111827;--qc-focus:#93c5fd;';
+
+/**
+ * The widget's whole stylesheet, scoped by its shadow root. Colours and sizes come from `--qc-*`
+ * custom properties, so hosts theme the widget without touching its internals.
+ */
+export const CSS = `
+:host{${LIGHT}--qc-radius:12px;--qc-font:system-ui,-apple-system,"Segoe UI",Roboto,"PingFang SC","Microsoft YaHei",sans-serif;--qc-font-size:15px}
+:host([data-theme=dark]){${DARK}}
+@media (prefers-color-scheme:dark){:host([data-theme=auto]){${DARK}}}
+*,*::before,*::after{box-sizing:border-box}
+[hidden]{display:none!important}
+.qc-root{font-family:var(--qc-font);font-size:var(--qc-font-size);line-height:1.4;color:var(--qc-text);text-align:start}
+.qc-panel{display:flex;flex-direction:column;background:var(--qc-bg);color:var(--qc-text);border:1px solid var(--qc-border);border-radius:var(--qc-radius);overflow:hidden;height:100%;min-height:320px}
+.qc-inline{height:100%}
+.qc-panel{position:relative}
+.qc-shell{flex:1;min-height:0;display:flex;flex-direction:column}
+.qc-backdrop{position:absolute;inset:0;z-index:1;display:flex;align-items:center;justify-content:center;padding:16px;background:rgba(0,0,0,.45)}
+.qc-dialog{width:320px;max-width:100%;padding:16px;border-radius:var(--qc-radius);background:var(--qc-bg);color:var(--qc-text);box-shadow:0 8px 24px rgba(0,0,0,.3)}
+.qc-dialog h2{margin:0 0 8px;font-size:1.05em}
+.qc-actions{display:flex;gap:8px;justify-content:flex-end;flex-wrap:wrap}
+.qc-secondary{background:var(--qc-surface);color:var(--qc-text);border:1px solid var(--qc-border)}
+.qc-danger{background:var(--qc-danger);color:var(--qc-bg)}
+.qc-section{margin:0;padding:12px 12px 4px;font-size:.8em;font-weight:600;text-transform:uppercase;letter-spacing:.04em;color:var(--qc-muted)}
+.qc-person{display:flex;gap:10px;align-items:center;padding:8px 12px;border-bottom:1px solid var(--qc-border)}
+.qc-person .qc-actions{flex:none}
+.qc-small{padding:6px 10px;font-size:.85em}
+.qc-status{padding:0 16px;min-height:1.4em;font-size:.9em}
+.qc-float{position:fixed;right:20px;bottom:88px;width:min(380px,calc(100vw - 24px));height:min(600px,calc(100vh - 120px));z-index:2147483000;box-shadow:0 12px 32px rgba(0,0,0,.25)}
+.qc-launch{position:fixed;right:20px;bottom:20px;z-index:2147483000;width:56px;height:56px;border-radius:50%;border:0;background:var(--qc-accent);color:var(--qc-accent-text);font:inherit;font-size:24px;cursor:pointer;box-shadow:0 4px 16px rgba(0,0,0,.25)}
+.qc-launch .qc-badge{position:absolute;top:-2px;right:-2px}
+button,input,textarea{font:inherit;color:inherit}
+a{color:var(--qc-accent)}
+button{cursor:pointer}
+:focus-visible{outline:3px solid var(--qc-focus);outline-offset:2px}
+.qc-sr{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
+.qc-head{display:flex;align-items:center;gap:8px;padding:10px 12px;border-bottom:1px solid var(--qc-border);background:var(--qc-surface);min-height:52px}
+.qc-head h2{flex:1;margin:0;font-size:1.05em;font-weight:600;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+.qc-head h2:focus{outline:none}
+.qc-icon{border:0;background:transparent;border-radius:8px;min-width:36px;min-height:36px;font-size:1.1em;color:var(--qc-text)}
+.qc-icon:hover{background:var(--qc-border)}
+.qc-nav{display:flex;border-top:1px solid var(--qc-border);background:var(--qc-surface)}
+.qc-nav button{flex:1;border:0;background:transparent;padding:10px 4px;color:var(--qc-muted)}
+.qc-nav button[aria-current=page]{color:var(--qc-accent);font-weight:600;box-shadow:inset 0 3px 0 var(--qc-accent)}
+.qc-body{flex:1;min-height:0;display:flex;flex-direction:column;overflow:hidden}
+.qc-scroll{flex:1;min-height:0;overflow-y:auto}
+.qc-note{padding:24px 16px;text-align:center;color:var(--qc-muted)}
+.qc-banner{padding:8px 12px;font-size:.9em;background:var(--qc-surface);border-bottom:1px solid var(--qc-border);display:flex;gap:8px;align-items:center;justify-content:space-between}
+.qc-error{color:var(--qc-danger)}
+.qc-btn{border:0;border-radius:8px;padding:9px 14px;background:var(--qc-accent);color:var(--qc-accent-text);font-weight:600}
+.qc-btn[disabled]{opacity:.6;cursor:default}
+.qc-link{border:0;background:transparent;color:var(--qc-accent);text-decoration:underline;padding:4px}
+.qc-form{display:flex;flex-direction:column;gap:12px;padding:20px 16px}
+.qc-form label{display:flex;flex-direction:column;gap:4px;font-size:.9em;color:var(--qc-muted)}
+.qc-field{border:1px solid var(--qc-border);border-radius:8px;padding:9px 10px;background:var(--qc-bg);color:var(--qc-text)}
+.qc-field[aria-invalid=true]{border-color:var(--qc-danger)}
+.qc-filter{margin:8px 12px;width:calc(100% - 24px)}
+.qc-list{list-style:none;margin:0;padding:0}
+.qc-row{display:flex;gap:10px;align-items:center;width:100%;padding:10px 12px;border:0;border-bottom:1px solid var(--qc-border);background:transparent;text-align:start}
+.qc-row:hover{background:var(--qc-surface)}
+.qc-avatar{flex:none;width:40px;height:40px;border-radius:50%;background:var(--qc-accent);color:var(--qc-accent-text);display:flex;align-items:center;justify-content:center;font-weight:600;overflow:hidden}
+.qc-avatar img{width:100%;height:100%;object-fit:cover}
+.qc-row-main{flex:1;min-width:0;display:flex;flex-direction:column}
+.qc-row-top{display:flex;justify-content:space-between;gap:8px}
+.qc-name{font-weight:600;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+.qc-preview,.qc-stamp{color:var(--qc-muted);font-size:.88em;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+.qc-badge{min-width:20px;height:20px;padding:0 6px;border-radius:10px;background:var(--qc-badge);color:var(--qc-badge-text);font-size:.75em;font-weight:700;display:inline-flex;align-items:center;justify-content:center}
+.qc-log{flex:1;min-height:0;overflow-y:auto;padding:8px 12px;display:flex;flex-direction:column;gap:4px}
+.qc-day{align-self:center;margin:10px 0 4px;font-size:.8em;font-weight:600;color:var(--qc-muted)}
+.qc-msg{max-width:80%;display:flex;flex-direction:column;align-self:flex-start}
+.qc-msg.qc-own{align-self:flex-end;align-items:flex-end}
+.qc-bubble{padding:7px 11px;border-radius:var(--qc-radius);background:var(--qc-surface);white-space:pre-wrap;overflow-wrap:anywhere;word-break:break-word}
+.qc-own .qc-bubble{background:var(--qc-accent);color:var(--qc-accent-text)}
+.qc-own .qc-bubble a{color:inherit}
+.qc-failed .qc-bubble{opacity:.75}
+.qc-jumbo{font-size:2.2em;line-height:1.2;background:transparent!important;padding:0}
+.qc-meta{display:flex;gap:6px;align-items:center;font-size:.75em;color:var(--qc-muted);padding:2px 4px}
+.qc-tick-read{color:var(--qc-accent)}
+.qc-typing{min-height:1.6em;padding:0 14px;font-size:.85em;color:var(--qc-muted)}
+.qc-composer{display:flex;gap:8px;align-items:flex-end;padding:8px 12px;border-top:1px solid var(--qc-border)}
+.qc-composer textarea{flex:1;resize:none;max-height:8em;min-height:40px}
+.qc-more{align-self:center;margin:4px}
+`;

@@ -1,0 +1,184 @@
+/**
+ * A stand-in for the SDK client surface the widget uses, for component tests: the REAL SDK
+ * stores (`createStore`), scripted data, and a record of every action the UI took. No network.
+ */
+import type { Writable } from '../../src/state/context.js';
+import { ApiError, createStore, type ChatClient, type ClientEvents, type ConnectionState, type ConversationView, type ConversationsState, type FriendsState, type LocalMessage, type MessagesState, type PublicUser } from '@quickchat/sdk';
+
+export const ME = 'u_me';
+
+export function user(id: string, displayName: string, extra: Partial<PublicUser> = {}): PublicUser {
+  return { id, handle: displayName.toLowerCase(), displayName, avatarUrl: null, signature: '', ...extra };
+}
+
+export function dmId(a: string, b: string): string {
+  return `dm:${[a, b].sort().join('~')}`;
+}
+
+let clock = Date.UTC(2025, 0, 15, 12, 0, 0);
+/** A stored text message. */
+export function message(conversationId: string, senderId: string, seq: number | null, text: string, extra: Partial<LocalMessage> = {}): LocalMessage {
+  clock += 1000;
+  return { clientMsgId: `c${seq ?? 'p'}-${clock}`, id: seq === null ? null : `m${seq}`, conversationId, senderId, content: { type: 'text', text }, seq, createdAt: clock, state: 'sent', error: null, ...extra };
+}
+
+export function conversation(peerId: string, extra: Partial<ConversationView> = {}): ConversationView {
+  return { conversationId: dmId(ME, peerId), kind: 'dm', peerId, lastSeq: 0, unread: 0, lastMessage: null, cursors: [], typing: [], ...extra };
+}
+
+type Listener = (context: never) => void;
+
+export class FakeClient {
+  readonly conversations: Writable<ConversationsState> = createStore<ConversationsState>({});
+  readonly messages: Writable<MessagesState> = createStore<MessagesState>({});
+  readonly user: Writable<PublicUser | null> = createStore<PublicUser | null>(user(ME, 'Me'));
+  readonly friendsStore: Writable<FriendsState> = createStore<FriendsState>({ friends: [], incoming: [], outgoing: [], blocked: [], loaded: true });
+  /** Friend actions: recorded, then answered by `friendReply` (default: resolve). */
+  readonly friendCalls: [string, string, string?][] = [];
+  friendReply: (action: string, userId: string) => Promise<unknown> = async () => 'outgoing';
+  readonly friends: { store: Writable<FriendsState> } & Record<string, unknown> = {
+    store: this.friendsStore,
+    ...Object.fromEntries(
+      ['request', 'accept', 'decline', 'cancel', 'remove', 'block', 'unblock'].map((action) => [
+        action,
+        (userId: string, memo?: string) => {
+          this.friendCalls.push(memo === undefined ? [action, userId] : [action, userId, memo]);
+          return this.friendReply(action, userId);
+        },
+      ]),
+    ),
+  };
+  readonly profiles = new Map<string, PublicUser>();
+  readonly rest = {
+    user: async (id: string): Promise<PublicUser> => {
+      const found = this.profiles.get(id);
+      if (!found) throw new Error(`no profile ${id}`);
+      return found;
+    },
+    userByHandle: async (handle: string): Promise<PublicUser> => {
+      const found = [...this.profiles.values()].find((p) => p.handle === handle.toLowerCase());
+      if (!found) throw new ApiError('not_found', 'user not found', 404);
+      return found;
+    },
+    updateMe: async (patch: Partial<PublicUser>): Promise<PublicUser> => {
+      this.profilePatches.push(patch);
+      const next = { ...this.user.getState()!, ...patch };
+      return next;
+    },
+  };
+  readonly profilePatches: Partial<PublicUser>[] = [];
+  readonly calls = { send: [] as [string, string][], retry: [] as [string, string][], markRead: [] as string[], setTyping: [] as [string, boolean][], loadOlder: [] as string[], connect: 0, close: 0 };
+  /** What `loadOlder` adds in front, per conversation (then no more history). */
+  readonly olderPages = new Map<string, LocalMessage[]>();
+  connectionState: ConnectionState = 'connected';
+  userId = ME;
+  private readonly listeners = new Map<string, Set<Listener>>();
+  private activeSubscriptions = 0;
+
+  constructor() {
+    // Count store subscriptions, so tests can check the UI lets go of them.
+    for (const store of [this.conversations, this.messages, this.user, this.friendsStore] as { subscribe: (...args: never[]) => () => void }[]) {
+      const subscribe = store.subscribe.bind(store);
+      store.subscribe = (...args: never[]) => {
+        this.activeSubscriptions++;
+        const stop = subscribe(...args);
+        let stopped = false;
+        return () => {
+          if (!stopped) this.activeSubscriptions--;
+          stopped = true;
+          stop();
+        };
+      };
+    }
+  }
+
+  /** Event listeners plus store subscriptions currently held. */
+  holds(): number {
+    return this.listenerCount() + this.activeSubscriptions;
+  }
+
+  on<E extends keyof ClientEvents>(event: E, listener: ClientEvents[E]): () => void {
+    const set = this.listeners.get(event) ?? new Set<Listener>();
+    this.listeners.set(event, set);
+    set.add(listener as Listener);
+    return () => void set.delete(listener as Listener);
+  }
+
+  emit<E extends keyof ClientEvents>(event: E, context: Parameters<ClientEvents[E]>[0]): void {
+    for (const l of this.listeners.get(event) ?? []) (l as (c: typeof context) => void)(context);
+  }
+
+  listenerCount(): number {
+    let n = 0;
+    for (const set of this.listeners.values()) n += set.size;
+    return n;
+  }
+
+  setConnection(state: ConnectionState): void {
+    const oldState = this.connectionState;
+    this.connectionState = state;
+    this.emit('connectionStateChanged', { newState: state, oldState, reason: 'test' });
+  }
+
+  /** Puts conversations in the list. */
+  setConversations(...views: ConversationView[]): void {
+    this.conversations.update((all) => ({ ...all, ...Object.fromEntries(views.map((v) => [v.conversationId, v])) }));
+  }
+
+  /** Sets the loaded messages of a conversation. */
+  setMessages(conversationId: string, items: LocalMessage[], hasMoreBefore = false): void {
+    this.messages.update((all) => ({ ...all, [conversationId]: { items, hasMoreBefore } }));
+  }
+
+  send(conversationId: string, text: string): LocalMessage {
+    this.calls.send.push([conversationId, text]);
+    const local = message(conversationId, ME, null, text, { state: 'pending' });
+    const list = this.messages.getState()[conversationId] ?? { items: [], hasMoreBefore: false };
+    this.setMessages(conversationId, [...list.items, local], list.hasMoreBefore);
+    return local;
+  }
+
+  retry(conversationId: string, clientMsgId: string): void {
+    this.calls.retry.push([conversationId, clientMsgId]);
+    const list = this.messages.getState()[conversationId];
+    if (list) this.setMessages(conversationId, list.items.map((m) => (m.clientMsgId === clientMsgId ? { ...m, state: 'pending' as const, error: null } : m)), list.hasMoreBefore);
+  }
+
+  markRead(conversationId: string): void {
+    this.calls.markRead.push(conversationId);
+  }
+
+  setTyping(conversationId: string, active: boolean): void {
+    this.calls.setTyping.push([conversationId, active]);
+  }
+
+  async loadOlder(conversationId: string): Promise<boolean> {
+    this.calls.loadOlder.push(conversationId);
+    const older = this.olderPages.get(conversationId) ?? [];
+    this.olderPages.delete(conversationId);
+    const list = this.messages.getState()[conversationId] ?? { items: [], hasMoreBefore: true };
+    this.setMessages(conversationId, [...older, ...list.items], false);
+    return false;
+  }
+
+  dmWith(peerId: string): string {
+    return dmId(ME, peerId);
+  }
+
+  connect(): void {
+    this.calls.connect++;
+  }
+
+  close(): void {
+    this.calls.close++;
+  }
+
+  async signOut(): Promise<void> {
+    this.close();
+  }
+
+  /** Typed as the SDK client for the widget's props and options. */
+  asClient(): ChatClient {
+    return this as unknown as ChatClient;
+  }
+}

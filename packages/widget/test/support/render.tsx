@@ -1,0 +1,38 @@
+/** Renders widget parts inside the contexts they expect, with a {@link FakeClient}. */
+import { render, type RenderResult } from '@testing-library/preact';
+import type { ComponentChildren } from 'preact';
+import { createStore } from '@quickchat/sdk';
+import { resolveLocale, translator } from '../../src/i18n/index.js';
+import { ChatContext, EnvContext, type WidgetEnv } from '../../src/state/context.js';
+import { Drafts } from '../../src/state/drafts.js';
+import { Profiles } from '../../src/state/profiles.js';
+import { Session } from '../../src/state/session.js';
+import { FakeClient } from './fake-client.js';
+
+export type Rendered = RenderResult & {
+  client: FakeClient;
+  env: WidgetEnv;
+  drafts: Drafts;
+};
+
+/** Renders `ui` signed in with `client` (a fresh FakeClient by default). */
+export function renderChat(ui: ComponentChildren, options: { client?: FakeClient; locale?: string; visible?: boolean } = {}): Rendered {
+  const client = options.client ?? new FakeClient();
+  const env = testEnv({ client, locale: options.locale });
+  const drafts = new Drafts();
+  const profiles = new Profiles(client.asClient());
+  const result = render(
+    <EnvContext.Provider value={env}>
+      <ChatContext.Provider value={{ client: client.asClient(), drafts, profiles, visible: options.visible ?? true }}>{ui}</ChatContext.Provider>
+    </EnvContext.Provider>,
+  );
+  return { ...result, client, env, drafts };
+}
+
+/** A widget environment for tests; with `client`, signed in with it, else built-in sign-in. */
+export function testEnv(options: { client?: FakeClient; locale?: string | undefined; session?: Session } = {}): WidgetEnv {
+  const widgetOptions = options.client ? { client: options.client.asClient() } : { url: 'http://127.0.0.1:9', auth: { mode: 'builtin' as const } };
+  const session = options.session ?? new Session(widgetOptions);
+  const locale = resolveLocale(options.locale ?? 'en');
+  return { t: translator(locale), locale, session, options: widgetOptions, layout: 'inline', open: createStore(true), builtin: session.builtin };
+}

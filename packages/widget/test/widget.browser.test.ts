@@ -1,0 +1,242 @@
+/**
+ * The widget as shipped (`quickchat-widget.js` from rollup) in real Chromium, against the real
+ * server, on a hostile page with a strict CSP (no 'unsafe-inline', no 'unsafe-eval'): the
+ * built-in accounts flow end to end, CSP violations (none allowed), page CSS that tries to break
+ * it, and axe-core on every screen (0 serious/critical violations, light and dark).
+ * Skipped (with the reason printed) only when Chromium is missing.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ChatClient } from '@quickchat/sdk';
+import { dmConversationId } from '@quickchat/sdk';
+import { BROWSER_TIMEOUT_MS, launchChromium, requireChromium, serveStatic, trackErrors, type PageServer, type Route } from '../../sdk/test/support/browser.js';
+import { Rest, clientFor, startServerForSdk, until, type TestServer } from '../../sdk/test/support/sdk-server.js';
+import type { WidgetHandle, WidgetOptions } from '../src/options.js';
+import { rollupWidget } from './support/bundle.js';
+
+declare global {
+  interface Window {
+    widget: WidgetHandle;
+    violations: string[];
+    axe: { run(context: unknown, options: unknown): Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[] }> };
+  }
+}
+
+/** Page CSS that would wreck an unisolated widget. */
+const HOSTILE_CSS = `
+* { font-family: "Comic Sans MS" !important; color: red !important; line-height: 5 !important; }
+div:not(#chat) { display: none !important; padding: 40px !important; }
+#chat { padding: 40px !important; transform: none !important; }
+button { background: red !important; width: 3px !important; }
+input, textarea { display: none !important; }
+h2 { font-size: 60px !important; }
+main { display: block !important; }
+`;
+
+const available = requireChromium('widget.browser');
+
+describe.skipIf(!available)('widget in Chromium (strict CSP, hostile page, axe)', () => {
+  let browser: Browser;
+  let pages: PageServer;
+  const routes: Record<string, Route> = {};
+  let t: TestServer | undefined;
+  let contexts: { context: BrowserContext; errors: string[] }[] = [];
+  let nodeClients: ChatClient[] = [];
+  let dispose = () => undefined as void;
+
+  beforeAll(async () => {
+    const build = await rollupWidget();
+    dispose = build.dispose;
+    const axe = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+    Object.assign(routes, { '/quickchat-widget.js': build.read('quickchat-widget.js'), '/axe.js': axe, '/host.css': { body: HOSTILE_CSS, contentType: 'text/css' } });
+    pages = await serveStatic(routes);
+    browser = await launchChromium();
+  }, 120_000);
+
+  afterEach(async () => {
+    for (const c of nodeClients) c.close();
+    const errors = contexts.flatMap((c) => c.errors);
+    await Promise.all(contexts.map((c) => c.context.close()));
+    await t?.stop();
+    nodeClients = [];
+    contexts = [];
+    t = undefined;
+    expect(errors).toEqual([]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await pages?.close();
+    dispose();
+  });
+
+  async function server(): Promise<{ server: TestServer; rest: Rest }> {
+    t = await startServerForSdk({ allowedOrigins: [pages.origin] });
+    return { server: t, rest: new Rest(t.url) };
+  }
+
+  /**
+   * Opens a page whose CSP allows scripts and styles from itself only (plus `styleSrc`), loads the
+   * hostile stylesheet and the widget bundle, then mounts it from an external boot script.
+   */
+  async function open(s: TestServer, options: Omit<WidgetOptions, 'url'> & { bootPrelude?: string; styleSrc?: string }): Promise<Page> {
+    const { bootPrelude = '', styleSrc = '', ...widget } = options;
+    const ws = s.url.replace(/^http/, 'ws');
+    const csp = `default-src 'none'; script-src 'self'; style-src 'self'${styleSrc}; connect-src ${s.url} ${ws}; img-src 'self'; base-uri 'none'; form-action 'none'`;
+    routes['/'] = {
+      contentType: 'text/html; charset=utf-8',
+      headers: { 'content-security-policy': csp },
+      body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Host page</title><link rel="stylesheet" href="/host.css"></head>
+<body><main><h1>Host page</h1><div id="chat"></div></main>
+<script src="/quickchat-widget.js"></script><script src="/boot.js"></script><script src="/axe.js"></script></body></html>`,
+    };
+    routes['/boot.js'] = `window.violations = [];
+document.addEventListener('securitypolicyviolation', (e) => window.violations.push(e.violatedDirective + ' ' + e.blockedURI));
+${bootPrelude}
+window.widget = QuickChat.mount('#chat', Object.assign(${JSON.stringify(widget)}, { url: ${JSON.stringify(s.url)} }));`;
+    const context = await browser.newContext();
+    context.setDefaultTimeout(BROWSER_TIMEOUT_MS);
+    const page = await context.newPage();
+    contexts.push({ context, errors: trackErrors(page) });
+    await page.goto(pages.url);
+    return page;
+  }
+
+  /** axe-core over the whole page (it reads open shadow roots): serious and critical violations of `screen`. */
+  async function audit(page: Page, screen: string): Promise<string[]> {
+    const violations = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations);
+    return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${screen}: ${v.id} (${v.impact}) ${v.help} at ${JSON.stringify(v.nodes.map((n) => n.target))}`);
+  }
+
+  it('built-in accounts end to end: register, befriend, chat, read receipts — with no CSP violation and no a11y violation', async () => {
+    const { server: s, rest } = await server();
+    const bob = await rest.register('bob', 'correct horse battery', 'Bob');
+    const page = await open(s, { auth: { mode: 'builtin' }, locale: 'en' });
+    const found: string[] = [];
+
+    // Launcher: page CSS can't hide or restyle it.
+    const launcher = page.getByRole('button', { name: 'Open chat' });
+    await launcher.waitFor({ state: 'visible' });
+    expect(await launcher.evaluate((b) => getComputedStyle(b).backgroundColor)).not.toBe('rgb(255, 0, 0)');
+    expect(await launcher.evaluate((b) => b.getBoundingClientRect().width)).toBeGreaterThan(40);
+    found.push(...(await audit(page, 'launcher closed')));
+    await launcher.click();
+    found.push(...(await audit(page, 'sign in')));
+
+    await page.getByRole('button', { name: 'New here? Create an account' }).click();
+    found.push(...(await audit(page, 'register')));
+    await page.getByRole('textbox', { name: 'Handle' }).fill('alice');
+    await page.getByRole('textbox', { name: 'Display name' }).fill('Alice');
+    await page.locator('input[type=password]').fill('correct horse battery');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('heading', { name: 'Chats', level: 2 }).waitFor();
+    expect(await page.getByRole('heading', { name: 'Chats', level: 2 }).evaluate((h) => getComputedStyle(h).fontSize)).not.toBe('60px');
+    await page.waitForFunction(() => window.widget.client?.connectionState === 'connected' && window.widget.client.userId !== '');
+    const aliceId = await page.evaluate(() => window.widget.client!.userId);
+    found.push(...(await audit(page, 'empty chats')));
+
+    // Bob asks; Alice accepts in Contacts.
+    const asked = await rest.call('POST', '/api/friend-requests', { token: bob.token, body: { userId: aliceId, memo: 'hi, it is Bob' } });
+    expect(asked.status).toBe(200);
+    await page.getByRole('button', { name: 'Contacts' }).click();
+    const accept = page.getByRole('button', { name: 'Accept Bob' });
+    await accept.waitFor();
+    found.push(...(await audit(page, 'contacts with a request')));
+    await accept.click();
+    await page.getByRole('button', { name: 'Message Bob' }).waitFor();
+    await page.getByRole('button', { name: 'Remove Bob' }).click();
+    await page.getByRole('dialog', { name: 'Remove Bob?' }).waitFor();
+    found.push(...(await audit(page, 'confirm dialog')));
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog', { name: 'Remove Bob?' }).waitFor({ state: 'detached' });
+
+    // Bob writes, with markup and links in the text.
+    const bobClient = clientFor(s, bob);
+    nodeClients.push(bobClient);
+    await until(bobClient, () => bobClient.connectionState === 'connected', BROWSER_TIMEOUT_MS, 'bob connected');
+    const conv = dmConversationId(aliceId, bob.id);
+    bobClient.send(conv, 'hi <img src=x onerror="window.pwned=1"> see https://example.com/x and javascript:alert(1)');
+    await page.getByRole('button', { name: 'Chats' }).click();
+    const row = page.getByRole('button', { name: /Bob.*1 unread message/ });
+    await row.waitFor();
+    found.push(...(await audit(page, 'chats with unread')));
+    await row.click();
+    const log = page.getByRole('log', { name: 'Messages with Bob' });
+    await log.getByText('https://example.com/x').waitFor();
+    expect(await log.locator('img').count()).toBe(0);
+    expect(await page.evaluate(() => (window as { pwned?: number }).pwned)).toBeUndefined();
+    const link = log.getByRole('link', { name: 'https://example.com/x' });
+    expect(await link.getAttribute('rel')).toBe('noopener noreferrer');
+    expect(await link.getAttribute('target')).toBe('_blank');
+    expect(await log.getByRole('link').count()).toBe(1);
+
+    // Alice answers with the keyboard; Bob reads it; the tick says so.
+    const box = page.getByRole('textbox', { name: 'Message to Bob' });
+    await box.fill('hello Bob');
+    await box.press('Shift+Enter');
+    await box.press('Enter');
+    await until(bobClient, () => (bobClient.messages.getState()[conv]?.items ?? []).some((m) => m.senderId === aliceId), BROWSER_TIMEOUT_MS, 'reply at bob');
+    const reply = bobClient.messages.getState()[conv]!.items.find((m) => m.senderId === aliceId)!;
+    expect(reply.content).toEqual({ type: 'text', text: 'hello Bob' });
+    bobClient.markRead(conv);
+    await log.getByRole('img', { name: 'Read' }).waitFor();
+    found.push(...(await audit(page, 'thread')));
+
+    await page.getByRole('button', { name: 'Back to chats' }).click();
+    await page.getByRole('button', { name: 'Profile' }).click();
+    await page.getByRole('button', { name: 'Save profile' }).waitFor();
+    found.push(...(await audit(page, 'profile')));
+
+    expect(await page.evaluate(() => window.violations)).toEqual([]);
+    expect(found).toEqual([]);
+  });
+
+  it('dark theme, inline, host-signed token: no a11y violation; unmount leaves the page as it was', async () => {
+    const { server: s, rest } = await server();
+    const alice = await rest.register('alice', 'correct horse battery', 'Alice');
+    const bob = await rest.register('bob', 'correct horse battery', 'Bob');
+    await rest.befriend(alice, bob);
+    const bobClient = clientFor(s, bob);
+    nodeClients.push(bobClient);
+    await until(bobClient, () => bobClient.connectionState === 'connected', BROWSER_TIMEOUT_MS, 'bob connected');
+    bobClient.send(dmConversationId(alice.id, bob.id), 'a message for the dark theme: https://example.com/dark');
+    await until(bobClient, () => (bobClient.messages.getState()[dmConversationId(alice.id, bob.id)]?.items[0]?.state ?? 'pending') !== 'pending', BROWSER_TIMEOUT_MS, 'stored');
+
+    const page = await open(s, { auth: { token: alice.token }, layout: 'inline', theme: 'dark', locale: 'zh-CN' });
+    const before = await page.evaluate(() => document.body.innerHTML.replace(/<div data-quickchat=""[^>]*><\/div>/, ''));
+    const found: string[] = [];
+    await page.getByRole('heading', { name: '会话', level: 2 }).waitFor();
+    await page.getByRole('button', { name: /Bob/ }).click();
+    await page.getByRole('log').getByText('a message for the dark theme').waitFor();
+    found.push(...(await audit(page, 'dark thread')));
+    await page.getByRole('button', { name: '返回会话列表' }).click();
+    await page.getByRole('button', { name: /Bob/ }).waitFor();
+    found.push(...(await audit(page, 'dark chats')));
+    await page.getByRole('button', { name: '联系人' }).click();
+    await page.getByRole('button', { name: '给 Bob 发消息' }).waitFor();
+    found.push(...(await audit(page, 'dark contacts')));
+    expect(found).toEqual([]);
+
+    await page.evaluate(() => window.widget.unmount());
+    expect(await page.evaluate(() => document.body.innerHTML)).toBe(before);
+    expect(await page.evaluate(() => window.violations)).toEqual([]);
+  });
+
+  it('without constructable stylesheets, styles come from a <style> carrying the nonce', async () => {
+    const { server: s, rest } = await server();
+    const alice = await rest.register('alice', 'correct horse battery', 'Alice');
+    const page = await open(s, {
+      auth: { token: alice.token },
+      nonce: 'n0nce-for-test',
+      styleSrc: " 'nonce-n0nce-for-test'",
+      bootPrelude: 'delete ShadowRoot.prototype.adoptedStyleSheets; delete Document.prototype.adoptedStyleSheets;',
+    });
+    const launcher = page.getByRole('button', { name: 'Open chat' });
+    await launcher.waitFor({ state: 'visible' });
+    expect(await launcher.evaluate((b) => getComputedStyle(b).position)).toBe('fixed');
+    expect(await page.evaluate(() => document.querySelector('[data-quickchat]')!.shadowRoot!.querySelector('style')?.nonce)).toBe('n0nce-for-test');
+    expect(await page.evaluate(() => window.violations)).toEqual([]);
+  });
+});
