@@ -27,6 +27,8 @@ import { userRoutes } from './routes/users.js';
 import { friendRoutes } from './routes/friends.js';
 import { conversationRoutes } from './routes/conversations.js';
 import { registerHealth, registerStatusPage } from './routes/meta.js';
+import { registerDemo } from './routes/demo.js';
+import { DEMO_ACCOUNTS, seedDemo } from './demo/seed.js';
 
 /** A running (or startable) quickchat server. */
 export interface QuickchatServer {
@@ -145,7 +147,13 @@ async function startRunning(options: ServerOptions, config: ResolvedConfig): Pro
   const openapi = buildOpenApi(routes, SERVER_VERSION);
   router.get('/api/openapi.json', (_req, res) => void res.json(openapi));
   registerHealth(router, () => ready);
-  registerStatusPage(router, () => ({ version: SERVER_VERSION, sessions: sessions.size, uptimeSec: Math.round((Date.now() - startedAt) / 1000) }));
+  const describeStatus = () => ({ version: SERVER_VERSION, sessions: sessions.size, uptimeSec: Math.round((Date.now() - startedAt) / 1000), demo: config.demo !== null });
+  if (config.demo) {
+    registerDemo(router, config.demo.widgetBundle);
+    registerStatusPage(router, describeStatus, '/status');
+  } else {
+    registerStatusPage(router, describeStatus);
+  }
   app.use(router);
   app.use(notFoundHandler);
   app.use(errorHandler(log));
@@ -155,6 +163,7 @@ async function startRunning(options: ServerOptions, config: ResolvedConfig): Pro
   http.requestTimeout = config.limits.requestTimeoutMs;
   http.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));
   try {
+    if (config.demo) await seedDemo({ store, accounts, friends, log });
     await new Promise<void>((resolve, reject) => {
       http.once('error', reject);
       http.listen(config.port, config.host, () => {
@@ -173,6 +182,7 @@ async function startRunning(options: ServerOptions, config: ResolvedConfig): Pro
   port = (http.address() as AddressInfo).port;
   ready = true;
   log.info({ port, host: config.host, dataDir: config.dataDir }, 'quickchat server listening');
+  if (config.demo) log.warn({ port }, demoBanner(config.host, port));
 
   return {
     port,
@@ -190,6 +200,13 @@ async function startRunning(options: ServerOptions, config: ResolvedConfig): Pro
       log.info('quickchat server stopped');
     },
   };
+}
+
+/** The one line that tells a newcomer what to do in demo mode. */
+export function demoBanner(host: string, port: number): string {
+  const local = ['127.0.0.1', '0.0.0.0', '::', '::1', 'localhost'].includes(host);
+  const accounts = DEMO_ACCOUNTS.map((a) => `${a.handle} / ${a.password}`).join(' and ');
+  return `demo mode: open http://${local ? 'localhost' : formatHost(host)}:${port}/ in two windows; accounts ${accounts} (demo passwords are public: never use --demo in production)`;
 }
 
 function formatHost(host: string): string {

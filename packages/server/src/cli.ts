@@ -1,7 +1,11 @@
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
-import { createServer } from './app.js';
+import { resolve } from 'node:path';
+import { createServer, demoBanner } from './app.js';
 import { ConfigError, type ServerOptions, type ExternalAuthOptions } from './config.js';
+
+/** Where `--demo` looks for the widget bundle, relative to the working directory (the repository root for `npm start`). */
+export const DEMO_BUNDLE = 'packages/widget/dist/quickchat-widget.js';
 
 const HELP = `quickchat-server: run the quickchat reference server
 
@@ -17,6 +21,9 @@ Options (each also settable by the environment variable shown):
   --log-level <l>            QUICKCHAT_LOG_LEVEL           default info
   --sqlite-synchronous <m>   QUICKCHAT_SQLITE_SYNCHRONOUS  NORMAL (default) or FULL
   --no-builtin-accounts      QUICKCHAT_BUILTIN_ACCOUNTS=0  disable register/login (bring-your-own identity only)
+  --demo                     QUICKCHAT_DEMO=1              demo mode: seed accounts alice and bob (published passwords!)
+                                                           and serve the widget demo at / from
+                                                           ./${DEMO_BUNDLE}. Never in production.
   Bring-your-own identity (host-signed JWTs):
   --external-issuer <iss>    QUICKCHAT_EXTERNAL_ISSUER
   --external-audience <aud>  QUICKCHAT_EXTERNAL_AUDIENCE
@@ -45,6 +52,7 @@ export function optionsFromCli(argv: string[], env: NodeJS.ProcessEnv): ServerOp
         'log-level': { type: 'string' },
         'sqlite-synchronous': { type: 'string' },
         'no-builtin-accounts': { type: 'boolean' },
+        demo: { type: 'boolean' },
         'external-issuer': { type: 'string' },
         'external-audience': { type: 'string' },
         'external-algorithm': { type: 'string' },
@@ -67,6 +75,7 @@ export function optionsFromCli(argv: string[], env: NodeJS.ProcessEnv): ServerOp
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`log-level must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
   const origins = values['allowed-origins'] ?? env['QUICKCHAT_ALLOWED_ORIGINS'];
   const external = externalFrom(values, env);
+  const demo = values.demo ?? env['QUICKCHAT_DEMO'] === '1';
   return {
     port: Number(portText),
     host: values.host ?? env['HOST'] ?? '127.0.0.1',
@@ -77,6 +86,7 @@ export function optionsFromCli(argv: string[], env: NodeJS.ProcessEnv): ServerOp
     logLevel,
     sqliteSynchronous: sync,
     auth: { builtinAccounts: !(values['no-builtin-accounts'] ?? env['QUICKCHAT_BUILTIN_ACCOUNTS'] === '0'), ...(external ? { external } : {}) },
+    ...(demo ? { demo: { widgetBundle: resolve(DEMO_BUNDLE) } } : {}),
   };
 }
 
@@ -120,8 +130,9 @@ export async function runCli(): Promise<void> {
     throw err;
   }
   try {
-    const { url } = await server.start();
+    const { url, port } = await server.start();
     process.stderr.write(`quickchat server ready at ${url}\n`);
+    if (server.config.demo) process.stderr.write(`${demoBanner(server.config.host, port)}\n`);
   } catch (err) {
     process.stderr.write(`quickchat-server: failed to start: ${(err as Error).message}\n`);
     process.exit(1);

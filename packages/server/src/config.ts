@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { Store } from './store/types.js';
 import type { Bus } from './bus/types.js';
@@ -109,6 +110,13 @@ export interface ServerOptions {
   logLevel?: string;
   /** SQLite durability: NORMAL (default; survives process crashes) or FULL (also power loss). */
   sqliteSynchronous?: 'NORMAL' | 'FULL';
+  /**
+   * Demo mode (off by default; never in production: the demo passwords are published on the
+   * page). Seeds two friends, `alice` and `bob`, and serves the widget demo page at `/` (the
+   * status page moves to `/status`) and `widgetBundle` (the built `quickchat-widget.js`) at
+   * `/quickchat-widget.js`. Needs built-in accounts.
+   */
+  demo?: { widgetBundle: string };
 }
 
 /** Options after defaults are applied. */
@@ -121,6 +129,8 @@ export interface ResolvedConfig {
   dmPolicy: 'friends' | 'anyone';
   auth: AuthOptions;
   limits: ServerLimits;
+  /** Demo mode, or null (the default). */
+  demo: { widgetBundle: string } | null;
 }
 
 /** Thrown at startup for invalid configuration, with a message naming the bad setting. */
@@ -161,6 +171,13 @@ export function resolveConfig(options: ServerOptions): ResolvedConfig {
   }
   const dmPolicy = options.dmPolicy ?? 'friends';
   if (dmPolicy !== 'friends' && dmPolicy !== 'anyone') throw new ConfigError(`dmPolicy must be "friends" or "anyone", got "${String(dmPolicy)}"`);
+  const demo = options.demo ?? null;
+  if (demo) {
+    if (!auth.builtinAccounts) throw new ConfigError('demo mode needs built-in accounts (drop --no-builtin-accounts)');
+    if (!demo.widgetBundle || !existsSync(demo.widgetBundle)) {
+      throw new ConfigError(`demo mode needs the widget bundle, but "${demo.widgetBundle}" is missing: run \`npm run build\` first (npm start does this)`);
+    }
+  }
   return {
     port,
     host: options.host ?? '127.0.0.1',
@@ -170,6 +187,7 @@ export function resolveConfig(options: ServerOptions): ResolvedConfig {
     dmPolicy,
     auth,
     limits,
+    demo,
   };
 }
 

@@ -8,9 +8,9 @@ export function registerHealth(router: Router, isReady: () => boolean): void {
   });
 }
 
-/** A small status page at `/` until the widget demo replaces it. */
-export function registerStatusPage(router: Router, describe: () => { version: string; sessions: number; uptimeSec: number }): void {
-  router.get('/', (_req, res) => {
+/** A small status page, at `/` (or at `/status` in demo mode, where the demo page takes `/`). */
+export function registerStatusPage(router: Router, describe: () => { version: string; sessions: number; uptimeSec: number; demo: boolean }, path = '/'): void {
+  router.get(path, (_req, res) => {
     const s = describe();
     res.type('html').send(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>quickchat server</title>
@@ -23,7 +23,7 @@ export function registerStatusPage(router: Router, describe: () => { version: st
 <li>REST API description: <a href="/api/openapi.json">/api/openapi.json</a></li>
 <li>Health: <a href="/healthz">/healthz</a></li>
 </ul>
-<p>The chat widget demo will be served here once the widget lands.</p>
+${s.demo ? '<p>Demo mode is on: the chat widget demo is at <a href="/">/</a>.</p>' : '<p>To try the chat widget, start the server in demo mode: <code>npm start</code> from the repository root (it builds the widget and passes <code>--demo</code>), then open <code>/</code>.</p>'}
 </body></html>`);
   });
 }

@@ -1,0 +1,259 @@
+/**
+ * Demo mode (`--demo`, what `npm start` runs): off by default; when on, it seeds two friends
+ * (alice, bob) idempotently, serves the widget demo page at `/` under a strict CSP, the widget
+ * bundle at `/quickchat-widget.js`, and the status page at `/status`. The CLI refuses to start
+ * without the bundle. In real Chromium, the real rollup bundle mounts on the demo page with no
+ * CSP violation, and two windows signed in as alice and bob chat.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { AuthResponse, FriendEntry } from '@quickchat/protocol';
+import { DEMO_ACCOUNTS } from '../src/demo/seed.js';
+import { ConfigError, createServer } from '../src/index.js';
+import { startTestServer, type TestServer } from './support/server.js';
+import { Rest } from './support/rest.js';
+import { BROWSER_TIMEOUT_MS, launchChromium, requireChromium, trackErrors } from '../../sdk/test/support/browser.js';
+import { rollupWidget } from '../../widget/test/support/bundle.js';
+
+const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const FAKE_BUNDLE = 'globalThis.QuickChat = { mount() { return {}; } }; // demo.test fake bundle\n';
+
+const dirs: string[] = [];
+const servers: TestServer[] = [];
+const tempDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'quickchat-demo-'));
+  dirs.push(dir);
+  return dir;
+};
+/** A small stand-in for quickchat-widget.js. */
+function fakeBundle(): string {
+  const file = join(tempDir(), 'quickchat-widget.js');
+  writeFileSync(file, FAKE_BUNDLE);
+  return file;
+}
+async function start(...args: Parameters<typeof startTestServer>): Promise<TestServer> {
+  const t = await startTestServer(...args);
+  servers.push(t);
+  return t;
+}
+
+afterEach(async () => {
+  for (const t of servers.splice(0)) await t.stop();
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+async function login(rest: Rest, handle: string, password: string) {
+  return rest.call<AuthResponse>('POST', '/api/auth/login', { body: { handle, password } });
+}
+
+describe('demo mode off (the default)', () => {
+  it('GET / is the status page, /quickchat-widget.js is not served, and no demo account exists', async () => {
+    const t = await start();
+    const page = await fetch(`${t.url}/`);
+    const html = await page.text();
+    expect(page.status).toBe(200);
+    expect(html).toContain('quickchat server is running');
+    expect(html).toContain('--demo');
+    expect(html).not.toContain('quickchat-widget.js');
+    expect((await fetch(`${t.url}/quickchat-widget.js`)).status).toBe(404);
+    const rest = new Rest(t.url);
+    for (const a of DEMO_ACCOUNTS) expect((await login(rest, a.handle, a.password)).status).toBe(401);
+  });
+});
+
+describe('demo mode on', () => {
+  it('GET / lists both accounts with their passwords and loads the widget and boot script under a strict CSP', async () => {
+    const t = await start({ demo: { widgetBundle: fakeBundle() } });
+    const res = await fetch(`${t.url}/`);
+    const html = await res.text();
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    for (const a of DEMO_ACCOUNTS) {
+      expect(html).toContain(`<code>${a.handle}</code>`);
+      expect(html).toContain(`<code>${a.password}</code>`);
+      expect(html).toContain(a.displayName);
+    }
+    expect(html).toContain('<script src="/quickchat-widget.js"></script>');
+    expect(html).toContain('<script src="/demo.js"></script>');
+    // No inline code: every <script> has a src, no event-handler or style attributes.
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    expect(html).not.toMatch(/\son[a-z]+=|\sstyle=/i);
+
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|\*/);
+
+    const boot = await fetch(`${t.url}/demo.js`);
+    expect(boot.headers.get('content-type')).toMatch(/javascript/);
+    const bootCode = await boot.text();
+    expect(bootCode).toContain("QuickChat.mount('#chat'");
+    expect(bootCode).toContain("auth: { mode: 'builtin' }");
+    expect(bootCode).toContain('url: location.origin');
+    expect((await fetch(`${t.url}/demo.css`)).status).toBe(200);
+  });
+
+  it('serves the bundle file at /quickchat-widget.js, uncached and re-read on each request', async () => {
+    const bundle = fakeBundle();
+    const t = await start({ demo: { widgetBundle: bundle } });
+    const res = await fetch(`${t.url}/quickchat-widget.js`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/javascript/);
+    expect(res.headers.get('cache-control')).toBe('no-cache');
+    expect(await res.text()).toBe(FAKE_BUNDLE);
+    writeFileSync(bundle, '/* rebuilt */');
+    expect(await (await fetch(`${t.url}/quickchat-widget.js`)).text()).toBe('/* rebuilt */');
+  });
+
+  it('keeps the status page at /status', async () => {
+    const t = await start({ demo: { widgetBundle: fakeBundle() } });
+    const res = await fetch(`${t.url}/status`);
+    const html = await res.text();
+    expect(res.status).toBe(200);
+    expect(html).toContain('quickchat server is running');
+    expect(html).toContain('Demo mode is on');
+  });
+
+  it('both demo accounts sign in with the listed passwords and are mutual friends', async () => {
+    const t = await start({ demo: { widgetBundle: fakeBundle() } });
+    const rest = new Rest(t.url);
+    const [alice, bob] = await Promise.all(DEMO_ACCOUNTS.map((a) => login(rest, a.handle, a.password)));
+    expect(alice!.status).toBe(200);
+    expect(bob!.status).toBe(200);
+    expect(alice!.body.user.displayName).toBe('Alice (demo)');
+    expect(bob!.body.user.displayName).toBe('Bob (demo)');
+    const aliceFriends = await rest.call<{ items: FriendEntry[] }>('GET', '/api/friends', { token: alice!.body.tokens.accessToken });
+    const bobFriends = await rest.call<{ items: FriendEntry[] }>('GET', '/api/friends', { token: bob!.body.tokens.accessToken });
+    expect(aliceFriends.body.items.map((f) => [f.user.id, f.status])).toEqual([[bob!.body.user.id, 'friends']]);
+    expect(bobFriends.body.items.map((f) => [f.user.id, f.status])).toEqual([[alice!.body.user.id, 'friends']]);
+  });
+
+  it('restarting on the same data dir keeps the same accounts and friendship, without failing or duplicating', async () => {
+    const dataDir = tempDir();
+    const widgetBundle = fakeBundle();
+    const first = await start({ dataDir, demo: { widgetBundle } });
+    const rest1 = new Rest(first.url);
+    const before = await login(rest1, 'alice', 'alice-demo-password');
+    const friendsBefore = await rest1.call('GET', '/api/friends', { token: before.body.tokens.accessToken });
+    await first.stop();
+    servers.splice(servers.indexOf(first), 1);
+
+    const second = await start({ dataDir, demo: { widgetBundle } });
+    const rest2 = new Rest(second.url);
+    const after = await login(rest2, 'alice', 'alice-demo-password');
+    expect(after.status).toBe(200);
+    expect(after.body.user.id).toBe(before.body.user.id);
+    const friends = await rest2.call<{ items: FriendEntry[] }>('GET', '/api/friends', { token: after.body.tokens.accessToken });
+    expect(friends.body).toEqual(friendsBefore.body);
+    expect(friends.body.items).toHaveLength(1);
+    const bob = await login(rest2, 'bob', 'bob-demo-password');
+    expect(friends.body.items[0]!.user.id).toBe(bob.body.user.id);
+  });
+
+  it('refuses a missing bundle and disabled built-in accounts with a ConfigError', () => {
+    const missing = join(tempDir(), 'nope.js');
+    expect(() => createServer({ dataDir: tempDir(), demo: { widgetBundle: missing } })).toThrow(ConfigError);
+    expect(() => createServer({ dataDir: tempDir(), demo: { widgetBundle: missing } })).toThrow(/npm run build/);
+    expect(() =>
+      createServer({ dataDir: tempDir(), demo: { widgetBundle: fakeBundle() }, auth: { builtinAccounts: false, external: { issuer: 'host', audience: 'qc', algorithm: 'HS256', key: 'x'.repeat(32) } } }),
+    ).toThrow(/built-in accounts/);
+  });
+});
+
+describe('CLI --demo', () => {
+  it('exits 2 with "run `npm run build` first" when the bundle is missing (cwd without a build)', async () => {
+    const cwd = tempDir();
+    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+    const env: NodeJS.ProcessEnv = {};
+    for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('QUICKCHAT_') && k !== 'PORT' && k !== 'HOST') env[k] = v;
+    for (const [args, extraEnv] of [[['--demo'], {}], [[], { QUICKCHAT_DEMO: '1' }]] as const) {
+      const child = spawn(process.execPath, ['--conditions=source', '--import', tsx, join(REPO_ROOT, 'packages/server/src/main.ts'), '--port', '0', '--data-dir', join(cwd, 'data'), ...args], {
+        cwd,
+        env: { ...env, ...extraEnv },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      clearTimeout(timer);
+      expect(code, stderr).toBe(2);
+      expect(stderr).toContain(join(cwd, 'packages/widget/dist/quickchat-widget.js'));
+      expect(stderr).toContain('run `npm run build` first');
+    }
+  });
+});
+
+const chromium = requireChromium('server demo.browser');
+
+describe.skipIf(!chromium)('demo page in Chromium with the real widget bundle', () => {
+  let browser: Browser;
+  let build: Awaited<ReturnType<typeof rollupWidget>>;
+  let t: TestServer;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    build = await rollupWidget();
+    t = await startTestServer({ allowNoOrigin: false, demo: { widgetBundle: join(build.dir, 'quickchat-widget.js') } });
+    browser = await launchChromium();
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all(contexts.map((c) => c.close()));
+    await browser?.close();
+    await t?.stop();
+    build?.dispose();
+  });
+
+  /** A new window (own storage) on the demo page, collecting errors and CSP violations. */
+  async function openWindow(): Promise<{ page: Page; errors: string[] }> {
+    const context = await browser.newContext({ locale: 'en-US' });
+    contexts.push(context);
+    context.setDefaultTimeout(BROWSER_TIMEOUT_MS);
+    context.setDefaultNavigationTimeout(BROWSER_TIMEOUT_MS);
+    const page = await context.newPage();
+    const errors = trackErrors(page);
+    await page.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
+    });
+    await page.goto(`${t.url}/`);
+    return { page, errors };
+  }
+
+  async function signIn(page: Page, handle: string, password: string): Promise<void> {
+    await page.getByRole('textbox', { name: 'Handle' }).fill(handle);
+    await page.locator('input[type=password]').fill(password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('heading', { name: 'Chats', level: 2 }).waitFor();
+  }
+
+  it('mounts the widget inline with its sign-in form, and two windows (alice, bob) chat, with no CSP violation or console error', async () => {
+    const a = await openWindow();
+    const b = await openWindow();
+    // The widget's open shadow root is on the page, with the sign-in form inside.
+    const mounted = await a.page.waitForFunction(() => {
+      const host = document.querySelector('#chat [data-quickchat]');
+      return !!host?.shadowRoot?.querySelector('form input[type=password]');
+    });
+    expect(await mounted.jsonValue()).toBe(true);
+
+    await signIn(a.page, 'alice', 'alice-demo-password');
+    await signIn(b.page, 'bob', 'bob-demo-password');
+    await a.page.getByRole('button', { name: 'Contacts' }).click();
+    await a.page.getByRole('button', { name: 'Message Bob (demo)' }).click();
+    const box = a.page.getByRole('textbox', { name: 'Message to Bob (demo)' });
+    await box.fill('hello from the demo');
+    await box.press('Enter');
+
+    await b.page.getByRole('button', { name: /Alice \(demo\)/ }).click();
+    await b.page.getByRole('log', { name: 'Messages with Alice (demo)' }).getByText('hello from the demo').waitFor();
+
+    expect([...a.errors, ...b.errors]).toEqual([]);
+  });
+});
