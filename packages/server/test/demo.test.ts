@@ -245,6 +245,14 @@ describe.skipIf(!chromium)('demo page in Chromium with the real widget bundle', 
 
     await signIn(a.page, 'alice', 'alice-demo-password');
     await signIn(b.page, 'bob', 'bob-demo-password');
+    // Inline layout: the panel fills the page's chat box (the tab bar sits at its bottom edge).
+    const heights = await a.page.evaluate(() => {
+      const host = document.querySelector('#chat') as HTMLElement;
+      const panel = document.querySelector('#chat [data-quickchat]')!.shadowRoot!.querySelector('.qc-panel') as HTMLElement;
+      return { box: host.getBoundingClientRect().height, panel: panel.getBoundingClientRect().height };
+    });
+    expect(heights.box).toBeGreaterThan(300);
+    expect(Math.abs(heights.panel - heights.box)).toBeLessThanOrEqual(2);
     await a.page.getByRole('button', { name: 'Contacts' }).click();
     await a.page.getByRole('button', { name: 'Message Bob (demo)' }).click();
     const box = a.page.getByRole('textbox', { name: 'Message to Bob (demo)' });

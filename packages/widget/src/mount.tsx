@@ -33,6 +33,7 @@ export function mount(target: Element | string, options: WidgetOptions): WidgetH
   const shadow = host.attachShadow({ mode: 'open' });
   adoptStyles(shadow, CSS, options.nonce);
   const container = doc.createElement('div');
+  container.className = 'qc-mount';
   shadow.appendChild(container);
   parent.appendChild(host);
 

@@ -15,7 +15,8 @@ export const CSS = `
 @media (prefers-color-scheme:dark){:host([data-theme=auto]){${DARK}}}
 *,*::before,*::after{box-sizing:border-box}
 [hidden]{display:none!important}
-.qc-root{font-family:var(--qc-font);font-size:var(--qc-font-size);line-height:1.4;color:var(--qc-text);text-align:start}
+.qc-mount{height:100%}
+.qc-root{height:100%;font-family:var(--qc-font);font-size:var(--qc-font-size);line-height:1.4;color:var(--qc-text);text-align:start}
 .qc-panel{display:flex;flex-direction:column;background:var(--qc-bg);color:var(--qc-text);border:1px solid var(--qc-border);border-radius:var(--qc-radius);overflow:hidden;height:100%;min-height:320px}
 .qc-inline{height:100%}
 .qc-panel{position:relative}
@@ -27,8 +28,9 @@ export const CSS = `
 .qc-secondary{background:var(--qc-surface);color:var(--qc-text);border:1px solid var(--qc-border)}
 .qc-danger{background:var(--qc-danger);color:var(--qc-bg)}
 .qc-section{margin:0;padding:12px 12px 4px;font-size:.8em;font-weight:600;text-transform:uppercase;letter-spacing:.04em;color:var(--qc-muted)}
-.qc-person{display:flex;gap:10px;align-items:center;padding:8px 12px;border-bottom:1px solid var(--qc-border)}
-.qc-person .qc-actions{flex:none}
+.qc-person{display:flex;flex-wrap:wrap;gap:10px;align-items:center;padding:8px 12px;border-bottom:1px solid var(--qc-border)}
+.qc-person .qc-row-main{min-width:8em}
+.qc-person .qc-actions{flex:none;margin-inline-start:auto}
 .qc-small{padding:6px 10px;font-size:.85em}
 .qc-status{padding:0 16px;min-height:1.4em;font-size:.9em}
 .qc-float{position:fixed;right:20px;bottom:88px;width:min(380px,calc(100vw - 24px));height:min(600px,calc(100vh - 120px));z-index:2147483000;box-shadow:0 12px 32px rgba(0,0,0,.25)}
