@@ -5,8 +5,9 @@
  * it, and axe-core on every screen (0 serious/critical violations, light and dark).
  * Skipped (with the reason printed) only when Chromium is missing.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatClient } from '@quickchat/sdk';
@@ -36,6 +37,15 @@ main { display: block !important; }
 `;
 
 const available = requireChromium('widget.browser');
+
+/** Where the end-to-end run leaves screenshots of the main screens (a by-product; README and docs/widget.md show them). */
+const IMAGES_DIR = fileURLToPath(new URL('../../../docs/images/', import.meta.url));
+
+/** Saves a screenshot of just the widget panel as docs/images/widget-<name>.png. */
+async function shot(page: Page, name: string): Promise<void> {
+  mkdirSync(IMAGES_DIR, { recursive: true });
+  await page.locator('.qc-panel').screenshot({ path: `${IMAGES_DIR}widget-${name}.png`, animations: 'disabled', caret: 'hide' });
+}
 
 describe.skipIf(!available)('widget in Chromium (strict CSP, hostile page, axe)', () => {
   let browser: Browser;
@@ -96,7 +106,7 @@ describe.skipIf(!available)('widget in Chromium (strict CSP, hostile page, axe)'
 document.addEventListener('securitypolicyviolation', (e) => window.violations.push(e.violatedDirective + ' ' + e.blockedURI));
 ${bootPrelude}
 window.widget = QuickChat.mount('#chat', Object.assign(${JSON.stringify(widget)}, { url: ${JSON.stringify(s.url)} }));`;
-    const context = await browser.newContext();
+    const context = await browser.newContext({ viewport: { width: 800, height: 720 }, deviceScaleFactor: 1 });
     context.setDefaultTimeout(BROWSER_TIMEOUT_MS);
     const page = await context.newPage();
     contexts.push({ context, errors: trackErrors(page) });
@@ -124,6 +134,7 @@ window.widget = QuickChat.mount('#chat', Object.assign(${JSON.stringify(widget)}
     found.push(...(await audit(page, 'launcher closed')));
     await launcher.click();
     found.push(...(await audit(page, 'sign in')));
+    await shot(page, 'light-signin');
 
     await page.getByRole('button', { name: 'New here? Create an account' }).click();
     found.push(...(await audit(page, 'register')));
@@ -144,6 +155,7 @@ window.widget = QuickChat.mount('#chat', Object.assign(${JSON.stringify(widget)}
     const accept = page.getByRole('button', { name: 'Accept Bob' });
     await accept.waitFor();
     found.push(...(await audit(page, 'contacts with a request')));
+    await shot(page, 'light-contacts');
     await accept.click();
     await page.getByRole('button', { name: 'Message Bob' }).waitFor();
     await page.getByRole('button', { name: 'Remove Bob' }).click();
@@ -162,6 +174,7 @@ window.widget = QuickChat.mount('#chat', Object.assign(${JSON.stringify(widget)}
     const row = page.getByRole('button', { name: /Bob.*1 unread message/ });
     await row.waitFor();
     found.push(...(await audit(page, 'chats with unread')));
+    await shot(page, 'light-chats');
     await row.click();
     const log = page.getByRole('log', { name: 'Messages with Bob' });
     await log.getByText('https://example.com/x').waitFor();
@@ -183,11 +196,13 @@ window.widget = QuickChat.mount('#chat', Object.assign(${JSON.stringify(widget)}
     bobClient.markRead(conv);
     await log.getByRole('img', { name: 'Read' }).waitFor();
     found.push(...(await audit(page, 'thread')));
+    await shot(page, 'light-thread');
 
     await page.getByRole('button', { name: 'Back to chats' }).click();
     await page.getByRole('button', { name: 'Profile' }).click();
     await page.getByRole('button', { name: 'Save profile' }).waitFor();
     found.push(...(await audit(page, 'profile')));
+    await shot(page, 'light-profile');
 
     expect(await page.evaluate(() => window.violations)).toEqual([]);
     expect(found).toEqual([]);
@@ -222,6 +237,23 @@ window.widget = QuickChat.mount('#chat', Object.assign(${JSON.stringify(widget)}
     await page.evaluate(() => window.widget.unmount());
     expect(await page.evaluate(() => document.body.innerHTML)).toBe(before);
     expect(await page.evaluate(() => window.violations)).toEqual([]);
+
+    // Screenshots for the docs (a by-product): the same screens again, dark, in English (the test
+    // browser has no CJK font), in the launcher panel so they match the light ones in size.
+    await page.evaluate(([url, token]) => {
+      const { QuickChat } = window as unknown as { QuickChat: { mount(target: string, options: WidgetOptions): WidgetHandle } };
+      window.widget = QuickChat.mount('#chat', { url, auth: { token }, theme: 'dark', locale: 'en' });
+      window.widget.open();
+    }, [s.url, alice.token] as const);
+    await page.getByRole('button', { name: /Bob/ }).click();
+    await page.getByRole('log', { name: 'Messages with Bob' }).getByText('a message for the dark theme').waitFor();
+    await shot(page, 'dark-thread');
+    await page.getByRole('button', { name: 'Back to chats' }).click();
+    await page.getByRole('button', { name: /Bob/ }).waitFor();
+    await shot(page, 'dark-chats');
+    await page.getByRole('button', { name: 'Contacts' }).click();
+    await page.getByRole('button', { name: 'Message Bob' }).waitFor();
+    await shot(page, 'dark-contacts');
   });
 
   it('without constructable stylesheets, styles come from a <style> carrying the nonce', async () => {
