@@ -4,37 +4,13 @@
  * with esbuild from the sources (the `source` condition), so it needs no prior build.
  */
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { measureBrowserBundle } from './support/measure-bundle.js';
 
 const BUDGET_BYTES = 13 * 1024;
 const entry = fileURLToPath(new URL('../src/index.ts', import.meta.url));
 
-async function browserBundle() {
-  const out = await build({
-    entryPoints: [entry],
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2020',
-    conditions: ['source'],
-    write: false,
-    metafile: true,
-    logLevel: 'silent',
-  });
-  const output = Object.values(out.metafile.outputs)[0]!;
-  const text = out.outputFiles[0]!.text;
-  return {
-    text,
-    minified: Buffer.byteLength(text),
-    gzipped: gzipSync(text, { level: 9 }).length,
-    /** Source files that contributed code to the bundle. */
-    inputs: Object.keys(output.inputs).filter((i) => output.inputs[i]!.bytesInOutput > 0),
-    externals: output.imports.filter((i) => i.external).map((i) => i.path),
-  };
-}
+const browserBundle = () => measureBrowserBundle(entry);
 
 describe('SDK core size budget (P9)', () => {
   it(`stays within ${BUDGET_BYTES} bytes min+gzip, fully bundled, without zod`, async () => {

@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { clientFor, Rest, startServerForSdk, until, type TestServer, type TestUser } from '../support/sdk-server.js';
+import { describe, expect, it } from 'vitest';
+import { Rest, type TestServer, type TestUser, clientFor, until, usePair } from '../support/sdk-server.js';
 import type { ChatClient, LocalMessage } from '../../src/index.js';
 import { connected, range, recordSurfaced, seqTexts } from './helpers.js';
 
@@ -15,16 +15,7 @@ describe('SDK against the real server', () => {
     return c;
   };
 
-  beforeEach(async () => {
-    t = await startServerForSdk();
-    rest = new Rest(t.url);
-    alice = await rest.register('alice');
-    bob = await rest.register('bob');
-  });
-  afterEach(async () => {
-    for (const c of clients.splice(0)) c.close();
-    await t.stop();
-  });
+  usePair(clients, (p) => ({ t, rest, alice, bob } = p), { befriend: false });
 
   it('two users befriend each other and chat', async () => {
     const a = open(alice);

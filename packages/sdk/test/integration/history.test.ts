@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { clientFor, Rest, startServerForSdk, until, type TestServer, type TestUser } from '../support/sdk-server.js';
+import { describe, expect, it } from 'vitest';
+import { type TestServer, type TestUser, clientFor, until, usePair } from '../support/sdk-server.js';
 import type { ChatClient } from '../../src/index.js';
 
 describe('paging back through history', () => {
@@ -8,17 +8,7 @@ describe('paging back through history', () => {
   let bob: TestUser;
   const clients: ChatClient[] = [];
 
-  beforeEach(async () => {
-    t = await startServerForSdk();
-    const rest = new Rest(t.url);
-    alice = await rest.register('alice');
-    bob = await rest.register('bob');
-    await rest.befriend(alice, bob);
-  });
-  afterEach(async () => {
-    for (const c of clients.splice(0)) c.close();
-    await t.stop();
-  });
+  usePair(clients, (p) => ({ t, alice, bob } = p));
 
   it('a fresh device sees summaries, then loadOlder pages back in seq order without re-announcing messages', async () => {
     const a = clientFor(t, alice);

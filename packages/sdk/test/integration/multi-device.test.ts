@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { clientFor, Rest, startServerForSdk, until, type TestServer, type TestUser } from '../support/sdk-server.js';
+import { describe, expect, it } from 'vitest';
+import { Rest, type TestServer, type TestUser, clientFor, until, usePair } from '../support/sdk-server.js';
 import type { ChatClient, LocalMessage } from '../../src/index.js';
 import { connected, nextSynced, ownItems, range, recordSurfaced, seqTexts } from './helpers.js';
 
@@ -16,17 +16,7 @@ describe('SDK multi-device against the real server', () => {
     return c;
   };
 
-  beforeEach(async () => {
-    t = await startServerForSdk();
-    rest = new Rest(t.url);
-    alice = await rest.register('alice');
-    bob = await rest.register('bob');
-    await rest.befriend(alice, bob);
-  });
-  afterEach(async () => {
-    for (const c of clients.splice(0)) c.close();
-    await t.stop();
-  });
+  usePair(clients, (p) => ({ t, rest, alice, bob } = p));
 
   it('both devices surface both sides exactly once in seq order, and receipts reach every device', async () => {
     const a1 = open(alice);

@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { clientFor, Rest, startServerForSdk, until, type TestServer, type TestUser } from '../support/sdk-server.js';
+import { describe, expect, it } from 'vitest';
+import { type TestServer, type TestUser, clientFor, until, usePair } from '../support/sdk-server.js';
 import { MemoryStorage, type ChatClient } from '../../src/index.js';
 import { nextSynced, ownItems, range, recordSurfaced, seqTexts } from './helpers.js';
 
@@ -17,17 +17,7 @@ describe('SDK: offline for a long burst', () => {
   const clients: ChatClient[] = [];
   const track = (c: ChatClient) => (clients.push(c), c);
 
-  beforeEach(async () => {
-    t = await startServerForSdk();
-    const rest = new Rest(t.url);
-    alice = await rest.register('alice');
-    bob = await rest.register('bob');
-    await rest.befriend(alice, bob);
-  });
-  afterEach(async () => {
-    for (const c of clients.splice(0)) c.close();
-    await t.stop();
-  });
+  usePair(clients, (p) => ({ t, alice, bob } = p));
 
   /** Alice sends the burst and waits until the server stored all of it. */
   async function burst(a: ChatClient, conv: string): Promise<void> {

@@ -1,6 +1,6 @@
 import { setTimeout as pace } from 'node:timers/promises';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { clientFor, Rest, startTestServer, until, type TestServer, type TestUser } from '../support/sdk-server.js';
+import { describe, expect, it } from 'vitest';
+import { type TestServer, type TestUser, clientFor, startTestServer, until, usePair } from '../support/sdk-server.js';
 import { fullJitterBackoff, type ChatClient, type StateChange } from '../../src/index.js';
 import { nextSynced, ownItems, range, recordSurfaced, seqTexts, storedRows } from './helpers.js';
 
@@ -19,17 +19,7 @@ describe('SDK: outbox backlog against the default rate limit', () => {
   let bob: TestUser;
   const clients: ChatClient[] = [];
 
-  beforeEach(async () => {
-    t = await startTestServer({ limits: { authAttemptsPerMinute: 1000 } }); // default message limits
-    const rest = new Rest(t.url);
-    alice = await rest.register('alice');
-    bob = await rest.register('bob');
-    await rest.befriend(alice, bob);
-  });
-  afterEach(async () => {
-    for (const c of clients.splice(0)) c.close();
-    await t.stop();
-  });
+  usePair(clients, (p) => ({ t, alice, bob } = p), { start: () => startTestServer({ limits: { authAttemptsPerMinute: 1000 } }) }); // default message limits
 
   it.each([
     { queued: 60, typed: 20, closes: false },

@@ -1,6 +1,6 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { clientFor, Rest, startServerForSdk, until, type TestServer, type TestUser } from '../support/sdk-server.js';
+import { describe, expect, it } from 'vitest';
+import { type TestServer, type TestUser, clientFor, until, usePair } from '../support/sdk-server.js';
 import { fullJitterBackoff, type ChatClient, type StateChange } from '../../src/index.js';
 import { connected, nextSynced, ownItems, range, recordSurfaced, sentClientMsgIds, seqTexts, storedRows, trackedWebSocket } from './helpers.js';
 
@@ -17,17 +17,7 @@ describe('SDK: a socket destroyed without a close frame during a burst of sends'
   let bob: TestUser;
   const clients: ChatClient[] = [];
 
-  beforeEach(async () => {
-    t = await startServerForSdk();
-    const rest = new Rest(t.url);
-    alice = await rest.register('alice');
-    bob = await rest.register('bob');
-    await rest.befriend(alice, bob);
-  });
-  afterEach(async () => {
-    for (const c of clients.splice(0)) c.close();
-    await t.stop();
-  });
+  usePair(clients, (p) => ({ t, alice, bob } = p));
 
   it.each([
     { how: 'destroy' as const, at: [100] },

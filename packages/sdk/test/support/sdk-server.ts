@@ -1,3 +1,4 @@
+import { afterEach, beforeEach } from 'vitest';
 import WebSocket from 'ws';
 import { startTestServer, type TestServer } from '../../../server/test/support/server.js';
 import { Rest, type TestUser } from '../../../server/test/support/rest.js';
@@ -38,5 +39,34 @@ export function until(client: ChatClient, predicate: () => boolean, timeoutMs = 
     const poll = setInterval(check, 20);
     offs.push(client.messages.subscribe((s) => s, check), client.conversations.subscribe((s) => s, check), client.on('connectionStateChanged', check), client.on('synced', check));
     check();
+  });
+}
+
+/** A fresh server with two registered users, for one test. */
+export interface Pair {
+  t: TestServer;
+  rest: Rest;
+  alice: TestUser;
+  bob: TestUser;
+}
+
+/**
+ * Registers the usual hooks of an SDK integration suite: before each test a fresh server with
+ * `alice` and `bob` (mutual friends unless `befriend: false`), handed to `assign`; after it,
+ * every client in `clients` is closed and the server stopped.
+ */
+export function usePair(clients: ChatClient[], assign: (pair: Pair) => void, options: { befriend?: boolean; start?: () => Promise<TestServer> } = {}): void {
+  let server: TestServer | undefined;
+  beforeEach(async () => {
+    server = await (options.start ?? startServerForSdk)();
+    const rest = new Rest(server.url);
+    const alice = await rest.register('alice');
+    const bob = await rest.register('bob');
+    if (options.befriend ?? true) await rest.befriend(alice, bob);
+    assign({ t: server, rest, alice, bob });
+  });
+  afterEach(async () => {
+    for (const c of clients.splice(0)) c.close();
+    await server?.stop();
   });
 }

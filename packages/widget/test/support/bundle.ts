@@ -3,9 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
 import { rollup, type OutputOptions, type RollupOptions } from 'rollup';
+import { measureBrowserBundle } from '../../../sdk/test/support/measure-bundle.js';
 
 const repo = fileURLToPath(new URL('../../../../', import.meta.url));
 
@@ -22,28 +21,6 @@ export async function rollupWidget(): Promise<{ dir: string; read(file: string):
 }
 
 /** The widget entry bundled for browsers with everything it imports, minified. */
-export async function browserBundle(entry: 'index.ts' | 'iife.ts', format: 'esm' | 'iife') {
-  const out = await build({
-    entryPoints: [join(repo, 'packages/widget/src', entry)],
-    bundle: true,
-    minify: true,
-    format,
-    platform: 'browser',
-    target: 'es2020',
-    conditions: ['source'],
-    jsx: 'automatic',
-    jsxImportSource: 'preact',
-    write: false,
-    metafile: true,
-    logLevel: 'silent',
-  });
-  const output = Object.values(out.metafile.outputs)[0]!;
-  const text = out.outputFiles[0]!.text;
-  return {
-    text,
-    minified: Buffer.byteLength(text),
-    gzipped: gzipSync(text, { level: 9 }).length,
-    inputs: Object.keys(output.inputs).filter((i) => output.inputs[i]!.bytesInOutput > 0),
-    externals: output.imports.filter((i) => i.external).map((i) => i.path),
-  };
+export function browserBundle(entry: 'index.ts' | 'iife.ts', format: 'esm' | 'iife') {
+  return measureBrowserBundle(join(repo, 'packages/widget/src', entry), format);
 }
