@@ -73,7 +73,8 @@ const widgetPlugins = (options = {}) => [
 ];
 
 /**
- * The widget: an ESM build for bundlers (preact and the SDK stay external: dependencies), and
+ * The widget: an ESM build for bundlers (preact and the SDK stay external: dependencies; one
+ * file per module, so every `import()` stays a chunk the app's bundler loads on first use), and
  * `quickchat-widget.js`, one minified IIFE with everything inside that only defines the
  * `QuickChat` global.
  */
@@ -88,7 +89,8 @@ export function widgetBuilds(outDir = join(root, 'packages/widget/dist')) {
     {
       input: src('widget', 'iife.ts'),
       plugins: widgetPlugins({ minify: true }),
-      output: { file: join(outDir, 'quickchat-widget.js'), format: 'iife', sourcemap: true },
+      // One file for a script tag: lazily loaded screens are inlined (their code still runs only on first use).
+      output: { file: join(outDir, 'quickchat-widget.js'), format: 'iife', sourcemap: true, inlineDynamicImports: true },
     },
   ];
 }

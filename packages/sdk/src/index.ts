@@ -15,7 +15,7 @@ export { ConnectionState, type StateChange } from './connection/state.js';
 export { fullJitterBackoff, type ReconnectPolicy, type ReconnectContext, type BackoffOptions } from './connection/reconnect-policy.js';
 export type { Environment } from './connection/environment.js';
 export type { WebSocketLike, WebSocketConstructor } from './connection/transport.js';
-export type { AuthOption } from './auth/token-source.js';
+export type { AuthOption, SessionStore } from './auth/token-source.js';
 export { RestClient, type HistoryOptions } from './api/rest.js';
 export type { FetchLike } from './api/http.js';
 export type { Logger } from './logger.js';

@@ -1,4 +1,7 @@
 import type { ChatClient, ClientOptions, QuickchatError } from '@quickchat/sdk';
+import type { PersistSignIn } from './state/saved-sign-in.js';
+
+export type { PersistSignIn };
 
 /**
  * How the widget signs in.
@@ -83,6 +86,13 @@ export interface WidgetOptions extends WidgetCallbacks {
   locale?: string;
   /** Nonce for the widget's `<style>` element, for pages whose CSP needs one (only used where constructable stylesheets are unavailable). */
   nonce?: string;
+  /**
+   * Built-in accounts: where the sign-in is remembered between page loads. `local` (default):
+   * until the visitor signs out; `tab`: this tab's reloads only; `none`: never. What is kept is
+   * a rotating refresh token in the page origin's storage, so scripts on the host page could
+   * read it: choose `tab` or `none` on pages that run untrusted scripts.
+   */
+  persistSignIn?: PersistSignIn;
   /** Extra SDK client options (storage, WebSocket, fetch, logger…). */
   clientOptions?: Partial<Omit<ClientOptions, 'url' | 'auth'>>;
 }

@@ -7,8 +7,34 @@ export type AuthOption =
   | { token: string }
   /** Bring-your-own identity: called whenever a fresh token is needed (first connect, before expiry, after an auth-expired close). */
   | { getToken: () => Promise<string> }
-  /** Built-in accounts: signs in with the password, then keeps the session fresh with refresh tokens. */
-  | { handle: string; password: string };
+  /**
+   * Built-in accounts: signs in with the password, then keeps the session fresh with refresh
+   * tokens. With `session`, each new refresh token is saved there, so a later client can resume.
+   */
+  | { handle: string; password: string; session?: SessionStore }
+  /**
+   * Built-in accounts: resumes a sign-in saved in `session` (after a reload, or in another tab)
+   * without the password. Fails with `auth_failed` (not retryable) when nothing is saved or the
+   * server no longer accepts it; the saved token is then cleared.
+   */
+  | { session: SessionStore };
+
+/**
+ * Where a built-in sign-in keeps its refresh token (e.g. `localStorage`). Refresh tokens rotate
+ * and a token spent twice ends the sign-in everywhere, so the client always reads the newest one
+ * here before refreshing, and clients that share a store should implement `exclusive`.
+ */
+export interface SessionStore {
+  /** The saved refresh token, or null. */
+  load(): string | null;
+  /** Saves the newest refresh token; null when the sign-in ended (signed out, revoked, expired). */
+  save(refreshToken: string | null): void;
+  /**
+   * Runs `task` (read the token, refresh, save) while no other client sharing this store runs
+   * one, e.g. with `navigator.locks`. Without it, two tabs refreshing at once can end the sign-in.
+   */
+  exclusive?<T>(task: () => Promise<T>): Promise<T>;
+}
 
 /** Tokens closer than this to expiry are refreshed before use. */
 export const REFRESH_MARGIN_MS = 30_000;
@@ -70,14 +96,36 @@ export function createTokenSource(auth: AuthOption, accounts: AccountApi, now: (
         throw new QuickchatError(ClientErrorCode.AuthFailed, 'getToken() failed', { cause, retryable: true });
       }
     }
-    let response: AuthResponse | null = null;
-    if (refreshToken) response = await accounts.refresh(refreshToken).catch(() => null);
-    response ??= await accounts.login(auth.handle, auth.password).catch((cause: unknown) => {
-      throw new QuickchatError(ClientErrorCode.AuthFailed, 'sign-in failed', { cause, retryable: isRetryable(cause) });
-    });
-    refreshToken = response.tokens.refreshToken;
-    signedIn = response.user;
-    return response.tokens.accessToken;
+    const session = auth.session;
+    const renew = async (): Promise<string> => {
+      // Another client sharing the store may have rotated the token since we last saw it. A
+      // password sign-in starts with its own login, whatever the store holds.
+      const saved = refreshToken === null && 'password' in auth ? null : (session?.load() ?? refreshToken);
+      let response: AuthResponse | null = null;
+      if (saved) {
+        response = await accounts.refresh(saved).catch((cause: unknown) => {
+          if (isRetryable(cause)) throw new QuickchatError(ClientErrorCode.AuthFailed, 'could not refresh the sign-in', { cause, retryable: true });
+          session?.save(null); // revoked, expired or already spent: never try it again
+          return null;
+        });
+      }
+      if (response && signedIn && response.user.id !== signedIn.id) {
+        // The store now holds another account's sign-in (the last sign-in wins): leave it be.
+        session?.save(response.tokens.refreshToken);
+        response = null;
+      }
+      if (!response) {
+        if (!('password' in auth)) throw new QuickchatError(ClientErrorCode.AuthFailed, 'the saved sign-in is no longer valid', { retryable: false });
+        response = await accounts.login(auth.handle, auth.password).catch((cause: unknown) => {
+          throw new QuickchatError(ClientErrorCode.AuthFailed, 'sign-in failed', { cause, retryable: isRetryable(cause) });
+        });
+      }
+      refreshToken = response.tokens.refreshToken;
+      session?.save(refreshToken);
+      signedIn = response.user;
+      return response.tokens.accessToken;
+    };
+    return session?.exclusive ? session.exclusive(renew) : renew();
   };
 
   return {
@@ -100,9 +148,11 @@ export function createTokenSource(auth: AuthOption, accounts: AccountApi, now: (
     expiresAt: () => (current ? jwtExpiresAt(current) : null),
     user: () => signedIn,
     async signOut() {
-      const token = refreshToken;
+      const session = 'session' in auth ? auth.session : undefined;
+      const token = session?.load() ?? refreshToken;
       refreshToken = null;
       current = null;
+      session?.save(null);
       if (token) await accounts.logout(token);
     },
   };

@@ -19,6 +19,8 @@ export function App({ env }: { env: WidgetEnv }) {
 
 function Gate({ env }: { env: WidgetEnv }) {
   const client = useStore(env.session.client, (c) => c);
+  const stage = useStore(env.session.signInState, (s) => s);
   if (client) return <ChatRoot key={client} client={client} />;
-  return env.builtin ? <SignIn /> : <p class="qc-note" role="status">{env.t('state.loading')}</p>;
+  if (env.builtin && stage !== 'resuming') return <SignIn ended={stage === 'ended'} />;
+  return <p class="qc-note" role="status">{env.t(env.builtin ? 'auth.resuming' : 'state.loading')}</p>;
 }

@@ -7,8 +7,9 @@ import { totalUnread } from './chat-root.js';
 
 /**
  * The widget's outer frame. Inline: a panel filling the target. Launcher: a floating button
- * (with the unread count) that opens the panel; Escape or the close button closes it and
- * returns focus to the button.
+ * (with the unread count) that opens the panel (focus goes to the sign-in form's first field,
+ * or once signed in to the screen's heading); Escape or the close button closes it and returns
+ * focus to the button.
  */
 export function Frame({ children }: { children: ComponentChildren }) {
   const { t, layout, open, session } = useEnv();
@@ -21,7 +22,9 @@ export function Frame({ children }: { children: ComponentChildren }) {
   useEffect(() => {
     if (layout !== 'launcher' || wasOpen.current === isOpen) return;
     wasOpen.current = isOpen;
-    if (isOpen) panel.current?.querySelector<HTMLElement>('h2, input, button')?.focus();
+    // Signed out, the panel is a sign-in form: start in its first field. Signed in: the screen's heading.
+    const first = !client && panel.current?.querySelector<HTMLElement>('form input');
+    if (isOpen) (first || panel.current?.querySelector<HTMLElement>('h2, input, button'))?.focus();
     else button.current?.focus();
   }, [isOpen]);
 

@@ -1,5 +1,6 @@
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { useChat, useEnv } from '../state/context.js';
+import { EmojiButton } from './emoji-button.js';
 
 /** The protocol's longest message text (`PROTOCOL_LIMITS.maxTextLength`), in UTF-16 units. */
 const MAX_TEXT = 16_000;
@@ -15,6 +16,14 @@ export function Composer({ conversationId, peerName }: { conversationId: string;
   const { client, drafts } = useChat();
   const [text, setText] = useState(() => drafts.get(conversationId));
   const typingAt = useRef(0);
+  const box = useRef<HTMLTextAreaElement>(null);
+  /** Where the caret goes once the text box shows the new text (after inserting an emoji). */
+  const caret = useRef<number | null>(null);
+  useLayoutEffect(() => {
+    if (caret.current === null) return;
+    box.current?.setSelectionRange(caret.current, caret.current);
+    caret.current = null;
+  });
 
   const stopTyping = () => {
     if (!typingAt.current) return;
@@ -40,6 +49,17 @@ export function Composer({ conversationId, peerName }: { conversationId: string;
     change('');
   };
 
+  /** Puts `emoji` where the caret is (replacing a selection), and the caret after it. */
+  const insert = (emoji: string) => {
+    const el = box.current;
+    const start = el?.selectionStart ?? text.length;
+    const end = el?.selectionEnd ?? text.length;
+    const next = text.slice(0, start) + emoji + text.slice(end);
+    if (next.length > MAX_TEXT) return;
+    caret.current = start + emoji.length;
+    change(next);
+  };
+
   const inputId = `qc-composer-${conversationId}`;
   return (
     <form
@@ -52,7 +72,9 @@ export function Composer({ conversationId, peerName }: { conversationId: string;
       <label class="qc-sr" for={inputId}>
         {t('composer.label', { name: peerName })}
       </label>
+      <EmojiButton onPick={insert} returnFocus={() => box.current} />
       <textarea
+        ref={box}
         id={inputId}
         class="qc-field"
         rows={1}

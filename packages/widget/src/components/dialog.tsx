@@ -12,8 +12,22 @@ export interface ConfirmRequest {
   danger?: boolean;
 }
 
-/** Opens dialogs over the current screen. */
+/** A modal dialog with any content (pickers, forms, and later group and call screens). */
+export interface DialogRequest<T> {
+  /** The dialog's accessible name. */
+  label: string;
+  /** The body. Call `done(value)` to close with a result; Escape closes with `undefined`. */
+  render(done: (value: T | undefined) => void): ComponentChildren;
+  /** Where focus goes after closing; default: back where it was when the dialog opened. */
+  returnFocus?: () => HTMLElement | null | undefined;
+  /** Extra class on the dialog box, for its size. */
+  className?: string;
+}
+
+/** Opens dialogs over the current screen, one at a time. */
 export interface Dialogs {
+  /** Shows `request` modally; resolves with the value passed to `done`, or undefined when dismissed. */
+  open<T>(request: DialogRequest<T>): Promise<T | undefined>;
   /** Asks a yes/no question; resolves true when confirmed. */
   confirm(request: ConfirmRequest): Promise<boolean>;
 }
@@ -27,30 +41,41 @@ export function useDialogs(): Dialogs {
   return dialogs;
 }
 
-type Open = ConfirmRequest & { resolve: (ok: boolean) => void };
+type Open = { request: DialogRequest<unknown>; resolve: (value: unknown) => void };
+
+/** What can take focus inside a dialog, for the focus trap. */
+const FOCUSABLE = 'button:not([disabled]),[href],input:not([disabled]),textarea:not([disabled]),select:not([disabled]),[tabindex]:not([tabindex="-1"])';
 
 /** Provides {@link useDialogs} to `children` and shows one modal dialog at a time above them. */
 export function DialogHost({ children }: { children: ComponentChildren }) {
+  const { t } = useEnv();
   const [open, setOpen] = useState<Open | null>(null);
   const shell = useRef<HTMLDivElement>(null);
-  const opener = useRef<HTMLElement | null>(null);
-  const api = useRef<Dialogs>({
-    confirm: (request) =>
-      new Promise<boolean>((resolve) => {
+  const opener = useRef<(() => HTMLElement | null | undefined) | null>(null);
+  const api = useRef<Dialogs | null>(null);
+  api.current ??= {
+    open: <T,>(request: DialogRequest<T>) =>
+      new Promise<T | undefined>((resolve) => {
         const root = shell.current?.getRootNode() as Document | ShadowRoot | undefined;
-        opener.current = (root?.activeElement as HTMLElement | null | undefined) ?? null;
-        setOpen({ ...request, resolve });
+        const was = root?.activeElement as HTMLElement | null | undefined;
+        opener.current = request.returnFocus ?? (() => was);
+        setOpen({ request: request as DialogRequest<unknown>, resolve: resolve as (value: unknown) => void });
       }),
-  });
+    confirm: async (request) =>
+      (await api.current!.open<boolean>({
+        label: request.title,
+        render: (done) => <ConfirmBody request={request} done={done} cancelLabel={t('dialog.cancel')} />,
+      })) === true,
+  };
   // Once the dialog is gone and the screen is no longer inert, focus returns to where it was.
   useLayoutEffect(() => {
     if (open || !opener.current) return;
-    opener.current.focus();
+    opener.current()?.focus();
     opener.current = null;
   }, [open]);
-  const close = (ok: boolean) => {
-    open?.resolve(ok);
+  const close = (value: unknown) => {
     setOpen(null);
+    open?.resolve(value);
   };
   return (
     <DialogContext.Provider value={api.current}>
@@ -58,47 +83,54 @@ export function DialogHost({ children }: { children: ComponentChildren }) {
       <div ref={shell} class="qc-shell" inert={open ? true : undefined}>
         {children}
       </div>
-      {open && <ConfirmDialog request={open} onClose={close} />}
+      {open && <Dialog request={open.request} onClose={close} />}
     </DialogContext.Provider>
   );
 }
 
 /**
- * A modal confirmation: focus moves to the safe choice, Tab stays inside, Escape cancels, and
- * focus returns to where it was when the dialog closes.
+ * The modal frame: focus moves to the element marked `data-autofocus` (else the first one),
+ * Tab and Shift+Tab stay inside, Escape dismisses.
  */
-function ConfirmDialog({ request, onClose }: { request: ConfirmRequest; onClose: (ok: boolean) => void }) {
-  const { t } = useEnv();
+function Dialog({ request, onClose }: { request: DialogRequest<unknown>; onClose: (value: unknown) => void }) {
   const box = useRef<HTMLDivElement>(null);
-  const cancel = useRef<HTMLButtonElement>(null);
-  useLayoutEffect(() => cancel.current?.focus(), []);
+  const focusable = () => [...(box.current?.querySelectorAll<HTMLElement>(FOCUSABLE) ?? [])];
+  useLayoutEffect(() => (box.current?.querySelector<HTMLElement>('[data-autofocus]') ?? focusable()[0])?.focus(), []);
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.key === 'Escape') {
       e.stopPropagation();
-      onClose(false);
+      onClose(undefined);
     } else if (e.key === 'Tab') {
-      const buttons = [...(box.current?.querySelectorAll('button') ?? [])];
+      const items = focusable();
       const root = box.current?.getRootNode() as Document | ShadowRoot | undefined;
-      const at = buttons.indexOf(root?.activeElement as HTMLButtonElement);
-      const next = (at + (e.shiftKey ? -1 : 1) + buttons.length) % buttons.length;
+      const at = items.indexOf(root?.activeElement as HTMLElement);
       e.preventDefault();
-      buttons[next]?.focus();
+      items[(at + (e.shiftKey ? -1 : 1) + items.length) % items.length]?.focus();
     }
   };
   return (
     <div class="qc-backdrop">
-      <div ref={box} class="qc-dialog" role="dialog" aria-modal="true" aria-labelledby="qc-dialog-title" aria-describedby="qc-dialog-message" onKeyDown={onKeyDown}>
-        <h2 id="qc-dialog-title">{request.title}</h2>
-        <p id="qc-dialog-message">{request.message}</p>
-        <div class="qc-actions">
-          <button ref={cancel} type="button" class="qc-btn qc-secondary" onClick={() => onClose(false)}>
-            {t('dialog.cancel')}
-          </button>
-          <button type="button" class={`qc-btn${request.danger ? ' qc-danger' : ''}`} onClick={() => onClose(true)}>
-            {request.confirmLabel}
-          </button>
-        </div>
+      <div ref={box} class={`qc-dialog ${request.className ?? ''}`} role="dialog" aria-modal="true" aria-label={request.label} onKeyDown={onKeyDown}>
+        {request.render(onClose)}
       </div>
     </div>
+  );
+}
+
+/** A confirmation's body; the safe choice (cancel) takes focus. */
+function ConfirmBody({ request, done, cancelLabel }: { request: ConfirmRequest; done: (ok: boolean) => void; cancelLabel: string }) {
+  return (
+    <>
+      <h2>{request.title}</h2>
+      <p>{request.message}</p>
+      <div class="qc-actions">
+        <button type="button" class="qc-btn qc-secondary" data-autofocus onClick={() => done(false)}>
+          {cancelLabel}
+        </button>
+        <button type="button" class={`qc-btn${request.danger ? ' qc-danger' : ''}`} onClick={() => done(true)}>
+          {request.confirmLabel}
+        </button>
+      </div>
+    </>
   );
 }

@@ -7,8 +7,8 @@ import { errorKey } from '../util/errors.js';
 const HANDLE = /^[A-Za-z0-9_.]{3,32}$/;
 type Field = 'handle' | 'displayName' | 'password';
 
-/** Built-in accounts: sign in, or switch to registering a new account. */
-export function SignIn() {
+/** Built-in accounts: sign in, or switch to registering a new account. `ended`: the server ended the previous sign-in; say so. */
+export function SignIn({ ended = false }: { ended?: boolean }) {
   const { t, session } = useEnv();
   const [register, setRegister] = useState(false);
   const [values, setValues] = useState({ handle: '', displayName: '', password: '' });
@@ -75,7 +75,7 @@ export function SignIn() {
           {register && field('displayName', false, 'nickname')}
           {field('password', true, register ? 'new-password' : 'current-password')}
           <div role="alert" class="qc-error">
-            {error && t(error)}
+            {error ? t(error) : ended && t('auth.ended')}
           </div>
           <button type="submit" class="qc-btn" disabled={busy}>
             {busy ? t('auth.working') : title}

@@ -1,63 +1,103 @@
-import { RestClient, createClient, createStore, type ChatClient, type FetchLike, type ReadableStore } from '@quickchat/sdk';
+import { ClientErrorCode, RestClient, createClient, createStore, type ChatClient, type FetchLike, type QuickchatError, type ReadableStore, type SessionStore } from '@quickchat/sdk';
 import type { WidgetOptions } from '../options.js';
+import { savedSignIn } from './saved-sign-in.js';
+
+/** Where the built-in sign-in stands while no client is in use. */
+export type SignInState = 'signed-out' | 'resuming' | 'ended';
 
 /**
  * Owns the widget's SDK client: the host's own client, one created at once for token modes,
  * or one created by {@link Session.signIn} / {@link Session.register} for built-in accounts.
+ * A built-in sign-in is remembered (see `persistSignIn`) and resumed on the next page load.
  * The current client is observable.
  */
 export class Session {
   /** The signed-in client, or null. */
   readonly client: ReadableStore<ChatClient | null>;
+  /** Built-in accounts, while `client` is null: resuming a saved sign-in, signed out, or ended by the server. */
+  readonly signInState: ReadableStore<SignInState>;
   /** True when the widget shows its own sign-in screens. */
   readonly builtin: boolean;
   private readonly state = createStore<ChatClient | null>(null);
+  private readonly stage = createStore<SignInState>('signed-out');
   private readonly url: string;
+  /** The built-in sign-in's refresh token: in browser storage (see `persistSignIn`), else in memory. */
+  private readonly saved: SessionStore;
   private readonly cleanups: (() => void)[] = [];
   private disposed = false;
 
   constructor(private readonly options: WidgetOptions) {
     this.client = this.state;
+    this.signInState = this.stage;
     const { auth, client } = options;
     this.url = (options.url ?? '').replace(/\/+$/, '');
     this.builtin = !client && !!auth && 'mode' in auth;
+    this.saved = savedSignIn(this.builtin ? (options.persistSignIn ?? 'local') : 'none', this.url) ?? memorySignIn();
     if (client) this.use(client);
     else if (auth && !('mode' in auth)) this.use(createClient({ ...options.clientOptions, url: this.url, auth }));
+    else if (this.saved.load()) void this.resume();
   }
 
-  /** Signs in with a built-in account; rejects (with the SDK error) when the server refuses. */
+  /**
+   * Signs in with a built-in account; rejects (with the SDK error) when the server refuses.
+   * The password is used for this one request and never kept: the client lives on the refresh
+   * token, so a sign-in ended elsewhere (sign-out, revocation) really ends here too.
+   */
   async signIn(handle: string, password: string): Promise<void> {
-    const client = createClient({ ...this.options.clientOptions, url: this.url, auth: { handle, password }, autoConnect: false });
-    try {
-      // Sign in over REST first, so a wrong password is an answer here rather than a reconnect loop.
-      await client.rest.me();
-    } catch (err) {
-      client.close();
-      throw err;
-    }
-    if (this.disposed) return client.close();
-    client.connect();
-    this.use(client);
+    const signedIn = await this.accounts().login(handle, password);
+    this.saved.save(signedIn.tokens.refreshToken);
+    await this.begin();
   }
 
-  /** Creates a built-in account, then signs in with it. */
+  /** Creates a built-in account and continues signed in with it. */
   async register(handle: string, displayName: string, password: string): Promise<void> {
-    const fetchFn: FetchLike = this.options.clientOptions?.fetch ?? ((input, init) => globalThis.fetch(input, init));
-    const accounts = new RestClient(this.url, fetchFn, null);
-    const created = await accounts.register(handle, displayName, password);
-    // The client signs in on its own; end the sign-in that registration opened.
-    void accounts.logout(created.tokens.refreshToken).catch(() => undefined);
-    await this.signIn(handle, password);
+    const created = await this.accounts().register(handle, displayName, password);
+    this.saved.save(created.tokens.refreshToken);
+    await this.begin();
   }
 
   /** Signs out of a built-in account and returns to the sign-in screen. */
   async signOut(): Promise<void> {
     const client = this.state.getState();
     this.release();
+    this.stage.update(() => 'signed-out');
     this.state.update(() => null);
     await client?.signOut().catch(() => client.close());
     const notify = this.options.onSignOut;
     if (notify) safely(notify);
+  }
+
+  /**
+   * Resumes the saved sign-in. When the server no longer accepts it, the sign-in screen shows;
+   * when the server can't be reached, the client keeps trying (and the outbox keeps working).
+   */
+  private async resume(): Promise<void> {
+    this.stage.update(() => 'resuming');
+    try {
+      await this.begin(true);
+    } catch {
+      this.stage.update(() => 'signed-out');
+    }
+  }
+
+  /**
+   * Starts a client on the saved sign-in: checks it over REST, then connects and uses it.
+   * `offlineOk`: keep the client when only the network failed (it keeps trying).
+   */
+  private async begin(offlineOk = false): Promise<void> {
+    const client = createClient({ ...this.options.clientOptions, url: this.url, auth: { session: this.saved }, autoConnect: false });
+    try {
+      // Sign in over REST first, so a wrong password is an answer here rather than a reconnect loop.
+      await client.rest.me();
+    } catch (err) {
+      if (!(offlineOk && (err as QuickchatError).retryable)) {
+        client.close();
+        throw err;
+      }
+    }
+    if (this.disposed) return client.close();
+    client.connect();
+    this.use(client);
   }
 
   /** Stops using the client; closes it unless the host passed it in. */
@@ -69,11 +109,26 @@ export class Session {
     this.state.update(() => null);
   }
 
+  private accounts(): RestClient {
+    const fetchFn: FetchLike = this.options.clientOptions?.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    return new RestClient(this.url, fetchFn, null);
+  }
+
   private use(client: ChatClient): void {
     this.state.update(() => client);
     const { onError, onReady } = this.options;
     if (onError) this.cleanups.push(client.on('error', ({ error }) => safely(() => onError(error))));
+    if (this.builtin) this.cleanups.push(client.on('error', ({ error }) => error.code === ClientErrorCode.AuthFailed && !error.retryable && this.ended(client)));
     if (onReady) safely(() => onReady(client));
+  }
+
+  /** The server ended a built-in sign-in (revoked, expired): back to the sign-in screen, saying so. */
+  private ended(client: ChatClient): void {
+    if (this.state.getState() !== client) return;
+    this.release();
+    client.close();
+    this.stage.update(() => 'ended');
+    this.state.update(() => null);
   }
 
   private release(): void {
@@ -88,4 +143,10 @@ export function safely(fn: () => void): void {
   } catch {
     // ignored on purpose: host callbacks are not ours to fail
   }
+}
+
+/** A sign-in kept only as long as the page lives (`persistSignIn: 'none'`, or no usable storage). */
+function memorySignIn(): SessionStore {
+  let token: string | null = null;
+  return { load: () => token, save: (next) => void (token = next) };
 }

@@ -24,6 +24,12 @@ export const CSS = `
 .qc-backdrop{position:absolute;inset:0;z-index:1;display:flex;align-items:center;justify-content:center;padding:16px;background:rgba(0,0,0,.45)}
 .qc-dialog{width:320px;max-width:100%;padding:16px;border-radius:var(--qc-radius);background:var(--qc-bg);color:var(--qc-text);box-shadow:0 8px 24px rgba(0,0,0,.3)}
 .qc-dialog h2{margin:0 0 8px;font-size:1.05em}
+.qc-dialog-wide{width:360px}
+.qc-emoji-tabs{display:flex;flex-wrap:wrap;gap:2px;margin-bottom:8px;border-bottom:1px solid var(--qc-border)}
+.qc-emoji-tabs button,.qc-emoji-grid button{border:0;background:transparent;border-radius:8px;min-width:36px;min-height:36px;font-size:1.25em;line-height:1;color:var(--qc-text)}
+.qc-emoji-tabs [aria-selected=true]{background:var(--qc-surface);box-shadow:inset 0 -2px 0 var(--qc-accent)}
+.qc-emoji-grid{display:grid;grid-template-columns:repeat(8,1fr);gap:2px;max-height:220px;overflow-y:auto}
+.qc-emoji-grid button:hover,.qc-emoji-tabs button:hover{background:var(--qc-border)}
 .qc-actions{display:flex;gap:8px;justify-content:flex-end;flex-wrap:wrap}
 .qc-secondary{background:var(--qc-surface);color:var(--qc-text);border:1px solid var(--qc-border)}
 .qc-danger{background:var(--qc-danger);color:var(--qc-bg)}
@@ -40,6 +46,7 @@ button,input,textarea{font:inherit;color:inherit}
 a{color:var(--qc-accent)}
 button{cursor:pointer}
 :focus-visible{outline:3px solid var(--qc-focus);outline-offset:2px}
+.qc-row:focus-visible,.qc-nav button:focus-visible,.qc-log:focus-visible{outline-offset:-3px}
 .qc-sr{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
 .qc-head{display:flex;align-items:center;gap:8px;padding:10px 12px;border-bottom:1px solid var(--qc-border);background:var(--qc-surface);min-height:52px}
 .qc-head h2{flex:1;margin:0;font-size:1.05em;font-weight:600;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}

@@ -2,6 +2,7 @@
 import { render, type RenderResult } from '@testing-library/preact';
 import type { ComponentChildren } from 'preact';
 import { createStore } from '@quickchat/sdk';
+import { DialogHost } from '../../src/components/dialog.js';
 import { resolveLocale, translator } from '../../src/i18n/index.js';
 import { ChatContext, EnvContext, type WidgetEnv } from '../../src/state/context.js';
 import { Drafts } from '../../src/state/drafts.js';
@@ -15,7 +16,7 @@ export type Rendered = RenderResult & {
   drafts: Drafts;
 };
 
-/** Renders `ui` signed in with `client` (a fresh FakeClient by default). */
+/** Renders `ui` signed in with `client` (a fresh FakeClient by default), under a dialog host like the shell's. */
 export function renderChat(ui: ComponentChildren, options: { client?: FakeClient; locale?: string; visible?: boolean } = {}): Rendered {
   const client = options.client ?? new FakeClient();
   const env = testEnv({ client, locale: options.locale });
@@ -23,7 +24,9 @@ export function renderChat(ui: ComponentChildren, options: { client?: FakeClient
   const profiles = new Profiles(client.asClient());
   const result = render(
     <EnvContext.Provider value={env}>
-      <ChatContext.Provider value={{ client: client.asClient(), drafts, profiles, visible: options.visible ?? true }}>{ui}</ChatContext.Provider>
+      <ChatContext.Provider value={{ client: client.asClient(), drafts, profiles, visible: options.visible ?? true }}>
+        <DialogHost>{ui}</DialogHost>
+      </ChatContext.Provider>
     </EnvContext.Provider>,
   );
   return { ...result, client, env, drafts };

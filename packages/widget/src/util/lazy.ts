@@ -1,0 +1,13 @@
+/**
+ * A chunk loaded on first use. In the npm (ESM) build each `import()` stays a separate module
+ * that the app's bundler splits off; the script-tag bundle inlines it. A failed load (e.g. a
+ * network error) is forgotten, so the next use tries again.
+ */
+export function lazyChunk<M>(load: () => Promise<M>): () => Promise<M> {
+  let loading: Promise<M> | null = null;
+  return () =>
+    (loading ??= load().catch((err: unknown) => {
+      loading = null;
+      throw err;
+    }));
+}

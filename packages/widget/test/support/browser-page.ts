@@ -1,0 +1,150 @@
+/**
+ * Page setup shared by the widget's real-Chromium suites: the rollup-built IIFE bundle served from
+ * a real http://127.0.0.1 origin, one real server per test, host pages that mount the widget from
+ * an external boot script (under a strict CSP, or with no CSP at all), connected Node SDK clients,
+ * and clean-up that fails the test on any uncaught page error or `console.error`.
+ *
+ * Call {@link useWidgetBrowser} once inside a `describe`; it registers the hooks.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import type { ChatClient } from '@quickchat/sdk';
+import { BROWSER_TIMEOUT_MS, launchChromium, serveStatic, trackErrors, type PageServer, type Route } from '../../../sdk/test/support/browser.js';
+import { Rest, clientFor, startServerForSdk, until, type TestServer, type TestUser } from '../../../sdk/test/support/sdk-server.js';
+import type { WidgetHandle, WidgetOptions } from '../../src/options.js';
+import { rollupWidget } from './bundle.js';
+
+declare global {
+  interface Window {
+    widget: WidgetHandle;
+    violations: string[];
+  }
+}
+
+/** How to build one host page. */
+export interface WidgetPageOptions {
+  /** Mount options; the server's URL is added. */
+  widget: Omit<WidgetOptions, 'url'>;
+  /**
+   * `strict` (the default): scripts and styles from the page's own origin only (no
+   * 'unsafe-inline', no 'unsafe-eval'), connections to the server only, images from the page's
+   * origin. `none`: no CSP header at all, so nothing but the widget itself stops an injection.
+   */
+  csp?: 'strict' | 'none';
+  /** Appended to the strict CSP's `style-src` (e.g. `" 'nonce-…'"`). */
+  styleSrc?: string;
+  /** Extra HTML in `<head>` (e.g. a stylesheet link). */
+  head?: string;
+  /** Host-page HTML before the widget's target element (e.g. something focusable). */
+  before?: string;
+  /** Code run by the boot script before it mounts the widget. */
+  bootPrelude?: string;
+  /** Paths of extra scripts loaded after the boot script (serve them through `routes`). */
+  scripts?: string[];
+}
+
+/** What {@link useWidgetBrowser} gives a suite. */
+export interface WidgetBrowser {
+  /** Served by the page server; add files in `beforeAll` or in a test. */
+  readonly routes: Record<string, Route>;
+  /** The page server (after `beforeAll`). */
+  readonly pages: PageServer;
+  /** Starts this test's real server (stopped after the test), allowing the page origin. */
+  server(): Promise<{ server: TestServer; rest: Rest }>;
+  /** Opens a host page (its own browser context, 800×720) that mounts the widget. */
+  open(s: TestServer, options: WidgetPageOptions): Promise<Page>;
+  /** A Node SDK client signed in as `user`, connected; closed after the test. */
+  connect(s: TestServer, user: TestUser): Promise<ChatClient>;
+  /** For this test only: page errors matching `pattern` are expected (e.g. Chromium logging a refused request). */
+  expectErrors(pattern: RegExp): void;
+}
+
+/** Registers the hooks of a widget browser suite and returns its page helpers. */
+export function useWidgetBrowser(): WidgetBrowser {
+  const routes: Record<string, Route> = {};
+  let browser: Browser | undefined;
+  let pages: PageServer | undefined;
+  let server: TestServer | undefined;
+  let contexts: { context: BrowserContext; errors: string[] }[] = [];
+  let clients: ChatClient[] = [];
+  let expected: RegExp[] = [];
+  let dispose = () => undefined as void;
+
+  beforeAll(async () => {
+    const build = await rollupWidget();
+    dispose = build.dispose;
+    routes['/quickchat-widget.js'] = build.read('quickchat-widget.js');
+    pages = await serveStatic(routes);
+    browser = await launchChromium();
+  }, 120_000);
+
+  afterEach(async () => {
+    for (const c of clients) c.close();
+    const errors = contexts.flatMap((c) => c.errors).filter((e) => !expected.some((pattern) => pattern.test(e)));
+    expected = [];
+    await Promise.all(contexts.map((c) => c.context.close()));
+    await server?.stop();
+    clients = [];
+    contexts = [];
+    server = undefined;
+    expect(errors).toEqual([]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await pages?.close();
+    dispose();
+  });
+
+  const pageServer = (): PageServer => {
+    if (!pages) throw new Error('useWidgetBrowser: the page server is not running (beforeAll failed?)');
+    return pages;
+  };
+
+  return {
+    routes,
+    get pages() {
+      return pageServer();
+    },
+
+    async server() {
+      server = await startServerForSdk({ allowedOrigins: [pageServer().origin] });
+      return { server, rest: new Rest(server.url) };
+    },
+
+    async open(s, options) {
+      if (!browser) throw new Error('useWidgetBrowser: no browser (beforeAll failed?)');
+      const { csp = 'strict', styleSrc = '', head = '', before = '', bootPrelude = '', scripts = [] } = options;
+      const ws = s.url.replace(/^http/, 'ws');
+      const policy = `default-src 'none'; script-src 'self'; style-src 'self'${styleSrc}; connect-src ${s.url} ${ws}; img-src 'self'; base-uri 'none'; form-action 'none'`;
+      routes['/'] = {
+        contentType: 'text/html; charset=utf-8',
+        headers: csp === 'strict' ? { 'content-security-policy': policy } : {},
+        body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Host page</title>${head}</head>
+<body><main><h1>Host page</h1>${before}<div id="chat"></div></main>
+<script src="/quickchat-widget.js"></script><script src="/boot.js"></script>${scripts.map((src) => `<script src="${src}"></script>`).join('')}</body></html>`,
+      };
+      routes['/boot.js'] = `window.violations = [];
+document.addEventListener('securitypolicyviolation', (e) => window.violations.push(e.violatedDirective + ' ' + e.blockedURI));
+${bootPrelude}
+window.widget = QuickChat.mount('#chat', Object.assign(${JSON.stringify(options.widget)}, { url: ${JSON.stringify(s.url)} }));`;
+      const context = await browser.newContext({ viewport: { width: 800, height: 720 }, deviceScaleFactor: 1 });
+      context.setDefaultTimeout(BROWSER_TIMEOUT_MS);
+      const page = await context.newPage();
+      contexts.push({ context, errors: trackErrors(page) });
+      await page.goto(pageServer().url);
+      return page;
+    },
+
+    expectErrors(pattern) {
+      expected.push(pattern);
+    },
+
+    async connect(s, user) {
+      const client = clientFor(s, user);
+      clients.push(client);
+      await until(client, () => client.connectionState === 'connected', BROWSER_TIMEOUT_MS, `${user.handle} connected`);
+      return client;
+    },
+  };
+}

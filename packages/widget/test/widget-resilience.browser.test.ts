@@ -1,0 +1,138 @@
+/**
+ * The widget across page loads and absences, in real Chromium against the real server (the
+ * rollup-built script-tag bundle under a strict CSP): a reload keeps the sign-in and shows the
+ * history; a user who was away (page closed, no connection at all) comes back to find the
+ * messages waiting, unread; a sign-in ended elsewhere returns to the form and says so; the emoji
+ * picker inserts into a message that arrives as sent.
+ * Skipped (with the reason printed) only when Chromium is missing.
+ */
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { dmConversationId, type ChatClient } from '@quickchat/sdk';
+import { BROWSER_TIMEOUT_MS, requireChromium, trackErrors } from '../../sdk/test/support/browser.js';
+import { until, type TestServer, type TestUser } from '../../sdk/test/support/sdk-server.js';
+import { useWidgetBrowser } from './support/browser-page.js';
+
+const available = requireChromium('widget-resilience.browser');
+const SIGN_IN_KEY = (server: TestServer) => `quickchat:sign-in:${server.url}`;
+
+describe.skipIf(!available)('widget across reloads and absences (Chromium)', () => {
+  const b = useWidgetBrowser();
+
+  /** A server with alice and bob (friends), bob connected from Node. */
+  async function setup(): Promise<{ s: TestServer; alice: TestUser; bob: TestUser; bobClient: ChatClient; conv: string }> {
+    const { server: s, rest } = await b.server();
+    const alice = await rest.register('alice', 'correct horse battery', 'Alice');
+    const bob = await rest.register('bob', 'correct horse battery', 'Bob');
+    await rest.befriend(alice, bob);
+    const bobClient = await b.connect(s, bob);
+    return { s, alice, bob, bobClient, conv: dmConversationId(alice.id, bob.id) };
+  }
+
+  /** Signs in through the widget's own form. */
+  async function signIn(page: Page, user: TestUser): Promise<void> {
+    await page.getByRole('textbox', { name: 'Handle' }).fill(user.handle);
+    await page.locator('input[type=password]').fill(user.password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('heading', { name: 'Chats', level: 2 }).waitFor();
+  }
+
+  /** Bob sends `texts` and waits until the server stored them all. */
+  async function bobSends(bobClient: ChatClient, conv: string, texts: string[]): Promise<void> {
+    for (const text of texts) bobClient.send(conv, text);
+    await until(bobClient, () => (bobClient.messages.getState()[conv]?.items ?? []).filter((m) => texts.includes((m.content as { text: string }).text) && m.state !== 'pending').length === texts.length, BROWSER_TIMEOUT_MS, 'stored');
+  }
+
+  /** The thread's message bubbles as a screen reader reads them ("Bob: hi", "You: hello"), in order. */
+  const threadTexts = (page: Page) => page.getByRole('log', { name: 'Messages with Bob' }).locator('.qc-bubble').allTextContents();
+
+  it('a reload keeps the sign-in (no form, no password kept) and shows the history', async () => {
+    const { s, alice, bobClient, conv } = await setup();
+    const page = await b.open(s, { widget: { auth: { mode: 'builtin' }, layout: 'inline', locale: 'en' } });
+    await signIn(page, alice);
+    await bobSends(bobClient, conv, ['one', 'two']);
+    await page.getByRole('button', { name: /Bob/ }).click();
+    const box = page.getByRole('textbox', { name: 'Message to Bob' });
+    await box.fill('three');
+    await box.press('Enter');
+    await until(bobClient, () => (bobClient.messages.getState()[conv]?.items.length ?? 0) === 3, BROWSER_TIMEOUT_MS, 'reply at bob');
+
+    const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }));
+    expect(stored).toContain(SIGN_IN_KEY(s));
+    expect(stored).not.toContain(alice.password);
+
+    await page.reload();
+    await page.getByRole('heading', { name: 'Chats', level: 2 }).waitFor();
+    expect(await page.getByRole('form', { name: 'Sign in' }).count()).toBe(0);
+    await page.getByRole('button', { name: /Bob/ }).click();
+    await page.getByRole('log', { name: 'Messages with Bob' }).getByText('three').waitFor();
+    expect(await threadTexts(page)).toEqual(['Bob: one', 'Bob: two', 'You: three']);
+    expect(await page.evaluate(() => window.violations)).toEqual([]);
+  });
+
+  it('away with no connection at all, then back: the messages are waiting, unread, in order', async () => {
+    const { s, alice, bobClient, conv } = await setup();
+    const page = await b.open(s, { widget: { auth: { mode: 'builtin' }, layout: 'inline', locale: 'en' } });
+    await signIn(page, alice);
+    const context = page.context();
+    await page.close(); // alice is gone: no page, no socket
+
+    const texts = ['are you there?', 'call me when you are back', 'bye for now'];
+    await bobSends(bobClient, conv, texts);
+
+    const back = await context.newPage();
+    const errors = trackErrors(back);
+    await back.goto(b.pages.url);
+    const row = back.getByRole('button', { name: /Bob.*3 unread messages/ });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('bye for now'); // the preview is the newest
+    await row.click();
+    await back.getByRole('log', { name: 'Messages with Bob' }).getByText('bye for now').waitFor();
+    expect(await threadTexts(back)).toEqual(texts.map((text) => `Bob: ${text}`));
+    // Reading them tells bob.
+    await until(bobClient, () => (bobClient.messages.getState()[conv]?.items ?? []).every((m) => m.state === 'read'), BROWSER_TIMEOUT_MS, 'read at bob');
+    expect(errors).toEqual([]);
+  });
+
+  it('a sign-in ended elsewhere (signed out from another device) returns to the form and says so', async () => {
+    const { s, alice } = await setup();
+    const page = await b.open(s, { widget: { auth: { mode: 'builtin' }, layout: 'inline', locale: 'en' } });
+    await signIn(page, alice);
+    const saved = await page.evaluate((key) => localStorage.getItem(key), SIGN_IN_KEY(s));
+    expect(saved).toBeTruthy();
+    b.expectErrors(/status of 401/); // Chromium logs the refused refresh; that refusal is the point
+    const out = await fetch(`${s.url}/api/auth/logout`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken: saved }) });
+    expect(out.status).toBe(204);
+    await page.getByRole('form', { name: 'Sign in' }).waitFor();
+    expect(await page.getByRole('alert').textContent()).toBe('You were signed out. Please sign in again.');
+    expect(await page.evaluate((key) => localStorage.getItem(key), SIGN_IN_KEY(s))).toBeNull();
+    // And signing in again works.
+    await signIn(page, alice);
+  });
+
+  it('the emoji picker (a lazily loaded chunk) inserts at the caret, and the message arrives as typed', async () => {
+    const { s, alice, bobClient, conv } = await setup();
+    await bobSends(bobClient, conv, ['send me an emoji']);
+    const page = await b.open(s, { widget: { auth: { token: alice.token }, layout: 'inline', locale: 'en' } });
+    await page.getByRole('button', { name: /Bob/ }).click();
+    const box = page.getByRole('textbox', { name: 'Message to Bob' });
+    await box.fill('nice ');
+    await page.getByRole('button', { name: 'Insert emoji' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Emoji' });
+    await dialog.waitFor();
+    await page.keyboard.press('ArrowRight');
+    const chosen = await page.evaluate(() => {
+      let el = document.activeElement;
+      while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+      return el?.textContent ?? '';
+    });
+    await page.keyboard.press('Enter');
+    await dialog.waitFor({ state: 'detached' });
+    expect(await box.evaluate((el) => el === (el.getRootNode() as ShadowRoot).activeElement)).toBe(true);
+    await page.keyboard.press('Enter');
+    await until(bobClient, () => (bobClient.messages.getState()[conv]?.items.length ?? 0) === 2, BROWSER_TIMEOUT_MS, 'emoji message at bob');
+    expect(bobClient.messages.getState()[conv]!.items[1]!.content).toEqual({ type: 'text', text: `nice ${chosen}` });
+    expect(chosen).toMatch(/\p{Extended_Pictographic}/u);
+    expect(await page.evaluate(() => window.violations)).toEqual([]);
+  });
+});

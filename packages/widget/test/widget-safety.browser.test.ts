@@ -1,0 +1,377 @@
+/**
+ * The widget as shipped (the rollup IIFE bundle) in real Chromium, against the real server:
+ *
+ * 1. Hostile user content never runs. With NO CSP on the page (so only the widget's own rendering
+ *    stands between a payload and execution), XSS payloads in a display name, a signature, an
+ *    avatar URL, a friend-request memo, messages from a peer and a message typed in the composer
+ *    are shown literally on every screen that shows them; no payload sets `window.__xss`; the
+ *    shadow root never holds script/iframe/svg elements, `on*` attributes, or non-http(s) URLs.
+ * 2. Everything works from the keyboard alone (Tab, Shift+Tab, Enter, Escape, typing; no clicks):
+ *    open the launcher, sign in, open a chat, send, go back, open Contacts, the remove-friend
+ *    dialog traps focus and gives it back, Escape closes the panel and focus returns to the
+ *    launcher; every control that takes focus shows a focus indicator.
+ *
+ * Skipped (with the reason printed) only when Chromium is missing.
+ */
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { dmConversationId } from '@quickchat/sdk';
+import { BROWSER_TIMEOUT_MS, requireChromium } from '../../sdk/test/support/browser.js';
+import { until } from '../../sdk/test/support/sdk-server.js';
+import { useWidgetBrowser } from './support/browser-page.js';
+
+declare global {
+  interface Window {
+    __xss?: unknown;
+  }
+}
+
+const available = requireChromium('widget-safety.browser');
+
+/** A 1×1 PNG, served as the avatar so the `<img>` really loads. */
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
+
+const BOB_NAME = `<img src=x onerror="window.__xss='name'">`;
+const BOB_SIGNATURE = `<svg onload="window.__xss='sig'"></svg> {{constructor.constructor('window.__xss=1')()}} \u202Egnp.exe ${'W'.repeat(100)}`;
+const MEMO = `"><iframe srcdoc="<script>parent.__xss='memo'</script>"> <a href="javascript:window.__xss='memo-a'">x</a>`;
+const AVATAR_QUERY = `"><img src=x onerror="window.__xss='avatar'">`;
+const ALICE_NAME = `<script>window.__xss='me'</script>`;
+const ALICE_SIGNATURE = `<img src=x onerror="window.__xss='my-sig'">`;
+const CAROL_NAME = `<iframe src="javascript:parent.__xss='carol'">`;
+const LONG_WORD = 'A'.repeat(3000);
+/** What Bob sends, in order; the last one is the chats list preview. */
+const FROM_BOB = [
+  `<svg onload="window.__xss='svg'">`,
+  `<script>window.__xss='script'</script>`,
+  `"><iframe srcdoc="<script>parent.__xss='iframe'</script>">`,
+  `javascript:window.__xss='href'`,
+  `[x](javascript:window.__xss='md')`,
+  `<a href="javascript:window.__xss='a'">x</a>`,
+  `{{constructor.constructor('window.__xss=1')()}}`,
+  `\u202Etxt.exe bidi`,
+  `see https://example.com/a?q="><img src=x onerror=window.__xss='link'> and https://example.com/'onmouseover='window.__xss=1'`,
+  LONG_WORD,
+  `<img src=x onerror="window.__xss='img'">`,
+];
+const FROM_ALICE = `<img src=x onerror="window.__xss='alice'"> javascript:window.__xss='alice-href'`;
+
+/** What the widget's DOM holds that could run code or lead somewhere unsafe. */
+interface Audit {
+  xss: unknown;
+  banned: string[];
+  handlers: string[];
+  badUrls: string[];
+  badLinks: string[];
+  links: number;
+  images: number;
+  pageExtras: string[];
+}
+
+/** Audits the page: `window.__xss`, the widget's shadow root, and the host document around it. */
+function audit(page: Page): Promise<Audit> {
+  return page.evaluate(() => {
+    const root = document.querySelector('[data-quickchat]')!.shadowRoot!;
+    const all = [...root.querySelectorAll('*')];
+    const http = (url: string) => {
+      try {
+        return /^https?:$/.test(new URL(url, document.baseURI).protocol);
+      } catch {
+        return false;
+      }
+    };
+    const URL_ATTRS = ['href', 'src', 'srcset', 'srcdoc', 'action', 'formaction', 'data', 'poster', 'xlink:href', 'background'];
+    return {
+      xss: window.__xss,
+      banned: all.filter((e) => ['script', 'iframe', 'frame', 'object', 'embed', 'svg', 'math', 'base', 'meta', 'link'].includes(e.localName)).map((e) => e.outerHTML),
+      handlers: all.flatMap((e) => [...e.attributes].filter((a) => /^on/i.test(a.name)).map((a) => `${e.localName}[${a.name}]`)),
+      badUrls: all.flatMap((e) => [...e.attributes].filter((a) => URL_ATTRS.includes(a.name.toLowerCase()) && !(a.name !== 'srcdoc' && http(a.value))).map((a) => `${e.localName}[${a.name}=${a.value}]`)),
+      badLinks: [...root.querySelectorAll('a')].filter((a) => !http(a.href) || a.rel !== 'noopener noreferrer' || a.target !== '_blank').map((a) => a.outerHTML),
+      links: root.querySelectorAll('a').length,
+      images: root.querySelectorAll('img').length,
+      // Nothing got out of the shadow root into the host page either.
+      pageExtras: [...document.querySelectorAll('script:not([src]), iframe, svg, img, object, embed')].map((e) => e.outerHTML).concat(window.frames.length ? ['a frame'] : []),
+    };
+  });
+}
+
+/** Asserts the page is clean after `screen`; returns the audit for screen-specific counts. */
+async function expectClean(page: Page, screen: string): Promise<Audit> {
+  const found = await audit(page);
+  const { links: _links, images: _images, ...unsafe } = found;
+  expect({ screen, ...unsafe }).toEqual({ screen, xss: undefined, banned: [], handlers: [], badUrls: [], badLinks: [], pageExtras: [] });
+  return found;
+}
+
+/** Waits until `text` (a substring, taken literally) is visible inside `scope`. */
+async function seeText(scope: Page | Locator, text: string): Promise<void> {
+  await scope.getByText(text, { exact: false }).first().waitFor({ state: 'visible' });
+}
+
+/** The text of each message bubble in the open thread (screen-reader prefix included). */
+function bubbles(log: Locator): Promise<string[]> {
+  return log.locator('.qc-bubble').evaluateAll((els) => els.map((e) => e.textContent ?? ''));
+}
+
+/** Where the keyboard focus is: the deepest active element, through shadow roots. */
+interface Focused {
+  where: 'page' | 'widget' | 'nowhere';
+  role: string;
+  name: string;
+  /** Inside a modal dialog. */
+  inDialog: boolean;
+  /** An outline that no scrolling or clipping ancestor cuts off, or a box-shadow, is drawn around it. */
+  indicator: boolean;
+}
+
+/** Describes the deep active element (role, accessible name, whether its focus is visible). */
+function focused(page: Page): Promise<Focused> {
+  return page.evaluate(() => {
+    let el: Element | null = document.activeElement;
+    while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+    if (!el || el === document.body) return { where: 'nowhere' as const, role: '', name: '', inDialog: false, indicator: false };
+    const text = (node: Node): string => {
+      if (node.nodeType === Node.TEXT_NODE) return node.textContent ?? '';
+      if (node instanceof Element && node.getAttribute('aria-hidden') === 'true') return '';
+      return [...node.childNodes].map(text).join('');
+    };
+    const labelled = el.getAttribute('aria-labelledby');
+    const root = el.getRootNode() as Document | ShadowRoot;
+    const labels = 'labels' in el ? [...((el as HTMLInputElement).labels ?? [])] : [];
+    const name = el.getAttribute('aria-label') ?? (labelled ? root.getElementById(labelled)?.textContent : null) ?? (labels.length ? labels.map(text).join(' ') : text(el));
+    const tag = el.localName;
+    const type = el.getAttribute('type');
+    const role = el.getAttribute('role') ?? (tag === 'a' ? 'link' : tag === 'textarea' ? 'textbox' : tag === 'input' ? (type === 'search' ? 'searchbox' : type === 'password' ? 'password' : 'textbox') : /^h\d$/.test(tag) ? 'heading' : tag);
+    // The outline's box must fit inside every ancestor that clips (overflow other than visible).
+    const style = getComputedStyle(el);
+    const outlined = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
+    const grow = outlined ? Math.max(0, parseFloat(style.outlineWidth) + parseFloat(style.outlineOffset)) : 0;
+    const r = el.getBoundingClientRect();
+    let clipped = false;
+    for (let a: Element | null = el.parentElement ?? ((el.getRootNode() as ShadowRoot).host ?? null); a; a = a.parentElement ?? ((a.getRootNode() as ShadowRoot).host ?? null)) {
+      const s = getComputedStyle(a);
+      if (s.overflowX === 'visible' && s.overflowY === 'visible') continue;
+      const c = a.getBoundingClientRect();
+      const [left, top] = [c.left + a.clientLeft, c.top + a.clientTop];
+      if (r.left - grow < left - 0.5 || r.top - grow < top - 0.5 || r.right + grow > left + a.clientWidth + 0.5 || r.bottom + grow > top + a.clientHeight + 0.5) clipped = true;
+    }
+    return {
+      where: root === document ? ('page' as const) : ('widget' as const),
+      role,
+      name: name.replace(/\s+/g, ' ').trim(),
+      inDialog: el.closest('[role=dialog][aria-modal=true]') !== null,
+      indicator: (outlined && !clipped) || style.boxShadow !== 'none',
+    };
+  });
+}
+
+/** Waits until the focus is on an element described by `want`. */
+async function expectFocus(page: Page, want: Partial<Omit<Focused, 'name'>> & { name?: string | RegExp }): Promise<void> {
+  const { name, ...rest } = want;
+  await expect
+    .poll(() => focused(page), { timeout: BROWSER_TIMEOUT_MS })
+    .toMatchObject({ ...rest, ...(name === undefined ? {} : { name: typeof name === 'string' ? name : expect.stringMatching(name) }) });
+}
+
+/**
+ * Presses `key` (Tab or Shift+Tab) until the focused element has `role` and `name`, at most
+ * `max` times. Every widget control passed on the way must show a focus indicator; focus must
+ * never fall off the page.
+ */
+async function tabTo(page: Page, key: 'Tab' | 'Shift+Tab', role: string, name: string | RegExp, max = 10): Promise<Focused> {
+  const path: Focused[] = [];
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press(key);
+    const now = await focused(page);
+    path.push(now);
+    expect(now.where, `focus fell off the page after ${JSON.stringify(path)}`).not.toBe('nowhere');
+    if (now.where === 'widget' && now.role !== 'heading') expect(now.indicator, `no visible focus on ${now.role} "${now.name}"`).toBe(true);
+    if (now.role === role && (typeof name === 'string' ? now.name === name : name.test(now.name))) return now;
+  }
+  throw new Error(`${key} ×${max} never reached ${role} "${String(name)}"; focus went through ${JSON.stringify(path.map((f) => `${f.where} ${f.role} ${f.name}`))}`);
+}
+
+describe.skipIf(!available)('widget safety and keyboard use in Chromium', () => {
+  const h = useWidgetBrowser();
+
+  it('XSS payloads in names, signatures, avatars, memos and messages are shown as text and never run (page without CSP)', async () => {
+    const { server: s, rest } = await h.server();
+    h.routes['/avatar.png'] = { body: PNG, contentType: 'image/png' };
+    const alice = await rest.register('alice', 'correct horse battery', 'Alice');
+    const bob = await rest.register('bob', 'correct horse battery', 'Bob');
+    await rest.register('carol', 'correct horse battery', CAROL_NAME);
+
+    // The server refuses avatar URLs that are not http(s) images; an http(s) URL full of markup passes.
+    const patch = (token: string, body: object) => rest.call('PATCH', '/api/me', { token, body });
+    for (const avatarUrl of [`javascript:window.__xss='avatar'`, `data:image/png;base64,${PNG.toString('base64')}`, `${h.pages.origin}/x.svg`, `"><img src=x onerror=alert(1)>`]) {
+      expect((await patch(bob.token, { avatarUrl })).status, avatarUrl).toBe(400);
+    }
+    const avatarUrl = `${h.pages.origin}/avatar.png?${AVATAR_QUERY}`;
+    const bobProfile = await patch(bob.token, { displayName: BOB_NAME, signature: BOB_SIGNATURE, avatarUrl });
+    expect(bobProfile.status).toBe(200);
+    expect(bobProfile.body).toMatchObject({ displayName: BOB_NAME, signature: BOB_SIGNATURE, avatarUrl });
+    expect((await patch(alice.token, { displayName: ALICE_NAME, signature: ALICE_SIGNATURE })).status).toBe(200);
+    expect((await rest.call('POST', '/api/friend-requests', { token: bob.token, body: { userId: alice.id, memo: MEMO } })).status).toBe(200);
+
+    const page = await h.open(s, { csp: 'none', widget: { auth: { token: alice.token }, open: true, locale: 'en' } });
+    await page.getByRole('heading', { name: 'Chats', level: 2 }).waitFor();
+    await expectClean(page, 'empty chats');
+
+    // Contacts: Bob's request, with his name, memo and avatar.
+    await page.getByRole('button', { name: 'Contacts', exact: true }).click();
+    const request = page.locator('.qc-person', { has: page.getByRole('button', { name: `Accept ${BOB_NAME}`, exact: true }) });
+    await seeText(request, BOB_NAME);
+    await seeText(request, MEMO);
+    const avatar = request.locator('img');
+    await page.waitForFunction(() => (document.querySelector('[data-quickchat]')!.shadowRoot!.querySelector('.qc-person img') as HTMLImageElement | null)?.naturalWidth === 1);
+    expect(await avatar.getAttribute('src')).toBe(new URL(avatarUrl).href);
+    expect(await avatar.getAttribute('src')).not.toMatch(/["<>]/);
+    expect((await expectClean(page, 'contacts with a request')).images).toBe(1);
+
+    // Alice asks Carol (whose name is a payload): the status line and the sent request show it.
+    await page.getByRole('textbox', { name: 'Their handle' }).fill('carol');
+    await page.getByRole('button', { name: 'Send friend request' }).click();
+    await seeText(page.getByRole('status'), `Friend request sent to ${CAROL_NAME}.`);
+    await page.getByRole('button', { name: `Cancel request to ${CAROL_NAME}`, exact: true }).waitFor();
+    await expectClean(page, 'contacts with a sent request');
+
+    // Accepting: Bob is a friend, shown with his signature; the remove dialog names him.
+    await page.getByRole('button', { name: `Accept ${BOB_NAME}`, exact: true }).click();
+    const friend = page.locator('.qc-person', { has: page.getByRole('button', { name: `Message ${BOB_NAME}`, exact: true }) });
+    await seeText(friend, BOB_NAME);
+    await seeText(friend, BOB_SIGNATURE.slice(0, 60));
+    expect(await friend.locator('.qc-preview').textContent()).toBe(BOB_SIGNATURE);
+    await expectClean(page, 'contacts with a friend');
+    await page.getByRole('button', { name: `Remove ${BOB_NAME}`, exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: `Remove ${BOB_NAME}?`, exact: true });
+    await seeText(dialog, `${BOB_NAME} will no longer be your friend.`);
+    await expectClean(page, 'remove dialog');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+
+    // Bob writes; the chats list shows his name and the last message.
+    const bobClient = await h.connect(s, bob);
+    const conv = dmConversationId(alice.id, bob.id);
+    for (const text of FROM_BOB) bobClient.send(conv, text);
+    await page.getByRole('button', { name: 'Chats', exact: true }).click();
+    await page.getByRole('button', { name: new RegExp(`${FROM_BOB.length} unread messages`) }).waitFor();
+    const row = page.locator(`[data-conversation="${conv}"]`);
+    await seeText(row, BOB_NAME);
+    expect(await row.locator('[data-preview]').textContent()).toBe(FROM_BOB.at(-1));
+    await expectClean(page, 'chats');
+
+    // The thread: header, every message literally, links safe when hovered and focused, typing.
+    await row.click();
+    const log = page.getByRole('log', { name: `Messages with ${BOB_NAME}`, exact: true });
+    await seeText(log, FROM_BOB.at(-1)!);
+    expect(await page.getByRole('heading', { level: 2 }).textContent()).toBe(BOB_NAME);
+    await log.getByRole('button', { name: 'Show more' }).click();
+    expect(await bubbles(log)).toEqual(FROM_BOB.map((text) => `${BOB_NAME}: ${text}`));
+    for (const text of FROM_BOB.filter((t) => t !== LONG_WORD)) await seeText(log, text.slice(0, 40));
+    expect(await log.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true); // the long word wraps
+    const links = log.getByRole('link');
+    expect(await links.evaluateAll((as) => as.map((a) => a.getAttribute('href')))).toEqual(['https://example.com/a?q=', "https://example.com/'onmouseover='window.__xss=1"]);
+    for (const link of await links.all()) {
+      await link.hover();
+      await link.focus();
+    }
+    expect((await expectClean(page, 'thread')).links).toBe(2);
+    bobClient.setTyping(conv, true);
+    await seeText(page, `${BOB_NAME} is typing…`);
+    await expectClean(page, 'thread with typing');
+
+    // Alice types a payload herself: it goes out as text and shows as text in her own bubble.
+    const box = page.getByRole('textbox', { name: `Message to ${BOB_NAME}`, exact: true });
+    await box.fill(FROM_ALICE);
+    await box.press('Enter');
+    await seeText(log.locator('.qc-own'), FROM_ALICE);
+    expect((await bubbles(log)).at(-1)).toBe(`You: ${FROM_ALICE}`);
+    await until(bobClient, () => (bobClient.messages.getState()[conv]?.items ?? []).some((m) => m.senderId === alice.id), BROWSER_TIMEOUT_MS, 'alice’s message at bob');
+    expect(bobClient.messages.getState()[conv]!.items.find((m) => m.senderId === alice.id)!.content).toEqual({ type: 'text', text: FROM_ALICE });
+    await expectClean(page, 'thread after sending');
+    await page.getByRole('button', { name: 'Back to chats' }).click();
+    expect(await row.locator('[data-preview]').textContent()).toBe(`You: ${FROM_ALICE}`);
+    await expectClean(page, 'chats after sending');
+
+    // Alice's own profile, with her payload name and signature.
+    await page.getByRole('button', { name: 'Profile', exact: true }).click();
+    await seeText(page.locator('.qc-person'), ALICE_NAME);
+    expect(await page.getByRole('textbox', { name: 'Display name' }).inputValue()).toBe(ALICE_NAME);
+    expect(await page.getByRole('textbox', { name: 'Signature' }).inputValue()).toBe(ALICE_SIGNATURE);
+    await expectClean(page, 'profile');
+    expect(await page.evaluate(() => window.__xss)).toBeUndefined();
+  });
+
+  it('keyboard only: launcher, sign-in, chats, thread, composer, back, contacts, a focus-trapping dialog, Escape', async () => {
+    const { server: s, rest } = await h.server();
+    const alice = await rest.register('alice', 'correct horse battery', 'Alice');
+    const bob = await rest.register('bob', 'correct horse battery', 'Bob');
+    await rest.befriend(alice, bob);
+    const bobClient = await h.connect(s, bob);
+    const conv = dmConversationId(alice.id, bob.id);
+    bobClient.send(conv, 'are you there?');
+    await until(bobClient, () => (bobClient.messages.getState()[conv]?.items[0]?.state ?? 'pending') !== 'pending', BROWSER_TIMEOUT_MS, 'stored');
+
+    const page = await h.open(s, { widget: { auth: { mode: 'builtin' }, locale: 'en' }, before: '<button type="button">Host button</button>' });
+    const launcher = page.getByRole('button', { name: 'Open chat' });
+    await launcher.waitFor();
+    const key = (k: string) => page.keyboard.press(k);
+
+    // From the top of the page: the host's button, then the launcher.
+    await key('Tab');
+    expect(await focused(page)).toMatchObject({ where: 'page', role: 'button', name: 'Host button' });
+    await tabTo(page, 'Tab', 'button', 'Open chat', 1);
+
+    // Enter opens the panel on the sign-in form's first field.
+    await key('Enter');
+    await expectFocus(page, { where: 'widget', role: 'textbox', name: 'Handle', indicator: true });
+    await page.keyboard.type('alice');
+    await tabTo(page, 'Tab', 'password', 'Password', 1);
+    await page.keyboard.type('correct horse battery');
+    await key('Enter');
+    await expectFocus(page, { where: 'widget', role: 'heading', name: 'Chats' });
+
+    // To Bob's conversation and into the thread.
+    await tabTo(page, 'Tab', 'button', /^Bob.*are you there\?.*1 unread message$/);
+    await key('Enter');
+    await expectFocus(page, { role: 'heading', name: 'Bob' });
+    await page.getByRole('log', { name: 'Messages with Bob' }).getByText('are you there?').waitFor();
+    await tabTo(page, 'Tab', 'textbox', 'Message to Bob');
+    await page.keyboard.type('hello from the keyboard');
+    await key('Enter');
+    await until(bobClient, () => (bobClient.messages.getState()[conv]?.items ?? []).some((m) => m.senderId === alice.id), BROWSER_TIMEOUT_MS, 'the reply at bob');
+    expect(bobClient.messages.getState()[conv]!.items.find((m) => m.senderId === alice.id)!.content).toEqual({ type: 'text', text: 'hello from the keyboard' });
+    await expectFocus(page, { role: 'textbox', name: 'Message to Bob' }); // still there for the next message
+
+    // Back to the chats, then to Contacts.
+    await tabTo(page, 'Shift+Tab', 'button', 'Back to chats');
+    await key('Enter');
+    await expectFocus(page, { role: 'heading', name: 'Chats' });
+    await tabTo(page, 'Tab', 'button', 'Contacts');
+    await key('Enter');
+    await expectFocus(page, { role: 'heading', name: 'Contacts' });
+
+    // The remove dialog: focus inside on the safe choice, Tab and Shift+Tab cycle inside, Escape gives focus back.
+    await tabTo(page, 'Tab', 'button', 'Remove Bob', 12);
+    await key('Enter');
+    await page.getByRole('dialog', { name: 'Remove Bob?' }).waitFor();
+    await expectFocus(page, { role: 'button', name: 'Cancel', inDialog: true, indicator: true });
+    const cycle: string[] = [];
+    for (const k of ['Tab', 'Tab', 'Tab', 'Shift+Tab', 'Shift+Tab', 'Shift+Tab']) {
+      await key(k);
+      const f = await focused(page);
+      expect(f, `after ${k}`).toMatchObject({ inDialog: true, indicator: true });
+      cycle.push(f.name);
+    }
+    expect(cycle).toEqual(['Remove', 'Cancel', 'Remove', 'Cancel', 'Remove', 'Cancel']);
+    await key('Escape');
+    await page.getByRole('dialog', { name: 'Remove Bob?' }).waitFor({ state: 'detached' });
+    await expectFocus(page, { role: 'button', name: 'Remove Bob', inDialog: false, indicator: true });
+    expect(await page.getByRole('dialog', { name: 'Chat' }).isVisible()).toBe(true); // Escape in the dialog left the panel open
+
+    // Escape closes the panel; focus goes back to the launcher.
+    await key('Escape');
+    await expectFocus(page, { where: 'widget', role: 'button', name: 'Open chat', indicator: true });
+    expect(await page.getByRole('dialog', { name: 'Chat' }).isVisible()).toBe(false);
+    expect(await page.evaluate(() => window.violations)).toEqual([]);
+  });
+});
