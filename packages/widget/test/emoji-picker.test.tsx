@@ -74,22 +74,3 @@ describe('emoji picker', () => {
     expect(active()).toBe(v.box);
   });
 });
-
-describe('lazyChunk (how lazily loaded screens load)', () => {
-  it('loads once on success, and forgets a failure so the next use retries', async () => {
-    const { lazyChunk } = await import('../src/util/lazy.js');
-    let calls = 0;
-    let fail = true;
-    const load = lazyChunk(async () => {
-      calls++;
-      if (fail) throw new Error('chunk request failed');
-      return { value: calls };
-    });
-    await expect(load()).rejects.toThrow('chunk request failed');
-    fail = false;
-    const [a, b] = await Promise.all([load(), load()]);
-    expect(a).toBe(b);
-    expect(await load()).toBe(a);
-    expect(calls).toBe(2);
-  });
-});

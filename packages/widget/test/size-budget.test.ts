@@ -26,7 +26,7 @@ describe('widget size budget', () => {
     expect(b.gzipped).toBeLessThanOrEqual(BUDGET_BYTES);
   });
 
-  it('splits the emoji picker off the entry: loaded on first use, within its own budget', async () => {
+  it('splits the emoji picker and lazy screens off the entry: loaded on first use, within their budget', async () => {
     const b = await browserBundle('index.ts', 'esm');
     expect(b.inputs.filter((i) => i.includes('/features/'))).toEqual([]);
     const emoji = b.lazyChunks.find((c) => c.inputs.some((i) => i.endsWith('features/emoji/emoji-picker.tsx')));
@@ -34,6 +34,9 @@ describe('widget size budget', () => {
     console.log(`[size-budget] emoji picker chunk (lazy): ${emoji!.minified} B min, ${emoji!.gzipped} B min+gzip of ${EMOJI_CHUNK_BUDGET_BYTES} B`);
     expect(emoji!.inputs.some((i) => i.includes('node_modules/preact/'))).toBe(false); // shares the entry's Preact
     expect(emoji!.gzipped).toBeLessThanOrEqual(EMOJI_CHUNK_BUDGET_BYTES);
+    // Lazy screens in the shell's table are split off the same way.
+    expect(b.inputs.filter((i) => i.endsWith('screens/profile.tsx'))).toEqual([]);
+    expect(b.lazyChunks.some((c) => c.inputs.some((i) => i.endsWith('screens/profile.tsx')))).toBe(true);
   });
 
   it('keeps the script-tag bundle within the same budget', async () => {

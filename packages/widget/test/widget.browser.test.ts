@@ -8,19 +8,16 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatClient } from '@quickchat/sdk';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { dmConversationId } from '@quickchat/sdk';
-import { BROWSER_TIMEOUT_MS, launchChromium, requireChromium, serveStatic, trackErrors, type PageServer, type Route } from '../../sdk/test/support/browser.js';
-import { Rest, clientFor, startServerForSdk, until, type TestServer } from '../../sdk/test/support/sdk-server.js';
+import { BROWSER_TIMEOUT_MS, requireChromium } from '../../sdk/test/support/browser.js';
+import { until, type TestServer } from '../../sdk/test/support/sdk-server.js';
 import type { WidgetHandle, WidgetOptions } from '../src/options.js';
-import { rollupWidget } from './support/bundle.js';
+import { useWidgetBrowser, type WidgetPageOptions } from './support/browser-page.js';
 
 declare global {
   interface Window {
-    widget: WidgetHandle;
-    violations: string[];
     axe: { run(context: unknown, options: unknown): Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[] }> };
   }
 }
@@ -48,70 +45,20 @@ async function shot(page: Page, name: string): Promise<void> {
 }
 
 describe.skipIf(!available)('widget in Chromium (strict CSP, hostile page, axe)', () => {
-  let browser: Browser;
-  let pages: PageServer;
-  const routes: Record<string, Route> = {};
-  let t: TestServer | undefined;
-  let contexts: { context: BrowserContext; errors: string[] }[] = [];
-  let nodeClients: ChatClient[] = [];
-  let dispose = () => undefined as void;
+  const b = useWidgetBrowser();
 
-  beforeAll(async () => {
-    const build = await rollupWidget();
-    dispose = build.dispose;
+  beforeAll(() => {
     const axe = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-    Object.assign(routes, { '/quickchat-widget.js': build.read('quickchat-widget.js'), '/axe.js': axe, '/host.css': { body: HOSTILE_CSS, contentType: 'text/css' } });
-    pages = await serveStatic(routes);
-    browser = await launchChromium();
-  }, 120_000);
-
-  afterEach(async () => {
-    for (const c of nodeClients) c.close();
-    const errors = contexts.flatMap((c) => c.errors);
-    await Promise.all(contexts.map((c) => c.context.close()));
-    await t?.stop();
-    nodeClients = [];
-    contexts = [];
-    t = undefined;
-    expect(errors).toEqual([]);
+    Object.assign(b.routes, { '/axe.js': axe, '/host.css': { body: HOSTILE_CSS, contentType: 'text/css' } });
   });
-
-  afterAll(async () => {
-    await browser?.close();
-    await pages?.close();
-    dispose();
-  });
-
-  async function server(): Promise<{ server: TestServer; rest: Rest }> {
-    t = await startServerForSdk({ allowedOrigins: [pages.origin] });
-    return { server: t, rest: new Rest(t.url) };
-  }
 
   /**
    * Opens a page whose CSP allows scripts and styles from itself only (plus `styleSrc`), loads the
-   * hostile stylesheet and the widget bundle, then mounts it from an external boot script.
+   * hostile stylesheet and the widget bundle, then mounts it from an external boot script and loads axe.
    */
-  async function open(s: TestServer, options: Omit<WidgetOptions, 'url'> & { bootPrelude?: string; styleSrc?: string }): Promise<Page> {
-    const { bootPrelude = '', styleSrc = '', ...widget } = options;
-    const ws = s.url.replace(/^http/, 'ws');
-    const csp = `default-src 'none'; script-src 'self'; style-src 'self'${styleSrc}; connect-src ${s.url} ${ws}; img-src 'self'; base-uri 'none'; form-action 'none'`;
-    routes['/'] = {
-      contentType: 'text/html; charset=utf-8',
-      headers: { 'content-security-policy': csp },
-      body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Host page</title><link rel="stylesheet" href="/host.css"></head>
-<body><main><h1>Host page</h1><div id="chat"></div></main>
-<script src="/quickchat-widget.js"></script><script src="/boot.js"></script><script src="/axe.js"></script></body></html>`,
-    };
-    routes['/boot.js'] = `window.violations = [];
-document.addEventListener('securitypolicyviolation', (e) => window.violations.push(e.violatedDirective + ' ' + e.blockedURI));
-${bootPrelude}
-window.widget = QuickChat.mount('#chat', Object.assign(${JSON.stringify(widget)}, { url: ${JSON.stringify(s.url)} }));`;
-    const context = await browser.newContext({ viewport: { width: 800, height: 720 }, deviceScaleFactor: 1 });
-    context.setDefaultTimeout(BROWSER_TIMEOUT_MS);
-    const page = await context.newPage();
-    contexts.push({ context, errors: trackErrors(page) });
-    await page.goto(pages.url);
-    return page;
+  function open(s: TestServer, options: WidgetPageOptions['widget'] & Pick<WidgetPageOptions, 'bootPrelude' | 'styleSrc'>): Promise<Page> {
+    const { bootPrelude, styleSrc, ...widget } = options;
+    return b.open(s, { widget, bootPrelude, styleSrc, head: '<link rel="stylesheet" href="/host.css">', scripts: ['/axe.js'] });
   }
 
   /** axe-core over the whole page (it reads open shadow roots): serious and critical violations of `screen`. */
@@ -120,8 +67,19 @@ window.widget = QuickChat.mount('#chat', Object.assign(${JSON.stringify(widget)}
     return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${screen}: ${v.id} (${v.impact}) ${v.help} at ${JSON.stringify(v.nodes.map((n) => n.target))}`);
   }
 
+  /** Opens the thread's emoji picker (button `button`, dialog `dialog`), audits it, and closes it with Escape. */
+  async function emojiPickerAudit(page: Page, button: string, dialog: string, screen: string): Promise<string[]> {
+    await page.getByRole('button', { name: button }).click();
+    const picker = page.getByRole('dialog', { name: dialog });
+    await picker.waitFor();
+    const found = await audit(page, screen);
+    await page.keyboard.press('Escape');
+    await picker.waitFor({ state: 'detached' });
+    return found;
+  }
+
   it('built-in accounts end to end: register, befriend, chat, read receipts — with no CSP violation and no a11y violation', async () => {
-    const { server: s, rest } = await server();
+    const { server: s, rest } = await b.server();
     const bob = await rest.register('bob', 'correct horse battery', 'Bob');
     const page = await open(s, { auth: { mode: 'builtin' }, locale: 'en' });
     const found: string[] = [];
@@ -165,9 +123,7 @@ window.widget = QuickChat.mount('#chat', Object.assign(${JSON.stringify(widget)}
     await page.getByRole('dialog', { name: 'Remove Bob?' }).waitFor({ state: 'detached' });
 
     // Bob writes, with markup and links in the text.
-    const bobClient = clientFor(s, bob);
-    nodeClients.push(bobClient);
-    await until(bobClient, () => bobClient.connectionState === 'connected', BROWSER_TIMEOUT_MS, 'bob connected');
+    const bobClient = await b.connect(s, bob);
     const conv = dmConversationId(aliceId, bob.id);
     bobClient.send(conv, 'hi <img src=x onerror="window.pwned=1"> see https://example.com/x and javascript:alert(1)');
     await page.getByRole('button', { name: 'Chats' }).click();
@@ -197,6 +153,7 @@ window.widget = QuickChat.mount('#chat', Object.assign(${JSON.stringify(widget)}
     await log.getByRole('img', { name: 'Read' }).waitFor();
     found.push(...(await audit(page, 'thread')));
     await shot(page, 'light-thread');
+    found.push(...(await emojiPickerAudit(page, 'Insert emoji', 'Emoji', 'emoji picker')));
 
     await page.getByRole('button', { name: 'Back to chats' }).click();
     await page.getByRole('button', { name: 'Profile' }).click();
@@ -209,13 +166,11 @@ window.widget = QuickChat.mount('#chat', Object.assign(${JSON.stringify(widget)}
   });
 
   it('dark theme, inline, host-signed token: no a11y violation; unmount leaves the page as it was', async () => {
-    const { server: s, rest } = await server();
+    const { server: s, rest } = await b.server();
     const alice = await rest.register('alice', 'correct horse battery', 'Alice');
     const bob = await rest.register('bob', 'correct horse battery', 'Bob');
     await rest.befriend(alice, bob);
-    const bobClient = clientFor(s, bob);
-    nodeClients.push(bobClient);
-    await until(bobClient, () => bobClient.connectionState === 'connected', BROWSER_TIMEOUT_MS, 'bob connected');
+    const bobClient = await b.connect(s, bob);
     bobClient.send(dmConversationId(alice.id, bob.id), 'a message for the dark theme: https://example.com/dark');
     await until(bobClient, () => (bobClient.messages.getState()[dmConversationId(alice.id, bob.id)]?.items[0]?.state ?? 'pending') !== 'pending', BROWSER_TIMEOUT_MS, 'stored');
 
@@ -226,6 +181,7 @@ window.widget = QuickChat.mount('#chat', Object.assign(${JSON.stringify(widget)}
     await page.getByRole('button', { name: /Bob/ }).click();
     await page.getByRole('log').getByText('a message for the dark theme').waitFor();
     found.push(...(await audit(page, 'dark thread')));
+    found.push(...(await emojiPickerAudit(page, '插入表情', '表情', 'dark emoji picker')));
     await page.getByRole('button', { name: '返回会话列表' }).click();
     await page.getByRole('button', { name: /Bob/ }).waitFor();
     found.push(...(await audit(page, 'dark chats')));
@@ -256,8 +212,27 @@ window.widget = QuickChat.mount('#chat', Object.assign(${JSON.stringify(widget)}
     await shot(page, 'dark-contacts');
   });
 
+  it('a sign-in ended elsewhere: the sign-in form that says so has no a11y violation', async () => {
+    const { server: s, rest } = await b.server();
+    const alice = await rest.register('alice', 'correct horse battery', 'Alice');
+    const page = await open(s, { auth: { mode: 'builtin' }, layout: 'inline', locale: 'en' });
+    await page.getByRole('textbox', { name: 'Handle' }).fill(alice.handle);
+    await page.locator('input[type=password]').fill(alice.password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('heading', { name: 'Chats', level: 2 }).waitFor();
+    const saved = await page.evaluate((key) => localStorage.getItem(key), `quickchat:sign-in:${s.url}`);
+    expect(saved).toBeTruthy();
+    b.expectErrors(/status of 401/); // Chromium logs the refused refresh; that refusal is the point
+    const out = await fetch(`${s.url}/api/auth/logout`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken: saved }) });
+    expect(out.status).toBe(204);
+    await page.getByRole('form', { name: 'Sign in' }).waitFor();
+    expect(await page.getByRole('alert').textContent()).toBe('You were signed out. Please sign in again.');
+    expect(await audit(page, 'signed out')).toEqual([]);
+    expect(await page.evaluate(() => window.violations)).toEqual([]);
+  });
+
   it('without constructable stylesheets, styles come from a <style> carrying the nonce', async () => {
-    const { server: s, rest } = await server();
+    const { server: s, rest } = await b.server();
     const alice = await rest.register('alice', 'correct horse battery', 'Alice');
     const page = await open(s, {
       auth: { token: alice.token },

@@ -2,9 +2,9 @@ import type { VNode } from 'preact';
 import { useRef, useState } from 'preact/hooks';
 import { ConnectionBanner } from '../components/connection-banner.js';
 import { DialogHost } from '../components/dialog.js';
+import { lazyScreen } from '../components/lazy-screen.js';
 import { ConversationList } from '../screens/conversation-list.js';
 import { Contacts } from '../screens/contacts.js';
-import { Profile } from '../screens/profile.js';
 import { Thread } from '../screens/thread.js';
 import { useEnv } from '../state/context.js';
 import { TABS, tabOf, type Route } from './routes.js';
@@ -14,6 +14,9 @@ export interface ScreenProps {
   go: (route: Route) => void;
   focus: boolean;
 }
+
+/** Lazily loaded screens: their code is fetched the first time someone opens them. */
+const Profile = lazyScreen<ScreenProps>(() => import('../screens/profile.js').then((m) => m.Profile));
 
 /** The screen table: one renderer per route. */
 const SCREENS: { [K in Route['name']]: (route: Extract<Route, { name: K }>, props: ScreenProps) => VNode } = {

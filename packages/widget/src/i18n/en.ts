@@ -72,6 +72,7 @@ export const en = {
   'banner.disconnected': 'Not connected.',
   'banner.retry': 'Try again',
   'state.loading': 'Loading…',
+  'state.loadFailed': 'This part of the chat could not be loaded.',
   'error.network': 'Can’t reach the chat server. Check your connection and try again.',
   'error.rateLimited': 'Too many attempts. Wait a moment and try again.',
   'error.notFound': 'Not found.',

@@ -74,6 +74,7 @@ export const zhCN: Catalogue = {
   'banner.disconnected': '未连接。',
   'banner.retry': '重试',
   'state.loading': '加载中…',
+  'state.loadFailed': '这部分内容加载失败。',
   'error.network': '无法连接到聊天服务器，请检查网络后重试。',
   'error.rateLimited': '操作过于频繁，请稍后再试。',
   'error.notFound': '未找到。',
