@@ -127,6 +127,7 @@ export class Session {
     if (this.state.getState() !== client) return;
     this.release();
     client.close();
+    this.saved.save(null); // don't resume it on the next load
     this.stage.update(() => 'ended');
     this.state.update(() => null);
   }
