@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { ErrorCode } from '../codes.js';
 import { clientFrame, serverFrame } from './frames.js';
+import { fastSendFrame } from './fast-send.js';
 
 /** Why a frame or body was refused. Returned, never thrown, so callers must handle it. */
 export class ProtocolError {
@@ -64,16 +65,20 @@ function requestIdOf(obj: Record<string, unknown>): string | number | undefined 
     : undefined;
 }
 
+/** Not streaming, so it keeps no state between calls and one instance serves every frame. */
+const utf8 = new TextDecoder('utf-8', { fatal: false });
+
 function toText(raw: string | Uint8Array | ArrayBuffer): string {
   if (typeof raw === 'string') return raw;
-  return new TextDecoder('utf-8', { fatal: false }).decode(raw);
+  return utf8.decode(raw);
 }
 
 /** Parses and validates one client→server frame. The server's only entry point for socket input. */
 export function parseFrame(raw: string | Uint8Array | ArrayBuffer): z.output<typeof clientFrame> | ProtocolError {
   const obj = parseJsonObject(toText(raw));
   if (obj instanceof ProtocolError) return obj;
-  return validate(clientFrame, obj, requestIdOf(obj));
+  // The hot `send` frame skips zod when it is plainly valid; anything else (and every refusal) is zod's.
+  return fastSendFrame(obj) ?? validate(clientFrame, obj, requestIdOf(obj));
 }
 
 /** Parses and validates one server→client frame (for tests and strict clients). */

@@ -36,8 +36,19 @@ export interface SessionStore {
   exclusive?<T>(task: () => Promise<T>): Promise<T>;
 }
 
-/** Tokens closer than this to expiry are refreshed before use. */
+/** Tokens closer than this to expiry are refreshed before use (less for short-lived ones: see {@link refreshMarginMs}). */
 export const REFRESH_MARGIN_MS = 30_000;
+
+/**
+ * How close to expiry `token` may get before it is refreshed: {@link REFRESH_MARGIN_MS}, or a
+ * quarter of its lifetime (`exp - iat`) when that is shorter, so a token living only a few
+ * seconds is still reused for most of its life instead of being refreshed before every request.
+ */
+export function refreshMarginMs(token: string): number {
+  const { exp, iat } = jwtClaims(token);
+  if (typeof exp !== 'number' || typeof iat !== 'number' || exp <= iat) return REFRESH_MARGIN_MS;
+  return Math.min(REFRESH_MARGIN_MS, ((exp - iat) * 1000) / 4);
+}
 
 /** The claims of a JWT, decoded without verification (the server verifies). Empty when malformed. */
 export function jwtClaims(token: string): Record<string, unknown> {
@@ -85,7 +96,7 @@ export function createTokenSource(auth: AuthOption, accounts: AccountApi, now: (
   let signedIn: PublicUser | null = null;
   let inflight: Promise<string> | null = null;
 
-  const fresh = () => current !== null && (jwtExpiresAt(current) ?? Number.POSITIVE_INFINITY) - now() > REFRESH_MARGIN_MS;
+  const fresh = () => current !== null && (jwtExpiresAt(current) ?? Number.POSITIVE_INFINITY) - now() > refreshMarginMs(current);
 
   const obtain = async (): Promise<string> => {
     if ('token' in auth) return auth.token;

@@ -109,6 +109,35 @@ describe('credentials auth: login, refresh, rotation', () => {
     expect(calls.login).toBe(1);
   });
 
+  it('reuses a short-lived token for most of its life: the margin is a quarter of its lifetime (exp - iat) when under 30 s', async () => {
+    let minted = 0;
+    const lifetimeSec = 8;
+    const client = createClient({
+      url: BASE,
+      auth: {
+        getToken: async () => {
+          minted++;
+          const iat = Math.floor(clock.nowMs / 1000);
+          const token = jwt('alice', (iat + lifetimeSec) * 1000, { iat, n: minted });
+          validAccess.add(token);
+          return token;
+        },
+      },
+      fetch: fetchViaMsw,
+      WebSocket: ws.WebSocket,
+      environment: clock.env,
+      autoConnect: false,
+    });
+    clients.push(client);
+    await client.rest.me();
+    clock.advance(5_000); // 3 s left, more than the 2 s margin: reused
+    await client.rest.me();
+    expect(minted).toBe(1);
+    clock.advance(1_500); // 1.5 s left: refreshed first
+    await client.rest.me();
+    expect(minted).toBe(2);
+  });
+
   it('falls back to login when the refresh is refused', async () => {
     const client = signIn();
     await client.rest.me();

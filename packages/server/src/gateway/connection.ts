@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { WebSocket } from 'ws';
-import { CloseCode, ErrorCode, type ClientFrame, type ServerFrame } from '@quickchat/protocol';
+import { CloseCode, ErrorCode, type AckFrame, type ClientFrame, type SendFrame, type ServerFrame } from '@quickchat/protocol';
 import { parseFrame, ProtocolError } from '@quickchat/protocol/validate';
 import type { Logger } from 'pino';
 import { AppError } from '../errors.js';
@@ -97,6 +97,11 @@ export class Connection implements Session {
   private expiryTimer: NodeJS.Timeout | null = null;
   /** Frames are handled one after another, so a client's sends keep their order. */
   private inbound: Promise<void> = Promise.resolve();
+  /**
+   * Frames waiting in or running on `inbound`. While none are, a `send` whose permission is
+   * cached is queued straight from the socket event, with no promise hop, in the same order.
+   */
+  private waiting = 0;
   /**
    * Set by the first frame, which must be `auth`. Frames pipelined behind it wait in `inbound`
    * for its outcome (run if it succeeds, dropped if it fails) instead of closing the socket.
@@ -195,10 +200,33 @@ export class Connection implements Session {
     } else if (frame instanceof ProtocolError) {
       const error: ServerFrame = { type: 'error', ...(frame.id !== undefined ? { id: frame.id } : {}), code: frame.code, message: frame.message };
       // In order with the replies to earlier frames (and after `ready` when auth is still running).
-      this.inbound = this.inbound.then(() => this.send(error));
+      this.enqueue(() => this.send(error));
       return;
     }
-    this.inbound = this.inbound.then(() => this.handle(frame)).catch((err: unknown) => this.fail(frame, err));
+    if (frame.type === 'send' && this.waiting === 0 && this.state === 'ready') return this.sendNow(frame);
+    this.enqueue(() => this.handle(frame).catch((err: unknown) => this.fail(frame, err)));
+  }
+
+  /** Runs `task` after every frame received before it. */
+  private enqueue(task: () => void | Promise<void>): void {
+    this.waiting++;
+    this.inbound = this.inbound.then(task).then(() => void this.waiting--);
+  }
+
+  /** A `send` with nothing queued ahead of it: submitted at once, or queued if that needs I/O. */
+  private sendNow(frame: SendFrame): void {
+    let queued: Promise<void> | undefined;
+    try {
+      queued = this.deps.messages.submit(this.userId, frame, this.ackTo(frame));
+    } catch (err) {
+      return this.fail(frame, err);
+    }
+    if (queued) this.enqueue(() => queued.catch((err: unknown) => this.fail(frame, err)));
+  }
+
+  /** Sends the ack of a committed `send`, or its error. */
+  private ackTo(frame: SendFrame): (err: unknown, ack?: AckFrame) => void {
+    return (err, ack) => (ack ? this.send(ack) : this.fail(frame, err));
   }
 
   private async handle(frame: ClientFrame): Promise<void> {
@@ -207,14 +235,8 @@ export class Connection implements Session {
     switch (frame.type) {
       case 'auth':
         return this.authenticate(frame.token);
-      case 'send': {
-        const { committed } = await this.deps.messages.submit(userId, frame);
-        committed.then(
-          (ack) => this.send(ack),
-          (err: unknown) => this.fail(frame, err),
-        );
-        return;
-      }
+      case 'send':
+        return this.deps.messages.submit(userId, frame, this.ackTo(frame));
       case 'sync':
         return this.send(await this.deps.messages.sync(userId, frame));
       case 'receipt':

@@ -180,11 +180,10 @@ export class FriendService {
    * blocks in either direction, and (policy "friends") anything short of mutual friendship.
    */
   async canMessage(senderId: string, peerId: string): Promise<boolean> {
-    if (senderId === peerId) return false;
+    const cached = this.cachedCanMessage(senderId, peerId);
+    if (cached !== undefined) return cached;
     const key = `${senderId}\n${peerId}`;
     const now = this.ctx.now();
-    const hit = this.permissions.get(key);
-    if (hit && hit.expires > now) return hit.allowed;
     const generation = this.generation;
     const { allowed, cacheable } = await this.readPermission(senderId, peerId);
     if (cacheable && generation === this.generation) {
@@ -193,6 +192,16 @@ export class FriendService {
       if (this.permissions.size > PERMISSION_CACHE_SIZE) this.permissions.delete(this.permissions.keys().next().value!);
     }
     return allowed;
+  }
+
+  /**
+   * {@link canMessage} without I/O: its answer when that is known at once (a live cached entry,
+   * or a user messaging themself), else `undefined`. Lets the hot send path skip a promise.
+   */
+  cachedCanMessage(senderId: string, peerId: string): boolean | undefined {
+    if (senderId === peerId) return false;
+    const hit = this.permissions.get(`${senderId}\n${peerId}`);
+    return hit !== undefined && hit.expires > this.ctx.now() ? hit.allowed : undefined;
   }
 
   /**

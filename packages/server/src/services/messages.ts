@@ -28,15 +28,25 @@ export class MessageService {
   }
 
   /**
-   * Authorizes and queues a message. Resolves once it is queued (so a connection can keep its
-   * frames in order without waiting for the disk); `committed` resolves with the ack only after
-   * the write committed, and then the message is published to every session of every member
-   * (the sender's included). A repeated `clientMsgId` acks the original with `duplicate: true`.
+   * Authorizes and queues a message. `done` gets the ack only after the write committed, once
+   * the message has been published to every session of every member (the sender's included);
+   * a repeated `clientMsgId` acks the original with `duplicate: true`. Returns `undefined` when
+   * the message was queued at once (the DM permission was cached), else a promise that settles
+   * once it is queued, so a connection can keep its frames in order without waiting for the
+   * disk. A refusal throws, or rejects that promise.
    */
-  async submit(senderId: string, frame: SendFrame): Promise<{ committed: Promise<AckFrame> }> {
-    const members = await this.requireWritable(senderId, frame.conversationId);
+  submit(senderId: string, frame: SendFrame, done: (err: unknown, ack?: AckFrame) => void): Promise<void> | undefined {
+    const members = this.writableNow(senderId, frame.conversationId);
+    if (members === undefined) {
+      return this.requireWritable(senderId, frame.conversationId).then((m) => this.queue(senderId, frame, m, done));
+    }
+    this.queue(senderId, frame, members, done);
+    return undefined;
+  }
+
+  private queue(senderId: string, frame: SendFrame, members: string[], done: (err: unknown, ack?: AckFrame) => void): void {
     this.checkContent(frame.content);
-    const written = this.writer.write({
+    const message = {
       id: newMessageId(),
       conversationId: frame.conversationId,
       members,
@@ -44,23 +54,30 @@ export class MessageService {
       clientMsgId: frame.clientMsgId,
       content: frame.content,
       createdAt: this.ctx.now(),
+    };
+    this.writer.write(message, (err, result) => {
+      if (!result) return done(err);
+      let ack: AckFrame;
+      try {
+        const { message, duplicate } = result;
+        // The sender's own copy last: sockets are flushed in the order they were first written to
+        // in a tick, so the receivers' copies go out before the sender's copy and ack.
+        if (!duplicate) publishToUsers(this.ctx.bus, senderLast(members, senderId), { type: 'message', message });
+        ack = {
+          type: 'ack',
+          ...(frame.id !== undefined ? { id: frame.id } : {}),
+          clientMsgId: message.clientMsgId,
+          conversationId: message.conversationId,
+          messageId: message.id,
+          seq: message.seq,
+          createdAt: message.createdAt,
+          duplicate,
+        };
+      } catch (publishErr) {
+        return done(publishErr);
+      }
+      done(null, ack);
     });
-    const committed = written.then(({ message, duplicate }): AckFrame => {
-      // The sender's own copy last: sockets are flushed in the order they were first written to
-      // in a tick, so the receivers' copies go out before the sender's copy and ack.
-      if (!duplicate) publishToUsers(this.ctx.bus, senderLast(members, senderId), { type: 'message', message });
-      return {
-        type: 'ack',
-        ...(frame.id !== undefined ? { id: frame.id } : {}),
-        clientMsgId: message.clientMsgId,
-        conversationId: message.conversationId,
-        messageId: message.id,
-        seq: message.seq,
-        createdAt: message.createdAt,
-        duplicate,
-      };
-    });
-    return { committed };
   }
 
   /** Everything since the client's cursors; see `docs/protocol.md` (Sync). */
@@ -174,6 +191,18 @@ export class MessageService {
       if (peer !== null && (await this.friends.canMessage(userId, peer))) return [a, b];
     }
     throw notFound('conversation');
+  }
+
+  /** {@link requireWritable} without I/O: `undefined` when the answer needs the store. */
+  private writableNow(userId: string, conversationId: string): string[] | undefined {
+    const parsed = this.parse(conversationId);
+    if (parsed?.kind !== 'dm') throw notFound('conversation');
+    const [a, b] = parsed.members;
+    const peer = a === userId ? b : b === userId ? a : null;
+    if (peer === null) throw notFound('conversation');
+    const allowed = this.friends.cachedCanMessage(userId, peer);
+    if (allowed === false) throw notFound('conversation');
+    return allowed ? [a, b] : undefined;
   }
 
   private parse(conversationId: string): ParsedConversationId | null {
