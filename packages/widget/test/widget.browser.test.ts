@@ -41,7 +41,12 @@ const IMAGES_DIR = fileURLToPath(new URL('../../../docs/images/', import.meta.ur
 /** Saves a screenshot of just the widget panel as docs/images/widget-<name>.png. */
 async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(IMAGES_DIR, { recursive: true });
+  // Message times are pinned for the picture (and put back after), so the images in the repo
+  // change only when the UI does, not with the clock of each run.
+  const times = page.locator('.qc-panel time');
+  const real = await times.evaluateAll((nodes) => nodes.map((n) => [n.textContent ?? '', (n.textContent = '9:41 AM')][0]!));
   await page.locator('.qc-panel').screenshot({ path: `${IMAGES_DIR}widget-${name}.png`, animations: 'disabled', caret: 'hide' });
+  await times.evaluateAll((nodes, texts) => nodes.forEach((n, i) => (n.textContent = texts[i] ?? n.textContent)), real);
 }
 
 describe.skipIf(!available)('widget in Chromium (strict CSP, hostile page, axe)', () => {

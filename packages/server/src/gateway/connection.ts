@@ -210,7 +210,11 @@ export class Connection implements Session {
   /** Runs `task` after every frame received before it. */
   private enqueue(task: () => void | Promise<void>): void {
     this.waiting++;
-    this.inbound = this.inbound.then(task).then(() => void this.waiting--);
+    const finished = () => void this.waiting--;
+    this.inbound = this.inbound.then(task).then(finished, (err: unknown) => {
+      finished();
+      this.deps.log.error({ err, sessionId: this.sessionId }, 'frame task failed');
+    });
   }
 
   /** A `send` with nothing queued ahead of it: submitted at once, or queued if that needs I/O. */
@@ -221,7 +225,10 @@ export class Connection implements Session {
     } catch (err) {
       return this.fail(frame, err);
     }
-    if (queued) this.enqueue(() => queued.catch((err: unknown) => this.fail(frame, err)));
+    if (!queued) return;
+    // Later frames wait until this one is queued (or refused).
+    const settled = queued.catch((err: unknown) => this.fail(frame, err));
+    this.enqueue(() => settled);
   }
 
   /** Sends the ack of a committed `send`, or its error. */

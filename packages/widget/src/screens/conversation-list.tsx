@@ -44,7 +44,7 @@ export function ConversationList({ onOpen, focus }: { onOpen: (conversationId: s
         ) : (
           <ul class="qc-list">
             {shown.map((r) => (
-              <Row key={r.c.conversationId} conversation={r.c} person={r.person} name={r.name} preview={r.preview} stamp={r.c.lastMessage ? shortStamp(r.c.lastMessage.createdAt, now, locale) : ''} onOpen={onOpen} />
+              <Row key={r.c.conversationId} conversation={r.c} person={r.person} name={r.name} preview={r.preview} stamp={r.c.lastMessage ? shortStamp(r.c.lastMessage.createdAt, now, locale) : ''} at={r.c.lastMessage?.createdAt} onOpen={onOpen} />
             ))}
           </ul>
         )}
@@ -59,10 +59,12 @@ interface RowProps {
   name: string;
   preview: string;
   stamp: string;
+  /** When the last message was sent (ms), for the stamp's machine-readable time. */
+  at: number | undefined;
   onOpen: (conversationId: string) => void;
 }
 
-function Row({ conversation, person, name, preview, stamp, onOpen }: RowProps) {
+function Row({ conversation, person, name, preview, stamp, at, onOpen }: RowProps) {
   const { t } = useEnv();
   const unread = conversation.unread;
   return (
@@ -72,7 +74,11 @@ function Row({ conversation, person, name, preview, stamp, onOpen }: RowProps) {
         <span class="qc-row-main">
           <span class="qc-row-top">
             <span class="qc-name">{name}</span>
-            <span class="qc-stamp">{stamp}</span>
+            {at !== undefined && (
+              <time class="qc-stamp" dateTime={new Date(at).toISOString()}>
+                {stamp}
+              </time>
+            )}
           </span>
           <span class="qc-preview" data-preview>
             {preview}
