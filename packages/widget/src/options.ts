@@ -93,7 +93,10 @@ export interface WidgetOptions extends WidgetCallbacks {
    * read it: choose `tab` or `none` on pages that run untrusted scripts.
    */
   persistSignIn?: PersistSignIn;
-  /** Extra SDK client options (storage, WebSocket, fetch, logger…). */
+  /**
+   * Extra SDK client options (storage, WebSocket, fetch, logger…). By default the outbox and sync
+   * cursors persist in IndexedDB (where available), so messages written offline survive a reload.
+   */
   clientOptions?: Partial<Omit<ClientOptions, 'url' | 'auth'>>;
 }
 

@@ -6,7 +6,7 @@
  * picker inserts into a message that arrives as sent.
  * Skipped (with the reason printed) only when Chromium is missing.
  */
-import type { Page } from 'playwright-core';
+import type { Page, WebSocketRoute } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { dmConversationId, type ChatClient } from '@quickchat/sdk';
 import { BROWSER_TIMEOUT_MS, requireChromium, trackErrors } from '../../sdk/test/support/browser.js';
@@ -92,6 +92,48 @@ describe.skipIf(!available)('widget across reloads and absences (Chromium)', () 
     // Reading them tells bob.
     await until(bobClient, () => (bobClient.messages.getState()[conv]?.items ?? []).every((m) => m.state === 'read'), BROWSER_TIMEOUT_MS, 'read at bob');
     expect(errors).toEqual([]);
+  });
+
+  it('a message written offline waits in the outbox, survives closing the page, and is delivered once on return', async () => {
+    const { s, alice, bobClient, conv } = await setup();
+    await bobSends(bobClient, conv, ['hello?']);
+    const page = await b.open(s, { widget: { auth: { mode: 'builtin' }, layout: 'inline', locale: 'en' } });
+    const context = page.context();
+    // Chromium's offline emulation leaves open WebSockets alone, so the sockets go through a route
+    // that can cut them, and refuses new ones while "offline".
+    let offline = false;
+    const sockets: WebSocketRoute[] = [];
+    await context.routeWebSocket(/\/ws$/, (ws) => {
+      if (offline) return void ws.close({ code: 1001, reason: 'offline' });
+      ws.connectToServer();
+      sockets.push(ws);
+    });
+    await signIn(page, alice);
+    await page.getByRole('button', { name: /Bob/ }).click();
+    await page.getByRole('log', { name: 'Messages with Bob' }).getByText('hello?').waitFor();
+
+    offline = true;
+    await context.setOffline(true);
+    await Promise.all(sockets.map((ws) => ws.close({ code: 1001, reason: 'offline' })));
+    await page.getByText('You’re offline. Messages will be sent when you’re back online.').waitFor();
+    await page.waitForFunction(() => window.widget.client?.connectionState !== 'connected');
+    const box = page.getByRole('textbox', { name: 'Message to Bob' });
+    await box.fill('written while offline');
+    await box.press('Enter');
+    await page.locator('.qc-msg[data-state="pending"]').getByText('written while offline').waitFor();
+    await page.close(); // gone before it could be sent
+
+    offline = false;
+    await context.setOffline(false);
+    const back = await context.newPage();
+    const errors = trackErrors(back);
+    await back.goto(b.pages.url);
+    await until(bobClient, () => (bobClient.messages.getState()[conv]?.items ?? []).some((m) => m.senderId === alice.id), BROWSER_TIMEOUT_MS, 'the offline message at bob');
+    const fromAlice = bobClient.messages.getState()[conv]!.items.filter((m) => m.senderId === alice.id);
+    expect(fromAlice.map((m) => m.content)).toEqual([{ type: 'text', text: 'written while offline' }]);
+    await back.getByRole('button', { name: /Bob/ }).click();
+    await back.locator('.qc-msg[data-state="sent"], .qc-msg[data-state="delivered"], .qc-msg[data-state="read"]').getByText('written while offline').waitFor();
+    expect(errors.filter((e) => !/ERR_INTERNET_DISCONNECTED/.test(e))).toEqual([]);
   });
 
   it('a sign-in ended elsewhere (signed out from another device) returns to the form and says so', async () => {

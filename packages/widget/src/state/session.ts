@@ -1,4 +1,4 @@
-import { ClientErrorCode, RestClient, createClient, createStore, type ChatClient, type FetchLike, type QuickchatError, type ReadableStore, type SessionStore } from '@quickchat/sdk';
+import { ClientErrorCode, IndexedDBStorage, RestClient, createClient, createStore, type ChatClient, type ClientOptions, type FetchLike, type QuickchatError, type ReadableStore, type SessionStore } from '@quickchat/sdk';
 import type { WidgetOptions } from '../options.js';
 import { savedSignIn } from './saved-sign-in.js';
 
@@ -24,6 +24,8 @@ export class Session {
   /** The built-in sign-in's refresh token: in browser storage (see `persistSignIn`), else in memory. */
   private readonly saved: SessionStore;
   private readonly cleanups: (() => void)[] = [];
+  /** Shared by this widget's clients (see clientOptions()); null where IndexedDB is missing. */
+  private storage: IndexedDBStorage | null | undefined;
   private disposed = false;
 
   constructor(private readonly options: WidgetOptions) {
@@ -34,7 +36,7 @@ export class Session {
     this.builtin = !client && !!auth && 'mode' in auth;
     this.saved = savedSignIn(this.builtin ? (options.persistSignIn ?? 'local') : 'none', this.url) ?? memorySignIn();
     if (client) this.use(client);
-    else if (auth && !('mode' in auth)) this.use(createClient({ ...options.clientOptions, url: this.url, auth }));
+    else if (auth && !('mode' in auth)) this.use(createClient({ ...this.clientOptions(), auth }));
     else if (this.saved.load()) void this.resume();
   }
 
@@ -85,7 +87,7 @@ export class Session {
    * `offlineOk`: keep the client when only the network failed (it keeps trying).
    */
   private async begin(offlineOk = false): Promise<void> {
-    const client = createClient({ ...this.options.clientOptions, url: this.url, auth: { session: this.saved }, autoConnect: false });
+    const client = createClient({ ...this.clientOptions(), auth: { session: this.saved }, autoConnect: false });
     try {
       // Sign in over REST first, so a wrong password is an answer here rather than a reconnect loop.
       await client.rest.me();
@@ -107,6 +109,16 @@ export class Session {
     this.release();
     if (client && client !== this.options.client) client.close();
     this.state.update(() => null);
+  }
+
+  /**
+   * Options for the widget's SDK clients: unsent messages and sync cursors persist in IndexedDB
+   * where the browser has it (so a message written offline survives a reload), keyed by server;
+   * the host's `clientOptions` override.
+   */
+  private clientOptions(): Omit<ClientOptions, 'auth'> {
+    this.storage ??= IndexedDBStorage.isAvailable() ? new IndexedDBStorage({ dbName: 'quickchat-widget' }) : null;
+    return { ...(this.storage ? { storage: this.storage } : {}), storageNamespace: `qc:${this.url}`, ...this.options.clientOptions, url: this.url };
   }
 
   private accounts(): RestClient {
