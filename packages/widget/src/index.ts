@@ -7,5 +7,5 @@
  * ```
  */
 export { mount } from './mount.js';
-export type { WidgetOptions, WidgetHandle, WidgetAuth, WidgetCallbacks, ThemeName, ThemeTokens } from './options.js';
+export type { WidgetOptions, WidgetHandle, WidgetAuth, WidgetCallbacks, ThemeName, ThemeTokens, PersistSignIn } from './options.js';
 export type { Locale } from './i18n/index.js';
