@@ -211,17 +211,19 @@ describe.skipIf(!chromium)('demo page in Chromium with the real widget bundle', 
     build?.dispose();
   });
 
-  /** A new window (own storage) on the demo page, collecting errors and CSP violations. */
-  async function openWindow(): Promise<{ page: Page; errors: string[] }> {
-    const context = await browser.newContext({ locale: 'en-US' });
-    contexts.push(context);
-    context.setDefaultTimeout(BROWSER_TIMEOUT_MS);
-    context.setDefaultNavigationTimeout(BROWSER_TIMEOUT_MS);
+  /** A new tab on the demo page (in `context`, else in a new window with its own storage), collecting errors and CSP violations. */
+  async function openTab(context?: BrowserContext): Promise<{ page: Page; errors: string[] }> {
+    if (!context) {
+      context = await browser.newContext({ locale: 'en-US' });
+      contexts.push(context);
+      context.setDefaultTimeout(BROWSER_TIMEOUT_MS);
+      context.setDefaultNavigationTimeout(BROWSER_TIMEOUT_MS);
+      await context.addInitScript(() => {
+        document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
+      });
+    }
     const page = await context.newPage();
     const errors = trackErrors(page);
-    await page.addInitScript(() => {
-      document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
-    });
     await page.goto(`${t.url}/`);
     return { page, errors };
   }
@@ -233,9 +235,9 @@ describe.skipIf(!chromium)('demo page in Chromium with the real widget bundle', 
     await page.getByRole('heading', { name: 'Chats', level: 2 }).waitFor();
   }
 
-  it('mounts the widget inline with its sign-in form, and two windows (alice, bob) chat, with no CSP violation or console error', async () => {
-    const a = await openWindow();
-    const b = await openWindow();
+  it('mounts the widget inline with its sign-in form, and two tabs of one browser (alice, bob) chat, with no CSP violation or console error', async () => {
+    const a = await openTab();
+    const b = await openTab(a.page.context());
     // The widget's open shadow root is on the page, with the sign-in form inside.
     const mounted = await a.page.waitForFunction(() => {
       const host = document.querySelector('#chat [data-quickchat]');
@@ -261,6 +263,12 @@ describe.skipIf(!chromium)('demo page in Chromium with the real widget bundle', 
 
     await b.page.getByRole('button', { name: /Alice \(demo\)/ }).click();
     await b.page.getByRole('log', { name: 'Messages with Alice (demo)' }).getByText('hello from the demo').waitFor();
+
+    // Each tab remembers its own sign-in: after a reload alice's tab is still alice's.
+    await a.page.reload();
+    await a.page.getByRole('heading', { name: 'Chats', level: 2 }).waitFor();
+    await a.page.getByRole('button', { name: /Bob \(demo\)/ }).click();
+    await a.page.getByRole('log', { name: 'Messages with Bob (demo)' }).getByText('hello from the demo').waitFor();
 
     expect([...a.errors, ...b.errors]).toEqual([]);
   });

@@ -58,9 +58,13 @@ th, td { border: 1px solid #c9ccd3; padding: .25rem .6rem; text-align: left; }
 @media (max-width: 48rem) { main { grid-template-columns: 1fr; } }
 `;
 
-/** Mounts the widget inline, against this page's own origin, with the widget's sign-in screens. */
+/**
+ * Mounts the widget inline, against this page's own origin, with the widget's sign-in screens.
+ * The sign-in is remembered per tab, so two tabs of one browser can be alice and bob at once
+ * (a sign-in kept in localStorage is one per browser: the last one would win).
+ */
 const BOOT = `// quickchat demo: mounts the widget (loaded from /quickchat-widget.js) into #chat.
-window.quickchatDemo = QuickChat.mount('#chat', { url: location.origin, auth: { mode: 'builtin' }, layout: 'inline' });
+window.quickchatDemo = QuickChat.mount('#chat', { url: location.origin, auth: { mode: 'builtin' }, layout: 'inline', persistSignIn: 'tab' });
 `;
 
 /**
