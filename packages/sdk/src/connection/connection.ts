@@ -73,7 +73,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     if (this.current !== ConnectionState.Idle && this.current !== ConnectionState.Disconnected) return;
     if (this.unsubscribeSignals.length === 0) {
       const wake = () => this.wake();
-      this.unsubscribeSignals = [this.options.env.onOnline(wake), this.options.env.onVisible(wake)];
+      const probe = () => this.probe();
+      this.unsubscribeSignals = [this.options.env.onOnline(wake), this.options.env.onVisible(wake), this.options.env.onVisible(probe), this.options.env.onOffline(probe)];
     }
     this.retryCount = 0;
     void this.open('connect() called');
@@ -224,6 +225,16 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     void this.open('network back or page visible');
   }
 
+  /**
+   * Checks at once that the open socket still works (the browser went offline, or the page came
+   * back from the background, e.g. after sleep): a ping that must be answered within the pong
+   * timeout. A dead socket is then noticed in seconds, not at the next heartbeat.
+   */
+  private probe(): void {
+    if (!this.socket || this.current !== ConnectionState.Connected) return;
+    this.ping();
+  }
+
   /** Ends the current socket and goes through the reconnect path. */
   private drop(reason: string): void {
     const socket = this.socket;
@@ -241,11 +252,16 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   private schedulePing(): void {
     this.setTimer('ping', this.options.pingIntervalMs ?? 25_000, () => {
       if (!this.socket || this.current !== ConnectionState.Connected) return;
-      this.socket.send(JSON.stringify({ type: 'ping', id: `hb-${++this.pingSeq}` }));
-      // Keep the deadline of an earlier unanswered ping (any frame clears it).
-      if (!this.timers.has('pong')) this.setTimer('pong', this.options.pongTimeoutMs ?? 10_000, () => this.drop('no answer to ping'));
+      this.ping();
       this.schedulePing();
     });
+  }
+
+  /** Sends a heartbeat ping; any frame must arrive within the pong timeout or the socket is dropped. */
+  private ping(): void {
+    this.socket?.send(JSON.stringify({ type: 'ping', id: `hb-${++this.pingSeq}` }));
+    // Keep the deadline of an earlier unanswered ping (any frame clears it).
+    if (!this.timers.has('pong')) this.setTimer('pong', this.options.pongTimeoutMs ?? 10_000, () => this.drop('no answer to ping'));
   }
 
   /** Re-authenticates on the open socket before the token expires. */

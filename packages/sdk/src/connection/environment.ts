@@ -14,6 +14,8 @@ export interface Environment {
   random(): number;
   /** Calls `fn` when the network comes back (browser `online`). Returns the unsubscribe function. */
   onOnline(fn: () => void): () => void;
+  /** Calls `fn` when the browser loses the network (`offline`). Returns the unsubscribe function. */
+  onOffline(fn: () => void): () => void;
   /** Calls `fn` when the page becomes visible again. Returns the unsubscribe function. */
   onVisible(fn: () => void): () => void;
 }
@@ -23,16 +25,18 @@ const noop = (): void => undefined;
 /** The real environment: global timers, and browser online/visibility events when present. */
 export function defaultEnvironment(): Environment {
   const g = globalThis as typeof globalThis & { addEventListener?: typeof addEventListener; removeEventListener?: typeof removeEventListener; document?: Document };
+  const listen = (event: 'online' | 'offline', fn: () => void): (() => void) => {
+    if (typeof g.addEventListener !== 'function') return noop;
+    g.addEventListener(event, fn);
+    return () => g.removeEventListener?.(event, fn);
+  };
   return {
     setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
     clearTimeout: (h) => globalThis.clearTimeout(h as ReturnType<typeof setTimeout>),
     now: () => Date.now(),
     random: () => Math.random(),
-    onOnline(fn) {
-      if (typeof g.addEventListener !== 'function') return noop;
-      g.addEventListener('online', fn);
-      return () => g.removeEventListener?.('online', fn);
-    },
+    onOnline: (fn) => listen('online', fn),
+    onOffline: (fn) => listen('offline', fn),
     onVisible(fn) {
       const doc = g.document;
       if (!doc || typeof doc.addEventListener !== 'function') return noop;

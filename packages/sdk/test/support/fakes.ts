@@ -16,6 +16,7 @@ export class FakeClock {
   private readonly timers = new Map<number, { at: number; fn: () => void }>();
   readonly onlineListeners = new Set<() => void>();
   readonly visibleListeners = new Set<() => void>();
+  readonly offlineListeners = new Set<() => void>();
 
   readonly env: Environment = {
     setTimeout: (fn, ms) => {
@@ -33,6 +34,10 @@ export class FakeClock {
     onVisible: (fn) => {
       this.visibleListeners.add(fn);
       return () => void this.visibleListeners.delete(fn);
+    },
+    onOffline: (fn) => {
+      this.offlineListeners.add(fn);
+      return () => void this.offlineListeners.delete(fn);
     },
   };
 

@@ -177,7 +177,7 @@ describe('Connection state machine', () => {
     expect(states().at(-1)).toBe('closed');
     expect(ws.last().closedByClient).not.toBeNull();
     expect(clock.pending()).toBe(0);
-    expect(clock.onlineListeners.size + clock.visibleListeners.size).toBe(0);
+    expect(clock.onlineListeners.size + clock.visibleListeners.size + clock.offlineListeners.size).toBe(0);
     expect(() => conn.connect()).toThrow(QuickchatError);
     try {
       conn.connect();
@@ -290,6 +290,31 @@ describe('Connection state machine', () => {
     await flush();
     expect(ws.sockets).toHaveLength(2);
   });
+  it('going offline (or coming back to the page) probes the socket at once: a dead one is dropped after the pong timeout, not at the next heartbeat', async () => {
+    const { conn, ws, establish, clock } = setup({ pingIntervalMs: 25_000, pongTimeoutMs: 3_000 });
+    await establish();
+    clock.advance(1_000);
+    for (const fn of clock.offlineListeners) fn();
+    expect(ws.last().frames('ping')).toHaveLength(1);
+    clock.advance(2_999);
+    expect(conn.state).toBe(ConnectionState.Connected);
+    clock.advance(1); // 4 s in, long before the 25 s heartbeat
+    expect(conn.state).toBe(ConnectionState.Reconnecting);
+    expect(ws.sockets[0]?.closedByClient).not.toBeNull();
+  });
+
+  it('a probe answered in time keeps the socket', async () => {
+    const { conn, ws, establish, clock } = setup({ pingIntervalMs: 25_000, pongTimeoutMs: 3_000 });
+    await establish();
+    for (const fn of clock.visibleListeners) fn();
+    const ping = ws.last().frames('ping');
+    expect(ping).toHaveLength(1);
+    ws.last().deliver({ type: 'pong', id: ping[0]?.['id'] as string });
+    clock.advance(10_000);
+    expect(conn.state).toBe(ConnectionState.Connected);
+    expect(ws.last().closedByClient).toBeNull();
+  });
+
   it('a silent socket is dropped even when pongTimeoutMs exceeds pingIntervalMs (later pings do not extend the deadline)', async () => {
     const { conn, ws, establish, clock } = setup({ pingIntervalMs: 5_000, pongTimeoutMs: 12_000 });
     await establish();
