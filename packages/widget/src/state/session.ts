@@ -89,7 +89,8 @@ export class Session {
   private async begin(offlineOk = false): Promise<void> {
     const client = createClient({ ...this.clientOptions(), auth: { session: this.saved }, autoConnect: false });
     try {
-      // Sign in over REST first, so a wrong password is an answer here rather than a reconnect loop.
+      // Check the sign-in over REST first (this also gets the first access token), so a refused
+      // one is an answer here rather than a reconnect loop.
       await client.rest.me();
     } catch (err) {
       if (!(offlineOk && (err as QuickchatError).retryable)) {
