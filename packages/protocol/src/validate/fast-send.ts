@@ -2,7 +2,21 @@ import type { SendFrame } from '../types.js';
 import { PROTOCOL_LIMITS as L } from '../limits.js';
 import { parseConversationId } from '../ids.js';
 
-const CLIENT_MSG_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const CLIENT_MSG_ID = new RegExp(`^[A-Za-z0-9_-]{1,${L.maxClientMsgIdLength}}$`);
+
+/** Conversation ids that passed recently (parsing is pure), so a chat's id is parsed once. */
+const knownIds = new Set<string>();
+/** Bound on {@link knownIds} (ids are at most 200 characters): past it, the set starts over. */
+const KNOWN_IDS_MAX = 10_000;
+
+/** The `conversationId` rule: at most 200 characters, and a well-formed DM or group id. */
+function isConversationId(id: string): boolean {
+  if (knownIds.has(id)) return true;
+  if (id.length > 200 || parseConversationId(id) === null) return false;
+  if (knownIds.size >= KNOWN_IDS_MAX) knownIds.clear();
+  knownIds.add(id);
+  return true;
+}
 
 /** The `requestId` rule: a string of at most 64 characters, or a non-negative safe integer. */
 function isRequestId(id: unknown): id is string | number {
@@ -20,7 +34,7 @@ export function fastSendFrame(obj: Record<string, unknown>): SendFrame | undefin
   const { id, conversationId, clientMsgId, content } = obj;
   if (obj['type'] !== 'send') return undefined;
   if (id !== undefined && !isRequestId(id)) return undefined;
-  if (typeof conversationId !== 'string' || conversationId.length > 200 || parseConversationId(conversationId) === null) return undefined;
+  if (typeof conversationId !== 'string' || !isConversationId(conversationId)) return undefined;
   if (typeof clientMsgId !== 'string' || !CLIENT_MSG_ID.test(clientMsgId)) return undefined;
   if (typeof content !== 'object' || content === null || Array.isArray(content)) return undefined;
   const { type, text } = content as Record<string, unknown>;

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { WebSocket } from 'ws';
-import { CloseCode, ErrorCode, type AckFrame, type ClientFrame, type SendFrame, type ServerFrame } from '@quickchat/protocol';
+import { CloseCode, ErrorCode, type ClientFrame, type SendFrame, type ServerFrame } from '@quickchat/protocol';
 import { parseFrame, ProtocolError } from '@quickchat/protocol/validate';
 import type { Logger } from 'pino';
 import { AppError } from '../errors.js';
 import type { Identity } from '../auth/access-tokens.js';
 import type { AccountService } from '../services/accounts.js';
-import type { MessageService } from '../services/messages.js';
+import type { AckCallback, MessageService } from '../services/messages.js';
 import type { ServerLimits } from '../config.js';
 import { TokenBucket } from './token-bucket.js';
 import type { Session, SessionRegistry } from './sessions.js';
@@ -232,8 +232,8 @@ export class Connection implements Session {
   }
 
   /** Sends the ack of a committed `send`, or its error. */
-  private ackTo(frame: SendFrame): (err: unknown, ack?: AckFrame) => void {
-    return (err, ack) => (ack ? this.send(ack) : this.fail(frame, err));
+  private ackTo(frame: SendFrame): AckCallback {
+    return (err, ackJson) => (ackJson !== undefined ? this.sendRaw(ackJson) : this.fail(frame, err));
   }
 
   private async handle(frame: ClientFrame): Promise<void> {

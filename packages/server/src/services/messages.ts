@@ -1,12 +1,16 @@
 import { dmPeer, parseConversationId, ErrorCode } from '@quickchat/protocol';
-import type { ParsedConversationId, AckFrame, ConversationSummary, HistoryResponse, MessageContent, ReceiptFrame, SendFrame, SyncFrame, SyncedFrame, TypingFrame, ConversationSync } from '@quickchat/protocol';
+import type { ParsedConversationId, ConversationSummary, HistoryResponse, MessageContent, ReceiptFrame, SendFrame, SyncFrame, SyncedFrame, TypingFrame, ConversationSync } from '@quickchat/protocol';
 import { AppError, notFound } from '../errors.js';
 import { newMessageId } from './message-ids.js';
-import type { ConversationState } from '../store/types.js';
+import type { ConversationState, NewMessage } from '../store/types.js';
 import { MessageWriter } from './message-writer.js';
-import { publishToUsers } from './publish.js';
+import { publishJsonToUsers, publishToUsers } from './publish.js';
+import { ackFrameJson, contentJson, messageFrameJson } from './frame-json.js';
 import type { FriendService } from './friends.js';
 import type { ServiceContext } from './context.js';
+
+/** Told the serialized `ack` once a message committed and was published, or why it failed. */
+export type AckCallback = (err: unknown, ackJson?: string) => void;
 
 /** How many parsed conversation ids {@link MessageService} keeps. */
 const PARSED_IDS_CACHE_SIZE = 10_000;
@@ -28,14 +32,14 @@ export class MessageService {
   }
 
   /**
-   * Authorizes and queues a message. `done` gets the ack only after the write committed, once
-   * the message has been published to every session of every member (the sender's included);
-   * a repeated `clientMsgId` acks the original with `duplicate: true`. Returns `undefined` when
-   * the message was queued at once (the DM permission was cached), else a promise that settles
-   * once it is queued, so a connection can keep its frames in order without waiting for the
-   * disk. A refusal throws, or rejects that promise.
+   * Authorizes and queues a message. `done` gets the ack (serialized) only after the write
+   * committed, once the message has been published to every session of every member (the
+   * sender's included); a repeated `clientMsgId` acks the original with `duplicate: true`.
+   * Returns `undefined` when the message was queued at once (the DM permission was cached), else
+   * a promise that settles once it is queued, so a connection can keep its frames in order
+   * without waiting for the disk. A refusal throws, or rejects that promise.
    */
-  submit(senderId: string, frame: SendFrame, done: (err: unknown, ack?: AckFrame) => void): Promise<void> | undefined {
+  submit(senderId: string, frame: SendFrame, done: AckCallback): Promise<void> | undefined {
     const members = this.writableNow(senderId, frame.conversationId);
     if (members === undefined) {
       return this.requireWritable(senderId, frame.conversationId).then((m) => this.queue(senderId, frame, m, done));
@@ -44,35 +48,29 @@ export class MessageService {
     return undefined;
   }
 
-  private queue(senderId: string, frame: SendFrame, members: string[], done: (err: unknown, ack?: AckFrame) => void): void {
+  /** Queues a permitted message for the group commit; see {@link submit}. */
+  private queue(senderId: string, frame: SendFrame, members: string[], done: AckCallback): void {
     this.checkContent(frame.content);
-    const message = {
+    const json = contentJson(frame.content);
+    const item: NewMessage = {
       id: newMessageId(),
       conversationId: frame.conversationId,
       members,
       senderId,
       clientMsgId: frame.clientMsgId,
       content: frame.content,
+      contentJson: json,
       createdAt: this.ctx.now(),
     };
-    this.writer.write(message, (err, result) => {
+    this.writer.write(item, (err, result) => {
       if (!result) return done(err);
-      let ack: AckFrame;
+      let ack: string;
       try {
         const { message, duplicate } = result;
         // The sender's own copy last: sockets are flushed in the order they were first written to
         // in a tick, so the receivers' copies go out before the sender's copy and ack.
-        if (!duplicate) publishToUsers(this.ctx.bus, senderLast(members, senderId), { type: 'message', message });
-        ack = {
-          type: 'ack',
-          ...(frame.id !== undefined ? { id: frame.id } : {}),
-          clientMsgId: message.clientMsgId,
-          conversationId: message.conversationId,
-          messageId: message.id,
-          seq: message.seq,
-          createdAt: message.createdAt,
-          duplicate,
-        };
+        if (!duplicate) publishJsonToUsers(this.ctx.bus, senderLast(members, senderId), messageFrameJson(message, json));
+        ack = ackFrameJson(frame.id, message, duplicate);
       } catch (publishErr) {
         return done(publishErr);
       }

@@ -4,7 +4,11 @@ import { userTopic, controlTopic, type ControlMessage } from '../bus/topics.js';
 
 /** Serializes a frame once and publishes the same string to every listed user's sessions. */
 export function publishToUsers(bus: Bus, userIds: Iterable<string>, frame: ServerFrame): void {
-  const payload = JSON.stringify(frame);
+  publishJsonToUsers(bus, userIds, JSON.stringify(frame));
+}
+
+/** Publishes an already-serialized frame to every listed user's sessions, each user once. */
+export function publishJsonToUsers(bus: Bus, userIds: Iterable<string>, payload: string): void {
   for (const userId of new Set(userIds)) bus.publish(userTopic(userId), payload);
 }
 

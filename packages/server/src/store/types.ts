@@ -167,6 +167,8 @@ export interface NewMessage {
   senderId: string;
   clientMsgId: string;
   content: MessageContent;
+  /** `JSON.stringify(content)`, when the caller has it already (it is then not serialized again). */
+  contentJson?: string;
   createdAt: number;
 }
 

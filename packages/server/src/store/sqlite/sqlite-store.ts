@@ -246,7 +246,8 @@ export class SqliteStore implements Store {
       }
       const seq = last + 1;
       const { id, senderId, clientMsgId, content, createdAt } = item;
-      if (this.s.insertMessage.run(id, conversationId, seq, senderId, clientMsgId, JSON.stringify(content), createdAt).changes === 0) {
+      const json = item.contentJson ?? JSON.stringify(content);
+      if (this.s.insertMessage.run(id, conversationId, seq, senderId, clientMsgId, json, createdAt).changes === 0) {
         const existing = this.s.messageByClientId.get(item.senderId, item.clientMsgId);
         if (!existing) throw new Error(`message (${item.senderId}, ${item.clientMsgId}) was neither inserted nor found`);
         return { message: toMessage(existing), duplicate: true };
