@@ -349,6 +349,8 @@ describe.skipIf(!available)('widget safety and keyboard use in Chromium', () => 
     await tabTo(page, 'Tab', 'button', 'Contacts');
     await key('Enter');
     await expectFocus(page, { role: 'heading', name: 'Contacts' });
+    // The lists arrive over REST; tab through them once they are there, not while they grow.
+    await page.getByRole('button', { name: 'Remove Bob' }).waitFor();
 
     // The remove dialog: focus inside on the safe choice, Tab and Shift+Tab cycle inside, Escape gives focus back.
     await tabTo(page, 'Tab', 'button', 'Remove Bob', 12);

@@ -47,6 +47,7 @@ a{color:var(--qc-accent)}
 button{cursor:pointer}
 :focus-visible{outline:3px solid var(--qc-focus);outline-offset:2px}
 .qc-row:focus-visible,.qc-nav button:focus-visible,.qc-log:focus-visible{outline-offset:-3px}
+.qc-scroll,.qc-log,.qc-emoji-grid{scroll-padding:8px}
 .qc-sr{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
 .qc-head{display:flex;align-items:center;gap:8px;padding:10px 12px;border-bottom:1px solid var(--qc-border);background:var(--qc-surface);min-height:52px}
 .qc-head h2{flex:1;margin:0;font-size:1.05em;font-weight:600;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
