@@ -42,6 +42,7 @@ export const CSS = `
 .qc-float{position:fixed;right:20px;bottom:88px;width:min(380px,calc(100vw - 24px));height:min(600px,calc(100vh - 120px));z-index:2147483000;box-shadow:0 12px 32px rgba(0,0,0,.25)}
 .qc-launch{position:fixed;right:20px;bottom:20px;z-index:2147483000;width:56px;height:56px;border-radius:50%;border:0;background:var(--qc-accent);color:var(--qc-accent-text);font:inherit;font-size:24px;cursor:pointer;box-shadow:0 4px 16px rgba(0,0,0,.25)}
 .qc-launch .qc-badge{position:absolute;top:-2px;right:-2px}
+@media (max-width:480px){.qc-float{right:0;bottom:0;width:100vw;height:100vh;height:100dvh;border:0;border-radius:0}.qc-launch[aria-expanded=true]{display:none}}
 button,input,textarea{font:inherit;color:inherit}
 a{color:var(--qc-accent)}
 button{cursor:pointer}
