@@ -12,7 +12,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../packages/server/test/support/server.js';
 import { Rest } from '../../packages/server/test/support/rest.js';
-import { BROWSER_TIMEOUT_MS, launchChromium, requireChromium, trackErrors, serveStatic, type PageServer, type Route } from '../../packages/sdk/test/support/browser.js';
+import { launchChromium, openPage, requireChromium, serveStatic, type PageServer, type Route } from '../../packages/sdk/test/support/browser.js';
 import { rollupWidget } from '../../packages/widget/test/support/bundle.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
@@ -72,17 +72,8 @@ describe.skipIf(!chromium)('examples/script-tag in Chromium with the real bundle
 
   it('the launcher opens the sign-in form, and a registered user signs in and sees Chats', async () => {
     await new Rest(t.url).register('scripttag', 'script-tag-password', 'Script Tag');
-    const context = await browser.newContext({ locale: 'en-US' });
+    const { page, errors, close } = await openPage(browser, site.url, { context: { locale: 'en-US' }, cspViolations: true });
     try {
-      context.setDefaultTimeout(BROWSER_TIMEOUT_MS);
-      context.setDefaultNavigationTimeout(BROWSER_TIMEOUT_MS);
-      const page = await context.newPage();
-      const errors = trackErrors(page);
-      // Chromium also logs violations as console errors; this names the directive.
-      await page.addInitScript(() => {
-        document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
-      });
-      await page.goto(site.url);
       // Loaded cross-origin from the server: the one global, mounted into #chat.
       expect(await page.evaluate(() => Object.keys((globalThis as unknown as { QuickChat: object }).QuickChat))).toEqual(['mount']);
       await page.getByRole('button', { name: 'Open chat' }).click();
@@ -99,7 +90,7 @@ describe.skipIf(!chromium)('examples/script-tag in Chromium with the real bundle
 
       expect(errors).toEqual([]);
     } finally {
-      await context.close();
+      await close();
     }
   });
 });

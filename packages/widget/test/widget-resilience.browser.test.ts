@@ -11,10 +11,9 @@ import { describe, expect, it } from 'vitest';
 import { dmConversationId, type ChatClient } from '@quickchat/sdk';
 import { BROWSER_TIMEOUT_MS, requireChromium, trackErrors } from '../../sdk/test/support/browser.js';
 import { until, type TestServer, type TestUser } from '../../sdk/test/support/sdk-server.js';
-import { useWidgetBrowser } from './support/browser-page.js';
+import { signInKey, signInWithForm, useWidgetBrowser } from './support/browser-page.js';
 
 const available = requireChromium('widget-resilience.browser');
-const SIGN_IN_KEY = (server: TestServer) => `quickchat:sign-in:${server.url}`;
 
 describe.skipIf(!available)('widget across reloads and absences (Chromium)', () => {
   const b = useWidgetBrowser();
@@ -29,14 +28,6 @@ describe.skipIf(!available)('widget across reloads and absences (Chromium)', () 
     return { s, alice, bob, bobClient, conv: dmConversationId(alice.id, bob.id) };
   }
 
-  /** Signs in through the widget's own form. */
-  async function signIn(page: Page, user: TestUser): Promise<void> {
-    await page.getByRole('textbox', { name: 'Handle' }).fill(user.handle);
-    await page.locator('input[type=password]').fill(user.password);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.getByRole('heading', { name: 'Chats', level: 2 }).waitFor();
-  }
-
   /** Bob sends `texts` and waits until the server stored them all. */
   async function bobSends(bobClient: ChatClient, conv: string, texts: string[]): Promise<void> {
     for (const text of texts) bobClient.send(conv, text);
@@ -49,7 +40,7 @@ describe.skipIf(!available)('widget across reloads and absences (Chromium)', () 
   it('a reload keeps the sign-in (no form, no password kept) and shows the history', async () => {
     const { s, alice, bobClient, conv } = await setup();
     const page = await b.open(s, { widget: { auth: { mode: 'builtin' }, layout: 'inline', locale: 'en' } });
-    await signIn(page, alice);
+    await signInWithForm(page, alice);
     await bobSends(bobClient, conv, ['one', 'two']);
     await page.getByRole('button', { name: /Bob/ }).click();
     const box = page.getByRole('textbox', { name: 'Message to Bob' });
@@ -58,7 +49,7 @@ describe.skipIf(!available)('widget across reloads and absences (Chromium)', () 
     await until(bobClient, () => (bobClient.messages.getState()[conv]?.items.length ?? 0) === 3, BROWSER_TIMEOUT_MS, 'reply at bob');
 
     const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }));
-    expect(stored).toContain(SIGN_IN_KEY(s));
+    expect(stored).toContain(signInKey(s));
     expect(stored).not.toContain(alice.password);
 
     await page.reload();
@@ -73,7 +64,7 @@ describe.skipIf(!available)('widget across reloads and absences (Chromium)', () 
   it('away with no connection at all, then back: the messages are waiting, unread, in order', async () => {
     const { s, alice, bobClient, conv } = await setup();
     const page = await b.open(s, { widget: { auth: { mode: 'builtin' }, layout: 'inline', locale: 'en' } });
-    await signIn(page, alice);
+    await signInWithForm(page, alice);
     const context = page.context();
     await page.close(); // alice is gone: no page, no socket
 
@@ -108,7 +99,7 @@ describe.skipIf(!available)('widget across reloads and absences (Chromium)', () 
       ws.connectToServer();
       sockets.push(ws);
     });
-    await signIn(page, alice);
+    await signInWithForm(page, alice);
     await page.getByRole('button', { name: /Bob/ }).click();
     await page.getByRole('log', { name: 'Messages with Bob' }).getByText('hello?').waitFor();
 
@@ -139,17 +130,11 @@ describe.skipIf(!available)('widget across reloads and absences (Chromium)', () 
   it('a sign-in ended elsewhere (signed out from another device) returns to the form and says so', async () => {
     const { s, alice } = await setup();
     const page = await b.open(s, { widget: { auth: { mode: 'builtin' }, layout: 'inline', locale: 'en' } });
-    await signIn(page, alice);
-    const saved = await page.evaluate((key) => localStorage.getItem(key), SIGN_IN_KEY(s));
-    expect(saved).toBeTruthy();
-    b.expectErrors(/status of 401/); // Chromium logs the refused refresh; that refusal is the point
-    const out = await fetch(`${s.url}/api/auth/logout`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken: saved }) });
-    expect(out.status).toBe(204);
-    await page.getByRole('form', { name: 'Sign in' }).waitFor();
-    expect(await page.getByRole('alert').textContent()).toBe('You were signed out. Please sign in again.');
-    expect(await page.evaluate((key) => localStorage.getItem(key), SIGN_IN_KEY(s))).toBeNull();
+    await signInWithForm(page, alice);
+    await b.endSignInElsewhere(page, s);
+    expect(await page.evaluate((key) => localStorage.getItem(key), signInKey(s))).toBeNull();
     // And signing in again works.
-    await signIn(page, alice);
+    await signInWithForm(page, alice);
   });
 
   it('the emoji picker (a lazily loaded chunk) inserts at the caret, and the message arrives as typed', async () => {

@@ -14,7 +14,7 @@ import { dmConversationId } from '@quickchat/sdk';
 import { BROWSER_TIMEOUT_MS, requireChromium } from '../../sdk/test/support/browser.js';
 import { until, type TestServer } from '../../sdk/test/support/sdk-server.js';
 import type { WidgetHandle, WidgetOptions } from '../src/options.js';
-import { useWidgetBrowser, type WidgetPageOptions } from './support/browser-page.js';
+import { signInWithForm, useWidgetBrowser, type WidgetPageOptions } from './support/browser-page.js';
 
 declare global {
   interface Window {
@@ -221,17 +221,8 @@ describe.skipIf(!available)('widget in Chromium (strict CSP, hostile page, axe)'
     const { server: s, rest } = await b.server();
     const alice = await rest.register('alice', 'correct horse battery', 'Alice');
     const page = await open(s, { auth: { mode: 'builtin' }, layout: 'inline', locale: 'en' });
-    await page.getByRole('textbox', { name: 'Handle' }).fill(alice.handle);
-    await page.locator('input[type=password]').fill(alice.password);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.getByRole('heading', { name: 'Chats', level: 2 }).waitFor();
-    const saved = await page.evaluate((key) => localStorage.getItem(key), `quickchat:sign-in:${s.url}`);
-    expect(saved).toBeTruthy();
-    b.expectErrors(/status of 401/); // Chromium logs the refused refresh; that refusal is the point
-    const out = await fetch(`${s.url}/api/auth/logout`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken: saved }) });
-    expect(out.status).toBe(204);
-    await page.getByRole('form', { name: 'Sign in' }).waitFor();
-    expect(await page.getByRole('alert').textContent()).toBe('You were signed out. Please sign in again.');
+    await signInWithForm(page, alice);
+    await b.endSignInElsewhere(page, s);
     expect(await audit(page, 'signed out')).toEqual([]);
     expect(await page.evaluate(() => window.violations)).toEqual([]);
   });

@@ -11,7 +11,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
-import type { Browser, BrowserContext, LaunchOptions, Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, LaunchOptions, Page } from 'playwright-core';
 
 /** Path of the Chromium binary; `QUICKCHAT_CHROMIUM` overrides the Debian default. */
 export const CHROMIUM_PATH = process.env.QUICKCHAT_CHROMIUM ?? '/usr/bin/chromium';
@@ -68,21 +68,40 @@ export interface TestPage {
   close(): Promise<void>;
 }
 
+/** Options of {@link openPage}. */
+export interface OpenPageOptions {
+  /** Options of the new context (only when given a `Browser`), e.g. `{ locale: 'en-US' }`. */
+  context?: BrowserContextOptions;
+  /** Also report CSP violations as errors (see {@link reportCspViolations}). */
+  cspViolations?: boolean;
+  /** Runs before navigating, e.g. to listen for requests from the first one on. */
+  beforeGoto?: (page: Page) => unknown;
+}
+
 /**
  * Opens `url` in a new page with bounded default timeouts and error collection. Given a
  * `Browser`, the page gets its own new context (fresh storage) and `close()` closes that context;
  * given a `BrowserContext`, the page shares its storage (e.g. a second tab) and `close()` closes
  * only the page.
  */
-export async function openPage(target: Browser | BrowserContext, url: string): Promise<TestPage> {
+export async function openPage(target: Browser | BrowserContext, url: string, options: OpenPageOptions = {}): Promise<TestPage> {
   const own = 'newContext' in target;
-  const context = own ? await target.newContext() : target;
+  const context = own ? await target.newContext(options.context) : target;
   context.setDefaultTimeout(BROWSER_TIMEOUT_MS);
   context.setDefaultNavigationTimeout(BROWSER_TIMEOUT_MS);
   const page = await context.newPage();
   const errors = trackErrors(page);
+  if (options.cspViolations) await reportCspViolations(page);
+  await options.beforeGoto?.(page);
   await page.goto(url);
   return { page, errors, close: () => (own ? context.close() : page.close()) };
+}
+
+/** Makes every CSP violation on `page` a `console.error` naming the directive and what it blocked (so {@link trackErrors} records it). */
+export async function reportCspViolations(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
+  });
 }
 
 /** Collects uncaught page errors and `console.error` output of `page`. */

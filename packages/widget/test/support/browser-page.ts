@@ -57,7 +57,24 @@ export interface WidgetBrowser {
   connect(s: TestServer, user: TestUser): Promise<ChatClient>;
   /** For this test only: page errors matching `pattern` are expected (e.g. Chromium logging a refused request). */
   expectErrors(pattern: RegExp): void;
+  /**
+   * Ends the page's remembered built-in sign-in from elsewhere (its refresh token, read from the
+   * page's storage, is logged out over REST, as another device signing out would), then waits
+   * for the widget's sign-in form saying so.
+   */
+  endSignInElsewhere(page: Page, s: TestServer): Promise<void>;
 }
+
+/** Signs in through the widget's own form and waits for the chats. */
+export async function signInWithForm(page: Page, user: TestUser): Promise<void> {
+  await page.getByRole('textbox', { name: 'Handle' }).fill(user.handle);
+  await page.locator('input[type=password]').fill(user.password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.getByRole('heading', { name: 'Chats', level: 2 }).waitFor();
+}
+
+/** Where the widget remembers a built-in sign-in to `s` (see saved-sign-in.ts). */
+export const signInKey = (s: TestServer): string => `quickchat:sign-in:${s.url}`;
 
 /** Registers the hooks of a widget browser suite and returns its page helpers. */
 export function useWidgetBrowser(): WidgetBrowser {
@@ -138,6 +155,16 @@ window.widget = QuickChat.mount('#chat', Object.assign(${JSON.stringify(options.
 
     expectErrors(pattern) {
       expected.push(pattern);
+    },
+
+    async endSignInElsewhere(page, s) {
+      const saved = await page.evaluate((key) => localStorage.getItem(key), signInKey(s));
+      expect(saved, 'a remembered sign-in').toBeTruthy();
+      expected.push(/status of 401/); // Chromium logs the refused refresh; that refusal is the point
+      const out = await fetch(`${s.url}/api/auth/logout`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken: saved }) });
+      expect(out.status).toBe(204);
+      await page.getByRole('form', { name: 'Sign in' }).waitFor();
+      expect(await page.getByRole('alert').textContent()).toBe('You were signed out. Please sign in again.');
     },
 
     async connect(s, user) {
