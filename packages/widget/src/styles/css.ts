@@ -38,7 +38,7 @@ export const CSS = `
 .qc-person .qc-row-main{min-width:8em}
 .qc-person .qc-actions{flex:none;margin-inline-start:auto}
 .qc-small{padding:6px 10px;font-size:.85em}
-.qc-status{padding:0 16px;min-height:1.4em;font-size:.9em}
+.qc-status{margin:0;padding:0 16px;min-height:1.4em;font-size:.9em}
 .qc-float{position:fixed;right:20px;bottom:88px;width:min(380px,calc(100vw - 24px));height:min(600px,calc(100vh - 120px));z-index:2147483000;box-shadow:0 12px 32px rgba(0,0,0,.25)}
 .qc-launch{position:fixed;right:20px;bottom:20px;z-index:2147483000;width:56px;height:56px;border-radius:50%;border:0;background:var(--qc-accent);color:var(--qc-accent-text);font:inherit;font-size:24px;cursor:pointer;box-shadow:0 4px 16px rgba(0,0,0,.25)}
 .qc-launch .qc-badge{position:absolute;top:-2px;right:-2px}
@@ -67,6 +67,7 @@ button{cursor:pointer}
 .qc-btn[disabled]{opacity:.6;cursor:default}
 .qc-link{border:0;background:transparent;color:var(--qc-accent);text-decoration:underline;padding:4px}
 .qc-form{display:flex;flex-direction:column;gap:12px;padding:20px 16px}
+.qc-form>p{margin:0}
 .qc-form label{display:flex;flex-direction:column;gap:4px;font-size:.9em;color:var(--qc-muted)}
 .qc-field{border:1px solid var(--qc-border);border-radius:8px;padding:9px 10px;background:var(--qc-bg);color:var(--qc-text)}
 .qc-field[aria-invalid=true]{border-color:var(--qc-danger)}
