@@ -14,9 +14,9 @@ const CATEGORIES = Object.keys(EMOJI_CATEGORIES) as EmojiCategory[];
  */
 export default function EmojiPicker({ onPick }: { onPick: (emoji: string) => void }) {
   const { t } = useEnv();
-  const [category, setCategory] = useState<EmojiCategory>('smileys');
-  const [active, setActive] = useState(0);
   const [tab, setTab] = useState(0);
+  const [active, setActive] = useState(0);
+  const category = CATEGORIES[tab]!;
   const grid = useRef<HTMLDivElement>(null);
   const tabs = useRef<HTMLDivElement>(null);
   const emoji = emojiOf(category);
@@ -45,7 +45,6 @@ export default function EmojiPicker({ onPick }: { onPick: (emoji: string) => voi
   };
   const choose = (index: number) => {
     setTab(index);
-    setCategory(CATEGORIES[index]!);
     setActive(0);
   };
 
