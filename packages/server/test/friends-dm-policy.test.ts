@@ -1,8 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { dmConversationId, type AckFrame, type ErrorFrame, type MessageFrame } from '@quickchat/protocol';
 import type { TestUser } from './support/rest.js';
 import type { RawClient } from './support/ws-client.js';
-import { FriendsHarness, NOBODY, sendDm } from './support/friends.js';
+import { NOBODY, sendDm, useFriendsServer, type FriendsHarness } from './support/friends.js';
 
 /** The parts of a reply a client can observe, minus the echoed request id. */
 function observed(reply: AckFrame | ErrorFrame): { type: string; code?: string; message?: string } {
@@ -10,16 +10,11 @@ function observed(reply: AckFrame | ErrorFrame): { type: string; code?: string; 
 }
 
 describe('DM policy "friends" (default)', () => {
-  let h: FriendsHarness;
-  afterEach(async () => {
-    await h.stop();
-  });
+  const startServer = useFriendsServer();
 
   it('pending, non-friend, blocked, blocking and nonexistent peers all get the same not_found, and nothing is stored', async () => {
-    h = await FriendsHarness.start();
-    const alice = await h.register('alice');
+    const { h, alice, bob: stranger } = await startServer();
     const pending = await h.register('pending');
-    const stranger = await h.register('stranger');
     const blockedByAlice = await h.register('blocked');
     const blocksAlice = await h.register('blocker');
     const friend = await h.register('friend');
@@ -68,9 +63,7 @@ describe('DM policy "friends" (default)', () => {
   });
 
   it('typing to a non-friend is refused the same way and relays nothing', async () => {
-    h = await FriendsHarness.start();
-    const alice = await h.register('alice');
-    const bob = await h.register('bob');
+    const { h, alice, bob } = await startServer();
     const a = await h.connect(alice);
     const b = await h.connect(bob);
     // Typing frames carry no request id; the refusal is the only error this socket can get here.
@@ -89,20 +82,14 @@ describe('DM policy "anyone"', () => {
   let bob: TestUser;
   let a: RawClient;
   let b: RawClient;
-  afterEach(async () => {
-    await h.stop();
-  });
-
-  const start = async () => {
-    h = await FriendsHarness.start({ dmPolicy: 'anyone' });
-    alice = await h.register('alice');
-    bob = await h.register('bob');
+  const startServer = useFriendsServer();
+  beforeEach(async () => {
+    ({ h, alice, bob } = await startServer({ overrides: { dmPolicy: 'anyone' } }));
     a = await h.connect(alice);
     b = await h.connect(bob);
-  };
+  });
 
   it('non-friends can DM each other', async () => {
-    await start();
     expect(await h.relations(alice)).toEqual({ friends: [], incoming: [], outgoing: [] });
     const fromAlice = await sendDm(a, alice.id, bob.id, 'hello stranger');
     expect(fromAlice).toMatchObject({ type: 'ack', seq: 1 });
@@ -116,7 +103,6 @@ describe('DM policy "anyone"', () => {
   });
 
   it('a block still prevents DMs in both directions, with the same not_found as a nonexistent user', async () => {
-    await start();
     expect((await sendDm(a, alice.id, bob.id)).type).toBe('ack');
     await h.block(bob, alice.id);
     const reference = observed(await sendDm(a, alice.id, NOBODY));

@@ -1,8 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { UserEvent } from '@quickchat/protocol';
-import type { TestUser } from './support/rest.js';
 import type { RawClient } from './support/ws-client.js';
-import { FriendsHarness, events, shape, sync, waitForEvents } from './support/friends.js';
+import { events, shape, sync, useFriendsServer, waitForEvents } from './support/friends.js';
 
 type Shape = Record<string, unknown>;
 const fs = (peerId: string, status: string, actorId: string, memo?: string): Shape =>
@@ -25,15 +24,10 @@ async function expectLive(clients: RawClient[], expected: Shape[]): Promise<User
 }
 
 describe('friendship events', () => {
-  let h: FriendsHarness;
-  afterEach(async () => {
-    await h.stop();
-  });
+  const startServer = useFriendsServer();
 
   it('every change is pushed live to every session of both users, from each viewer\'s perspective', async () => {
-    h = await FriendsHarness.start();
-    const alice = await h.register('alice');
-    const bob = await h.register('bob');
+    const { h, alice, bob } = await startServer();
     const carol = await h.register('carol');
     const [a1, a2, b1, b2, c1] = await Promise.all([h.connect(alice), h.connect(alice), h.connect(bob), h.connect(bob), h.connect(carol)]);
     const A = alice.id;
@@ -81,9 +75,7 @@ describe('friendship events', () => {
   });
 
   it('a user offline during several changes gets exactly the missed events, in order, on sync', async () => {
-    h = await FriendsHarness.start();
-    const alice = await h.register('alice');
-    const bob = await h.register('bob');
+    const { h, alice, bob } = await startServer();
     const carol = await h.register('carol');
     await h.rest.befriend(alice, carol); // some history before the cursor
     const A = alice.id;
@@ -136,9 +128,7 @@ describe('friendship events', () => {
   });
 
   it('a sync past the events page size is limited and jumps the cursor to the latest event', async () => {
-    h = await FriendsHarness.start({ limits: { syncEventsPageSize: 3 } });
-    const alice = await h.register('alice');
-    const bob = await h.register('bob');
+    const { h, alice, bob } = await startServer({ overrides: { limits: { syncEventsPageSize: 3 } } });
     const A = alice.id;
     const B = bob.id;
     const a = await h.connect(alice);
@@ -170,9 +160,7 @@ describe('friendship events', () => {
   });
 
   it('a first sync (no eventsAfter) returns no events but the current cursor', async () => {
-    h = await FriendsHarness.start();
-    const alice = await h.register('alice');
-    const bob = await h.register('bob');
+    const { h, alice, bob } = await startServer();
     const carol = await h.register('carol');
 
     const fresh = await h.connect(carol);

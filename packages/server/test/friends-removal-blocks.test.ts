@@ -1,23 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { TestUser } from './support/rest.js';
-import { FriendsHarness, NOBODY, sendDm } from './support/friends.js';
+import { NOBODY, sendDm, useFriendsServer, type FriendsHarness } from './support/friends.js';
 
 const empty = { friends: [], incoming: [], outgoing: [] };
+const startServer = useFriendsServer();
 
 describe('friend removal', () => {
   let h: FriendsHarness;
   let alice: TestUser;
   let bob: TestUser;
-
-  beforeEach(async () => {
-    h = await FriendsHarness.start();
-    alice = await h.register('alice');
-    bob = await h.register('bob');
-    await h.rest.befriend(alice, bob);
-  });
-  afterEach(async () => {
-    await h.stop();
-  });
+  beforeEach(async () => ({ h, alice, bob } = await startServer({ befriend: true })));
 
   it('is one-way: the remover drops the peer, the peer sees "removed", and neither can DM', async () => {
     const a = await h.connect(alice);
@@ -93,15 +85,7 @@ describe('blocking', () => {
   let h: FriendsHarness;
   let alice: TestUser;
   let bob: TestUser;
-
-  beforeEach(async () => {
-    h = await FriendsHarness.start();
-    alice = await h.register('alice');
-    bob = await h.register('bob');
-  });
-  afterEach(async () => {
-    await h.stop();
-  });
+  beforeEach(async () => ({ h, alice, bob } = await startServer()));
 
   it('ends a friendship (the blocked peer sees "removed") and lists the blocked user', async () => {
     await h.rest.befriend(alice, bob);

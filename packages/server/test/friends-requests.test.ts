@@ -1,23 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { PROTOCOL_LIMITS, type FriendEntry } from '@quickchat/protocol';
 import type { TestUser } from './support/rest.js';
-import { FriendsHarness, NOBODY } from './support/friends.js';
+import { NOBODY, useFriendsServer, type FriendsHarness } from './support/friends.js';
 
 const PUBLIC_USER_KEYS = ['avatarUrl', 'displayName', 'handle', 'id', 'signature'];
 
 describe('friend requests', () => {
+  const startServer = useFriendsServer();
   let h: FriendsHarness;
   let alice: TestUser;
   let bob: TestUser;
-
-  beforeEach(async () => {
-    h = await FriendsHarness.start();
-    alice = await h.register('alice');
-    bob = await h.register('bob');
-  });
-  afterEach(async () => {
-    await h.stop();
-  });
+  beforeEach(async () => ({ h, alice, bob } = await startServer()));
 
   it('a request with a memo shows up as outgoing for the requester and incoming (with memo) for the peer', async () => {
     const res = await h.request(alice, bob.id, 'we met at the conference');

@@ -8,27 +8,20 @@ import type { TestUser } from './support/rest.js';
 import { Rest } from './support/rest.js';
 import { startTestServer, type TestServer } from './support/server.js';
 import { RawClient } from './support/ws-client.js';
-import { FriendsHarness, sendDm } from './support/friends.js';
+import { sendDm, useFriendsServer, type FriendsHarness } from './support/friends.js';
 
 // DM permissions are cached per ordered pair. Each test first makes the server answer (and so
 // cache) a permission, then changes the relation and checks that the very next DM gets the new
 // answer: a cache that outlived a relation change would fail here.
 
 describe('DM permission cache on one node', () => {
+  const startServer = useFriendsServer();
   let h: FriendsHarness;
   let alice: TestUser;
   let bob: TestUser;
 
-  afterEach(async () => {
-    await h.stop();
-  });
-
   describe('friends policy', () => {
-    beforeEach(async () => {
-      h = await FriendsHarness.start();
-      alice = await h.register('alice');
-      bob = await h.register('bob');
-    });
+    beforeEach(async () => ({ h, alice, bob } = await startServer()));
 
     it('a block refuses the next DM of a pair whose permission was cached, both ways', async () => {
       await h.rest.befriend(alice, bob);
@@ -87,11 +80,7 @@ describe('DM permission cache on one node', () => {
   });
 
   describe('anyone policy', () => {
-    beforeEach(async () => {
-      h = await FriendsHarness.start({ dmPolicy: 'anyone' });
-      alice = await h.register('alice');
-      bob = await h.register('bob');
-    });
+    beforeEach(async () => ({ h, alice, bob } = await startServer({ overrides: { dmPolicy: 'anyone' } })));
 
     it('a block refuses a cached pair at once and an unblock allows it again at once', async () => {
       const a = await h.connect(alice);

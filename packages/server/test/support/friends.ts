@@ -1,40 +1,24 @@
 import Database from 'better-sqlite3';
 import { dmConversationId, type AckFrame, type ErrorFrame, type EventFrame, type FriendEntry, type PublicUser, type ServerFrame, type SyncedFrame, type UserEvent } from '@quickchat/protocol';
 import { parseServerFrame, ProtocolError } from '@quickchat/protocol/validate';
-import { startTestServer, type TestServer } from './server.js';
-import { Rest, type TestUser } from './rest.js';
-import { RawClient } from './ws-client.js';
+import { afterEach } from 'vitest';
+import { startTestServer } from './server.js';
+import type { TestUser } from './rest.js';
+import type { RawClient } from './ws-client.js';
+import { ChatFixture } from './messaging.js';
 import type { ServerOptions } from '../../src/config.js';
 
 /** A user id that is well-formed but belongs to nobody. */
 export const NOBODY = 'u_nobody000000000000000';
 
-/** One server plus the sockets a test opened on it; `stop()` closes both. */
-export class FriendsHarness {
-  readonly rest: Rest;
-  private readonly clients: RawClient[] = [];
-
-  private constructor(readonly t: TestServer) {
-    this.rest = new Rest(t.url);
-  }
-
-  static async start(overrides: Partial<ServerOptions> = {}): Promise<FriendsHarness> {
+/** A {@link ChatFixture} with shortcuts for the friend, block and event routes and a look into the database. */
+export class FriendsHarness extends ChatFixture {
+  static override async start(overrides: Partial<ServerOptions> = {}): Promise<FriendsHarness> {
     return new FriendsHarness(await startTestServer(overrides));
   }
 
   register(handle: string): Promise<TestUser> {
     return this.rest.register(handle);
-  }
-
-  async connect(user: TestUser): Promise<RawClient> {
-    const client = await RawClient.connect(this.t.wsUrl, user.token);
-    this.clients.push(client);
-    return client;
-  }
-
-  async stop(): Promise<void> {
-    await Promise.all(this.clients.splice(0).map((c) => c.close()));
-    await this.t.stop();
   }
 
   // --- REST shortcuts (return the raw result so tests can assert status and body) ---
@@ -101,6 +85,35 @@ export class FriendsHarness {
   latestEventSeq(userId: string): number {
     return this.query<{ seq: number | null }>('SELECT MAX(seq) AS seq FROM user_events WHERE user_id = ?', userId)[0]!.seq ?? 0;
   }
+}
+
+/** What the function {@link useFriendsServer} returns resolves with: a fresh harness and its first two users. */
+export interface FriendsPair {
+  h: FriendsHarness;
+  alice: TestUser;
+  bob: TestUser;
+}
+
+/**
+ * Registers the usual hooks of a friends suite and returns a start function (the suites name it
+ * `startServer`). Each call (in a test, or in a `beforeEach` when every test of a suite wants the
+ * same server) boots a fresh server with `overrides` and registers `alice` then `bob`, mutual
+ * friends if `befriend`. After each test, every harness started for it is closed (its sockets,
+ * then its server).
+ */
+export function useFriendsServer(): (options?: { befriend?: boolean; overrides?: Partial<ServerOptions> }) => Promise<FriendsPair> {
+  const started: FriendsHarness[] = [];
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((h) => h.close()));
+  });
+  return async ({ befriend = false, overrides = {} } = {}) => {
+    const h = await FriendsHarness.start(overrides);
+    started.push(h);
+    const alice = await h.register('alice');
+    const bob = await h.register('bob');
+    if (befriend) await h.rest.befriend(alice, bob);
+    return { h, alice, bob };
+  };
 }
 
 let frameId = 0;

@@ -10,13 +10,13 @@ export const BURST_LIMITS = { messagesPerSecond: 10_000, messageBurst: 10_000 } 
 
 /**
  * A running server plus a REST client and a registry of sockets that `close()` shuts down.
- * Shared by the messaging-*.test.ts files.
+ * Shared by the messaging-*.test.ts files; `FriendsHarness` (support/friends.ts) builds on it.
  */
 export class ChatFixture {
   readonly rest: Rest;
   private readonly clients: RawClient[] = [];
 
-  private constructor(readonly t: TestServer) {
+  protected constructor(readonly t: TestServer) {
     this.rest = new Rest(t.url);
   }
 
