@@ -15,7 +15,7 @@ import type { P4Params } from './p4-throughput.js';
 export interface ProfileResult extends ProfileSummary {
   /** What ran, and how fast it went under the profiler (slower than unprofiled). */
   workload: string;
-  /** Where the raw `.cpuprofile` was kept (open it in Chrome DevTools → Performance). */
+  /** Where the raw `.cpuprofile` was kept, relative to the OS temp dir (open it in Chrome DevTools → Performance). */
   file: string;
 }
 
@@ -38,9 +38,9 @@ async function profileQuickchat(name: string, drive: (server: RunningServer) => 
     const written = readdirSync(dir).filter((f) => /^CPU\.\d+\.\d+\.\d+\.0\.\d+\.cpuprofile$/.test(f));
     if (written.length !== 1) throw new Error(`expected one main-thread .cpuprofile in ${dir}, found ${readdirSync(dir).join(', ')}`);
     const source = join(dir, written[0]!);
-    const file = join(tmpdir(), 'quickchat-bench-profile', `quickchat-${name}.cpuprofile`);
-    mkdirSync(join(file, '..'), { recursive: true });
-    copyFileSync(source, file);
+    const file = join('quickchat-bench-profile', `quickchat-${name}.cpuprofile`);
+    mkdirSync(join(tmpdir(), file, '..'), { recursive: true });
+    copyFileSync(source, join(tmpdir(), file));
     const profile = JSON.parse(readFileSync(source, 'utf8')) as CpuProfile;
     return { ...summarizeProfile(profile, result.span, loadLocator(join(dir, SOURCE_MAPS_FILE))), workload: result.workload, file };
   } finally {

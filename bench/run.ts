@@ -1,7 +1,8 @@
 // `npm run bench`: runs P1, P4 and P5 against their baselines, prints a table, and writes
 // docs/benchmarks.md with docs/images/benchmarks.svg. See `--help` below for the flags.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, loadavg, platform, release, totalmem } from 'node:os';
+import { availableParallelism, cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
 import { Flags } from './lib/args.js';
 import { watchOtherLoad } from './lib/machine-load.js';
 import { runP1, type P1Params } from './p1-latency.js';
@@ -127,7 +128,7 @@ if ((report.machine.otherCpus ?? 0) > 0.1 * report.machine.nproc) console.log('n
 console.log(`\n${textTable(report)}\n`);
 for (const p of [report.profiles?.p4, report.profiles?.p1]) {
   if (!p) continue;
-  console.log(`Top functions by self time, ${p.workload} (${p.file}):`);
+  console.log(`Top functions by self time, ${p.workload} (${join(tmpdir(), p.file)}):`);
   for (const f of p.functions.slice(0, 10)) console.log(`  ${String(f.pct).padStart(5)}%  ${f.name}  ${f.location}  [${f.area}]`);
   console.log(`By area: ${p.areas.slice(0, 8).map((a) => `${a.area} ${a.pct}%`).join(', ')}\n`);
 }

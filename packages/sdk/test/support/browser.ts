@@ -16,7 +16,7 @@ import type { Browser, BrowserContext, BrowserContextOptions, LaunchOptions, Pag
 /** Path of the Chromium binary; `QUICKCHAT_CHROMIUM` overrides the Debian default. */
 export const CHROMIUM_PATH = process.env.QUICKCHAT_CHROMIUM ?? '/usr/bin/chromium';
 
-/** Launch args known to work here (see /work/shared/brief/toolchain.md). No `--user-data-dir`: launch() makes a fresh profile. */
+/** Launch args known to work with Debian's Chromium in a closed network. No `--user-data-dir`: launch() makes a fresh profile. */
 export const CHROMIUM_ARGS: readonly string[] = [
   '--no-sandbox',
   '--disable-gpu',
