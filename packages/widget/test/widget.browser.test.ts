@@ -45,7 +45,12 @@ async function shot(page: Page, name: string): Promise<void> {
   // change only when the UI does, not with the clock of each run.
   const times = page.locator('.qc-panel time');
   const real = await times.evaluateAll((nodes) => nodes.map((n) => [n.textContent ?? '', (n.textContent = '9:41 AM')][0]!));
+  // The host page's own content, which shows through the panel's rounded corners, is hidden
+  // too (through the CSSOM: the page's CSP allows no injected stylesheet).
+  const hide = (hidden: boolean) => page.evaluate((h) => document.querySelectorAll<HTMLElement>('main > :not(#chat)').forEach((el) => el.style.setProperty('visibility', h ? 'hidden' : '', h ? 'important' : '')), hidden);
+  await hide(true);
   await page.locator('.qc-panel').screenshot({ path: `${IMAGES_DIR}widget-${name}.png`, animations: 'disabled', caret: 'hide' });
+  await hide(false);
   await times.evaluateAll((nodes, texts) => nodes.forEach((n, i) => (n.textContent = texts[i] ?? n.textContent)), real);
 }
 
