@@ -107,6 +107,24 @@ describe('resuming a saved built-in sign-in', () => {
     expect(store.token).toBeNull();
   });
 
+  it("another account signing in with the same store replaces the sign-in: the first client fails (not retryable) and leaves the newcomer's token working", async () => {
+    const store = new RecordingStore(true);
+    await signInInto(store);
+    const accounts = new RestClient(p.t.url, fetchFn, null);
+    const alice = createTokenSource({ session: store }, accounts, Date.now);
+    await alice.getToken({ forceRefresh: true });
+    expect(alice.user()?.id).toBe(p.alice.id);
+    const bob = createTokenSource({ handle: p.bob.handle, password: p.bob.password, session: store }, accounts, Date.now);
+    await bob.getToken();
+    expect(bob.user()?.id).toBe(p.bob.id);
+
+    await expect(alice.getToken({ forceRefresh: true })).rejects.toMatchObject({ code: ClientErrorCode.AuthFailed, retryable: false });
+    // Alice's attempt rotated bob's token and saved the new one back: bob carries on.
+    expect(store.token).not.toBeNull();
+    await expect(bob.getToken({ forceRefresh: true })).resolves.toEqual(expect.any(String));
+    expect(bob.user()?.id).toBe(p.bob.id);
+  });
+
   it('a network failure while resuming is retryable and keeps the saved token', async () => {
     const store = new RecordingStore(true);
     await signInInto(store);
