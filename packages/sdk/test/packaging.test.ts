@@ -3,11 +3,14 @@
  * rollup library builds (from rollup.config.mjs) and `tsc` declarations are written into a temp
  * `node_modules` next to copies of the real package.json files, so resolution goes through the
  * `exports` maps exactly as after `npm install` (no `source` condition, no workspace links).
+ * The `.d.cts` declarations for the `require` condition come from scripts/cjs-declarations.mjs,
+ * as in `npm run build:types`; ESM (nodenext) and CommonJS (node16) consumer projects type-check
+ * against them.
  */
 import { execFile } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
@@ -75,6 +78,111 @@ process.stdout.write(JSON.stringify(report));
   return kind === 'esm' ? body : `(async () => {${body}})().catch((e) => { console.error(e); process.exit(1); });`;
 }
 
+/** The public entries, and their declaration files (relative to node_modules, without extension). */
+const ENTRIES = ['@quickchat/sdk', '@quickchat/protocol', '@quickchat/protocol/validate'];
+const ENTRY_TYPES = ['@quickchat/sdk/dist/index', '@quickchat/protocol/dist/index', '@quickchat/protocol/dist/validate/index'];
+
+/**
+ * A CommonJS consumer in TypeScript, and the same code as `tsc` would compile it (imports become
+ * require()). Node 20 has no global WebSocket, hence the stand-in (never constructed: no connect).
+ */
+const CJS_CONSUMER_TS = `import { createClient, ConnectionState, MemoryStorage, QuickchatError, type ChatClient, type WebSocketLike } from '@quickchat/sdk';
+import { ErrorCode, dmConversationId, type Message } from '@quickchat/protocol';
+import { parseFrame, ProtocolError } from '@quickchat/protocol/validate';
+class NoSocket implements WebSocketLike {
+  readonly readyState = 3;
+  onopen = null; onmessage = null; onclose = null; onerror = null;
+  constructor(url: string) { throw new Error('no socket in this consumer: ' + url); }
+  send(): void {}
+  close(): void {}
+}
+const client: ChatClient = createClient({ url: 'https://chat.example.com', auth: { token: 't' }, storage: new MemoryStorage(), autoConnect: false, WebSocket: NoSocket, fetch: async () => { throw new Error('no network in this consumer'); } });
+const state: ConnectionState = client.connectionState;
+const frame = parseFrame('{"type":"ping","id":1}');
+const bad = parseFrame('[]');
+const history: Message[] = [];
+const report = {
+  state,
+  frame: frame instanceof ProtocolError ? null : frame.type,
+  bad: bad instanceof ProtocolError ? bad.code : null,
+  dm: dmConversationId('b', 'a'),
+  notFound: ErrorCode.NotFound,
+  quickchatError: new QuickchatError('validation', 'x') instanceof Error,
+  history: history.length,
+};
+client.close();
+console.log(JSON.stringify(report));
+`;
+const CJS_CONSUMER_JS = `'use strict';
+const { createClient, MemoryStorage, QuickchatError } = require('@quickchat/sdk');
+const { ErrorCode, dmConversationId } = require('@quickchat/protocol');
+const { parseFrame, ProtocolError } = require('@quickchat/protocol/validate');
+class NoSocket {
+  constructor(url) { this.readyState = 3; this.onopen = null; this.onmessage = null; this.onclose = null; this.onerror = null; throw new Error('no socket in this consumer: ' + url); }
+  send() {}
+  close() {}
+}
+const client = createClient({ url: 'https://chat.example.com', auth: { token: 't' }, storage: new MemoryStorage(), autoConnect: false, WebSocket: NoSocket, fetch: async () => { throw new Error('no network in this consumer'); } });
+const state = client.connectionState;
+const frame = parseFrame('{"type":"ping","id":1}');
+const bad = parseFrame('[]');
+const history = [];
+const report = {
+  state,
+  frame: frame instanceof ProtocolError ? null : frame.type,
+  bad: bad instanceof ProtocolError ? bad.code : null,
+  dm: dmConversationId('b', 'a'),
+  notFound: ErrorCode.NotFound,
+  quickchatError: new QuickchatError('validation', 'x') instanceof Error,
+  history: history.length,
+};
+client.close();
+console.log(JSON.stringify(report));
+`;
+
+/**
+ * TypeScript source stating that each entry's declared value exports are exactly the keys Node
+ * loads through the given condition: a declared export missing at runtime fails with TS2741,
+ * a runtime export the declarations lack with TS2353.
+ */
+async function exportsMatchRuntime(kind: 'esm' | 'cjs'): Promise<string> {
+  const load = kind === 'esm' ? 'await import(s)' : 'require(s)';
+  const script = `const keys = []; for (const s of ${JSON.stringify(ENTRIES)}) keys.push(Object.keys(${load})); process.stdout.write(JSON.stringify(keys));`;
+  const r = await run(process.execPath, kind === 'esm' ? ['--input-type=module', '-e', script] : ['-e', script], tmp);
+  expect(r.stderr).toBe('');
+  const keys = JSON.parse(r.stdout) as string[][];
+  const lines = ['type Exactly<T> = { [K in keyof T]: true };'];
+  ENTRIES.forEach((entry, i) => {
+    expect(keys[i]!.length, entry).toBeGreaterThan(0);
+    lines.unshift(`import * as entry${i} from '${entry}';`);
+    lines.push(`export const keys${i}: Exactly<typeof entry${i}> = ${JSON.stringify(Object.fromEntries(keys[i]!.map((k) => [k, true])))};`);
+  });
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * `tsc --noEmit` over a consumer project (strict, libraries checked too), listing the files it
+ * read: `quickchatTypes` are those of the quickchat packages, relative to node_modules.
+ */
+async function typeCheck(dir: string, module: 'nodenext' | 'node16', files: string[]) {
+  writeFileSync(
+    join(dir, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: { module, moduleResolution: module, target: 'es2022', lib: ['es2023', 'dom'], types: [], strict: true, noEmit: true, skipLibCheck: false },
+      files,
+    }),
+  );
+  const r = await run(process.execPath, [tsc, '-p', join(dir, 'tsconfig.json'), '--listFiles'], dir);
+  const lines = (r.stdout + r.stderr).split('\n').filter(Boolean);
+  // --listFiles prints absolute paths; diagnostics start with a relative path or indentation.
+  const listed = lines.filter((l) => isAbsolute(l));
+  return {
+    code: r.code,
+    output: lines.filter((l) => !isAbsolute(l)).join('\n'),
+    quickchatTypes: listed.filter((f) => f.startsWith(join(nodeModules(), '@quickchat'))).map((f) => relative(nodeModules(), f)),
+  };
+}
+
 beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'quickchat-packaging-'));
   for (const name of ['protocol', 'sdk']) {
@@ -117,6 +225,10 @@ beforeAll(async () => {
     expect(r.stdout + r.stderr, 'declaration build').toBe('');
     expect(r.code).toBe(0);
   }
+  // The `.d.cts` twins for CommonJS consumers (the `require` condition's `types`), as build:types writes them.
+  const cts = await run(process.execPath, [join(repo, 'scripts/cjs-declarations.mjs'), join(pkgDir('protocol'), 'dist'), join(pkgDir('sdk'), 'dist')], repo);
+  expect(cts.stderr, 'cjs declarations').toBe('');
+  expect(cts.code).toBe(0);
 }, 120_000);
 
 afterAll(() => {
@@ -157,7 +269,7 @@ describe('@quickchat/sdk package', () => {
     expect(source).toEqual(expect.arrayContaining(EXPECTED_EXPORTS));
   });
 
-  it('type-checks for a consumer through the "types" condition', async () => {
+  it('type-checks for an ESM (nodenext) consumer through the "import" condition\'s .d.ts files, which declare exactly the runtime exports', async () => {
     const dir = join(tmp, 'consumer');
     mkdirSync(dir, { recursive: true });
     writeFileSync(
@@ -172,16 +284,37 @@ client.on('connectionStateChanged', listener);
 export const all = [state, sent.state, new IndexedDBStorage(), new QuickchatError('validation', 'x').code, parseFrame];
 `,
     );
-    writeFileSync(
-      join(dir, 'tsconfig.json'),
-      JSON.stringify({
-        compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', lib: ['es2023', 'dom'], types: [], strict: true, noEmit: true, skipLibCheck: false },
-        files: ['main.mts'],
-      }),
-    );
-    const r = await run(process.execPath, [tsc, '-p', join(dir, 'tsconfig.json')], dir);
-    expect(r.stdout + r.stderr).toBe('');
+    writeFileSync(join(dir, 'exports.mts'), await exportsMatchRuntime('esm'));
+    const r = await typeCheck(dir, 'nodenext', ['main.mts', 'exports.mts']);
+    expect(r.output).toBe('');
     expect(r.code).toBe(0);
+    expect(r.quickchatTypes).toEqual(expect.arrayContaining(ENTRY_TYPES.map((f) => `${f}.d.ts`)));
+    expect(r.quickchatTypes.filter((f) => !f.endsWith('.d.ts'))).toEqual([]);
+  });
+
+  it('type-checks for a CommonJS (node16) consumer through the "require" condition\'s .d.cts files, which declare exactly the runtime exports', async () => {
+    const dir = join(tmp, 'consumer-cjs');
+    mkdirSync(dir, { recursive: true });
+    // A CommonJS project (no "type": "module"): main.ts is CJS, its imports compile to require().
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'cjs-consumer', private: true }));
+    writeFileSync(join(dir, 'main.ts'), CJS_CONSUMER_TS);
+    writeFileSync(join(dir, 'exports.ts'), await exportsMatchRuntime('cjs'));
+    const r = await typeCheck(dir, 'node16', ['main.ts', 'exports.ts']);
+    expect(r.output).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.quickchatTypes).toEqual(expect.arrayContaining(ENTRY_TYPES.map((f) => `${f}.d.cts`)));
+    // Every declaration reached from a .d.cts is a .d.cts: CJS types all the way down.
+    expect(r.quickchatTypes.filter((f) => !f.endsWith('.d.cts'))).toEqual([]);
+  });
+
+  it('runs the CommonJS consumer, compiled by hand to require(), with the results its types promise', async () => {
+    const dir = join(tmp, 'consumer-cjs-run');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'main.cjs'), CJS_CONSUMER_JS);
+    const r = await run(process.execPath, ['main.cjs'], dir);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ state: 'idle', frame: 'ping', bad: 'bad_frame', dm: 'dm:a~b', notFound: 'not_found', quickchatError: true, history: 0 });
   });
 
   it('tree-shakes: a consumer importing only createStore gets neither the client nor eventemitter3', async () => {
