@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rest, type TestServer, type TestUser, clientFor, until, usePair } from '../support/sdk-server.js';
+import { Rest, type TestServer, type TestUser, clientMaker, until, usePair } from '../support/sdk-server.js';
 import type { ChatClient, LocalMessage } from '../../src/index.js';
 import { connected, range, recordSurfaced, seqTexts } from './helpers.js';
 
@@ -9,11 +9,7 @@ describe('SDK against the real server', () => {
   let alice: TestUser;
   let bob: TestUser;
   const clients: ChatClient[] = [];
-  const open = (u: TestUser) => {
-    const c = clientFor(t, u);
-    clients.push(c);
-    return c;
-  };
+  const open = clientMaker(clients, () => t);
 
   usePair(clients, (p) => ({ t, rest, alice, bob } = p), { befriend: false });
 

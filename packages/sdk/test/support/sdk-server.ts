@@ -21,6 +21,15 @@ export function clientFor(t: TestServer, user: TestUser, options: Partial<Client
   });
 }
 
+/** Returns `clientFor(t, user)` bound to a list: each client it makes is pushed there (for `usePair` to close). */
+export function clientMaker(clients: ChatClient[], server: () => TestServer): (user: TestUser, options?: Partial<ClientOptions>) => ChatClient {
+  return (user, options) => {
+    const client = clientFor(server(), user, options);
+    clients.push(client);
+    return client;
+  };
+}
+
 /** Resolves when `predicate` holds, checking on every client event and store change (bounded). */
 export function until(client: ChatClient, predicate: () => boolean, timeoutMs = 15_000, what = 'condition'): Promise<void> {
   return new Promise((resolve, reject) => {
