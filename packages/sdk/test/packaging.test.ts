@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
+import { build, transformSync } from 'esbuild';
 import { rollup, type RollupOptions, type OutputOptions } from 'rollup';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -83,8 +83,7 @@ const ENTRIES = ['@quickchat/sdk', '@quickchat/protocol', '@quickchat/protocol/v
 const ENTRY_TYPES = ['@quickchat/sdk/dist/index', '@quickchat/protocol/dist/index', '@quickchat/protocol/dist/validate/index'];
 
 /**
- * A CommonJS consumer in TypeScript, and the same code as `tsc` would compile it (imports become
- * require()). Node 20 has no global WebSocket, hence the stand-in (never constructed: no connect).
+ * A CommonJS consumer in TypeScript (below, also compiled to JavaScript to run it). Node 20 has no global WebSocket, hence the stand-in (never constructed: no connect).
  */
 const CJS_CONSUMER_TS = `import { createClient, ConnectionState, MemoryStorage, QuickchatError, type ChatClient, type WebSocketLike } from '@quickchat/sdk';
 import { ErrorCode, dmConversationId, type Message } from '@quickchat/protocol';
@@ -113,32 +112,8 @@ const report = {
 client.close();
 console.log(JSON.stringify(report));
 `;
-const CJS_CONSUMER_JS = `'use strict';
-const { createClient, MemoryStorage, QuickchatError } = require('@quickchat/sdk');
-const { ErrorCode, dmConversationId } = require('@quickchat/protocol');
-const { parseFrame, ProtocolError } = require('@quickchat/protocol/validate');
-class NoSocket {
-  constructor(url) { this.readyState = 3; this.onopen = null; this.onmessage = null; this.onclose = null; this.onerror = null; throw new Error('no socket in this consumer: ' + url); }
-  send() {}
-  close() {}
-}
-const client = createClient({ url: 'https://chat.example.com', auth: { token: 't' }, storage: new MemoryStorage(), autoConnect: false, WebSocket: NoSocket, fetch: async () => { throw new Error('no network in this consumer'); } });
-const state = client.connectionState;
-const frame = parseFrame('{"type":"ping","id":1}');
-const bad = parseFrame('[]');
-const history = [];
-const report = {
-  state,
-  frame: frame instanceof ProtocolError ? null : frame.type,
-  bad: bad instanceof ProtocolError ? bad.code : null,
-  dm: dmConversationId('b', 'a'),
-  notFound: ErrorCode.NotFound,
-  quickchatError: new QuickchatError('validation', 'x') instanceof Error,
-  history: history.length,
-};
-client.close();
-console.log(JSON.stringify(report));
-`;
+/** The same consumer compiled to CommonJS JavaScript (imports become require()), as tsc would emit it. */
+const CJS_CONSUMER_JS = transformSync(CJS_CONSUMER_TS, { loader: 'ts', format: 'cjs', target: 'node20' }).code;
 
 /**
  * TypeScript source stating that each entry's declared value exports are exactly the keys Node
