@@ -7,10 +7,9 @@
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dmConversationId } from '@quickchat/sdk';
 import { BROWSER_TIMEOUT_MS, requireChromium } from '../../sdk/test/support/browser.js';
 import { until } from '../../sdk/test/support/sdk-server.js';
-import { useWidgetBrowser } from './support/browser-page.js';
+import { sendStored, useWidgetBrowser } from './support/browser-page.js';
 
 const available = requireChromium('widget-mobile.browser');
 const PHONE = { width: 375, height: 667 };
@@ -22,14 +21,8 @@ describe.skipIf(!available)('widget on a phone-sized screen (Chromium)', () => {
   });
 
   it('the open panel fills the screen, nothing covers the composer, and closing returns focus to the launcher', async () => {
-    const { server: s, rest } = await b.server();
-    const alice = await rest.register('alice', 'correct horse battery', 'Alice');
-    const bob = await rest.register('bob', 'correct horse battery', 'Bob');
-    await rest.befriend(alice, bob);
-    const bobClient = await b.connect(s, bob);
-    const conv = dmConversationId(alice.id, bob.id);
-    bobClient.send(conv, 'hi from a bigger screen');
-    await until(bobClient, () => bobClient.messages.getState()[conv]?.items[0]?.state === 'sent', BROWSER_TIMEOUT_MS, 'stored');
+    const { s, alice, bobClient, conv } = await b.friends();
+    await sendStored(bobClient, conv, ['hi from a bigger screen']);
 
     const page = await b.open(s, { widget: { auth: { token: alice.token }, locale: 'en' }, scripts: ['/axe.js'] });
     await page.setViewportSize(PHONE);

@@ -8,40 +8,23 @@
  */
 import type { Page, WebSocketRoute } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { dmConversationId, type ChatClient } from '@quickchat/sdk';
 import { BROWSER_TIMEOUT_MS, requireChromium, trackErrors } from '../../sdk/test/support/browser.js';
-import { until, type TestServer, type TestUser } from '../../sdk/test/support/sdk-server.js';
-import { signInKey, signInWithForm, useWidgetBrowser } from './support/browser-page.js';
+import { until } from '../../sdk/test/support/sdk-server.js';
+import { sendStored, signInKey, signInWithForm, useWidgetBrowser } from './support/browser-page.js';
 
 const available = requireChromium('widget-resilience.browser');
 
 describe.skipIf(!available)('widget across reloads and absences (Chromium)', () => {
   const b = useWidgetBrowser();
 
-  /** A server with alice and bob (friends), bob connected from Node. */
-  async function setup(): Promise<{ s: TestServer; alice: TestUser; bob: TestUser; bobClient: ChatClient; conv: string }> {
-    const { server: s, rest } = await b.server();
-    const alice = await rest.register('alice', 'correct horse battery', 'Alice');
-    const bob = await rest.register('bob', 'correct horse battery', 'Bob');
-    await rest.befriend(alice, bob);
-    const bobClient = await b.connect(s, bob);
-    return { s, alice, bob, bobClient, conv: dmConversationId(alice.id, bob.id) };
-  }
-
-  /** Bob sends `texts` and waits until the server stored them all. */
-  async function bobSends(bobClient: ChatClient, conv: string, texts: string[]): Promise<void> {
-    for (const text of texts) bobClient.send(conv, text);
-    await until(bobClient, () => (bobClient.messages.getState()[conv]?.items ?? []).filter((m) => texts.includes((m.content as { text: string }).text) && m.state !== 'pending').length === texts.length, BROWSER_TIMEOUT_MS, 'stored');
-  }
-
   /** The thread's message bubbles as a screen reader reads them ("Bob: hi", "You: hello"), in order. */
   const threadTexts = (page: Page) => page.getByRole('log', { name: 'Messages with Bob' }).locator('.qc-bubble').allTextContents();
 
   it('a reload keeps the sign-in (no form, no password kept) and shows the history', async () => {
-    const { s, alice, bobClient, conv } = await setup();
+    const { s, alice, bobClient, conv } = await b.friends();
     const page = await b.open(s, { widget: { auth: { mode: 'builtin' }, layout: 'inline', locale: 'en' } });
     await signInWithForm(page, alice);
-    await bobSends(bobClient, conv, ['one', 'two']);
+    await sendStored(bobClient, conv, ['one', 'two']);
     await page.getByRole('button', { name: /Bob/ }).click();
     const box = page.getByRole('textbox', { name: 'Message to Bob' });
     await box.fill('three');
@@ -62,14 +45,14 @@ describe.skipIf(!available)('widget across reloads and absences (Chromium)', () 
   });
 
   it('away with no connection at all, then back: the messages are waiting, unread, in order', async () => {
-    const { s, alice, bobClient, conv } = await setup();
+    const { s, alice, bobClient, conv } = await b.friends();
     const page = await b.open(s, { widget: { auth: { mode: 'builtin' }, layout: 'inline', locale: 'en' } });
     await signInWithForm(page, alice);
     const context = page.context();
     await page.close(); // alice is gone: no page, no socket
 
     const texts = ['are you there?', 'call me when you are back', 'bye for now'];
-    await bobSends(bobClient, conv, texts);
+    await sendStored(bobClient, conv, texts);
 
     const back = await context.newPage();
     const errors = trackErrors(back);
@@ -86,8 +69,8 @@ describe.skipIf(!available)('widget across reloads and absences (Chromium)', () 
   });
 
   it('a message written offline waits in the outbox, survives closing the page, and is delivered once on return', async () => {
-    const { s, alice, bobClient, conv } = await setup();
-    await bobSends(bobClient, conv, ['hello?']);
+    const { s, alice, bobClient, conv } = await b.friends();
+    await sendStored(bobClient, conv, ['hello?']);
     const page = await b.open(s, { widget: { auth: { mode: 'builtin' }, layout: 'inline', locale: 'en' } });
     const context = page.context();
     // Chromium's offline emulation leaves open WebSockets alone, so the sockets go through a route
@@ -128,7 +111,7 @@ describe.skipIf(!available)('widget across reloads and absences (Chromium)', () 
   });
 
   it('a sign-in ended elsewhere (signed out from another device) returns to the form and says so', async () => {
-    const { s, alice } = await setup();
+    const { s, alice } = await b.friends();
     const page = await b.open(s, { widget: { auth: { mode: 'builtin' }, layout: 'inline', locale: 'en' } });
     await signInWithForm(page, alice);
     await b.endSignInElsewhere(page, s);
@@ -138,8 +121,8 @@ describe.skipIf(!available)('widget across reloads and absences (Chromium)', () 
   });
 
   it('the emoji picker (a lazily loaded chunk) inserts at the caret, and the message arrives as typed', async () => {
-    const { s, alice, bobClient, conv } = await setup();
-    await bobSends(bobClient, conv, ['send me an emoji']);
+    const { s, alice, bobClient, conv } = await b.friends();
+    await sendStored(bobClient, conv, ['send me an emoji']);
     const page = await b.open(s, { widget: { auth: { token: alice.token }, layout: 'inline', locale: 'en' } });
     await page.getByRole('button', { name: /Bob/ }).click();
     const box = page.getByRole('textbox', { name: 'Message to Bob' });

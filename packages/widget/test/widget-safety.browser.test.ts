@@ -18,7 +18,7 @@ import { describe, expect, it } from 'vitest';
 import { dmConversationId } from '@quickchat/sdk';
 import { BROWSER_TIMEOUT_MS, requireChromium } from '../../sdk/test/support/browser.js';
 import { until } from '../../sdk/test/support/sdk-server.js';
-import { useWidgetBrowser } from './support/browser-page.js';
+import { sendStored, useWidgetBrowser } from './support/browser-page.js';
 
 declare global {
   interface Window {
@@ -302,14 +302,8 @@ describe.skipIf(!available)('widget safety and keyboard use in Chromium', () => 
   });
 
   it('keyboard only: launcher, sign-in, chats, thread, composer, back, contacts, a focus-trapping dialog, Escape', async () => {
-    const { server: s, rest } = await h.server();
-    const alice = await rest.register('alice', 'correct horse battery', 'Alice');
-    const bob = await rest.register('bob', 'correct horse battery', 'Bob');
-    await rest.befriend(alice, bob);
-    const bobClient = await h.connect(s, bob);
-    const conv = dmConversationId(alice.id, bob.id);
-    bobClient.send(conv, 'are you there?');
-    await until(bobClient, () => (bobClient.messages.getState()[conv]?.items[0]?.state ?? 'pending') !== 'pending', BROWSER_TIMEOUT_MS, 'stored');
+    const { s, alice, bobClient, conv } = await h.friends();
+    await sendStored(bobClient, conv, ['are you there?']);
 
     const page = await h.open(s, { widget: { auth: { mode: 'builtin' }, locale: 'en' }, before: '<button type="button">Host button</button>' });
     const launcher = page.getByRole('button', { name: 'Open chat' });

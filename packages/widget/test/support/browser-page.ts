@@ -8,7 +8,7 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
-import type { ChatClient } from '@quickchat/sdk';
+import { dmConversationId, type ChatClient } from '@quickchat/sdk';
 import { BROWSER_TIMEOUT_MS, launchChromium, serveStatic, trackErrors, type PageServer, type Route } from '../../../sdk/test/support/browser.js';
 import { Rest, clientFor, startServerForSdk, until, type TestServer, type TestUser } from '../../../sdk/test/support/sdk-server.js';
 import type { WidgetHandle, WidgetOptions } from '../../src/options.js';
@@ -55,6 +55,8 @@ export interface WidgetBrowser {
   open(s: TestServer, options: WidgetPageOptions): Promise<Page>;
   /** A Node SDK client signed in as `user`, connected; closed after the test. */
   connect(s: TestServer, user: TestUser): Promise<ChatClient>;
+  /** This test's server with `alice` and `bob` (display names Alice, Bob), friends, and bob connected from Node. */
+  friends(): Promise<Friends>;
   /** For this test only: page errors matching `pattern` are expected (e.g. Chromium logging a refused request). */
   expectErrors(pattern: RegExp): void;
   /**
@@ -63,6 +65,24 @@ export interface WidgetBrowser {
    * for the widget's sign-in form saying so.
    */
   endSignInElsewhere(page: Page, s: TestServer): Promise<void>;
+}
+
+/** What {@link WidgetBrowser.friends} sets up. */
+export interface Friends {
+  s: TestServer;
+  rest: Rest;
+  alice: TestUser;
+  bob: TestUser;
+  bobClient: ChatClient;
+  /** Their DM conversation. */
+  conv: string;
+}
+
+/** `client` sends `texts` to `conv` and waits until the server stored every one. */
+export async function sendStored(client: ChatClient, conv: string, texts: string[]): Promise<void> {
+  for (const text of texts) client.send(conv, text);
+  const stored = () => (client.messages.getState()[conv]?.items ?? []).filter((m) => m.content.type === 'text' && texts.includes(m.content.text) && m.state !== 'pending').length;
+  await until(client, () => stored() === texts.length, BROWSER_TIMEOUT_MS, 'messages stored');
 }
 
 /** Signs in through the widget's own form and waits for the chats. */
@@ -172,6 +192,15 @@ window.widget = QuickChat.mount('#chat', Object.assign(${JSON.stringify(options.
       clients.push(client);
       await until(client, () => client.connectionState === 'connected', BROWSER_TIMEOUT_MS, `${user.handle} connected`);
       return client;
+    },
+
+    async friends() {
+      const { server: s, rest } = await this.server();
+      const alice = await rest.register('alice', 'correct horse battery', 'Alice');
+      const bob = await rest.register('bob', 'correct horse battery', 'Bob');
+      await rest.befriend(alice, bob);
+      const bobClient = await this.connect(s, bob);
+      return { s, rest, alice, bob, bobClient, conv: dmConversationId(alice.id, bob.id) };
     },
   };
 }
