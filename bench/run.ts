@@ -1,4 +1,4 @@
-// `npm run bench`: runs P1, P4 and P5 against their baselines, prints a table, and writes
+// `npm run bench`: runs P1, P4, P5, P6 and P6b against their baselines, prints a table, and writes
 // docs/benchmarks.md with docs/images/benchmarks.svg. See `--help` below for the flags.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
@@ -8,18 +8,22 @@ import { watchOtherLoad } from './lib/machine-load.js';
 import { runP1, type P1Params } from './p1-latency.js';
 import { runP4, type P4Params } from './p4-throughput.js';
 import { runP5, type P5Params } from './p5-catchup.js';
+import { runP6, type P6Params } from './p6-history.js';
+import { runP6b, type P6bParams } from './p6b-list.js';
 import { profileP1, profileP4, type ProfileResult } from './profile.js';
 import type { BenchReport } from './report/figures.js';
 import { markdown } from './report/markdown.js';
 import { svgChart } from './report/chart.js';
 import { textTable } from './report/table.js';
 
-const HELP = `usage: npm run bench -- [--quick] [--only=p1|p4|p5] [--profile] [--write|--no-write] [--render]
+const HELP = `usage: npm run bench -- [--quick] [--only=p1|p4|p5|p6|p6b] [--profile] [--write|--no-write] [--render]
   --render         re-write docs/benchmarks.md and the chart from docs/benchmarks.json (no run),
                    e.g. after editing bench/profile-reading.md
   P1: --messages=10000 --warmup=500 --payload=32 --rounds=5
   P4: --p4-messages=40000 --pairs=20 --window=32 --batch=512 --p4-rounds=2 --p4-warmup=4000
   P5: --missed=1000 --p5-rounds=5
+  P6: --history=1000000 --page=50 --p6-requests=2000 --p6-warmup=200 --p6-rounds=4
+  P6b: --list-conversations=500 --backlog=100000 --p6b-requests=300 --p6b-warmup=30 --p6b-rounds=4
   --deadline=120   seconds allowed per benchmark before it stops itself
 Every numeric flag can also be set as BENCH_<NAME>, e.g. BENCH_MESSAGES=2000.`;
 
@@ -50,7 +54,8 @@ if (flags.has('render')) {
 }
 const quick = flags.has('quick');
 const only = flags.str('only');
-if (only && only !== 'p1' && only !== 'p4' && only !== 'p5') throw new Error(`--only must be p1, p4 or p5, got "${only}"`);
+const ONLY = ['p1', 'p4', 'p5', 'p6', 'p6b'];
+if (only && !ONLY.includes(only)) throw new Error(`--only must be one of ${ONLY.join(', ')}, got "${only}"`);
 const deadlineMs = flags.num('deadline', 120) * 1000;
 const payloadBytes = flags.num('payload', 32);
 
@@ -76,6 +81,26 @@ const p5Params: P5Params = {
   missed: flags.num('missed', 1000),
   rounds: flags.num('p5-rounds', quick ? 2 : 5),
   payloadBytes,
+  deadlineMs,
+};
+
+const p6Params: P6Params = {
+  messages: flags.num('history', quick ? 100_000 : 1_000_000),
+  pageSize: flags.num('page', 50),
+  payloadBytes: Math.max(payloadBytes, 100),
+  requests: flags.num('p6-requests', quick ? 400 : 2000),
+  warmup: flags.num('p6-warmup', quick ? 50 : 200),
+  rounds: flags.num('p6-rounds', quick ? 2 : 4),
+  deadlineMs,
+};
+
+const p6bParams: P6bParams = {
+  conversations: flags.num('list-conversations', quick ? 100 : 500),
+  backlog: flags.num('backlog', quick ? 10_000 : 100_000),
+  payloadBytes: Math.max(payloadBytes, 100),
+  requests: flags.num('p6b-requests', quick ? 60 : 300),
+  warmup: flags.num('p6b-warmup', quick ? 10 : 30),
+  rounds: flags.num('p6b-rounds', quick ? 2 : 4),
   deadlineMs,
 };
 
@@ -108,6 +133,16 @@ if (!only || only === 'p5') {
 if (!only || only === 'p4') {
   console.log(`P4: ${p4Params.messages} messages × ${p4Params.rounds} rounds, ${p4Params.pairs * 2} senders, window ${p4Params.window}…`);
   report.p4 = await runP4(p4Params);
+}
+if (!only || only === 'p6') {
+  console.log(`P6: history pages of ${p6Params.pageSize} from a ${p6Params.messages} message conversation, ${p6Params.requests} requests per server…`);
+  report.p6 = await runP6(p6Params);
+  console.log(`P6: seeded in ${(report.p6.seedMs / 1000).toFixed(1)} s; responses of ${report.p6.responseBytes} B, identical JSON from both servers: ${report.p6.sameJson ? 'yes' : 'NO'}`);
+}
+if (!only || only === 'p6b') {
+  console.log(`P6b: conversation list of a user in ${p6bParams.conversations} conversations with a ${p6bParams.backlog} message backlog, ${p6bParams.requests} requests per server…`);
+  report.p6b = await runP6b(p6bParams);
+  console.log(`P6b: seeded in ${(report.p6b.seedMs / 1000).toFixed(1)} s; responses of ${report.p6b.responseBytes} B, identical JSON from both servers: ${report.p6b.sameJson ? 'yes' : 'NO'}`);
 }
 if (flags.has('profile')) {
   report.profiles = {};

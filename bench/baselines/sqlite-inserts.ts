@@ -1,6 +1,8 @@
 // Baseline: raw better-sqlite3 batched inserts of the same rows quickchat stores for P4, into
 // the same schema (the server's own migrations), with the same pragmas (WAL, synchronous
-// NORMAL). Per row, like the real store: bump conversations.last_seq, insert the message.
+// NORMAL). Per row, like the real store: one INSERT of the message, with its seq and (a DM's)
+// sender_count kept in memory, as the store's append cache keeps them (schema 3, see
+// docs/decisions/0007-storage-layout-for-latency.md).
 // Message ids come from the server's own generator, so the rows (and their index locality)
 // are the ones quickchat stores.
 import { randomBytes } from 'node:crypto';
@@ -40,7 +42,7 @@ export function rawSqliteInserts(opts: { pairs: number; perUser: number; batch: 
     db.pragma('foreign_keys = ON');
     migrate(db);
     const { conversations, rows } = makeRows(opts.pairs, opts.perUser, opts.text, opts.tag);
-    const addConversation = db.prepare('INSERT INTO conversations (id, kind, last_seq, created_at) VALUES (?, ?, 0, ?)');
+    const addConversation = db.prepare('INSERT INTO conversations (id, kind, created_at) VALUES (?, ?, ?)');
     const addMember = db.prepare('INSERT INTO conversation_members (conversation_id, user_id) VALUES (?, ?)');
     db.transaction(() => {
       for (const [conv, a, b] of conversations) {
@@ -49,10 +51,19 @@ export function rawSqliteInserts(opts: { pairs: number; perUser: number; batch: 
         addMember.run(conv, b);
       }
     })();
-    const bump = db.prepare<[string], number>('UPDATE conversations SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq').pluck();
-    const insert = db.prepare('INSERT INTO messages (id, conversation_id, seq, sender_id, client_msg_id, content, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    const insert = db.prepare(
+      'INSERT INTO messages (id, conversation_id, seq, sender_id, client_msg_id, content, created_at, sender_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    const lastSeq = new Map<string, number>();
+    const sent = new Map<string, number>();
     const writeBatch = db.transaction((batch: Row[]) => {
-      for (const [mid, conv, sender, clientMsgId, content, createdAt] of batch) insert.run(mid, conv, bump.get(conv), sender, clientMsgId, content, createdAt);
+      for (const [mid, conv, sender, clientMsgId, content, createdAt] of batch) {
+        const seq = (lastSeq.get(conv) ?? 0) + 1;
+        const count = (sent.get(sender) ?? 0) + 1;
+        lastSeq.set(conv, seq);
+        sent.set(sender, count);
+        insert.run(mid, conv, seq, sender, clientMsgId, content, createdAt, count);
+      }
     });
     const t0 = performance.now();
     for (let i = 0; i < rows.length; i += opts.batch) writeBatch.immediate(rows.slice(i, i + opts.batch));

@@ -14,10 +14,11 @@ export const SOURCE_MAPS_FILE = 'source-maps.json';
  * The real quickchat server in a child process. With `cpuProfDir`, it runs under
  * `node --cpu-prof` and also leaves its source maps there (to map the profile to `.ts` lines).
  */
-export async function startQuickchat(options: { cpuProfDir?: string } = {}): Promise<RunningServer> {
+export async function startQuickchat(options: { cpuProfDir?: string; dataDir?: string } = {}): Promise<RunningServer> {
   const dir = options.cpuProfDir;
   const nodeArgs = dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
   const args = dir ? [`--source-maps-out=${join(dir, SOURCE_MAPS_FILE)}`] : [];
+  if (options.dataDir) args.push(`--data-dir=${options.dataDir}`);
   const child = await startChild('servers/quickchat.ts', { label: 'quickchat', nodeArgs, args });
   return { ...child, url: `http://127.0.0.1:${child.port}`, wsUrl: `ws://127.0.0.1:${child.port}/ws` };
 }
@@ -26,4 +27,10 @@ export async function startQuickchat(options: { cpuProfDir?: string } = {}): Pro
 export async function startRelay(): Promise<RunningServer> {
   const child = await startChild('baselines/ws-relay.ts', { label: 'relay' });
   return { ...child, url: `http://127.0.0.1:${child.port}`, wsUrl: `ws://127.0.0.1:${child.port}` };
+}
+
+/** The bare `node:http` + raw SQL read baseline (P6, P6b) on the SQLite file `dbFile`. */
+export async function startReadBaseline(dbFile: string): Promise<RunningServer> {
+  const child = await startChild('baselines/read-http.ts', { label: 'read-baseline', args: [`--db=${dbFile}`] });
+  return { ...child, url: `http://127.0.0.1:${child.port}`, wsUrl: '' };
 }

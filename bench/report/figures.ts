@@ -1,6 +1,8 @@
 import type { P1Result } from '../p1-latency.js';
 import type { P4Result } from '../p4-throughput.js';
 import type { P5Result } from '../p5-catchup.js';
+import type { P6Result } from '../p6-history.js';
+import type { P6bResult } from '../p6b-list.js';
 import type { ProfileResult } from '../profile.js';
 
 /** The machine and toolchain a run was measured on. */
@@ -24,6 +26,8 @@ export interface BenchReport {
   p1?: P1Result;
   p4?: P4Result;
   p5?: P5Result;
+  p6?: P6Result;
+  p6b?: P6bResult;
   /** CPU profiles of the server under each workload (`--profile`). */
   profiles?: { p4?: ProfileResult; p1?: ProfileResult };
   durationMs: number;
@@ -47,13 +51,16 @@ function figure(id: string, metric: string, ours: string, baseline: string, rati
   return { id, metric, ours, baseline, ratio, goal: { op, value }, met: op === '≤' ? ratio <= value : ratio >= value };
 }
 
+/** P6's goal (and P6b's, by the same standard): quickchat ≤ 1.5× the bare node:http + raw SQL server. */
+export const P6_GOAL = 1.5;
+
 /** P5's goal is absolute: every missed message surfaced within this budget. */
 export const P5_BUDGET_MS = 300;
 
-/** The goal-bearing figures of a report (P1 p50, P1 p99, P4, P5), in brief order. */
+/** The goal-bearing figures of a report (P1 p50, P1 p99, P4, P5, P6 p50/p99, P6b p50/p99), in brief order. */
 export function figuresOf(report: BenchReport): Figure[] {
   const out: Figure[] = [];
-  const { p1, p4, p5 } = report;
+  const { p1, p4, p5, p6, p6b } = report;
   if (p1) {
     out.push(figure('P1', 'delivery latency p50', us(p1.quickchat.p50), `${us(p1.relay.p50)} (bare ws relay)`, p1.ratios.p50, '≤', 2));
     out.push(figure('P1', 'delivery latency p99', us(p1.quickchat.p99), `${us(p1.relay.p99)} (bare ws relay)`, p1.ratios.p99, '≤', 5));
@@ -64,6 +71,16 @@ export function figuresOf(report: BenchReport): Figure[] {
   if (p5) {
     const ms = p5.catchUp.max / 1000;
     out.push(figure('P5', `catch-up of ${p5.params.missed.toLocaleString('en-US')} missed messages (slowest round)`, `${ms.toFixed(1)} ms`, `${P5_BUDGET_MS} ms (the goal's budget)`, ms / P5_BUDGET_MS, '≤', 1));
+  }
+  if (p6) {
+    const what = `history page of ${p6.params.pageSize} from ${p6.params.messages.toLocaleString('en-US')} messages`;
+    out.push(figure('P6', `${what} p50`, us(p6.quickchat.p50), `${us(p6.baseline.p50)} (bare node:http + raw SQL)`, p6.ratios.p50, '≤', P6_GOAL));
+    out.push(figure('P6', `${what} p99`, us(p6.quickchat.p99), `${us(p6.baseline.p99)} (bare node:http + raw SQL)`, p6.ratios.p99, '≤', P6_GOAL));
+  }
+  if (p6b) {
+    const what = `conversation list, ${p6b.params.conversations.toLocaleString('en-US')} conversations`;
+    out.push(figure('P6b', `${what} p50`, us(p6b.quickchat.p50), `${us(p6b.baseline.p50)} (bare node:http + raw SQL)`, p6b.ratios.p50, '≤', P6_GOAL));
+    out.push(figure('P6b', `${what} p99`, us(p6b.quickchat.p99), `${us(p6b.baseline.p99)} (bare node:http + raw SQL)`, p6b.ratios.p99, '≤', P6_GOAL));
   }
   return out;
 }

@@ -77,6 +77,53 @@ function p5(r: BenchReport): string {
   ].join('\n');
 }
 
+/** One read benchmark's latency table (P6, P6b). */
+function readTable(q: { quickchat: NonNullable<BenchReport['p6']>['quickchat']; baseline: NonNullable<BenchReport['p6']>['baseline'] }): string {
+  const stat = (name: string, s: typeof q.quickchat) => [name, n(s.count), n(s.p50), n(s.p90), n(s.p99), n(s.mean), n(s.min), n(s.max)];
+  return table(['server', 'requests', 'p50 µs', 'p90 µs', 'p99 µs', 'mean µs', 'min µs', 'max µs'], [stat('quickchat (REST)', q.quickchat), stat('bare node:http + raw SQL', q.baseline)]);
+}
+
+const READ_METHOD =
+  'Both servers run at once on the same SQLite file, seeded beforehand through the store\'s own API (`bench/lib/seed.ts`). ' +
+  'One client in this process sends sequential GETs over one keep-alive connection to each; rounds alternate which server goes first. ' +
+  'The baseline (`bench/baselines/read-http.ts`) is a bare `node:http` server that runs the store\'s SQL with better-sqlite3 and writes the same JSON, with no auth, validation or framework; ' +
+  'quickchat verifies the access token, checks access, validates the query and goes through Express.';
+
+function p6(r: BenchReport): string {
+  const p = r.p6;
+  if (!p) return '_Not run in this run._';
+  const x = p.params;
+  return [
+    `One DM of **${n(x.messages)} messages** of ${x.payloadBytes} B text; each request asks for **${x.pageSize} messages before a pseudo-random seq** (the same sequence for both servers), ` +
+      `i.e. \`GET /api/conversations/:id/messages?before=<seq>&limit=${x.pageSize}\`. ${n(p.requests)} timed requests per server in ${x.rounds} rounds after ${n(x.warmup)} warm-up requests; ` +
+      `response ${n(p.responseBytes)} B; identical JSON from both: ${p.sameJson ? 'yes' : '**no**'}. Seeding took ${(p.seedMs / 1000).toFixed(1)} s; the run ${(p.durationMs / 1000).toFixed(1)} s.`,
+    '',
+    READ_METHOD,
+    '',
+    readTable(p),
+    '',
+    `Ratios quickchat ÷ baseline: p50 ${formatRatio(p.ratios.p50)}, p99 ${formatRatio(p.ratios.p99)} (goal ≤ 1.5× for both).`,
+  ].join('\n');
+}
+
+function p6b(r: BenchReport): string {
+  const p = r.p6b;
+  if (!p) return '_Not run in this run._';
+  const x = p.params;
+  return [
+    `One user in **${n(x.conversations)} DMs** whose peers sent **${n(x.backlog)} messages** (${x.payloadBytes} B text), none read; each request is the user\'s conversation list, ` +
+      `\`GET /api/conversations\` (every conversation with its unread count, both members\' cursors and the last message). ` +
+      `${n(p.requests)} timed requests per server in ${x.rounds} rounds after ${n(x.warmup)} warm-up requests; response ${n(p.responseBytes)} B; identical JSON from both: ${p.sameJson ? 'yes' : '**no**'}. ` +
+      `Seeding took ${(p.seedMs / 1000).toFixed(1)} s; the run ${(p.durationMs / 1000).toFixed(1)} s.`,
+    '',
+    READ_METHOD,
+    '',
+    readTable(p),
+    '',
+    `Ratios quickchat ÷ baseline: p50 ${formatRatio(p.ratios.p50)}, p99 ${formatRatio(p.ratios.p99)} (held to P6\'s ≤ 1.5×).`,
+  ].join('\n');
+}
+
 function profileTables(title: string, p: ProfileResult): string {
   return [
     `### ${title}`,
@@ -136,22 +183,30 @@ export function markdown(r: BenchReport): string {
     '',
     p5(r),
     '',
+    '## P6: history page',
+    '',
+    p6(r),
+    '',
+    '## P6b: conversation list with a backlog',
+    '',
+    p6b(r),
+    '',
     '## What limits us',
     '',
     limits(r),
     '',
     '## Not measured yet',
     '',
-    'P2 (group fan-out), P3 (idle connections), P6 (history page), P7 (scale-out), P8 (call setup), and the socket.io baseline are not in the harness yet. P9 (bundle sizes) is enforced by tests instead: `packages/sdk/test/size-budget.test.ts` fails above 13 KiB min+gzip (the SDK core is about 11 KiB).',
+    'P2 (group fan-out), P3 (idle connections), P7 (scale-out), P8 (call setup), and the socket.io baseline are not in the harness yet. P9 (bundle sizes) is enforced by tests instead: `packages/sdk/test/size-budget.test.ts` fails above 13 KiB min+gzip (the SDK core is about 11 KiB).',
     '',
     '## How to run',
     '',
     '```sh',
-    'npm run bench                      # P1, P4 and P5, writes this file and docs/images/benchmarks.svg',
+    'npm run bench                      # P1, P4, P5, P6 and P6b, writes this file and docs/images/benchmarks.svg',
     'npm run bench -- --profile         # also profiles the server under the P4 and P1 loads (fills "What limits us")',
     'npm run bench -- --render          # re-writes this file and the chart from docs/benchmarks.json',
     'npm run bench -- --quick           # scaled-down smoke run; prints only, unless --write',
-    'npm run bench -- --only=p1         # or p4, p5; sizes: --messages --payload --p4-messages --pairs --window ... (see --help)',
+    'npm run bench -- --only=p1         # or p4, p5, p6, p6b; sizes: --messages --payload --p4-messages --pairs --window ... (see --help)',
     '```',
     '',
     `Total wall time of this run: ${(r.durationMs / 1000).toFixed(0)} s.`,

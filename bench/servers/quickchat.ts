@@ -1,5 +1,6 @@
-// Runs the real quickchat server (createServer) for the benchmarks: temp data dir, port 0,
-// 127.0.0.1, rate limits raised so the load generator is never throttled. Prints `PORT <n>`.
+// Runs the real quickchat server (createServer) for the benchmarks: temp data dir (or
+// `--data-dir=<dir>`, e.g. one seeded beforehand, which is then kept), port 0, 127.0.0.1, rate
+// limits raised so the load generator is never throttled. Prints `PORT <n>`.
 // Start it through `startQuickchat` (bench/lib/servers.ts), which can add `--cpu-prof`.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,9 @@ import { dumpSourceMaps } from '../lib/source-maps.js';
 /** `--source-maps-out=<file>`: when profiled, write the loaded files' source maps there on exit. */
 const sourceMapsOut = process.argv.find((a) => a.startsWith('--source-maps-out='))?.split('=')[1];
 
-const dataDir = mkdtempSync(join(tmpdir(), 'quickchat-bench-'));
+/** `--data-dir=<dir>`: serve an existing (seeded) data directory instead of a fresh temporary one. */
+const givenDataDir = process.argv.find((a) => a.startsWith('--data-dir='))?.slice('--data-dir='.length);
+const dataDir = givenDataDir ?? mkdtempSync(join(tmpdir(), 'quickchat-bench-'));
 const server = createServer({
   port: 0,
   host: '127.0.0.1',
@@ -25,6 +28,7 @@ const server = createServer({
     maxQueueBytes: 512 * 1024 * 1024,
     authAttemptsPerMinute: 1e6,
     connectionsPerIp: 100_000,
+    httpConnectionsPerIp: 100_000,
   },
 });
 
@@ -34,5 +38,5 @@ console.log(`PORT ${port}`);
 exitWhenTold(async () => {
   await server.stop();
   if (sourceMapsOut) dumpSourceMaps(sourceMapsOut, ['server', 'protocol'].map((p) => fileURLToPath(new URL(`../../packages/${p}/src`, import.meta.url))));
-  rmSync(dataDir, { recursive: true, force: true });
+  if (!givenDataDir) rmSync(dataDir, { recursive: true, force: true });
 });

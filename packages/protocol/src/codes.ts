@@ -19,10 +19,10 @@ export const ErrorCode = {
   RateLimited: 'rate_limited',
   /** The request body or frame is larger than allowed. */
   PayloadTooLarge: 'payload_too_large',
-  /** A per-user or per-IP connection cap was reached. */
-  TooManyConnections: 'too_many_connections',
   /** The server failed; the operation may be retried. */
   Internal: 'internal',
+  /** The client's protocol version is older than the server still speaks; upgrade the client. */
+  ProtocolUnsupported: 'protocol_unsupported',
 } as const;
 /** Union of all {@link ErrorCode} values. */
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -54,12 +54,14 @@ export const CloseCode = {
   TooManyConnections: 4006,
   /** Missed heartbeats. */
   HeartbeatTimeout: 4007,
+  /** The `auth` frame named a protocol version older than the server still speaks. Upgrade the client; do not reconnect as is. */
+  ProtocolUnsupported: 4008,
 } as const;
 /** Union of all {@link CloseCode} values. */
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
-/** Close codes after which reconnecting with the same credentials is pointless. */
-export const TERMINAL_CLOSE_CODES: readonly number[] = [CloseCode.AuthFailed];
+/** Close codes after which reconnecting with the same credentials (or the same client) is pointless. */
+export const TERMINAL_CLOSE_CODES: readonly number[] = [CloseCode.AuthFailed, CloseCode.ProtocolUnsupported];
 
 /** REST status for each error code, so both ends agree on the mapping. */
 export const HTTP_STATUS_FOR_ERROR: Readonly<Record<ErrorCode, number>> = {
@@ -71,6 +73,6 @@ export const HTTP_STATUS_FOR_ERROR: Readonly<Record<ErrorCode, number>> = {
   conflict: 409,
   rate_limited: 429,
   payload_too_large: 413,
-  too_many_connections: 429,
   internal: 500,
+  protocol_unsupported: 426,
 };

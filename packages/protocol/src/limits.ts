@@ -22,6 +22,8 @@ export const PROTOCOL_LIMITS = {
   maxSyncCursors: 5000,
   /** Largest page of messages in a sync or a history request. */
   maxPageSize: 100,
+  /** Page of history a request gets when it names no `limit`. */
+  defaultPageSize: 50,
   /** Largest token accepted in an `auth` frame or header. */
   maxTokenLength: 8192,
 } as const;

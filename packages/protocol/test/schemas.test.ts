@@ -356,9 +356,9 @@ describe('CloseCode', () => {
     expect(CloseCode.MessageTooBig).toBe(1009);
   });
 
-  it('terminal close codes are close codes, and only auth failure is terminal', () => {
+  it('terminal close codes are close codes: refused credentials and an unsupported protocol version', () => {
     for (const code of TERMINAL_CLOSE_CODES) expect(values).toContain(code);
-    expect(TERMINAL_CLOSE_CODES).toEqual([CloseCode.AuthFailed]);
+    expect(TERMINAL_CLOSE_CODES).toEqual([CloseCode.AuthFailed, CloseCode.ProtocolUnsupported]);
     expect(TERMINAL_CLOSE_CODES).not.toContain(CloseCode.AuthExpired);
   });
 });

@@ -1,53 +1,25 @@
 import { EventEmitter } from 'eventemitter3';
-import { dmConversationId, type ErrorFrame, type Message, type PublicUser, type ServerFrame } from '@quickchat/protocol';
+import { dmConversationId, type Message, type PublicUser, type ReadyFrame, type UserEvent } from '@quickchat/protocol';
 import { RestClient } from './api/rest.js';
-import type { FetchLike } from './api/http.js';
-import { createTokenSource, jwtClaims, type AuthOption, type TokenSource } from './auth/token-source.js';
+import { createTokenSource, jwtClaims, type TokenSource } from './auth/token-source.js';
 import { Connection } from './connection/connection.js';
-import { defaultEnvironment, type Environment, type TimerHandle } from './connection/environment.js';
-import { fullJitterBackoff, type ReconnectPolicy } from './connection/reconnect-policy.js';
+import { fullJitterBackoff } from './connection/reconnect-policy.js';
 import { ConnectionState } from './connection/state.js';
-import { platformWebSocket, type WebSocketConstructor } from './connection/transport.js';
-import { Conversations } from './conversations.js';
-import { ClientErrorCode, QuickchatError, type QuickchatErrorCode } from './errors.js';
-import type { ClientEvents } from './events.js';
-import { Friends } from './friends.js';
-import { newClientMsgId } from './ids.js';
-import { silentLogger, type Logger } from './logger.js';
-import { Outbox, type OutboxEntry } from './outbox.js';
+import { createConversations, type Conversations } from './conversations/conversations.js';
+import { createReceipts, type Receipts } from './conversations/receipts.js';
+import { ClientErrorCode, QuickchatError, toError, type QuickchatErrorCode } from './errors.js';
+import type { ClientEvents, EmitEvent } from './events.js';
+import { createFrameRouter, type ClientExtension, type FrameHook, type FrameRouter } from './extension/frame-hook.js';
+import { Friends } from './friends/friends.js';
+import { silentLogger } from './logger.js';
+import type { ClientOptions } from './options.js';
+import { resolvePlatform } from './platform.js';
+import { createSender, type Sender } from './sending/sender.js';
 import { MemoryStorage } from './storage/memory.js';
-import type { StorageAdapter } from './storage/types.js';
-import { createStore, type ReadableStore, type WritableStore } from './stores/store.js';
+import type { ReadableStore } from './stores/store.js';
 import type { ConversationsState, LocalMessage, MessagesState } from './stores/state.js';
-import { CatchUp } from './sync.js';
-
-/** Options of {@link createClient}. Only `url` and `auth` are required. */
-export interface ClientOptions {
-  /** The server's base URL, e.g. `https://chat.example.com`. The socket is `<url>/ws`. */
-  url: string;
-  /** How to authenticate: a token, `getToken()`, or handle + password. */
-  auth: AuthOption;
-  /** WebSocket implementation; default: the platform's. In Node 20 pass `ws`'s default export. */
-  WebSocket?: WebSocketConstructor;
-  /** fetch implementation; default: the platform's. */
-  fetch?: FetchLike;
-  /** When to retry after a drop; default: full-jitter backoff from 500 ms up to 30 s, forever. */
-  reconnectPolicy?: ReconnectPolicy;
-  /** Where the outbox and cursors live; default: memory (pass `IndexedDBStorage` to survive reloads). */
-  storage?: StorageAdapter;
-  /** Prefix of storage keys, to keep several clients apart. Default `qc`. */
-  storageNamespace?: string;
-  /** Diagnostics; default: silent. */
-  logger?: Logger;
-  /** Timers, clock, randomness and online/visibility signals; default: the real ones. */
-  environment?: Partial<Environment>;
-  /** Connect immediately. Default true. */
-  autoConnect?: boolean;
-  /** Client heartbeat interval. Default 25 s. */
-  pingIntervalMs?: number;
-  /** How long to wait for an answer to a ping. Default 10 s. */
-  pongTimeoutMs?: number;
-}
+import { createSessionInfo, type ServerLimits, type SessionInfo } from './session/session-info.js';
+import { createSync, type Sync } from './sync/sync.js';
 
 /** Creates a client; it connects right away unless `autoConnect: false`. */
 export function createClient(options: ClientOptions): ChatClient {
@@ -56,8 +28,10 @@ export function createClient(options: ClientOptions): ChatClient {
 
 /**
  * The quickchat client: one object for the socket, REST, catch-up, the outbox and the stores.
- * Read state through the stores (`conversations`, `messages`, `friends.store`, `user`), act
- * through methods, and listen with `on()` (typed by {@link ClientEvents}).
+ * Read state through the stores (`conversations`, `messages`, `friends.store`, `user`,
+ * `limits`), act through methods, and listen with `on()` (typed by {@link ClientEvents}). It
+ * wires managers that each own their frame types: sending (`sending/`), catch-up (`sync/`),
+ * receipts and typing (`conversations/`), friends (`friends/`).
  */
 export class ChatClient {
   /** Typed REST client (accounts, profiles, friendships, history). */
@@ -70,78 +44,71 @@ export class ChatClient {
   readonly messages: ReadableStore<MessagesState>;
   /** The signed-in user's profile, once known. */
   readonly user: ReadableStore<PublicUser | null>;
+  /**
+   * The limits the server announced for the last session (null until the first `ready`).
+   * `send()` refuses text longer than `maxTextLength`; a composer can show it.
+   */
+  readonly limits: ReadableStore<ServerLimits | null>;
 
   private readonly emitter = new EventEmitter<ClientEvents>();
-  private readonly env: Environment;
+  private readonly emit: EmitEvent = (event, context) => void this.emitter.emit(event, ...([context] as [never]));
+  private readonly fail = (err: unknown, code?: QuickchatErrorCode): void => this.emit('error', { error: toError(err, code) });
   private readonly tokens: TokenSource;
   private readonly connection: Connection;
   private readonly convs: Conversations;
-  private readonly outbox: Outbox;
-  private readonly catchUp: CatchUp;
-  private readonly userStore: WritableStore<PublicUser | null> = createStore<PublicUser | null>(null);
-  private readonly namespace: string;
-  private readonly storage: StorageAdapter;
+  private readonly router: FrameRouter;
+  private readonly sender: Sender;
+  private readonly sync: Sync;
+  private readonly receipts: Receipts;
+  private readonly info: SessionInfo;
   private me: string;
   /** Until `me` is known (password or getToken sign-in): the user last signed in with this storage, whose outbox is shown. */
   private lastUser = '';
-  private synced = false;
-  private syncSeq = 0;
   private readonly restored: Promise<void>;
-  private readonly receiptTimers = new Map<string, TimerHandle>();
-  /** While set, the server asked us to back off: sends wait in the outbox, in order. */
-  private hold: TimerHandle | null = null;
 
   constructor(options: ClientOptions) {
-    this.env = { ...defaultEnvironment(), ...options.environment };
-    const fetchFn = options.fetch ?? ((globalThis as { fetch?: FetchLike }).fetch as FetchLike | undefined);
-    const WebSocketImpl = options.WebSocket ?? platformWebSocket();
-    if (!fetchFn) throw new QuickchatError('validation', 'no fetch available: pass options.fetch');
-    if (!WebSocketImpl) throw new QuickchatError('validation', 'no WebSocket available: pass options.WebSocket (in Node: import WebSocket from "ws")');
-    const base = options.url.replace(/\/+$/, '');
-    const accounts = new RestClient(base, fetchFn, null);
-    this.tokens = createTokenSource(options.auth, accounts, this.env.now);
-    this.rest = new RestClient(base, fetchFn, this.tokens);
-    this.storage = options.storage ?? new MemoryStorage();
-    this.namespace = options.storageNamespace ?? 'qc';
+    const { env, fetch, WebSocket, base } = resolvePlatform(options);
+    const restOptions = { environment: env, timeoutMs: options.requestTimeoutMs };
+    this.tokens = createTokenSource(options.auth, new RestClient(base, fetch, null, restOptions), env.now);
+    this.rest = new RestClient(base, fetch, this.tokens, restOptions);
+    const storage = options.storage ?? new MemoryStorage();
+    const namespace = options.storageNamespace ?? 'qc';
     const sub = 'token' in options.auth ? jwtClaims(options.auth.token)['sub'] : undefined;
     this.me = typeof sub === 'string' ? sub : '';
-    this.user = this.userStore;
-    this.convs = new Conversations(() => this.me || this.lastUser, this.env);
-    this.conversations = this.convs.conversations;
-    this.messages = this.convs.messages;
-    this.friends = new Friends(this.rest, (err) => this.fail(err));
-    this.outbox = new Outbox(this.storage, `${this.namespace}:outbox`);
-    this.catchUp = new CatchUp(this.storage, {
-      fetchAfter: (id, after) => this.rest.history(id, { after, limit: 100 }),
-      surface: (m) => this.onSurfaced(m),
-      summary: (c) => this.convs.applySummary(c),
-      events: (events, limited) => {
-        for (const event of events) this.emitter.emit('relationChanged', { event });
-        this.friends.onEvents(events, limited);
-      },
-      failed: (err) => this.fail(err),
-    });
+    const convs = (this.convs = createConversations(() => this.userId, env));
+    this.conversations = convs.conversations;
+    this.messages = convs.messages;
+    this.friends = new Friends(this.rest, this.fail);
     this.connection = new Connection({
       url: `${base.replace(/^http/, 'ws')}/ws`,
-      WebSocket: WebSocketImpl,
+      WebSocket,
       tokens: this.tokens,
-      policy: options.reconnectPolicy ?? fullJitterBackoff({ random: this.env.random }),
-      env: this.env,
+      policy: options.reconnectPolicy ?? fullJitterBackoff({ random: env.random }),
+      env,
       logger: options.logger ?? silentLogger,
-      ...(options.pingIntervalMs !== undefined ? { pingIntervalMs: options.pingIntervalMs } : {}),
-      ...(options.pongTimeoutMs !== undefined ? { pongTimeoutMs: options.pongTimeoutMs } : {}),
+      pingIntervalMs: options.pingIntervalMs,
+      pongTimeoutMs: options.pongTimeoutMs,
     });
-    this.connection.on('state', (change) => {
-      if (change.newState !== ConnectionState.Connected) {
-        this.synced = false;
-        this.release(); // a new socket starts with a fresh rate budget
-      }
-      this.emitter.emit('connectionStateChanged', change);
-    });
-    this.connection.on('ready', (frame) => void this.onReady(frame.userId));
-    this.connection.on('frame', (frame) => this.onFrame(frame));
-    this.connection.on('error', (error) => this.emitter.emit('error', { error }));
-    this.restored = this.restore();
+    this.router = createFrameRouter({ send: (frame) => this.connection.send(frame), on: (event, listener) => this.on(event, listener), userId: () => this.me, state: () => this.connection.state });
+    const { hook } = this.router;
+    const { emit, fail } = this;
+    const fetchAfter = (id: string, after: number) => this.rest.history(id, { after, limit: 100 });
+    const relations = (events: UserEvent[], limited: boolean) => this.friends.onEvents(events, limited);
+    this.sync = createSync({ hook, storage, namespace, emit, fail, fetchAfter, relations, surface: (m) => this.onSurfaced(m), summary: (c) => convs.applySummary(c) });
+    const { cursor, ingest } = this.sync;
+    this.receipts = createReceipts(hook, convs, env, cursor, emit);
+    const info = (this.info = createSessionInfo(hook, this.rest, fail));
+    this.user = info.user;
+    this.limits = info.limits;
+    this.sender = createSender({ hook, env, storage, namespace, convs, ingest, maxTextLength: () => info.maxTextLength(), emit, fail });
+    this.connection.on('state', (change) => emit('connectionStateChanged', change));
+    this.connection.on('ready', (frame) => void this.onReady(frame).catch(fail));
+    this.connection.on('frame', (frame) => this.router.dispatch(frame));
+    this.connection.on('error', (error) => emit('error', { error }));
+    this.restored = this.sender.restore(this.me).then(
+      (last) => void (this.lastUser = last),
+      (err: unknown) => fail(err, ClientErrorCode.Storage),
+    );
     if (options.autoConnect ?? true) this.connection.connect();
   }
 
@@ -156,6 +123,11 @@ export class ChatClient {
    */
   get userId(): string {
     return this.me || this.lastUser;
+  }
+
+  /** The protocol version the server speaks on this session (from `ready`); null before the first. */
+  get serverProtocol(): number | null {
+    return this.info.protocol();
   }
 
   /** Subscribes to an event; returns the function that unsubscribes. */
@@ -174,13 +146,12 @@ export class ChatClient {
     this.connection.disconnect();
   }
 
-  /** Disconnects for good and releases timers and listeners. */
+  /** Disconnects for good and releases timers, listeners and attached extensions. */
   close(): void {
     this.connection.close();
+    this.router.close();
     this.convs.dispose();
-    for (const t of this.receiptTimers.values()) this.env.clearTimeout(t);
-    this.receiptTimers.clear();
-    this.release();
+    this.receipts.dispose();
     this.emitter.removeAllListeners();
   }
 
@@ -199,35 +170,26 @@ export class ChatClient {
    * Sends a text message. Returns at once with the local message (state `pending`); it moves
    * to `sent` when the server stored it, then `delivered`/`read`, or `failed`. While offline
    * it waits in the outbox and is sent, with the same clientMsgId, after reconnecting.
+   * @throws QuickchatError `validation` (not retryable; nothing is queued) when `text` is longer
+   *   than `limits.maxTextLength` (checked once the server announced it: after the first `ready`).
    */
   send(conversationId: string, text: string): LocalMessage {
-    const entry: OutboxEntry = { userId: this.me, conversationId, clientMsgId: newClientMsgId(this.env.random), content: { type: 'text', text }, createdAt: this.env.now() };
-    const local: LocalMessage = { clientMsgId: entry.clientMsgId, id: null, conversationId, senderId: this.me, content: entry.content, seq: null, createdAt: entry.createdAt, state: 'pending', error: null };
-    this.convs.addPending(local);
-    void this.outbox.add(entry);
-    if (this.synced && this.hold === null) this.transmit(entry);
-    return local;
+    return this.sender.send(conversationId, text);
   }
 
   /** Sends a failed message again, with its original clientMsgId. */
   retry(conversationId: string, clientMsgId: string): void {
-    const message = this.messages.getState()[conversationId]?.items.find((m) => m.clientMsgId === clientMsgId && m.senderId === this.me);
-    if (!message || message.state !== 'failed') return;
-    const entry: OutboxEntry = { userId: this.me, conversationId, clientMsgId, content: message.content, createdAt: message.createdAt };
-    this.updateMessage(conversationId, clientMsgId, { state: 'pending', error: null });
-    void this.outbox.add(entry);
-    if (this.synced && this.hold === null) this.transmit(entry);
+    this.sender.retry(conversationId, clientMsgId);
   }
 
   /** Marks everything surfaced in a conversation as read (tells the server and your other devices). */
   markRead(conversationId: string): void {
-    const read = this.catchUp.cursor(conversationId);
-    if (read > 0) this.connection.send({ type: 'receipt', conversationId, read });
+    this.receipts.markRead(conversationId);
   }
 
   /** Tells the other members you are (or stopped) typing. Not stored. */
   setTyping(conversationId: string, active: boolean): void {
-    this.connection.send({ type: 'typing', conversationId, active });
+    this.receipts.setTyping(conversationId, active);
   }
 
   /**
@@ -241,139 +203,28 @@ export class ChatClient {
     return page.hasMore;
   }
 
-  private async restore(): Promise<void> {
-    try {
-      await this.outbox.load();
-      this.showPending(this.me);
-      // E.g. a reload while offline: show the last signed-in user's unsent messages before sign-in can succeed.
-      if (!this.me) this.lastUser = (await this.storage.get(`${this.namespace}:user`)) ?? '';
-      if (!this.me && this.lastUser) this.showPending(this.lastUser);
-    } catch (err) {
-      this.fail(err);
-    }
+  /**
+   * For extension entries (e.g. calls), not apps: attaches `extension` to this client, live or
+   * not, through its own {@link FrameHook} (send frames, receive the server frame types it
+   * registers, follow events). Returns the function that detaches it; `close()` detaches all.
+   */
+  attach(extension: ClientExtension): () => void {
+    return this.router.attach(extension);
   }
 
-  /** Shows the user's outbox entries that are not in the messages store yet (e.g. written before a reload). */
-  private showPending(userId: string): void {
-    for (const e of this.outbox.forUser(userId)) {
-      if (this.messages.getState()[e.conversationId]?.items.some((m) => m.clientMsgId === e.clientMsgId)) continue;
-      this.convs.addPending({ clientMsgId: e.clientMsgId, id: null, conversationId: e.conversationId, senderId: e.userId, content: e.content, seq: null, createdAt: e.createdAt, state: 'pending', error: null });
-    }
-  }
-
-  private async onReady(userId: string): Promise<void> {
+  private async onReady(frame: ReadyFrame): Promise<void> {
+    const { userId } = frame;
     const first = this.me !== userId;
     this.me = userId;
+    this.router.dispatch(frame);
     await this.restored;
-    if (first) void this.storage.set(`${this.namespace}:user`, userId).catch(() => undefined);
-    this.convs.claimPending(userId);
-    await this.outbox.claim(userId);
-    this.showPending(userId);
-    await this.catchUp.load(userId, this.namespace);
-    if (first || !this.userStore.getState()) void this.rest.me().then((u) => this.userStore.update(() => u), (err: unknown) => this.fail(err));
-    this.connection.send(this.catchUp.request(`sync-${++this.syncSeq}`));
-  }
-
-  private async onSynced(frame: Extract<ServerFrame, { type: 'synced' }>): Promise<void> {
-    const backfilled = await this.catchUp.applySynced(frame);
-    if (this.connection.state !== ConnectionState.Connected) return;
-    this.synced = true;
-    this.flush();
-    this.emitter.emit('synced', { userId: this.me, conversations: frame.conversations.length, backfilled });
-  }
-
-  private onFrame(frame: ServerFrame): void {
-    switch (frame.type) {
-      case 'synced':
-        void this.onSynced(frame).catch((err: unknown) => this.fail(err));
-        return;
-      case 'message':
-        return this.catchUp.ingest(frame.message);
-      case 'ack': {
-        const entry = this.outbox.get(frame.clientMsgId);
-        void this.outbox.remove(frame.clientMsgId);
-        if (!entry) return;
-        const message: Message = { id: frame.messageId, conversationId: frame.conversationId, seq: frame.seq, senderId: this.me, clientMsgId: frame.clientMsgId, content: entry.content, createdAt: frame.createdAt };
-        this.catchUp.ingest(message);
-        return;
-      }
-      case 'receipt': {
-        for (const message of this.convs.receipt(frame)) this.emitter.emit('messageUpdated', { message });
-        this.emitter.emit('receipt', { conversationId: frame.conversationId, userId: frame.userId, delivered: frame.delivered, read: frame.read });
-        return;
-      }
-      case 'typing':
-        this.convs.typing(frame.conversationId, frame.userId, frame.active);
-        this.emitter.emit('typing', { conversationId: frame.conversationId, userId: frame.userId, active: frame.active });
-        return;
-      case 'event':
-        if (!this.catchUp.acceptEvent(frame.event)) return;
-        this.emitter.emit('relationChanged', { event: frame.event });
-        this.friends.onEvents([frame.event], false);
-        return;
-      case 'error':
-        return this.onError(frame);
-      default:
-        return;
-    }
+    if (first) this.sender.remember(userId);
+    await this.sender.claim(userId);
+    await this.sync.start(userId);
   }
 
   private onSurfaced(message: Message): void {
-    const local = this.convs.surface(message);
-    this.emitter.emit('message', { message: local });
-    if (message.senderId !== this.me) this.scheduleDelivered(message.conversationId);
-  }
-
-  /** Acknowledges delivery of surfaced messages, once per burst per conversation. */
-  private scheduleDelivered(conversationId: string): void {
-    if (this.receiptTimers.has(conversationId)) return;
-    this.receiptTimers.set(
-      conversationId,
-      this.env.setTimeout(() => {
-        this.receiptTimers.delete(conversationId);
-        this.connection.send({ type: 'receipt', conversationId, delivered: this.catchUp.cursor(conversationId) });
-      }, 50),
-    );
-  }
-
-  private onError(frame: ErrorFrame): void {
-    const entry = typeof frame.id === 'string' ? this.outbox.get(frame.id) : undefined;
-    const error = new QuickchatError(frame.code as QuickchatErrorCode, frame.message, frame.retryAfterMs === undefined ? {} : { retryAfterMs: frame.retryAfterMs });
-    if (!entry) return this.fail(error);
-    if (error.retryable) {
-      // Hold every send, then resend the whole outbox in order: later messages must not overtake this one.
-      this.hold ??= this.env.setTimeout(() => {
-        this.hold = null;
-        this.flush();
-      }, Math.max(error.retryAfterMs ?? 0, 1000));
-      return;
-    }
-    void this.outbox.remove(entry.clientMsgId);
-    this.updateMessage(entry.conversationId, entry.clientMsgId, { state: 'failed', error });
-    this.fail(error);
-  }
-
-  private updateMessage(conversationId: string, clientMsgId: string, change: Partial<LocalMessage>): void {
-    const message = this.convs.patch(conversationId, this.me, clientMsgId, change);
-    if (message) this.emitter.emit('messageUpdated', { message });
-  }
-
-  /** Sends every waiting message, oldest first (resends are deduplicated by clientMsgId). */
-  private flush(): void {
-    if (this.synced && this.hold === null) for (const entry of this.outbox.forUser(this.me)) this.transmit(entry);
-  }
-
-  private release(): void {
-    if (this.hold !== null) this.env.clearTimeout(this.hold);
-    this.hold = null;
-  }
-
-  private transmit(entry: OutboxEntry): void {
-    this.connection.send({ type: 'send', id: entry.clientMsgId, conversationId: entry.conversationId, clientMsgId: entry.clientMsgId, content: entry.content });
-  }
-
-  private fail(err: unknown): void {
-    const error = err instanceof QuickchatError ? err : new QuickchatError(ClientErrorCode.Network, err instanceof Error ? err.message : String(err), { cause: err });
-    this.emitter.emit('error', { error });
+    this.emit('message', { message: this.convs.surface(message) });
+    if (message.senderId !== this.me) this.receipts.delivered(message.conversationId);
   }
 }

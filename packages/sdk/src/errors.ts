@@ -12,6 +12,11 @@ export const ClientErrorCode = {
   AuthFailed: 'auth_failed',
   /** The client was closed with `close()`. */
   Closed: 'client_closed',
+  /**
+   * The storage adapter failed to read or write (quota, private mode, a closed database). The
+   * client goes on in memory: messages are still sent, but may not survive a reload.
+   */
+  Storage: 'storage',
 } as const;
 /** Union of {@link ClientErrorCode} values. */
 export type ClientErrorCode = (typeof ClientErrorCode)[keyof typeof ClientErrorCode];
@@ -20,7 +25,7 @@ export type ClientErrorCode = (typeof ClientErrorCode)[keyof typeof ClientErrorC
 export type QuickchatErrorCode = ErrorCode | ClientErrorCode;
 
 /** Server codes after which repeating the same request can succeed. */
-const RETRYABLE: ReadonlySet<string> = new Set(['internal', 'rate_limited', 'too_many_connections', 'disconnected', 'timeout', 'network']);
+const RETRYABLE: ReadonlySet<string> = new Set(['internal', 'rate_limited', 'disconnected', 'timeout', 'network']);
 
 /**
  * The one error base class of the SDK. `code` is stable and machine-readable; `retryable`
@@ -62,4 +67,9 @@ export class ApiError extends QuickchatError {
     super(code, message, options);
     this.status = status;
   }
+}
+
+/** `err` as a {@link QuickchatError}: itself when it is one, else a `code` error (default `network`) caused by it. */
+export function toError(err: unknown, code: QuickchatErrorCode = ClientErrorCode.Network): QuickchatError {
+  return err instanceof QuickchatError ? err : new QuickchatError(code, err instanceof Error ? err.message : String(err), { cause: err });
 }

@@ -29,3 +29,6 @@ export interface ClientEvents {
   /** Something failed in the background (auth refused, a send failed for good, a backfill failed). */
   error: (context: { error: QuickchatError }) => void;
 }
+
+/** Emits one client event (how managers report to the client's listeners). */
+export type EmitEvent = <E extends keyof ClientEvents>(event: E, context: Parameters<ClientEvents[E]>[0]) => void;

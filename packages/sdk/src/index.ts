@@ -8,15 +8,17 @@
  * client.send(client.dmWith(friendId), 'hello');
  * ```
  */
-export { createClient, ChatClient, type ClientOptions } from './client.js';
+export { createClient, ChatClient } from './client.js';
+export type { ServerLimits } from './session/session-info.js';
+export type { ClientOptions } from './options.js';
 export type { ClientEvents } from './events.js';
 export { QuickchatError, ConnectionError, ApiError, ClientErrorCode, type QuickchatErrorCode } from './errors.js';
-export { ConnectionState, type StateChange } from './connection/state.js';
+export { ConnectionState, ConnectionReason, type StateChange } from './connection/state.js';
 export { fullJitterBackoff, type ReconnectPolicy, type ReconnectContext, type BackoffOptions } from './connection/reconnect-policy.js';
 export type { Environment } from './connection/environment.js';
 export type { WebSocketLike, WebSocketConstructor } from './connection/transport.js';
 export type { AuthOption, SessionStore } from './auth/token-source.js';
-export { RestClient, type HistoryOptions } from './api/rest.js';
+export { RestClient, type HistoryOptions, type RestOptions } from './api/rest.js';
 export type { FetchLike } from './api/http.js';
 export type { Logger } from './logger.js';
 export type { StorageAdapter } from './storage/types.js';
@@ -24,6 +26,7 @@ export { MemoryStorage } from './storage/memory.js';
 export { IndexedDBStorage } from './storage/indexeddb.js';
 export { createStore, shallowEqual, type ReadableStore, type Equality } from './stores/store.js';
 export type { LocalMessage, DeliveryState, ConversationView, MessageList, FriendsState, ConversationsState, MessagesState } from './stores/state.js';
-export type { Friends } from './friends.js';
-export { dmConversationId, ErrorCode, CloseCode } from '@quickchat/protocol';
-export type { Message, MessageContent, PublicUser, FriendEntry, FriendshipStatus, UserEvent } from '@quickchat/protocol';
+export type { Friends } from './friends/friends.js';
+export type { FrameHook, ClientExtension, ServerFrameOf } from './extension/frame-hook.js';
+export { dmConversationId, dmPeer, parseConversationId, ErrorCode, CloseCode, PROTOCOL_VERSION } from '@quickchat/protocol';
+export type { Message, MessageContent, PublicUser, FriendEntry, FriendshipStatus, UserEvent, ParsedConversationId, ClientFrame, ServerFrame } from '@quickchat/protocol';

@@ -1,4 +1,4 @@
-import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
@@ -15,11 +15,13 @@ import { AccessTokens } from './auth/access-tokens.js';
 import { AccountService } from './services/accounts.js';
 import { FriendService } from './services/friends.js';
 import { MessageService } from './services/messages.js';
+import { ConversationAccess } from './services/access/access.js';
 import type { ServiceContext } from './services/context.js';
 import { Gateway } from './gateway/gateway.js';
 import { SessionRegistry } from './gateway/sessions.js';
-import { KeyedRateLimiter } from './gateway/token-bucket.js';
+import { KeyedRateLimiter } from './limits/token-bucket.js';
 import { bearerToken, cors, errorHandler, limitByIp, notFoundHandler } from './http/middleware.js';
+import { createHttpServer } from './http/http-server.js';
 import { buildOpenApi } from './http/openapi.js';
 import type { Route } from './http/routes.js';
 import { authRoutes } from './routes/auth.js';
@@ -96,17 +98,18 @@ interface Running {
 async function startRunning(options: ServerOptions, config: ResolvedConfig): Promise<Running> {
   const log: Logger = options.logger ?? createLogger(options.logLevel ?? 'info');
   ensureDataDir(config.dataDir);
-  const secrets = loadOrCreateSecrets(config.dataDir);
+  const secrets = loadOrCreateSecrets(config.dataDir, options.secrets);
   const ownsStore = !options.store;
   const store: Store = options.store ?? openSqliteStore({ file: join(config.dataDir, DATA_FILES.database), synchronous: options.sqliteSynchronous ?? 'NORMAL' });
   const ownsBus = !options.bus;
-  const bus: Bus = options.bus ?? new LocalBus((err, topic) => log.error({ err, topic }, 'bus subscriber failed'));
+  const bus: Bus = options.bus ?? new LocalBus({ onHandlerError: (err, topic) => log.error({ err, topic }, 'bus subscriber failed') });
   const ctx: ServiceContext = { store, bus, config, log, now: Date.now };
 
   const accounts = new AccountService(ctx, new AccessTokens(config.auth, secrets.jwtSecret));
-  const friends = new FriendService(ctx);
-  const messages = new MessageService(ctx, friends);
-  const sessions = new SessionRegistry(bus, config.limits.connectionsPerUser, log);
+  const access = new ConversationAccess(ctx);
+  const friends = new FriendService(ctx, access);
+  const messages = new MessageService(ctx, access);
+  const sessions = new SessionRegistry(bus, config.limits.connectionsPerUser);
 
   let port = 0;
   const ownOrigins = () => new Set([`http://localhost:${port}`, `http://127.0.0.1:${port}`, `http://[::1]:${port}`]);
@@ -158,11 +161,10 @@ async function startRunning(options: ServerOptions, config: ResolvedConfig): Pro
   app.use(notFoundHandler);
   app.use(errorHandler(log));
 
-  const http: HttpServer = createHttpServer(app);
-  http.headersTimeout = config.limits.headersTimeoutMs;
-  http.requestTimeout = config.limits.requestTimeoutMs;
+  const http: HttpServer = createHttpServer(app, config.limits, log);
   http.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));
   try {
+    await access.start();
     if (config.demo) await seedDemo({ store, accounts, friends, log });
     await new Promise<void>((resolve, reject) => {
       http.once('error', reject);
@@ -174,7 +176,7 @@ async function startRunning(options: ServerOptions, config: ResolvedConfig): Pro
   } catch (err) {
     // Release what was opened so a failed start leaks nothing and can be retried.
     gateway.close();
-    friends.close();
+    access.close();
     if (ownsBus) await bus.close();
     if (ownsStore) await store.close();
     throw err;
@@ -190,7 +192,7 @@ async function startRunning(options: ServerOptions, config: ResolvedConfig): Pro
       ready = false;
       gateway.close();
       await messages.drain();
-      friends.close();
+      access.close();
       await new Promise<void>((resolve) => {
         http.close(() => resolve());
         http.closeAllConnections();

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createServer, demoBanner } from './app.js';
-import { ConfigError, type ServerOptions, type ExternalAuthOptions } from './config.js';
+import { ConfigError, type ServerOptions, type ExternalAuthOptions, type SecretOverrides } from './config.js';
 
 /** Where `--demo` looks for the widget bundle, relative to the working directory (the repository root for `npm start`). */
 export const DEMO_BUNDLE = 'packages/widget/dist/quickchat-widget.js';
@@ -85,9 +85,17 @@ export function optionsFromCli(argv: string[], env: NodeJS.ProcessEnv): ServerOp
     dmPolicy: (values['dm-policy'] ?? env['QUICKCHAT_DM_POLICY'] ?? 'friends') as 'friends',
     logLevel,
     sqliteSynchronous: sync,
+    secrets: secretsFrom(env),
     auth: { builtinAccounts: !(values['no-builtin-accounts'] ?? env['QUICKCHAT_BUILTIN_ACCOUNTS'] === '0'), ...(external ? { external } : {}) },
     ...(demo ? { demo: { widgetBundle: resolve(DEMO_BUNDLE) } } : {}),
   };
+}
+
+/** Operator-given secrets from the environment (empty values count as absent). */
+function secretsFrom(env: NodeJS.ProcessEnv): SecretOverrides {
+  const jwtSecret = env['QUICKCHAT_JWT_SECRET'];
+  const turnSecret = env['QUICKCHAT_TURN_SECRET'];
+  return { ...(jwtSecret ? { jwtSecret } : {}), ...(turnSecret ? { turnSecret } : {}) };
 }
 
 function externalFrom(values: Record<string, string | boolean | undefined>, env: NodeJS.ProcessEnv): ExternalAuthOptions | undefined {

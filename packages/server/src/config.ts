@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
+import { createPublicKey } from 'node:crypto';
 import type { Logger } from 'pino';
+import { PROTOCOL_LIMITS } from '@quickchat/protocol';
 import type { Store } from './store/types.js';
 import type { Bus } from './bus/types.js';
 
@@ -29,10 +31,26 @@ export interface ServerLimits {
   maxBodyBytes: number;
   /** Login/register attempts per IP per minute. */
   authAttemptsPerMinute: number;
-  /** Node's `server.headersTimeout`. */
+  /**
+   * Failed logins to one account (from any addresses) tolerated before each further attempt
+   * must wait; see {@link loginDelayBaseMs}.
+   */
+  loginFailuresBeforeDelay: number;
+  /** Wait after the first failure past the free ones; it doubles with each further failure. */
+  loginDelayBaseMs: number;
+  /** Longest wait between login attempts to one account, however many failures. */
+  loginDelayMaxMs: number;
+  /** One counted failure is forgotten per this much time without new failures. */
+  loginFailureDecayMs: number;
+  /** Node's `server.headersTimeout`: a request head must be complete within this time (≤ `requestTimeoutMs`). */
   headersTimeoutMs: number;
-  /** Node's `server.requestTimeout`. */
+  /** Node's `server.requestTimeout`: a whole request must arrive within this time. */
   requestTimeoutMs: number;
+  /**
+   * Open HTTP connections allowed per remote IP (WebSocket upgrades stop counting here once
+   * upgraded; they have `connectionsPerIp`). Connections past it are closed at once.
+   */
+  httpConnectionsPerIp: number;
   /** Messages per conversation in one `synced` reply (≤ 100). */
   syncPageSize: number;
   /** User events in one `synced` reply. */
@@ -53,9 +71,14 @@ export const DEFAULT_LIMITS: ServerLimits = {
   maxQueueBytes: 1024 * 1024,
   maxBodyBytes: 64 * 1024,
   authAttemptsPerMinute: 20,
+  loginFailuresBeforeDelay: 5,
+  loginDelayBaseMs: 1000,
+  loginDelayMaxMs: 5 * 60_000,
+  loginFailureDecayMs: 10 * 60_000,
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
-  syncPageSize: 100,
+  httpConnectionsPerIp: 128,
+  syncPageSize: PROTOCOL_LIMITS.maxPageSize,
   syncEventsPageSize: 500,
 };
 
@@ -84,6 +107,14 @@ export interface AuthOptions {
   external?: ExternalAuthOptions;
 }
 
+/** Secrets given by the operator; each one absent is generated and kept in the data directory. */
+export interface SecretOverrides {
+  /** HS256 key for built-in access tokens. */
+  jwtSecret?: string;
+  /** Shared secret for TURN REST credentials. */
+  turnSecret?: string;
+}
+
 /** Options of {@link createServer}. Only `dataDir` (or an injected `store`) is required. */
 export interface ServerOptions {
   /** TCP port; 0 picks a free one. Default 8787. */
@@ -110,6 +141,12 @@ export interface ServerOptions {
   logLevel?: string;
   /** SQLite durability: NORMAL (default; survives process crashes) or FULL (also power loss). */
   sqliteSynchronous?: 'NORMAL' | 'FULL';
+  /**
+   * Secrets to use instead of the ones generated into `dataDir` on first run (e.g. shared by
+   * several nodes). The server never reads the environment itself; the CLI maps
+   * QUICKCHAT_JWT_SECRET and QUICKCHAT_TURN_SECRET here.
+   */
+  secrets?: SecretOverrides;
   /**
    * Demo mode (off by default; never in production: the demo passwords are published on the
    * page). Seeds two friends, `alice` and `bob`, and serves the widget demo page at `/` (the
@@ -147,8 +184,10 @@ export function resolveConfig(options: ServerOptions): ResolvedConfig {
   for (const [key, value] of Object.entries(limits)) {
     if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new ConfigError(`limits.${key} must be a positive number, got ${String(value)}`);
   }
-  if (limits.maxTextLength > 16_000) throw new ConfigError('limits.maxTextLength cannot exceed the protocol cap of 16000');
-  if (limits.syncPageSize > 100) throw new ConfigError('limits.syncPageSize cannot exceed 100');
+  if (limits.maxTextLength > PROTOCOL_LIMITS.maxTextLength) throw new ConfigError(`limits.maxTextLength cannot exceed the protocol cap of ${PROTOCOL_LIMITS.maxTextLength}`);
+  if (limits.syncPageSize > PROTOCOL_LIMITS.maxPageSize) throw new ConfigError(`limits.syncPageSize cannot exceed ${PROTOCOL_LIMITS.maxPageSize}`);
+  if (limits.headersTimeoutMs > limits.requestTimeoutMs) throw new ConfigError('limits.headersTimeoutMs cannot exceed limits.requestTimeoutMs');
+  if (limits.loginDelayBaseMs > limits.loginDelayMaxMs) throw new ConfigError('limits.loginDelayBaseMs cannot exceed limits.loginDelayMaxMs');
   const auth: AuthOptions = {
     builtinAccounts: true,
     accessTokenTtlSec: 900,
@@ -197,4 +236,17 @@ function checkExternal(external: ExternalAuthOptions, builtinIssuer: string): vo
   if (!['HS256', 'RS256', 'ES256'].includes(external.algorithm)) throw new ConfigError(`auth.external.algorithm must be HS256, RS256 or ES256, got "${external.algorithm}"`);
   if (external.algorithm === 'HS256' && Buffer.byteLength(external.key ?? '') < 32) throw new ConfigError('auth.external.key for HS256 must be at least 32 bytes');
   if (external.algorithm !== 'HS256' && !/-----BEGIN PUBLIC KEY-----/.test(external.key ?? '')) throw new ConfigError(`auth.external.key for ${external.algorithm} must be a PEM public key`);
+  if (external.algorithm !== 'HS256') checkPublicKey(external.algorithm, external.key);
+}
+
+/** The key is parsed once at startup (see auth/access-tokens.ts), so a bad one fails here, by name. */
+function checkPublicKey(algorithm: 'RS256' | 'ES256', pem: string): void {
+  let type: string | undefined;
+  try {
+    type = createPublicKey(pem).asymmetricKeyType;
+  } catch (err) {
+    throw new ConfigError(`auth.external.key is not a readable PEM public key: ${(err as Error).message}`);
+  }
+  const expected = algorithm === 'RS256' ? 'rsa' : 'ec';
+  if (type !== expected) throw new ConfigError(`auth.external.key for ${algorithm} must be an ${expected.toUpperCase()} public key, got ${type ?? 'an unknown key type'}`);
 }

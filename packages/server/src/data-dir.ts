@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import type { SecretOverrides } from './config.js';
 
 /** Secrets generated on first run and persisted in the data directory (never in the repo). */
 export interface DevSecrets {
@@ -20,9 +21,9 @@ export function ensureDataDir(dir: string): void {
 
 /**
  * Loads secrets from `<dataDir>/secrets.json`, generating and saving any that are missing
- * (file mode 0600). Environment overrides win: QUICKCHAT_JWT_SECRET, QUICKCHAT_TURN_SECRET.
+ * (file mode 0600). Secrets given in `overrides` win over the stored ones.
  */
-export function loadOrCreateSecrets(dir: string, env: NodeJS.ProcessEnv = process.env): DevSecrets {
+export function loadOrCreateSecrets(dir: string, overrides: SecretOverrides = {}): DevSecrets {
   const file = join(dir, DATA_FILES.secrets);
   let stored: Partial<DevSecrets> = {};
   if (existsSync(file)) {
@@ -40,7 +41,7 @@ export function loadOrCreateSecrets(dir: string, env: NodeJS.ProcessEnv = proces
     writeFileSync(file, JSON.stringify(secrets, null, 2) + '\n', { mode: 0o600 });
   }
   return {
-    jwtSecret: env['QUICKCHAT_JWT_SECRET'] || secrets.jwtSecret,
-    turnSecret: env['QUICKCHAT_TURN_SECRET'] || secrets.turnSecret,
+    jwtSecret: overrides.jwtSecret || secrets.jwtSecret,
+    turnSecret: overrides.turnSecret || secrets.turnSecret,
   };
 }

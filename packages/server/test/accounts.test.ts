@@ -300,6 +300,22 @@ describe('accounts and authentication', () => {
     expect((await rest.call('GET', '/api/users/by-handle/alice')).status).toBe(401);
   });
 
+  it('validates path parameters like bodies: a malformed handle or user id is a 400 naming the parameter, not a store lookup', async () => {
+    const bob = await rest.register('bob');
+    const malformed = [
+      ['/api/users/by-handle/ab', 'handle'],
+      [`/api/users/by-handle/${'h'.repeat(33)}`, 'handle'],
+      ['/api/users/by-handle/%F0%9F%98%80%F0%9F%98%80%F0%9F%98%80', 'handle'],
+      [`/api/users/${'u'.repeat(65)}`, 'userId'],
+      ['/api/users/u%20space', 'userId'],
+    ] as const;
+    for (const [path, param] of malformed) {
+      const res = await rest.call('GET', path, { token: bob.token });
+      expect({ path, status: res.status, code: res.body?.error?.code }).toEqual({ path, status: 400, code: ErrorCode.Validation });
+      expect(res.body.error.message).toContain(param);
+    }
+  });
+
   it('closes a socket with 4003 when its access token expires', async () => {
     const s = await startServer({ auth: { accessTokenTtlSec: 1 } });
     const r = new Rest(s.url);

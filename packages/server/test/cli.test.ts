@@ -115,6 +115,11 @@ describe('optionsFromCli', () => {
     expect(optionsFromCli([], { QUICKCHAT_ALLOW_NO_ORIGIN: '0' }).allowNoOrigin).toBe(false);
   });
 
+  it('maps the secret variables to the secrets option (empty ones count as absent)', () => {
+    expect(optionsFromCli([], { QUICKCHAT_JWT_SECRET: 'j'.repeat(40), QUICKCHAT_TURN_SECRET: 't'.repeat(40) }).secrets).toEqual({ jwtSecret: 'j'.repeat(40), turnSecret: 't'.repeat(40) });
+    expect(optionsFromCli([], { QUICKCHAT_JWT_SECRET: '' }).secrets).toEqual({});
+  });
+
   it('flags win over environment variables', () => {
     const env = { PORT: '1111', HOST: '10.0.0.1', QUICKCHAT_DATA_DIR: '/env', QUICKCHAT_ALLOWED_ORIGINS: 'https://env.example', QUICKCHAT_DM_POLICY: 'anyone', QUICKCHAT_LOG_LEVEL: 'warn', QUICKCHAT_SQLITE_SYNCHRONOUS: 'FULL' };
     const o = optionsFromCli(['--port', '2222', '--host', '127.0.0.1', '--data-dir', '/flag', '--allowed-origins', 'https://flag.example', '--dm-policy', 'friends', '--log-level', 'error', '--sqlite-synchronous', 'NORMAL'], env);

@@ -159,6 +159,22 @@ describe('friendship events', () => {
     expect(after).toMatchObject({ events: [], eventsLimited: false, eventsCursor: latest });
   });
 
+  it('a cursor past the newest event is not echoed back: the client gets the real cursor and must reload (eventsLimited)', async () => {
+    const { h, alice, bob } = await startServer();
+    await h.rest.befriend(alice, bob);
+    const a = await h.connect(alice);
+    const latest = h.latestEventSeq(alice.id);
+    expect(latest).toBeGreaterThan(0);
+    for (const bogus of [latest + 1, 1_000_000_000]) {
+      expect(await sync(a, { eventsAfter: bogus })).toMatchObject({ events: [], eventsCursor: latest, eventsLimited: true });
+    }
+    // A user with no events at all and a bogus cursor: told 0, and to reload.
+    const carol = await h.register('carol');
+    expect(await sync(await h.connect(carol), { eventsAfter: 7 })).toMatchObject({ events: [], eventsCursor: 0, eventsLimited: true });
+    // An up-to-date cursor is still answered plainly.
+    expect(await sync(a, { eventsAfter: latest })).toMatchObject({ events: [], eventsCursor: latest, eventsLimited: false });
+  });
+
   it('a first sync (no eventsAfter) returns no events but the current cursor', async () => {
     const { h, alice, bob } = await startServer();
     const carol = await h.register('carol');

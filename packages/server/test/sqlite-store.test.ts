@@ -4,19 +4,24 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dmConversationId } from '@quickchat/protocol';
-import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../src/store/sqlite/migrations.js';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import type { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
-import type { NewMessage } from '../src/store/types.js';
-import { runStoreContract } from './store-contract.js';
+import type { NewMessage, Store } from '../src/store/types.js';
+import { runStoreContract } from './store-contract/index.js';
 
 const tempDir = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'quickchat-sqlite-'));
 
 runStoreContract('sqlite', async () => {
   const dir = tempDir();
-  const store = openSqliteStore({ file: path.join(dir, 'store.db') });
+  const file = path.join(dir, 'store.db');
+  let store: Store = openSqliteStore({ file });
   return {
     store,
+    reopen: async () => {
+      await store.close();
+      store = openSqliteStore({ file });
+      return store;
+    },
     cleanup: async () => {
       await store.close();
       fs.rmSync(dir, { recursive: true, force: true });
@@ -26,11 +31,10 @@ runStoreContract('sqlite', async () => {
 
 describe('SqliteStore specifics', () => {
   const AB = dmConversationId('u_a', 'u_b');
-  const msg = (clientMsgId: string, conversationId = AB): NewMessage => ({
+  const msg = (clientMsgId: string, conversationId = AB, senderId = 'u_a'): NewMessage => ({
     id: `m_${clientMsgId}`,
     conversationId,
-    members: ['u_a', 'u_b'],
-    senderId: 'u_a',
+    senderId,
     clientMsgId,
     content: { type: 'text', text: clientMsgId },
     createdAt: 1000,
@@ -44,15 +48,21 @@ describe('SqliteStore specifics', () => {
     opened.push(store);
     return store;
   };
-  /** Reads a pragma through a separate connection, so the store's internals stay private. */
-  const pragma = (name: string): unknown => {
+  const openWithAB = async (): Promise<SqliteStore> => {
+    const store = open();
+    await store.createConversation({ id: AB, kind: 'dm', members: ['u_a', 'u_b'], createdAt: 1 });
+    return store;
+  };
+  /** A separate connection to the file, so the store's internals stay private. */
+  const raw = <T>(use: (db: Database.Database) => T): T => {
     const db = new Database(file);
     try {
-      return db.pragma(name, { simple: true });
+      return use(db);
     } finally {
       db.close();
     }
   };
+  const pragma = (name: string): unknown => raw((db) => db.pragma(name, { simple: true }));
 
   beforeEach(() => {
     dir = tempDir();
@@ -69,31 +79,8 @@ describe('SqliteStore specifics', () => {
     expect(fs.existsSync(`${file}-wal`)).toBe(true);
   });
 
-  it('numbers migrations 1..n and records the latest in user_version', () => {
-    expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
-    expect(LATEST_SCHEMA_VERSION).toBe(MIGRATIONS.length);
-    open();
-    expect(pragma('user_version')).toBe(LATEST_SCHEMA_VERSION);
-  });
-
-  it('reopens a migrated file without re-running migrations', async () => {
-    const first = open();
-    await first.createUser({ id: 'u_a', handle: 'alice', displayName: 'A', passwordHash: 'h', createdAt: 1 });
-    await first.close();
-    const second = open('FULL');
-    expect(pragma('user_version')).toBe(LATEST_SCHEMA_VERSION);
-    expect((await second.getUser('u_a'))?.handle).toBe('alice');
-  });
-
-  it('refuses a database from a newer schema version', () => {
-    const db = new Database(file);
-    db.pragma(`user_version = ${LATEST_SCHEMA_VERSION + 1}`);
-    db.close();
-    expect(() => open()).toThrow(/newer/);
-  });
-
   it('keeps messages and continues seqs after close and reopen', async () => {
-    const first = open();
+    const first = await openWithAB();
     await first.appendMessages([msg('c1'), msg('c2'), msg('c3')]);
     await first.advanceCursor(AB, 'u_b', { read: 2 });
     await first.close();
@@ -106,24 +93,65 @@ describe('SqliteStore specifics', () => {
       [3, 'c3', { type: 'text', text: 'c3' }],
     ]);
     const [dup, next] = await second.appendMessages([msg('c2'), msg('c4')]);
-    expect(dup).toMatchObject({ duplicate: true, message: { seq: 2, id: 'm_c2' } });
-    expect(next).toMatchObject({ duplicate: false, message: { seq: 4 } });
+    expect(dup).toMatchObject({ status: 'duplicate', message: { seq: 2, id: 'm_c2' } });
+    expect(next).toMatchObject({ status: 'stored', message: { seq: 4 } });
     expect(await second.getConversation(AB, 'u_b')).toMatchObject({ lastSeq: 4, unread: 2 });
   });
 
   it('rolls back the whole batch when one item fails', async () => {
-    const store = open();
-    await expect(store.appendMessages([msg('ok'), msg('bad', 'not-a-conversation')])).rejects.toThrow(/invalid conversation id/);
+    const store = await openWithAB();
+    const bad = { ...msg('bad'), contentJson: '{not json' };
+    await expect(store.appendMessages([msg('ok'), bad])).rejects.toThrow(/CHECK constraint/);
     expect(await store.getMessages(AB, { limit: 10 })).toEqual({ messages: [], hasMore: false });
-    expect(await store.getConversation(AB, 'u_a')).toBeNull();
-    const [ok] = await store.appendMessages([msg('ok')]);
-    expect(ok).toMatchObject({ duplicate: false, message: { seq: 1 } });
+    expect(await store.getConversation(AB, 'u_b')).toMatchObject({ lastSeq: 0, unread: 0 });
+    expect(await store.appendMessages([msg('ok')])).toMatchObject([{ status: 'stored', message: { seq: 1 } }]);
+    expect(await store.getConversation(AB, 'u_b')).toMatchObject({ lastSeq: 1, unread: 1 });
+  });
+
+  it('reads unread from maintained counters, not by counting messages', async () => {
+    const store = await openWithAB();
+    await store.appendMessages(['1', '2', '3', '4', '5'].map((id) => msg(id, AB, 'u_b')));
+    // Rows removed behind the store's back (no foreign keys on this connection) change no count.
+    raw((db) => db.prepare('DELETE FROM messages WHERE seq < 5').run());
+    expect((await store.getConversation(AB, 'u_a'))?.unread).toBe(5);
+    expect((await store.listConversations('u_a'))[0]?.unread).toBe(5);
+  });
+
+  it('notices commits by another connection to its file and keeps seqs gap-free', async () => {
+    const first = await openWithAB();
+    await first.appendMessages([msg('c1')]);
+    // Breaks the single-writer rule on purpose: `first` remembers last_seq 1.
+    const second = open();
+    expect(await second.appendMessages([msg('c2')])).toMatchObject([{ status: 'stored', message: { seq: 2 } }]);
+    expect(await first.appendMessages([msg('c3')])).toMatchObject([{ status: 'stored', message: { seq: 3 } }]);
+    expect((await first.getMessages(AB, { limit: 10 })).messages.map((m) => m.seq)).toEqual([1, 2, 3]);
+  });
+
+  it('writes two pages per single-message DM commit (the row and its idempotency entry), three in a group', async () => {
+    // docs/decisions/0007: a commit's cost is mostly its WAL frames; nothing else may creep back in.
+    const G = 'g:team';
+    // No checkpoint worker: a checkpoint between two appends would rewind the WAL under the count.
+    const store = openSqliteStore({ file, checkpointIntervalMs: 0 });
+    opened.push(store);
+    await store.createConversation({ id: AB, kind: 'dm', members: ['u_a', 'u_b'], createdAt: 1 });
+    await store.createConversation({ id: G, kind: 'group', members: ['u_a', 'u_b', 'u_c'], createdAt: 1 });
+    await store.appendMessages([msg('warm'), msg('warm', G)]);
+    const pageSize = pragma('page_size') as number;
+    const framesOf = async (batch: NewMessage[]): Promise<number> => {
+      const before = fs.statSync(`${file}-wal`).size;
+      await store.appendMessages(batch);
+      return (fs.statSync(`${file}-wal`).size - before) / (pageSize + 24);
+    };
+    expect(await framesOf([msg('d1')])).toBe(2);
+    expect(await framesOf([msg('d2', AB, 'u_b')])).toBe(2);
+    expect(await framesOf([msg('g1', G)])).toBe(3);
+    expect((await store.getConversation(AB, 'u_a'))?.unread).toBe(1);
   });
 
   it('works in memory', async () => {
     const store = openSqliteStore({ file: ':memory:' });
     opened.push(store);
-    const [r] = await store.appendMessages([msg('c1')]);
-    expect(r?.message.seq).toBe(1);
+    await store.createConversation({ id: AB, kind: 'dm', members: ['u_a', 'u_b'], createdAt: 1 });
+    expect(await store.appendMessages([msg('c1')])).toMatchObject([{ status: 'stored', message: { seq: 1 } }]);
   });
 });

@@ -195,27 +195,31 @@ describe('startup and shutdown', () => {
     expect((await new Rest(otherUrl).call('GET', '/api/me', { token: alice.token })).status).toBe(401);
   });
 
-  it('QUICKCHAT_JWT_SECRET overrides the stored secret and is never written to disk', async () => {
-    const envSecret = 'env-secret-' + 'x'.repeat(40);
-    process.env['QUICKCHAT_JWT_SECRET'] = envSecret;
+  it('a jwtSecret option overrides the stored secret and is never written to disk; the environment is not read', async () => {
+    const given = 'given-secret-' + 'x'.repeat(40);
     const dataDir = tempDir();
-    const a = make(dataDir);
+    const a = make(dataDir, { secrets: { jwtSecret: given } });
     const { url } = await a.start();
     const alice = await new Rest(url).register('alice');
-    expect(jwt.verify(alice.token, envSecret, { algorithms: ['HS256'] })).toMatchObject({ sub: alice.id });
+    expect(jwt.verify(alice.token, given, { algorithms: ['HS256'] })).toMatchObject({ sub: alice.id });
     const stored = JSON.parse(readFileSync(join(dataDir, 'secrets.json'), 'utf8')) as { jwtSecret: string };
-    expect(stored.jwtSecret).not.toBe(envSecret);
-    expect(readFileSync(join(dataDir, 'secrets.json'), 'utf8')).not.toContain(envSecret);
+    expect(stored.jwtSecret).not.toBe(given);
+    expect(readFileSync(join(dataDir, 'secrets.json'), 'utf8')).not.toContain(given);
     expect(() => jwt.verify(alice.token, stored.jwtSecret, { algorithms: ['HS256'] })).toThrow();
     await a.stop();
 
-    // Without the override, the stored secret is used again and the env-signed token is refused.
-    delete process.env['QUICKCHAT_JWT_SECRET'];
-    const b = make(dataDir);
-    const rest = new Rest((await b.start()).url);
-    const me = await rest.call('GET', '/api/me', { token: alice.token });
-    expect(me.status).toBe(401);
-    expect(me.body.error.code).toBe('unauthenticated');
+    // Without the option, the stored secret is used again, even with the variable set: only
+    // the CLI reads the environment (see cli.test.ts).
+    process.env['QUICKCHAT_JWT_SECRET'] = given;
+    try {
+      const b = make(dataDir);
+      const rest = new Rest((await b.start()).url);
+      const me = await rest.call('GET', '/api/me', { token: alice.token });
+      expect(me.status).toBe(401);
+      expect(me.body.error.code).toBe('unauthenticated');
+    } finally {
+      delete process.env['QUICKCHAT_JWT_SECRET'];
+    }
   });
 
   it('a corrupt secrets.json fails start with a message naming the file, and nothing is served', async () => {

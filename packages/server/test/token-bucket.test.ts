@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KeyedRateLimiter, TokenBucket } from '../src/gateway/token-bucket.js';
+import { KeyedRateLimiter, TokenBucket } from '../src/limits/token-bucket.js';
 
 /** A hand-driven clock. */
 function clock(start = 1_000_000) {

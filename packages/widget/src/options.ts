@@ -1,7 +1,4 @@
 import type { ChatClient, ClientOptions, QuickchatError } from '@quickchat/sdk';
-import type { PersistSignIn } from './state/saved-sign-in.js';
-
-export type { PersistSignIn };
 
 /**
  * How the widget signs in.
@@ -10,6 +7,15 @@ export type { PersistSignIn };
  * - `{ getToken }`: called whenever a fresh token is needed (bring-your-own identity).
  */
 export type WidgetAuth = { mode: 'builtin' } | { token: string } | { getToken: () => Promise<string> };
+
+/**
+ * Built-in accounts: where the widget keeps the sign-in between page loads.
+ * - `local` (default): `localStorage`, so the visitor stays signed in across reloads, tabs and
+ *   browser restarts until they sign out (or the server ends the sign-in);
+ * - `tab`: `sessionStorage`, so it survives reloads of this tab only;
+ * - `none`: nothing is kept; every page load starts at the sign-in screen.
+ */
+export type PersistSignIn = 'local' | 'tab' | 'none';
 
 /** `light`, `dark`, or `auto` (follows the visitor's `prefers-color-scheme`). */
 export type ThemeName = 'light' | 'dark' | 'auto';

@@ -1,8 +1,9 @@
 // @vitest-environment happy-dom
-import { cleanup, fireEvent, waitFor } from '@testing-library/preact';
+import { act, cleanup, fireEvent, waitFor } from '@testing-library/preact';
 import { useState } from 'preact/hooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Composer } from '../src/components/composer.js';
+import { FakeClient } from './support/fake-client.js';
 import { renderChat } from './support/render.js';
 
 afterEach(cleanup);
@@ -84,5 +85,66 @@ describe('composer', () => {
       [A, true],
       [A, false],
     ]);
+  });
+
+  describe('text length (the server\'s limit, from client.limits)', () => {
+    const limited = (maxTextLength: number | null) => {
+      const client = new FakeClient();
+      client.limits.update(() => (maxTextLength === null ? null : { maxFrameBytes: 65_536, maxTextLength, messagesPerSecond: 20 }));
+      return client;
+    };
+
+    it('caps the box at the server limit, not the protocol maximum', () => {
+      const { getByRole } = renderChat(<Composer conversationId={A} peerName="A" />, { client: limited(4000) });
+      expect((getByRole('textbox') as HTMLTextAreaElement).maxLength).toBe(4000);
+    });
+
+    it('falls back to the protocol maximum before the server announced its limit, and follows the announcement', async () => {
+      const client = limited(null);
+      const { getByRole } = renderChat(<Composer conversationId={A} peerName="A" />, { client });
+      const box = getByRole('textbox') as HTMLTextAreaElement;
+      expect(box.maxLength).toBe(16_000);
+      act(() => client.limits.update(() => ({ maxFrameBytes: 65_536, maxTextLength: 500, messagesPerSecond: 20 })));
+      await waitFor(() => expect(box.maxLength).toBe(500));
+    });
+
+    it('shows no counter far from the limit, and how many characters are left near it', () => {
+      const { getByRole, queryByText, container } = renderChat(<Composer conversationId={A} peerName="A" />, { client: limited(100) });
+      const box = getByRole('textbox') as HTMLTextAreaElement;
+      type(box, 'x'.repeat(89));
+      expect(container.querySelector('.qc-count')).toBeNull();
+      type(box, 'x'.repeat(95));
+      expect(queryByText('5 characters left')).not.toBeNull();
+      expect(box.getAttribute('aria-describedby')).toContain('qc-composer-count');
+      type(box, 'x'.repeat(100));
+      expect(queryByText('0 characters left')).not.toBeNull();
+    });
+
+    it('sends text exactly at the limit', () => {
+      const { getByRole, client } = renderChat(<Composer conversationId={A} peerName="A" />, { client: limited(100) });
+      type(getByRole('textbox') as HTMLTextAreaElement, 'y'.repeat(100));
+      fireEvent.keyDown(getByRole('textbox'), { key: 'Enter' });
+      expect(client.calls.send).toEqual([[A, 'y'.repeat(100)]]);
+    });
+
+    it('blocks sending text past the limit (a draft written before a lower limit was known) and says by how much', async () => {
+      const client = limited(null);
+      const { getByRole, queryByText, drafts } = renderChat(<Composer conversationId={A} peerName="A" />, { client });
+      const box = getByRole('textbox') as HTMLTextAreaElement;
+      type(box, 'z'.repeat(120));
+      act(() => client.limits.update(() => ({ maxFrameBytes: 65_536, maxTextLength: 100, messagesPerSecond: 20 })));
+      await waitFor(() => expect(queryByText('20 characters over the limit')).not.toBeNull());
+      const send = getByRole('button', { name: 'Send' }) as HTMLButtonElement;
+      expect(send.disabled).toBe(true);
+      expect(box.getAttribute('aria-invalid')).toBe('true');
+      fireEvent.keyDown(box, { key: 'Enter' });
+      fireEvent.submit(box.form as HTMLFormElement);
+      expect(client.calls.send).toEqual([]);
+      expect(drafts.get(A)).toBe('z'.repeat(120)); // nothing is lost: the user shortens it
+      type(box, 'z'.repeat(100));
+      expect(send.disabled).toBe(false);
+      fireEvent.keyDown(box, { key: 'Enter' });
+      expect(client.calls.send).toEqual([[A, 'z'.repeat(100)]]);
+    });
   });
 });

@@ -3,9 +3,8 @@ import { cleanup, fireEvent, waitFor, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DialogHost } from '../src/components/dialog.js';
 import { Contacts } from '../src/screens/contacts.js';
-import type { Route } from '../src/app/routes.js';
 import { ME, FakeClient, dmId, user } from './support/fake-client.js';
-import { renderChat } from './support/render.js';
+import { renderChat, screenProps } from './support/render.js';
 
 afterEach(cleanup);
 
@@ -23,10 +22,10 @@ function setup() {
     blocked: [dave],
     loaded: true,
   }));
-  const routes: Route[] = [];
+  const { props, routes } = screenProps({ name: 'contacts' });
   const r = renderChat(
     <DialogHost>
-      <Contacts go={(route) => routes.push(route)} focus={false} />
+      <Contacts {...props} />
     </DialogHost>,
     { client },
   );

@@ -3,7 +3,7 @@ import { cleanup, fireEvent, waitFor, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConversationList } from '../src/screens/conversation-list.js';
 import { ME, FakeClient, conversation, dmId, message, user } from './support/fake-client.js';
-import { renderChat } from './support/render.js';
+import { renderChat, screenProps } from './support/render.js';
 
 afterEach(cleanup);
 
@@ -23,7 +23,7 @@ function listClient() {
 describe('conversation list', () => {
   it('shows names, previews and unread badges, newest first', async () => {
     const { client } = listClient();
-    const { getAllByRole } = renderChat(<ConversationList onOpen={() => undefined} />, { client });
+    const { getAllByRole } = renderChat(<ConversationList {...screenProps({ name: 'chats' }).props} />, { client });
     await waitFor(() => expect(getAllByRole('button', { name: /Bob Builder/ })).toHaveLength(1));
     const rows = getAllByRole('listitem');
     expect(rows).toHaveLength(2);
@@ -39,7 +39,7 @@ describe('conversation list', () => {
 
   it('filters by name, handle or message text', async () => {
     const { client } = listClient();
-    const { getByRole, queryAllByRole, getByText } = renderChat(<ConversationList onOpen={() => undefined} />, { client });
+    const { getByRole, queryAllByRole, getByText } = renderChat(<ConversationList {...screenProps({ name: 'chats' }).props} />, { client });
     const filter = getByRole('searchbox', { name: 'Filter chats' });
     fireEvent.input(filter, { target: { value: 'BOBBY' } });
     await waitFor(() => expect(queryAllByRole('listitem')).toHaveLength(1));
@@ -55,15 +55,15 @@ describe('conversation list', () => {
 
   it('opens a conversation', () => {
     const { client, alice } = listClient();
-    const opened: string[] = [];
-    const { getByRole } = renderChat(<ConversationList onOpen={(id) => opened.push(id)} />, { client });
+    const { props, routes } = screenProps({ name: 'chats' });
+    const { getByRole } = renderChat(<ConversationList {...props} />, { client });
     fireEvent.click(getByRole('button', { name: /Alice/ }));
-    expect(opened).toEqual([alice]);
+    expect(routes).toEqual([{ name: 'thread', conversationId: alice }]);
   });
 
   it('updates live when a message arrives', async () => {
     const { client, bob } = listClient();
-    const { getByRole } = renderChat(<ConversationList onOpen={() => undefined} />, { client });
+    const { getByRole } = renderChat(<ConversationList {...screenProps({ name: 'chats' }).props} />, { client });
     client.setConversations(conversation('u_bob', { unread: 1, lastSeq: 3, lastMessage: message(bob, 'u_bob', 3, 'new from bob', { createdAt: Date.now() }) }));
     await waitFor(() => expect(getByRole('button', { name: /new from bob/ }).querySelector('.qc-sr')!.textContent).toBe('1 unread message'));
   });
@@ -71,7 +71,7 @@ describe('conversation list', () => {
   it('says when it is loading and when there is nothing yet', async () => {
     const client = new FakeClient();
     client.connectionState = 'connecting';
-    const { getByRole, getByText } = renderChat(<ConversationList onOpen={() => undefined} />, { client });
+    const { getByRole, getByText } = renderChat(<ConversationList {...screenProps({ name: 'chats' }).props} />, { client });
     expect(getByRole('status').textContent).toBe('Loading…');
     client.emit('synced', { userId: ME, conversations: 0, backfilled: 0 });
     await waitFor(() => expect(getByText('No chats yet. Add a friend in Contacts to start one.')).toBeTruthy());

@@ -3,14 +3,14 @@ import { cleanup, fireEvent, waitFor } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Profile } from '../src/screens/profile.js';
 import { ME, FakeClient, user } from './support/fake-client.js';
-import { renderChat } from './support/render.js';
+import { renderChat, screenProps } from './support/render.js';
 
 afterEach(cleanup);
 
 function setup() {
   const client = new FakeClient();
   client.user.update(() => user(ME, 'Me Myself', { signature: 'old sig' }));
-  return renderChat(<Profile go={() => undefined} focus={false} />, { client });
+  return renderChat(<Profile {...screenProps({ name: 'profile' }).props} />, { client });
 }
 
 describe('profile', () => {

@@ -3,7 +3,7 @@ import { cleanup, fireEvent, waitFor, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Thread } from '../src/screens/thread.js';
 import { ME, FakeClient, conversation, dmId, message, user } from './support/fake-client.js';
-import { renderChat } from './support/render.js';
+import { renderChat, screenProps } from './support/render.js';
 
 afterEach(cleanup);
 
@@ -15,7 +15,7 @@ function setup(items: ReturnType<typeof message>[], options: { hasMoreBefore?: b
   client.profiles.set(ALICE, user(ALICE, 'Alice'));
   client.setConversations(conversation(ALICE, { unread: options.unread ?? 0, typing: options.typing ?? [], lastSeq: items.length }));
   client.setMessages(CONV, items, options.hasMoreBefore ?? false);
-  const r = renderChat(<Thread conversationId={CONV} back={() => undefined} />, { client, visible: options.visible ?? true });
+  const r = renderChat(<Thread {...screenProps({ name: 'thread', conversationId: CONV }).props} />, { client, visible: options.visible ?? true });
   const log = r.getByRole('log');
   return { ...r, log };
 }
@@ -105,7 +105,7 @@ describe('thread: history and presence', () => {
     client.profiles.set(ALICE, user(ALICE, 'Alice'));
     client.setConversations(conversation(ALICE));
     client.olderPages.set(CONV, [message(CONV, ALICE, 1, 'first ever')]);
-    const r = renderChat(<Thread conversationId={CONV} back={() => undefined} />, { client });
+    const r = renderChat(<Thread {...screenProps({ name: 'thread', conversationId: CONV }).props} />, { client });
     await waitFor(() => expect(r.getByRole('log').textContent).toContain('first ever'));
     expect(client.calls.loadOlder).toEqual([CONV]);
     // No more history: the start of the conversation is shown instead of the button.
@@ -150,6 +150,15 @@ describe('thread: history and presence', () => {
     cleanup();
     const shown = setup([message(CONV, ALICE, 1, 'hi')], { unread: 1, visible: true });
     await waitFor(() => expect(shown.client.calls.markRead).toEqual([CONV]));
+  });
+
+  it('goes back to the chats from its header', () => {
+    const client = new FakeClient();
+    client.setConversations(conversation(ALICE));
+    const { props, routes } = screenProps({ name: 'thread', conversationId: CONV });
+    const r = renderChat(<Thread {...props} />, { client });
+    fireEvent.click(r.getByRole('button', { name: 'Back to chats' }));
+    expect(routes).toEqual([{ name: 'chats' }]);
   });
 
   it('names the log and composer after the peer', async () => {

@@ -324,7 +324,9 @@ describe.skipIf(!available)('widget safety and keyboard use in Chromium', () => 
     await key('Enter');
     await expectFocus(page, { where: 'widget', role: 'heading', name: 'Chats' });
 
-    // To Bob's conversation and into the thread.
+    // To Bob's conversation and into the thread (once the list has loaded it: focus lands on the
+    // heading first, and tabbing before the row exists would skip past it).
+    await page.getByRole('button', { name: /^Bob.*are you there\?/ }).waitFor({ timeout: BROWSER_TIMEOUT_MS });
     await tabTo(page, 'Tab', 'button', /^Bob.*are you there\?.*1 unread message$/);
     await key('Enter');
     await expectFocus(page, { role: 'heading', name: 'Bob' });

@@ -18,9 +18,9 @@ function isConversationId(id: string): boolean {
   return true;
 }
 
-/** The `requestId` rule: a string of at most 64 characters, or a non-negative safe integer. */
+/** The `requestId` rule: a string of at most 64 characters, or a non-negative safe integer (never -0). */
 function isRequestId(id: unknown): id is string | number {
-  return typeof id === 'string' ? id.length <= 64 : typeof id === 'number' && Number.isSafeInteger(id) && id >= 0;
+  return typeof id === 'string' ? id.length <= 64 : typeof id === 'number' && Number.isSafeInteger(id) && id >= 0 && !Object.is(id, -0);
 }
 
 /**

@@ -6,7 +6,16 @@ import { ErrorCode } from '../codes.js';
 // ---------- client → server ----------
 
 /** First frame on every socket: proves identity. Nothing else is accepted before it. */
-export const authFrame = z.object({ type: z.literal('auth'), token: z.string().min(1).max(L.maxTokenLength) });
+export const authFrame = z.object({
+  type: z.literal('auth'),
+  token: z.string().min(1).max(L.maxTokenLength),
+  /**
+   * The protocol version the client speaks (absent: 1). Any non-negative integer is well-formed;
+   * whether the server speaks it is decided by version negotiation, which refuses versions older
+   * than its minimum with `protocol_unsupported` (versions start at 1, so 0 is always refused).
+   */
+  protocol: p.nonNegativeInt.optional(),
+});
 
 /** Send a message. The server assigns sender, seq and time; any such fields sent are ignored. */
 export const sendFrame = z.object({
@@ -124,6 +133,8 @@ export const conversationSync = z.object({
 
 export const readyFrame = z.object({
   type: z.literal('ready'),
+  /** The protocol version the server speaks on this socket. */
+  protocol: z.int().min(1),
   userId: z.string(),
   sessionId: z.string(),
   serverTime: z.number(),

@@ -60,7 +60,7 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown, id?: st
 function requestIdOf(obj: Record<string, unknown>): string | number | undefined {
   const id = obj['id'];
   // Same rule as the `requestId` schema, so an echoed id never makes an invalid `error` frame.
-  return (typeof id === 'string' && id.length <= 64) || (typeof id === 'number' && Number.isSafeInteger(id) && id >= 0)
+  return (typeof id === 'string' && id.length <= 64) || (typeof id === 'number' && Number.isSafeInteger(id) && id >= 0 && !Object.is(id, -0))
     ? id
     : undefined;
 }

@@ -30,11 +30,22 @@ export const clientMsgId = z
   .min(1)
   .max(L.maxClientMsgIdLength);
 
+/**
+ * A non-negative safe integer. Unlike zod's `.nonnegative()` alone it refuses `-0` (which JSON
+ * and `Number("-0")` both produce, and which compares `>= 0`), so a seq, cursor or id is never
+ * a negative zero that later prints as `0` in one place and `-0` in another.
+ */
+export const nonNegativeInt = z
+  .int()
+  .nonnegative()
+  .max(Number.MAX_SAFE_INTEGER)
+  .refine((n) => !Object.is(n, -0), 'must be a non-negative integer, not -0');
+
 /** A request id echoed back on replies to correlate them. */
-export const requestId = z.union([z.string().max(64), z.int().nonnegative()]);
+export const requestId = z.union([z.string().max(64), nonNegativeInt]);
 
 /** A message sequence number: 1-based, gap-free per conversation. 0 means "nothing yet". */
-export const seq = z.int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+export const seq = nonNegativeInt;
 
 /** Avatar URL: http(s) only, and no SVG (SVG can carry script). `null` clears it. */
 export const avatarUrl = z

@@ -8,7 +8,8 @@ import type {
   PublicUser,
 } from '@quickchat/protocol';
 import { ApiError } from '../errors.js';
-import { requestJson, type FetchLike, type HttpRequest } from './http.js';
+import { defaultEnvironment, type Environment } from '../connection/environment.js';
+import { requestJson, type FetchLike, type HttpRequest, type RequestTiming } from './http.js';
 
 /** Supplies access tokens to authenticated calls; see `auth/token-source.ts`. */
 export interface BearerSource {
@@ -23,16 +24,30 @@ export interface HistoryOptions {
   limit?: number;
 }
 
+/** Options of a {@link RestClient}. */
+export interface RestOptions {
+  /** How long a request may take before it fails with a retryable `timeout` error. Default 15 s. */
+  timeoutMs?: number;
+  /** The timers that measure it; default: the global ones. */
+  environment?: Pick<Environment, 'setTimeout' | 'clearTimeout'>;
+}
+
 /**
  * Typed client for the REST API (`/api/openapi.json`). Authenticated calls get a token from
- * the bearer source and, when the server says it expired, refresh once and retry.
+ * the bearer source and, when the server says it expired, refresh once and retry. Every request
+ * times out (`timeoutMs`).
  */
 export class RestClient {
+  private readonly timing: RequestTiming;
+
   constructor(
     private readonly baseUrl: string,
     private readonly fetchFn: FetchLike,
     private readonly bearer: BearerSource | null,
-  ) {}
+    options: RestOptions = {},
+  ) {
+    this.timing = { timeoutMs: options.timeoutMs ?? 15_000, env: options.environment ?? defaultEnvironment() };
+  }
 
   // ---------- built-in accounts (no token needed) ----------
   /** Creates an account and signs in. */
@@ -132,16 +147,16 @@ export class RestClient {
   }
 
   private anonymous<T>(req: HttpRequest): Promise<T> {
-    return requestJson<T>(this.fetchFn, this.baseUrl, req);
+    return requestJson<T>(this.fetchFn, this.baseUrl, req, this.timing);
   }
 
   private async authed<T>(req: HttpRequest): Promise<T> {
     if (!this.bearer) throw new ApiError('unauthenticated', 'this client has no credentials', 401);
     try {
-      return await requestJson<T>(this.fetchFn, this.baseUrl, { ...req, token: await this.bearer.getToken() });
+      return await requestJson<T>(this.fetchFn, this.baseUrl, { ...req, token: await this.bearer.getToken() }, this.timing);
     } catch (err) {
       if (!(err instanceof ApiError) || err.status !== 401) throw err;
-      return requestJson<T>(this.fetchFn, this.baseUrl, { ...req, token: await this.bearer.getToken({ forceRefresh: true }) });
+      return requestJson<T>(this.fetchFn, this.baseUrl, { ...req, token: await this.bearer.getToken({ forceRefresh: true }) }, this.timing);
     }
   }
 }

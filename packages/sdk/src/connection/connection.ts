@@ -1,12 +1,12 @@
 import { EventEmitter } from 'eventemitter3';
-import { CloseCode, type ClientFrame, type ReadyFrame, type ServerFrame } from '@quickchat/protocol';
-import { ClientErrorCode, ConnectionError, QuickchatError } from '../errors.js';
+import { CloseCode, ErrorCode, PROTOCOL_VERSION, type ClientFrame, type ReadyFrame, type ServerFrame } from '@quickchat/protocol';
+import { ClientErrorCode, ConnectionError, QuickchatError, type QuickchatErrorCode } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { TokenSource } from '../auth/token-source.js';
 import { REFRESH_MARGIN_MS } from '../auth/token-source.js';
 import type { Environment, TimerHandle } from './environment.js';
 import type { ReconnectPolicy } from './reconnect-policy.js';
-import { ConnectionState, type StateChange } from './state.js';
+import { ConnectionReason as R, ConnectionState, type StateChange } from './state.js';
 import { WS_OPEN, type WebSocketConstructor, type WebSocketLike } from './transport.js';
 
 /** Events of a {@link Connection}. */
@@ -42,7 +42,7 @@ export interface ConnectionOptions {
  * The socket state machine: opens the socket, authenticates with the first frame, keeps the
  * session alive (pings, token re-auth before expiry), and reconnects per the policy. All
  * transitions go through `setState`, which ignores no-op transitions and emits
- * `{ newState, oldState, reason }`.
+ * `{ newState, oldState, code, reason }`. The `auth` frame names {@link PROTOCOL_VERSION}.
  */
 export class Connection extends EventEmitter<ConnectionEvents> {
   private current: ConnectionState = ConnectionState.Idle;
@@ -77,7 +77,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       this.unsubscribeSignals = [this.options.env.onOnline(wake), this.options.env.onVisible(wake), this.options.env.onVisible(probe), this.options.env.onOffline(probe)];
     }
     this.retryCount = 0;
-    void this.open('connect() called');
+    void this.open(R.ConnectCalled, 'connect() called');
   }
 
   /** Sends a frame when connected; returns false (and sends nothing) otherwise. */
@@ -91,7 +91,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   disconnect(reason = 'disconnect() called'): void {
     if (this.current === ConnectionState.Closed) return;
     this.teardown(CloseCode.Normal, reason);
-    this.setState(ConnectionState.Disconnected, reason);
+    this.setState(ConnectionState.Disconnected, R.DisconnectCalled, reason);
   }
 
   /** Stops for good and releases every listener. */
@@ -100,21 +100,21 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.teardown(CloseCode.Normal, 'client closed');
     for (const off of this.unsubscribeSignals) off();
     this.unsubscribeSignals = [];
-    this.setState(ConnectionState.Closed, 'close() called');
+    this.setState(ConnectionState.Closed, R.CloseCalled, 'close() called');
     this.removeAllListeners();
   }
 
-  private setState(next: ConnectionState, reason: string, closeCode?: number): void {
+  private setState(next: ConnectionState, code: R, reason: string, closeCode?: number): void {
     const old = this.current;
     if (old === next) return;
     this.current = next;
-    this.options.logger.debug('connection state', { from: old, to: next, reason });
-    this.emit('state', { newState: next, oldState: old, reason, ...(closeCode !== undefined ? { closeCode } : {}) });
+    this.options.logger.debug('connection state', { from: old, to: next, code, reason });
+    this.emit('state', { newState: next, oldState: old, code, reason, ...(closeCode !== undefined ? { closeCode } : {}) });
   }
 
-  private async open(reason: string, closeCode?: number): Promise<void> {
+  private async open(code: R, reason: string, closeCode?: number): Promise<void> {
     this.clearTimer('retry');
-    this.setState(ConnectionState.Connecting, reason, closeCode);
+    this.setState(ConnectionState.Connecting, code, reason, closeCode);
     const attempt = ++this.attempt;
     let token: string;
     try {
@@ -124,21 +124,21 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       if (attempt !== this.attempt) return;
       const error = err instanceof QuickchatError ? err : new QuickchatError(ClientErrorCode.AuthFailed, 'could not get a token', { cause: err });
       this.emit('error', error);
-      return this.scheduleRetry(error.retryable ? 'token unavailable, will retry' : 'token unavailable', undefined, !error.retryable);
+      return this.scheduleRetry(R.TokenUnavailable, error.retryable ? 'token unavailable, will retry' : 'token unavailable', undefined, !error.retryable);
     }
     if (this.current !== ConnectionState.Connecting || attempt !== this.attempt) return;
     let socket: WebSocketLike;
     try {
       socket = new this.options.WebSocket(this.options.url);
     } catch (cause) {
-      return this.scheduleRetry(`could not open socket: ${(cause as Error).message}`);
+      return this.scheduleRetry(R.SocketClosed, `could not open socket: ${(cause as Error).message}`);
     }
     this.socket = socket;
-    this.setTimer('connect', this.options.connectTimeoutMs ?? 15_000, () => this.drop('connect timeout'));
+    this.setTimer('connect', this.options.connectTimeoutMs ?? 15_000, () => this.drop(R.ConnectTimeout, 'connect timeout'));
     socket.onopen = () => {
       if (socket !== this.socket) return;
-      this.setState(ConnectionState.Authenticating, 'socket open');
-      socket.send(JSON.stringify({ type: 'auth', token }));
+      this.setState(ConnectionState.Authenticating, R.SocketOpened, 'socket open');
+      socket.send(JSON.stringify({ type: 'auth', token, protocol: PROTOCOL_VERSION }));
     };
     socket.onmessage = (event) => {
       if (socket === this.socket) this.onFrame(event.data);
@@ -165,7 +165,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       this.clearTimer('connect');
       this.retryCount = 0;
       this.authRefusals = 0;
-      this.setState(ConnectionState.Connected, 'authenticated');
+      this.setState(ConnectionState.Connected, R.Authenticated, 'authenticated');
       this.scheduleReauth();
       this.schedulePing();
       this.emit('ready', frame);
@@ -181,48 +181,53 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.clearAllTimersExceptRetry();
     if (this.current === ConnectionState.Closed || this.current === ConnectionState.Disconnected) return;
     const why = `socket closed (${code}${reason ? `: ${reason}` : ''})`;
+    if (code === CloseCode.ProtocolUnsupported) {
+      return this.stop(R.ProtocolUnsupported, why, code, 'the server no longer speaks this SDK version; upgrade @quickchat/sdk', ErrorCode.ProtocolUnsupported);
+    }
     if (code === CloseCode.AuthExpired) {
-      if (!this.options.tokens.refreshable) return this.stop(why, code, 'the access token expired and cannot be refreshed');
+      if (!this.options.tokens.refreshable) return this.stop(R.AuthExpired, why, code, 'the access token expired and cannot be refreshed');
       this.forceRefreshNext = true;
       if (this.retryCount === 0) {
         this.retryCount++;
         this.lostAt = this.options.env.now();
-        void this.open(`${why}; refreshing the token`, code);
+        void this.open(R.AuthExpired, `${why}; refreshing the token`, code);
         return;
       }
+      return this.scheduleRetry(R.AuthExpired, why, code);
     }
     if (code === CloseCode.AuthFailed) {
       this.authRefusals++;
-      if (!this.options.tokens.refreshable || this.authRefusals > 1) return this.stop(why, code, 'the server refused the credentials');
+      if (!this.options.tokens.refreshable || this.authRefusals > 1) return this.stop(R.AuthFailed, why, code, 'the server refused the credentials');
       this.forceRefreshNext = true;
+      return this.scheduleRetry(R.AuthFailed, why, code);
     }
-    this.scheduleRetry(why, code);
+    this.scheduleRetry(code === CloseCode.GoingAway ? R.ServerGoingAway : code === CloseCode.HeartbeatTimeout ? R.HeartbeatTimeout : R.SocketClosed, why, code);
   }
 
-  private stop(reason: string, closeCode: number, message: string): void {
-    this.emit('error', new ConnectionError(ClientErrorCode.AuthFailed, message, { closeCode, retryable: false }));
-    this.setState(ConnectionState.Disconnected, reason, closeCode);
+  private stop(code: R, reason: string, closeCode: number, message: string, errorCode: QuickchatErrorCode = ClientErrorCode.AuthFailed): void {
+    this.emit('error', new ConnectionError(errorCode, message, { closeCode, retryable: false }));
+    this.setState(ConnectionState.Disconnected, code, reason, closeCode);
   }
 
-  private scheduleRetry(reason: string, closeCode?: number, giveUp = false): void {
+  private scheduleRetry(code: R, reason: string, closeCode?: number, giveUp = false): void {
     if (this.current === ConnectionState.Closed || this.current === ConnectionState.Disconnected) return;
     if (this.retryCount === 0) this.lostAt = this.options.env.now();
     const delay = giveUp
       ? null
       : this.options.policy.nextRetryDelayMs({ retryCount: this.retryCount, elapsedMs: this.options.env.now() - this.lostAt, closeCode });
     if (delay === null) {
-      this.setState(ConnectionState.Disconnected, `${reason}; not retrying`, closeCode);
+      this.setState(ConnectionState.Disconnected, code, `${reason}; not retrying`, closeCode);
       return;
     }
     this.retryCount++;
-    this.setState(ConnectionState.Reconnecting, reason, closeCode);
-    this.setTimer('retry', delay, () => void this.open(`retry ${this.retryCount}`));
+    this.setState(ConnectionState.Reconnecting, code, reason, closeCode);
+    this.setTimer('retry', delay, () => void this.open(R.Retrying, `retry ${this.retryCount}`));
   }
 
   /** The network is back or the page is visible: skip the remaining backoff. */
   private wake(): void {
     if (this.current !== ConnectionState.Reconnecting) return;
-    void this.open('network back or page visible');
+    void this.open(R.NetworkBack, 'network back or page visible');
   }
 
   /**
@@ -236,7 +241,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   }
 
   /** Ends the current socket and goes through the reconnect path. */
-  private drop(reason: string): void {
+  private drop(code: R, reason: string): void {
     const socket = this.socket;
     if (!socket) return;
     this.socket = null;
@@ -246,7 +251,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     } catch {
       // already closing
     }
-    this.scheduleRetry(reason);
+    this.scheduleRetry(code, reason);
   }
 
   private schedulePing(): void {
@@ -261,7 +266,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   private ping(): void {
     this.socket?.send(JSON.stringify({ type: 'ping', id: `hb-${++this.pingSeq}` }));
     // Keep the deadline of an earlier unanswered ping (any frame clears it).
-    if (!this.timers.has('pong')) this.setTimer('pong', this.options.pongTimeoutMs ?? 10_000, () => this.drop('no answer to ping'));
+    if (!this.timers.has('pong')) this.setTimer('pong', this.options.pongTimeoutMs ?? 10_000, () => this.drop(R.HeartbeatTimeout, 'no answer to ping'));
   }
 
   /** Re-authenticates on the open socket before the token expires. */
@@ -276,7 +281,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.setTimer('reauth', Math.min(delay, 2 ** 31 - 1), () => {
       tokens.getToken({ forceRefresh: true }).then(
         (token) => {
-          if (this.socket && this.current === ConnectionState.Connected) this.socket.send(JSON.stringify({ type: 'auth', token }));
+          if (this.socket && this.current === ConnectionState.Connected) this.socket.send(JSON.stringify({ type: 'auth', token, protocol: PROTOCOL_VERSION }));
         },
         (err: unknown) => this.emit('error', err instanceof QuickchatError ? err : new QuickchatError(ClientErrorCode.AuthFailed, 'token refresh failed', { cause: err })),
       );

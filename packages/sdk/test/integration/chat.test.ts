@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { PROTOCOL_LIMITS, PROTOCOL_VERSION } from '@quickchat/protocol';
 import { Rest, type TestServer, type TestUser, clientMaker, until, usePair } from '../support/sdk-server.js';
 import type { ChatClient, LocalMessage } from '../../src/index.js';
 import { connected, range, recordSurfaced, seqTexts } from './helpers.js';
@@ -34,6 +35,21 @@ describe('SDK against the real server', () => {
     b.markRead(conv);
     await until(a, () => a.messages.getState()[conv]?.items[0]?.state === 'read', 15_000, 'read tick');
     expect(a.messages.getState()[conv]?.items.map((m) => m.seq)).toEqual([1]);
+  });
+
+  it('learns the server\'s protocol version and limits from ready, and refuses text past its limit before sending', async () => {
+    await rest.befriend(alice, bob);
+    const a = open(alice);
+    await connected(a, 'alice connected');
+    expect(a.serverProtocol).toBe(PROTOCOL_VERSION);
+    const max = a.limits.getState()?.maxTextLength as number;
+    expect(max).toBeGreaterThan(0);
+    expect(max).toBeLessThan(PROTOCOL_LIMITS.maxTextLength); // the server's own, tighter cap
+    const conv = a.dmWith(bob.id);
+    expect(() => a.send(conv, 'x'.repeat(max + 1))).toThrow(expect.objectContaining({ code: 'validation', retryable: false }));
+    const atLimit = a.send(conv, 'y'.repeat(max));
+    await until(a, () => a.messages.getState()[conv]?.items.find((m) => m.clientMsgId === atLimit.clientMsgId)?.state !== 'pending', 15_000, 'stored');
+    expect(a.messages.getState()[conv]?.items.map((m) => m.content.text.length)).toEqual([max]);
   });
 
   it('chats both ways: 50 messages surface once each, in order, on both sides', async () => {

@@ -196,14 +196,6 @@ export async function serveStatic(routes: Record<string, Route>): Promise<PageSe
   };
 }
 
-/**
- * Serves a page at `/` that runs `js` (a bundle from {@link bundleForBrowser}) from `/app.js`.
- * `format` must match the bundle's; `body` is extra HTML for `<body>`.
- */
-export function servePage(js: string, options: { format?: 'iife' | 'esm'; body?: string; routes?: Record<string, Route> } = {}): Promise<PageServer> {
-  return serveStatic({ ...options.routes, '/': pageHtml('/app.js', options), '/app.js': js });
-}
-
 /** A minimal HTML page that loads the script at `src` (`format` `esm` makes it a module script). */
 export function pageHtml(src: string, options: { format?: 'iife' | 'esm'; body?: string } = {}): string {
   const type = options.format === 'esm' ? ' type="module"' : '';

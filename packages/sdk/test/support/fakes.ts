@@ -197,7 +197,7 @@ export function user(id: string): { id: string; handle: string; displayName: str
 }
 
 export function readyFrame(userId: string): ReadyFrame {
-  return { type: 'ready', userId, sessionId: `s-${userId}`, serverTime: 0, heartbeatMs: 30_000, limits: { maxFrameBytes: 65_536, maxTextLength: 4000, messagesPerSecond: 10 } };
+  return { type: 'ready', protocol: 1, userId, sessionId: `s-${userId}`, serverTime: 0, heartbeatMs: 30_000, limits: { maxFrameBytes: 65_536, maxTextLength: 4000, messagesPerSecond: 10 } };
 }
 
 export function message(conversationId: string, seq: number, senderId = 'bob', text = `m${seq}`): Message {

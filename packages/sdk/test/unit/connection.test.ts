@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CloseCode } from '@quickchat/protocol';
+import { CloseCode, PROTOCOL_VERSION } from '@quickchat/protocol';
 import { Connection } from '../../src/connection/connection.js';
-import { ConnectionState, type StateChange } from '../../src/connection/state.js';
+import { ConnectionReason, ConnectionState, type StateChange } from '../../src/connection/state.js';
 import type { ReconnectContext, ReconnectPolicy } from '../../src/connection/reconnect-policy.js';
 import { createTokenSource, REFRESH_MARGIN_MS, type AccountApi, type AuthOption } from '../../src/auth/token-source.js';
 import { silentLogger } from '../../src/logger.js';
@@ -78,7 +78,7 @@ describe('Connection state machine', () => {
     expect(ws.last().url).toBe('ws://chat.test/ws');
     ws.last().open();
     expect(conn.state).toBe(ConnectionState.Authenticating);
-    expect(ws.last().sent).toEqual([{ type: 'auth', token: 'the-token' }]);
+    expect(ws.last().sent).toEqual([{ type: 'auth', token: 'the-token', protocol: PROTOCOL_VERSION }]);
     ws.last().deliver(readyFrame('alice'));
     expect(conn.state).toBe(ConnectionState.Connected);
     expect(changes.map((c) => [c.oldState, c.newState])).toEqual([
@@ -201,7 +201,7 @@ describe('Connection state machine', () => {
     expect(policy.calls).toHaveLength(0);
     ws.last().open();
     expect(tokens.issued).toHaveLength(2);
-    expect(ws.last().sent[0]).toEqual({ type: 'auth', token: tokens.issued[1] });
+    expect(ws.last().sent[0]).toEqual({ type: 'auth', token: tokens.issued[1], protocol: PROTOCOL_VERSION });
   });
 
   it('4003 with a static token → disconnected with an auth error', async () => {
@@ -231,7 +231,7 @@ describe('Connection state machine', () => {
     expect(ws.sockets).toHaveLength(2);
     ws.last().open();
     expect(tokens.issued).toHaveLength(2);
-    expect(ws.last().sent[0]).toEqual({ type: 'auth', token: tokens.issued[1] });
+    expect(ws.last().sent[0]).toEqual({ type: 'auth', token: tokens.issued[1], protocol: PROTOCOL_VERSION });
     ws.last().serverClose(CloseCode.AuthFailed, 'bad token');
     expect(conn.state).toBe(ConnectionState.Disconnected);
     expect(errors.map((e) => e.code)).toEqual(['auth_failed']);
@@ -350,7 +350,7 @@ describe('Connection re-auth before expiry', () => {
     const { ws, establish, clock, conn } = setup({ auth: (c) => (tokens = countingGetToken(c, lifetime)).auth });
     await establish();
     const socket = ws.last();
-    expect(socket.frames('auth')).toEqual([{ type: 'auth', token: tokens.issued[0] }]);
+    expect(socket.frames('auth')).toEqual([{ type: 'auth', token: tokens.issued[0], protocol: PROTOCOL_VERSION }]);
     clock.advance(lifetime - REFRESH_MARGIN_MS - 1000); // exp has 1 s granularity
     await flush();
     expect(socket.frames('auth')).toHaveLength(1);
@@ -358,8 +358,8 @@ describe('Connection re-auth before expiry', () => {
     await flush();
     expect(tokens.issued).toHaveLength(2);
     expect(socket.frames('auth')).toEqual([
-      { type: 'auth', token: tokens.issued[0] },
-      { type: 'auth', token: tokens.issued[1] },
+      { type: 'auth', token: tokens.issued[0], protocol: PROTOCOL_VERSION },
+      { type: 'auth', token: tokens.issued[1], protocol: PROTOCOL_VERSION },
     ]);
     expect(ws.sockets).toHaveLength(1);
     expect(conn.state).toBe(ConnectionState.Connected);
@@ -367,7 +367,7 @@ describe('Connection re-auth before expiry', () => {
     clock.advance(lifetime - REFRESH_MARGIN_MS);
     await flush();
     expect(socket.frames('auth')).toHaveLength(3);
-    expect(socket.frames('auth')[2]).toEqual({ type: 'auth', token: tokens.issued[2] });
+    expect(socket.frames('auth')[2]).toEqual({ type: 'auth', token: tokens.issued[2], protocol: PROTOCOL_VERSION });
   });
 
   it('a token shorter-lived than the margin re-auths at half its remaining life, not in a loop on every ready', async () => {
@@ -392,5 +392,89 @@ describe('Connection re-auth before expiry', () => {
     await flush();
     expect(ws.sockets).toHaveLength(1);
     expect(ws.last().frames('auth')).toHaveLength(1);
+  });
+});
+
+describe('Connection state change codes', () => {
+  const codes = (changes: StateChange[]) => changes.map((c) => [c.newState, c.code]);
+
+  it('every transition of a session carries a stable code beside the prose reason', async () => {
+    const { conn, ws, changes, establish, clock } = setup({ pingIntervalMs: 1000, pongTimeoutMs: 500 });
+    await establish();
+    ws.last().serverClose(CloseCode.GoingAway, 'restarting');
+    clock.advance(1000); // the retry
+    await flush();
+    ws.last().open();
+    ws.last().deliver(readyFrame('alice'));
+    clock.advance(1000 + 500); // a ping goes unanswered
+    clock.advance(1000);
+    await flush();
+    ws.last().serverClose(1006); // the network drops the new socket before it opens
+    clock.becomeVisible(); // skips the backoff
+    await flush();
+    conn.disconnect();
+    conn.close();
+    expect(codes(changes)).toEqual([
+      ['connecting', ConnectionReason.ConnectCalled],
+      ['authenticating', ConnectionReason.SocketOpened],
+      ['connected', ConnectionReason.Authenticated],
+      ['reconnecting', ConnectionReason.ServerGoingAway],
+      ['connecting', ConnectionReason.Retrying],
+      ['authenticating', ConnectionReason.SocketOpened],
+      ['connected', ConnectionReason.Authenticated],
+      ['reconnecting', ConnectionReason.HeartbeatTimeout],
+      ['connecting', ConnectionReason.Retrying],
+      ['reconnecting', ConnectionReason.SocketClosed],
+      ['connecting', ConnectionReason.NetworkBack],
+      ['disconnected', ConnectionReason.DisconnectCalled],
+      ['closed', ConnectionReason.CloseCalled],
+    ]);
+    for (const c of changes) expect(c.reason).toMatch(/\S/);
+  });
+
+  it('auth outcomes: refused → auth_failed, expired (not refreshable) → auth_expired, server heartbeat close → heartbeat_timeout', async () => {
+    const refused = setup();
+    await refused.establish();
+    refused.ws.last().serverClose(CloseCode.HeartbeatTimeout);
+    expect(refused.changes.at(-1)).toMatchObject({ newState: 'reconnecting', code: ConnectionReason.HeartbeatTimeout, closeCode: 4007 });
+    refused.clock.advance(1000);
+    await flush();
+    refused.ws.last().open();
+    refused.ws.last().serverClose(CloseCode.AuthFailed, 'bad token');
+    expect(refused.changes.at(-1)).toMatchObject({ newState: 'disconnected', code: ConnectionReason.AuthFailed, closeCode: 4002 });
+
+    const expired = setup();
+    await expired.establish();
+    expired.ws.last().serverClose(CloseCode.AuthExpired);
+    expect(expired.changes.at(-1)).toMatchObject({ newState: 'disconnected', code: ConnectionReason.AuthExpired, closeCode: 4003 });
+  });
+
+  it('a token source that fails → token_unavailable; a socket that never opens → connect_timeout', async () => {
+    const failing = setup({ auth: { getToken: () => Promise.reject(new Error('idp down')) } });
+    failing.conn.connect();
+    await flush();
+    expect(failing.changes.at(-1)).toMatchObject({ newState: 'reconnecting', code: ConnectionReason.TokenUnavailable });
+
+    const silent = setup();
+    silent.conn.connect();
+    await flush();
+    silent.clock.advance(15_000);
+    expect(silent.changes.at(-1)).toMatchObject({ newState: 'reconnecting', code: ConnectionReason.ConnectTimeout });
+  });
+
+  it('a server that no longer speaks this version (4008) stops for good with a protocol_unsupported error', async () => {
+    const { conn, ws, changes, errors, establish, clock } = setup();
+    await establish();
+    ws.last().serverClose(CloseCode.ProtocolUnsupported, 'protocol 1 is not supported');
+    expect(conn.state).toBe(ConnectionState.Disconnected);
+    expect(changes.at(-1)).toMatchObject({ code: ConnectionReason.ProtocolUnsupported, closeCode: 4008 });
+    expect(errors.at(-1)).toMatchObject({ code: 'protocol_unsupported', retryable: false, closeCode: 4008 });
+    clock.advance(60_000);
+    expect(ws.sockets).toHaveLength(1);
+  });
+
+  it('codes are a closed set of snake_case strings', () => {
+    for (const value of Object.values(ConnectionReason)) expect(value).toMatch(/^[a-z]+(_[a-z]+)*$/);
+    expect(new Set(Object.values(ConnectionReason)).size).toBe(Object.values(ConnectionReason).length);
   });
 });

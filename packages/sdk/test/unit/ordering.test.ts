@@ -3,7 +3,7 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import type { Message, UserEvent } from '@quickchat/protocol';
 import { createClient, type ChatClient, type FetchLike } from '../../src/index.js';
-import { eventually, FakeClock, fakeSockets, flush, handshake, jwt, message, syncedFrame, user, type FakeSocket } from '../support/fakes.js';
+import { eventually, FakeClock, fakeSockets, flush, handshake, jwt, message, readyFrame, syncedFrame, user, type FakeSocket } from '../support/fakes.js';
 
 const BASE = 'http://order.test';
 const C = 'dm:alice~bob';
@@ -75,7 +75,7 @@ async function reconnect(socket: FakeSocket): Promise<FakeSocket> {
   await eventually(() => ws.sockets.length === 2 || ws.sockets.length > 2, 'new socket');
   const next = ws.last();
   next.open();
-  next.deliver({ type: 'ready', userId: 'alice', sessionId: 's2', serverTime: 0, heartbeatMs: 30_000, limits: { maxFrameBytes: 1, maxTextLength: 1, messagesPerSecond: 1 } });
+  next.deliver(readyFrame('alice'));
   await eventually(() => next.frames('sync').length === 1, 'sync on the new socket');
   return next;
 }
@@ -109,7 +109,7 @@ describe('ordering and dedupe of messages', () => {
     await flush();
     const socket = ws.last();
     socket.open();
-    socket.deliver({ type: 'ready', userId: 'alice', sessionId: 's', serverTime: 0, heartbeatMs: 30_000, limits: { maxFrameBytes: 1, maxTextLength: 1, messagesPerSecond: 1 } });
+    socket.deliver(readyFrame('alice'));
     await eventually(() => socket.frames('sync').length === 1, 'sync');
     live(socket, 3);
     expect(seen).toEqual([]);
@@ -188,5 +188,27 @@ describe('relation events', () => {
     expect(relations).toEqual([4, 5, 6, 7]);
     second.deliver({ type: 'event', event: event(7) });
     expect(relations).toEqual([4, 5, 6, 7]);
+  });
+});
+
+describe('an events cursor the server does not know', () => {
+  const event = (seq: number): UserEvent => ({ kind: 'friendship', seq, at: 0, peerId: 'bob', status: 'friends', actorId: 'bob' });
+
+  it('is replaced by the server’s lower cursor, so later events are not skipped', async () => {
+    const relations: number[] = [];
+    client.on('relationChanged', ({ event: e }) => relations.push(e.seq));
+    await flush();
+    const first = ws.last();
+    // E.g. a restored backup: the client holds cursor 900, the server's newest event is 5.
+    await handshake(first, 'alice', syncedFrame([], { events: [], eventsCursor: 900 }));
+    const second = await reconnect(first);
+    const sync = second.frames('sync')[0] as Record<string, unknown>;
+    expect(sync['eventsAfter']).toBe(900);
+    second.deliver({ ...syncedFrame([], { events: [], eventsCursor: 5, eventsLimited: true }), id: sync['id'] as string });
+    await flush();
+    second.deliver({ type: 'event', event: event(6) });
+    expect(relations).toEqual([6]);
+    const third = await reconnect(second);
+    expect((third.frames('sync')[0] as Record<string, unknown>)['eventsAfter']).toBe(6);
   });
 });

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClient, type ChatClient, type LocalMessage, type StorageAdapter } from '../../src/index.js';
 import type { AuthOption } from '../../src/auth/token-source.js';
-import { defaultRoutes, FakeClock, fakeFetch, fakeSockets, flush, handshake, jwt, syncedFrame, type FakeSocket } from '../support/fakes.js';
+import { defaultRoutes, FakeClock, fakeFetch, fakeSockets, flush, handshake, jwt, readyFrame, syncedFrame, type FakeSocket } from '../support/fakes.js';
 
 const C = 'dm:alice~bob';
 
@@ -73,7 +73,7 @@ describe('outbox', () => {
     await flush();
     const socket = ws.last();
     socket.open();
-    socket.deliver({ type: 'ready', userId: 'alice', sessionId: 's', serverTime: 0, heartbeatMs: 30_000, limits: { maxFrameBytes: 1, maxTextLength: 1, messagesPerSecond: 1 } });
+    socket.deliver(readyFrame('alice'));
     await flush();
     // connected but not synced yet: nothing is sent before catch-up
     expect(socket.frames('sync')).toHaveLength(1);
@@ -224,7 +224,7 @@ describe('outbox with persistent storage (page reload)', () => {
     await flush();
     const socket = after.ws.last();
     socket.open();
-    socket.deliver({ type: 'ready', userId: 'alice', sessionId: 's', serverTime: 0, heartbeatMs: 30_000, limits: { maxFrameBytes: 1, maxTextLength: 1, messagesPerSecond: 1 } });
+    socket.deliver(readyFrame('alice'));
     await flush();
     // visible as pending before the server confirmed anything
     expect(after.item(one.clientMsgId)?.state).toBe('pending');

@@ -9,8 +9,3 @@ export function newRefreshToken(): string {
 export function hashRefreshToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
-
-/** A random id with a prefix, e.g. `u_…` for users, `m_…` for messages. */
-export function newId(prefix: string, bytes = 12): string {
-  return `${prefix}_${randomBytes(bytes).toString('base64url')}`;
-}

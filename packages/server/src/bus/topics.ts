@@ -1,20 +1,30 @@
-/** Topic carrying serialized server frames for every session of a user. */
-export const userTopic = (userId: string): string => `u:${userId}`;
-/** Topic carrying control messages (e.g. revocation) for a user's sessions. */
-export const controlTopic = (userId: string): string => `c:${userId}`;
+import type { BusMessage, BusMessageKind, FrameDelivery, RelationsChanged, Revocation } from './messages.js';
 
-/** Control messages sent on {@link controlTopic}. */
-export type ControlMessage =
-  /** Close sessions authenticated with this refresh-token family (logout, reuse). Omit to close all. */
-  { op: 'revoke'; familyId?: string };
 /**
- * Topic every node subscribes to at startup: a relation (friendship or block) changed between
- * the listed pairs of users, so cached DM permissions for them must be dropped. Payload:
- * {@link RelationInvalidation} as JSON.
+ * A bus topic and the messages it may carry. The type parameter ties `publish` and `subscribe`
+ * to the right message types; `kinds` lets a bus that receives serialized messages refuse a
+ * message of the wrong kind for its topic.
  */
-export const RELATION_TOPIC = 'rel';
+export interface Topic<M extends BusMessage> {
+  readonly name: string;
+  readonly kinds: readonly M['kind'][];
+}
 
-/** Payload of {@link RELATION_TOPIC}: unordered pairs of user ids whose relation changed. */
-export interface RelationInvalidation {
-  pairs: [string, string][];
+const USER_KINDS: readonly (FrameDelivery | Revocation)['kind'][] = ['frame', 'revoke'];
+
+/**
+ * Everything for one user's sessions: frames to forward and revocations. One topic per user, so
+ * a revocation is ordered with the frames around it, and a node subscribes only while it holds
+ * at least one of that user's sessions.
+ */
+export function userTopic(userId: string): Topic<FrameDelivery | Revocation> {
+  return { name: `u:${userId}`, kinds: USER_KINDS };
+}
+
+/** Every node subscribes at start: relation changes that invalidate cached DM permissions. */
+export const RELATIONS_TOPIC: Topic<RelationsChanged> = { name: 'rel', kinds: ['relations'] };
+
+/** Whether a message of `kind` may travel on `topic`. */
+export function topicCarries(topic: Topic<BusMessage>, kind: BusMessageKind): boolean {
+  return (topic.kinds as readonly BusMessageKind[]).includes(kind);
 }

@@ -1,16 +1,32 @@
+import type { BusMessage } from './messages.js';
+import type { Topic } from './topics.js';
+
 /**
- * The routing seam between server nodes. A frame published on one node reaches every
- * subscriber of that topic on every node. Delivery is best-effort: the Store is the
- * record, and anything lost on the bus is recovered by the client's sync.
+ * The routing seam between server nodes. A message published on one node reaches every
+ * subscriber of that topic on every node, in publish order per topic and publisher. Delivery
+ * is best-effort: the Store is the record, and anything lost on the bus is recovered by the
+ * client's sync.
  *
- * Topics used by the server (see `bus/topics.ts`): `u:<userId>` carries serialized server
- * frames to forward verbatim; `c:<userId>` carries control messages (session revocation).
+ * Nothing may rely on delivery being synchronous: a network bus delivers later, and subscribes
+ * asynchronously (see {@link Subscription.ready}). Topics and their message types are in
+ * `bus/topics.ts` and `bus/messages.ts`.
  */
 export interface Bus {
-  /** Publishes `payload` to every subscriber of `topic`. Never throws; never blocks on slow subscribers. */
-  publish(topic: string, payload: string): void;
-  /** Subscribes to a topic. Returns the function that unsubscribes this handler. */
-  subscribe(topic: string, handler: (payload: string) => void): () => void;
+  /** Publishes `message` to every subscriber of `topic`. Never throws; never blocks on slow subscribers. */
+  publish<M extends BusMessage>(topic: Topic<M>, message: M): void;
+  /** Subscribes to a topic. Messages published before the subscription is ready may be missed. */
+  subscribe<M extends BusMessage>(topic: Topic<M>, handler: (message: M) => void): Subscription;
   /** Stops delivery and releases connections. */
   close(): Promise<void>;
+}
+
+/** One subscription to one topic. */
+export interface Subscription {
+  /**
+   * Resolves once messages published from now on are delivered (a network bus subscribes
+   * asynchronously). A socket is told `ready` only after its user's subscription is.
+   */
+  readonly ready: Promise<void>;
+  /** Ends this subscription (idempotent). */
+  unsubscribe(): void;
 }

@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { WebSocket } from 'ws';
-import { CloseCode, ErrorCode, type ClientFrame, type SendFrame, type ServerFrame } from '@quickchat/protocol';
+import { CloseCode, ErrorCode, MIN_SUPPORTED_PROTOCOL, PROTOCOL_VERSION, negotiateProtocol, type ClientFrame, type ErrorFrame, type SendFrame, type ServerFrame } from '@quickchat/protocol';
 import { parseFrame, ProtocolError } from '@quickchat/protocol/validate';
 import type { Logger } from 'pino';
 import { AppError } from '../errors.js';
 import type { Identity } from '../auth/access-tokens.js';
 import type { AccountService } from '../services/accounts.js';
-import type { AckCallback, MessageService } from '../services/messages.js';
+import type { MessageService, SendFailure } from '../services/messages.js';
 import type { ServerLimits } from '../config.js';
-import { TokenBucket } from './token-bucket.js';
+import { TokenBucket } from '../limits/token-bucket.js';
 import type { Session, SessionRegistry } from './sessions.js';
 
 /** What a connection needs from the rest of the server. */
@@ -23,8 +23,8 @@ export interface ConnectionDeps {
 
 type State = 'authenticating' | 'ready' | 'closed';
 
-/** The parts of the `net.Socket` under a `ws` WebSocket used to batch writes. */
-interface CorkableSocket {
+/** The parts of the socket under a `ws` WebSocket used to batch writes. */
+export interface CorkableSocket {
   cork(): void;
   uncork(): void;
 }
@@ -112,15 +112,17 @@ export class Connection implements Session {
   /** Per-tick write batching, when `ws` exposes a socket that can be corked. */
   private readonly batch: TickBatch | null;
 
+  /**
+   * @param socket the upgraded socket under `ws`, for batching writes; without one, frames are
+   *   written one by one.
+   */
   constructor(
     private readonly ws: WebSocket,
     readonly ip: string,
     private readonly deps: ConnectionDeps,
+    socket?: CorkableSocket,
   ) {
-    // `ws` keeps the net.Socket in a private field; without it (another `ws` version) frames
-    // are simply written one by one.
-    const socket = (ws as unknown as { _socket?: Partial<CorkableSocket> | null })._socket;
-    this.batch = typeof socket?.cork === 'function' && typeof socket.uncork === 'function' ? new TickBatch(socket as CorkableSocket) : null;
+    this.batch = socket ? new TickBatch(socket) : null;
     this.bucket = new TokenBucket(deps.limits.messagesPerSecond, deps.limits.messageBurst, deps.now);
     this.authTimer = setTimeout(() => this.close(CloseCode.AuthTimeout, 'authentication timed out'), deps.limits.authTimeoutMs);
     ws.on('message', (data: Buffer, isBinary: boolean) => this.onMessage(data, isBinary));
@@ -167,6 +169,11 @@ export class Connection implements Session {
     this.batch.wrote(this.ws.bufferedAmount - before);
   }
 
+  /** Whether the connection closed (a method, so a check after an `await` is not narrowed away). */
+  private isClosed(): boolean {
+    return this.state === 'closed';
+  }
+
   /** Closes with a code and reason. `terminate` skips the closing handshake (dead or stuck peers). */
   close(code: number, reason: string, terminate = false): void {
     if (this.state === 'closed') return;
@@ -198,7 +205,7 @@ export class Connection implements Session {
       }
       this.authReceived = true;
     } else if (frame instanceof ProtocolError) {
-      const error: ServerFrame = { type: 'error', ...(frame.id !== undefined ? { id: frame.id } : {}), code: frame.code, message: frame.message };
+      const error = errorFrame(frame.code, frame.message, frame.id);
       // In order with the replies to earlier frames (and after `ready` when auth is still running).
       this.enqueue(() => this.send(error));
       return;
@@ -221,7 +228,7 @@ export class Connection implements Session {
   private sendNow(frame: SendFrame): void {
     let queued: Promise<void> | undefined;
     try {
-      queued = this.deps.messages.submit(this.userId, frame, this.ackTo(frame));
+      queued = this.deps.messages.submit(this, frame, this.failureOf(frame));
     } catch (err) {
       return this.fail(frame, err);
     }
@@ -231,9 +238,9 @@ export class Connection implements Session {
     this.enqueue(() => settled);
   }
 
-  /** Sends the ack of a committed `send`, or its error. */
-  private ackTo(frame: SendFrame): AckCallback {
-    return (err, ackJson) => (ackJson !== undefined ? this.sendRaw(ackJson) : this.fail(frame, err));
+  /** Reports a `send` that failed after it was queued (its ack comes through the bus). */
+  private failureOf(frame: SendFrame): SendFailure {
+    return (err) => this.fail(frame, err);
   }
 
   private async handle(frame: ClientFrame): Promise<void> {
@@ -241,9 +248,9 @@ export class Connection implements Session {
     const userId = this.userId;
     switch (frame.type) {
       case 'auth':
-        return this.authenticate(frame.token);
+        return this.authenticate(frame.token, frame.protocol);
       case 'send':
-        return this.deps.messages.submit(userId, frame, this.ackTo(frame));
+        return this.deps.messages.submit(this, frame, this.failureOf(frame));
       case 'sync':
         return this.send(await this.deps.messages.sync(userId, frame));
       case 'receipt':
@@ -255,15 +262,26 @@ export class Connection implements Session {
     }
   }
 
-  /** First auth opens the session; a later auth (token refresh) must be for the same user. */
-  private async authenticate(token: string): Promise<void> {
+  /**
+   * First auth opens the session; a later auth (token refresh) must be for the same user. A
+   * client older than the oldest protocol version this server speaks is refused (4008); a newer
+   * one is answered in this server's version (`ready.protocol`).
+   */
+  private async authenticate(token: string, requested: number | undefined): Promise<void> {
+    const protocol = negotiateProtocol(requested);
+    if (protocol === null) {
+      const message = `protocol ${requested} is not supported (this server speaks ${MIN_SUPPORTED_PROTOCOL}-${PROTOCOL_VERSION}); upgrade the client`;
+      this.send(errorFrame(ErrorCode.ProtocolUnsupported, message));
+      this.close(CloseCode.ProtocolUnsupported, truncate(message));
+      return;
+    }
     let identity: Identity;
     try {
       identity = await this.deps.accounts.authenticate(token);
     } catch (err) {
       const expired = err instanceof AppError && err.code === ErrorCode.AuthExpired;
       const message = err instanceof AppError ? err.message : 'authentication failed';
-      this.send({ type: 'error', code: expired ? ErrorCode.AuthExpired : ErrorCode.Unauthenticated, message });
+      this.send(errorFrame(expired ? ErrorCode.AuthExpired : ErrorCode.Unauthenticated, message));
       this.close(expired ? CloseCode.AuthExpired : CloseCode.AuthFailed, truncate(message));
       return;
     }
@@ -279,12 +297,16 @@ export class Connection implements Session {
     this.scheduleExpiry(identity.expiresAt);
     if (first) {
       this.state = 'ready';
-      this.deps.sessions.add(this);
+      // `ready` only once this user's bus subscription is live: a message committed before that
+      // is in the client's sync, and one committed after it reaches this socket.
+      await this.deps.sessions.add(this);
+      if (this.isClosed()) return;
       this.deps.log.info({ sessionId: this.sessionId, userId: identity.userId, ip: this.ip }, 'session ready');
     }
     const { limits } = this.deps;
     this.send({
       type: 'ready',
+      protocol,
       userId: identity.userId,
       sessionId: this.sessionId,
       serverTime: this.deps.now(),
@@ -307,17 +329,17 @@ export class Connection implements Session {
       return;
     }
     const id = requestIdOf(data);
-    this.send({ type: 'error', ...(id !== undefined ? { id } : {}), code: ErrorCode.RateLimited, message: 'too many frames; slow down', retryAfterMs: this.bucket.retryAfterMs() });
+    this.send(errorFrame(ErrorCode.RateLimited, 'too many frames; slow down', id, this.bucket.retryAfterMs()));
   }
 
   private fail(frame: ClientFrame, err: unknown): void {
     const id = 'id' in frame ? frame.id : undefined;
     if (err instanceof AppError) {
-      this.send({ type: 'error', ...(id !== undefined ? { id } : {}), code: err.code, message: err.message, ...(err.retryAfterMs ? { retryAfterMs: err.retryAfterMs } : {}) });
+      this.send(errorFrame(err.code, err.message, id, err.retryAfterMs));
       return;
     }
     this.deps.log.error({ err, sessionId: this.sessionId, frameType: frame.type }, 'frame handler failed');
-    this.send({ type: 'error', ...(id !== undefined ? { id } : {}), code: ErrorCode.Internal, message: 'internal error; retry' });
+    this.send(errorFrame(ErrorCode.Internal, 'internal error; retry', id));
   }
 
   private onClosed(): void {
@@ -327,6 +349,11 @@ export class Connection implements Session {
     if (this.expiryTimer) clearTimeout(this.expiryTimer);
     if (this.identity) this.deps.sessions.remove(this);
   }
+}
+
+/** The one builder of `error` frames: optional fields are present only when set. */
+function errorFrame(code: ErrorFrame['code'], message: string, id?: ErrorFrame['id'], retryAfterMs?: number): ErrorFrame {
+  return { type: 'error', ...(id !== undefined ? { id } : {}), code, message, ...(retryAfterMs ? { retryAfterMs } : {}) };
 }
 
 /** Reads a request id from a frame we did not fully parse (for rate-limit errors). */

@@ -13,9 +13,9 @@ export interface GatewayOptions extends ConnectionDeps {
 }
 
 /**
- * The WebSocket front door: checks path, Origin and the per-IP cap before upgrading, caps
- * frame size at `maxPayload` (larger frames close with 1009, unbuffered), and runs one
- * heartbeat timer for all connections.
+ * The WebSocket front door: checks path, Origin and the per-IP cap before upgrading, selects no
+ * subprotocol (an offered `Sec-WebSocket-Protocol` is ignored), caps frame size at `maxPayload`
+ * (larger frames close with 1009, unbuffered), and runs one heartbeat timer for all connections.
  */
 export class Gateway {
   private readonly wss: WebSocketServer;
@@ -24,7 +24,15 @@ export class Gateway {
   private readonly heartbeatTimer: NodeJS.Timeout;
 
   constructor(private readonly options: GatewayOptions) {
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: options.limits.maxFrameBytes, perMessageDeflate: false, clientTracking: false });
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: options.limits.maxFrameBytes,
+      perMessageDeflate: false,
+      clientTracking: false,
+      // The protocol is plain JSON frames with no WebSocket subprotocol: an offered
+      // Sec-WebSocket-Protocol is ignored, never echoed (see "Transport" in docs/protocol.md).
+      handleProtocols: () => false,
+    });
     this.heartbeatTimer = setInterval(() => {
       for (const c of this.connections) c.heartbeat();
     }, options.limits.heartbeatMs);
@@ -44,7 +52,7 @@ export class Gateway {
       this.options.log.warn({ ip }, 'socket refused: per-IP cap');
       return reject(socket, 429, 'Too Many Requests');
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, ip));
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, ip, socket));
   }
 
   /** Number of open sockets (authenticated or not). */
@@ -59,8 +67,9 @@ export class Gateway {
     this.wss.close();
   }
 
-  private accept(ws: WebSocket, ip: string): void {
-    const connection = new Connection(ws, ip, this.options);
+  private accept(ws: WebSocket, ip: string, socket: Duplex): void {
+    // The upgraded socket is the stream `ws` writes to; corking it batches a tick's frames.
+    const connection = new Connection(ws, ip, this.options, socket);
     this.connections.add(connection);
     this.perIp.set(ip, (this.perIp.get(ip) ?? 0) + 1);
     ws.once('close', () => {

@@ -1,7 +1,7 @@
-import type { Bus } from '../bus/types.js';
-import { controlTopic, userTopic, type ControlMessage } from '../bus/topics.js';
+import type { Bus, Subscription } from '../bus/types.js';
+import { userTopic } from '../bus/topics.js';
+import type { FrameDelivery, Revocation } from '../bus/messages.js';
 import { CloseCode } from '@quickchat/protocol';
-import type { Logger } from 'pino';
 
 /** What the registry needs from a live, authenticated connection. */
 export interface Session {
@@ -13,32 +13,38 @@ export interface Session {
   close(code: number, reason: string): void;
 }
 
+interface UserEntry {
+  /** By session id, oldest first. */
+  sessions: Map<string, Session>;
+  subscription: Subscription;
+}
+
 /**
- * The authenticated sessions on this node, by user. A node subscribes to a user's bus topics
+ * The authenticated sessions on this node, by user. A node subscribes to a user's bus topic
  * while it holds at least one of their sessions, so routing costs nothing for absent users.
- * At the per-user cap the OLDEST session is closed: a reconnect is never refused because a
- * stale socket lingers.
+ * Frames addressed to one session (`to`) reach only that session. At the per-user cap the
+ * OLDEST session is closed: a reconnect is never refused because a stale socket lingers.
  */
 export class SessionRegistry {
-  private readonly users = new Map<string, { sessions: Set<Session>; unsubscribe: () => void }>();
+  private readonly users = new Map<string, UserEntry>();
   private total = 0;
 
   constructor(
     private readonly bus: Bus,
     private readonly maxPerUser: number,
-    private readonly log: Logger,
   ) {}
 
-  /** Registers a session, evicting the user's oldest when at the cap. */
-  add(session: Session): void {
+  /**
+   * Registers a session at once, evicting the user's oldest when at the cap. Resolves when the
+   * user's bus subscription is live: only then may the socket be told `ready`, or a message
+   * committed in between could reach neither its sync nor the socket.
+   */
+  add(session: Session): Promise<void> {
     let entry = this.users.get(session.userId);
     if (!entry) {
-      const sessions = new Set<Session>();
-      const offFrames = this.bus.subscribe(userTopic(session.userId), (payload) => {
-        for (const s of sessions) s.sendRaw(payload);
-      });
-      const offControl = this.bus.subscribe(controlTopic(session.userId), (payload) => this.control(sessions, payload));
-      entry = { sessions, unsubscribe: () => (offFrames(), offControl()) };
+      const sessions = new Map<string, Session>();
+      const subscription = this.bus.subscribe(userTopic(session.userId), (message) => this.deliver(sessions, message));
+      entry = { sessions, subscription };
       this.users.set(session.userId, entry);
     }
     if (entry.sessions.size >= this.maxPerUser) {
@@ -47,17 +53,19 @@ export class SessionRegistry {
       oldest.close(CloseCode.TooManyConnections, 'replaced by a newer session of this user');
       if (!this.users.has(session.userId)) return this.add(session);
     }
-    entry.sessions.add(session);
+    entry.sessions.set(session.sessionId, session);
     this.total++;
+    return entry.subscription.ready;
   }
 
   /** Unregisters a session; unsubscribes from the bus when it was the user's last here. */
   remove(session: Session): void {
     const entry = this.users.get(session.userId);
-    if (!entry?.sessions.delete(session)) return;
+    if (entry?.sessions.get(session.sessionId) !== session) return;
+    entry.sessions.delete(session.sessionId);
     this.total--;
     if (entry.sessions.size === 0) {
-      entry.unsubscribe();
+      entry.subscription.unsubscribe();
       this.users.delete(session.userId);
     }
   }
@@ -72,17 +80,15 @@ export class SessionRegistry {
     return this.total;
   }
 
-  private control(sessions: Set<Session>, payload: string): void {
-    let message: ControlMessage;
-    try {
-      message = JSON.parse(payload) as ControlMessage;
-    } catch {
-      this.log.warn('ignored malformed control message');
-      return;
-    }
-    if (message.op !== 'revoke') return;
-    for (const s of [...sessions]) {
-      if (message.familyId === undefined || s.familyId === message.familyId) {
+  private deliver(sessions: Map<string, Session>, message: FrameDelivery | Revocation): void {
+    if (message.kind === 'revoke') return this.revoke(sessions, message.familyId);
+    if (message.to !== undefined) return sessions.get(message.to)?.sendRaw(message.json);
+    for (const s of sessions.values()) s.sendRaw(message.json);
+  }
+
+  private revoke(sessions: Map<string, Session>, familyId: string | undefined): void {
+    for (const s of [...sessions.values()]) {
+      if (familyId === undefined || s.familyId === familyId) {
         this.remove(s);
         s.close(CloseCode.AuthExpired, 'sign-in ended');
       }

@@ -2,7 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { ErrorCode, type ErrorBody } from '@quickchat/protocol';
 import type { Logger } from 'pino';
 import { AppError } from '../errors.js';
-import type { KeyedRateLimiter } from '../gateway/token-bucket.js';
+import type { KeyedRateLimiter } from '../limits/token-bucket.js';
 
 /** Reads `Authorization: Bearer <token>`; tokens are never accepted in the URL. */
 export function bearerToken(req: Request): string {

@@ -23,7 +23,8 @@ export function buildOpenApi(routes: readonly Route[], version: string): object 
   const paths: Record<string, Record<string, unknown>> = {};
   for (const { spec } of routes) {
     const path = spec.path.replace(/:([A-Za-z]+)/g, '{$1}');
-    const params = [...spec.path.matchAll(/:([A-Za-z]+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    const pathSchemas = spec.params ? ((jsonSchema(spec.params, 'input') as { properties?: Record<string, unknown> }).properties ?? {}) : {};
+    const params = [...spec.path.matchAll(/:([A-Za-z]+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: (pathSchemas[m[1]!] ?? { type: 'string' }) as { type: string } }));
     if (spec.query) {
       const q = jsonSchema(spec.query, 'input') as { properties?: Record<string, unknown> };
       for (const [name, schema] of Object.entries(q.properties ?? {})) params.push({ name, in: 'query', required: false, schema: schema as { type: string } });

@@ -6,7 +6,7 @@ import { AppError } from '../errors.js';
 import type { Identity } from '../auth/access-tokens.js';
 
 /** Everything known about a REST route: enough to register it AND to describe it in OpenAPI. */
-export interface RouteSpec<B extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined> {
+export interface RouteSpec<B extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined, P extends z.ZodType | undefined = undefined> {
   method: 'get' | 'post' | 'patch' | 'put' | 'delete';
   /** Express path, e.g. `/api/friends/:userId`. */
   path: string;
@@ -16,6 +16,8 @@ export interface RouteSpec<B extends z.ZodType | undefined = undefined, Q extend
   auth: boolean;
   body?: B;
   query?: Q;
+  /** Schema of the path parameters (an object keyed by the `:names` in `path`); required when the path has any. */
+  params?: P;
   /** Schema of the success body; omit for 204 No Content. */
   response?: z.ZodType;
   /** Success status when there is a body. Default 200. */
@@ -25,10 +27,10 @@ export interface RouteSpec<B extends z.ZodType | undefined = undefined, Q extend
 }
 
 /** Input handed to a handler, already validated. */
-export interface RouteInput<B, Q> {
+export interface RouteInput<B, Q, P> {
   body: B;
   query: Q;
-  params: Record<string, string>;
+  params: P;
   /** Present on routes with `auth: true`. */
   identity: Identity;
   req: Request;
@@ -38,18 +40,20 @@ type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
 
 /** A spec plus its handler; the handler's return value is the JSON body (undefined → 204). */
 export interface Route {
-  spec: RouteSpec<z.ZodType | undefined, z.ZodType | undefined>;
+  spec: RouteSpec<z.ZodType | undefined, z.ZodType | undefined, z.ZodType | undefined>;
   register(router: Router, authenticate: (req: Request) => Promise<Identity>): void;
 }
 
 /**
  * Defines a route. The body is parsed with the protocol's one JSON parser (no `__proto__`),
- * then validated with the spec's schema; nothing reaches the handler unvalidated.
+ * then validated with the spec's schema, and so are the query and the path parameters: nothing
+ * reaches the handler unvalidated.
  */
-export function route<B extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined>(
-  spec: RouteSpec<B, Q>,
-  handler: (input: RouteInput<Out<B>, Out<Q>>) => Promise<unknown>,
+export function route<B extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined, P extends z.ZodType | undefined = undefined>(
+  spec: RouteSpec<B, Q, P>,
+  handler: (input: RouteInput<Out<B>, Out<Q>, Out<P>>) => Promise<unknown>,
 ): Route {
+  if (spec.path.includes(':') && !spec.params) throw new Error(`route ${spec.method} ${spec.path}: path parameters need a params schema`);
   return {
     spec: spec as Route['spec'],
     register(router, authenticate) {
@@ -57,8 +61,8 @@ export function route<B extends z.ZodType | undefined = undefined, Q extends z.Z
         const identity = spec.auth ? await authenticate(req) : (undefined as unknown as Identity);
         const body = spec.body ? parseBody(spec.body, req.body) : undefined;
         const query = spec.query ? unwrap(validate(spec.query, { ...(req.query as object) })) : undefined;
-        const params = req.params as Record<string, string>;
-        const result = await handler({ body: body as Out<B>, query: query as Out<Q>, params, identity, req });
+        const params = spec.params ? unwrap(validate(spec.params, { ...req.params })) : undefined;
+        const result = await handler({ body: body as Out<B>, query: query as Out<Q>, params: params as Out<P>, identity, req });
         if (result === undefined) res.status(204).end();
         else res.status(spec.status ?? 200).json(result);
       });

@@ -11,7 +11,7 @@ export function authRoutes(accounts: AccountService): Route[] {
     ),
     route(
       { method: 'post', path: '/api/auth/login', tag: 'auth', summary: 'Sign in with handle and password', auth: false, body: schemas.loginBody, response: schemas.authResponse, errors: [401] },
-      ({ body }) => accounts.login(body.handle, body.password),
+      ({ body, req }) => accounts.login(body.handle, body.password, req.socket.remoteAddress ?? 'unknown'),
     ),
     route(
       { method: 'post', path: '/api/auth/refresh', tag: 'auth', summary: 'Exchange a refresh token for new tokens (the old one stops working; reuse ends the sign-in)', auth: false, body: schemas.refreshBody, response: schemas.authResponse, errors: [401] },

@@ -1,7 +1,6 @@
-import { ErrorCode } from '@quickchat/protocol';
+import { z } from 'zod';
 import { schemas } from '@quickchat/protocol/validate';
 import { route, type Route } from '../http/routes.js';
-import { AppError } from '../errors.js';
 import type { MessageService } from '../services/messages.js';
 
 /** Conversation list and history. */
@@ -18,15 +17,12 @@ export function conversationRoutes(messages: MessageService): Route[] {
         tag: 'conversations',
         summary: 'History, ascending by seq: the newest page, or before/after a seq (limit ≤ 100)',
         auth: true,
+        params: z.object({ conversationId: schemas.conversationId }),
         query: schemas.historyQuery,
         response: schemas.historyResponse,
         errors: [404],
       },
-      ({ identity, params, query }) => {
-        const id = schemas.conversationId.safeParse(params['conversationId']);
-        if (!id.success) throw new AppError(ErrorCode.Validation, 'conversationId: not a valid conversation id');
-        return messages.history(identity.userId, id.data, query);
-      },
+      ({ identity, params, query }) => messages.history(identity.userId, params.conversationId, query),
     ),
   ];
 }

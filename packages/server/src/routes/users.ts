@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { schemas } from '@quickchat/protocol/validate';
 import { route, type Route } from '../http/routes.js';
 import type { AccountService } from '../services/accounts.js';
@@ -14,12 +15,12 @@ export function userRoutes(accounts: AccountService): Route[] {
       ({ identity, body }) => accounts.updateProfile(identity.userId, body),
     ),
     route(
-      { method: 'get', path: '/api/users/by-handle/:handle', tag: 'users', summary: 'Find a user by exact handle', auth: true, response: schemas.publicUser, errors: [404] },
-      ({ params }) => accounts.findByHandle(params['handle'] ?? ''),
+      { method: 'get', path: '/api/users/by-handle/:handle', tag: 'users', summary: 'Find a user by exact handle', auth: true, params: z.object({ handle: schemas.handle }), response: schemas.publicUser, errors: [404] },
+      ({ params }) => accounts.findByHandle(params.handle),
     ),
     route(
-      { method: 'get', path: '/api/users/:userId', tag: 'users', summary: "A user's public profile", auth: true, response: schemas.publicUser, errors: [404] },
-      ({ params }) => accounts.getProfile(params['userId'] ?? ''),
+      { method: 'get', path: '/api/users/:userId', tag: 'users', summary: "A user's public profile", auth: true, params: z.object({ userId: schemas.userId }), response: schemas.publicUser, errors: [404] },
+      ({ params }) => accounts.getProfile(params.userId),
     ),
   ];
 }

@@ -4,8 +4,11 @@ import { AppError, notFound } from '../errors.js';
 import { HandleTakenError, type UserRecord } from '../store/types.js';
 import { hashPassword, verifyPassword } from '../auth/passwords.js';
 import { AccessTokens, isIdentity, type Identity } from '../auth/access-tokens.js';
-import { hashRefreshToken, newId, newRefreshToken } from '../auth/refresh-tokens.js';
-import { publishControl } from './publish.js';
+import { hashRefreshToken, newRefreshToken } from '../auth/refresh-tokens.js';
+import { newId } from '../ids.js';
+import { ProvisionedUsers } from '../auth/provisioned-users.js';
+import { MemoryLoginThrottle, type LoginThrottle } from '../auth/login-throttle.js';
+import { publishRevocation } from './publish.js';
 import { toPublicUser } from './users.js';
 import type { ServiceContext } from './context.js';
 
@@ -14,10 +17,31 @@ import type { ServiceContext } from './context.js';
  * access token (built-in or bring-your-own) into an {@link Identity}.
  */
 export class AccountService {
+  /** External users known to exist, so their upsert runs once per cache period, not per request. */
+  private readonly provisioned = new ProvisionedUsers();
+
+  /** Per-account login throttle (the per-IP limit is HTTP middleware). */
+  private readonly loginThrottle: LoginThrottle;
+
+  /**
+   * @param loginThrottle Slows guessing against one account; default: in memory, with the
+   *   policy from `limits` (`loginFailuresBeforeDelay`, `loginDelayBaseMs`, ...).
+   */
   constructor(
     private readonly ctx: ServiceContext,
     private readonly tokens: AccessTokens,
-  ) {}
+    loginThrottle?: LoginThrottle,
+  ) {
+    const limits = ctx.config.limits;
+    this.loginThrottle =
+      loginThrottle ??
+      new MemoryLoginThrottle({
+        freeFailures: limits.loginFailuresBeforeDelay,
+        baseDelayMs: limits.loginDelayBaseMs,
+        maxDelayMs: limits.loginDelayMaxMs,
+        decayMs: limits.loginFailureDecayMs,
+      });
+  }
 
   /** Creates a built-in account and signs it in. */
   async register(handle: string, displayName: string, password: string): Promise<AuthResponse> {
@@ -34,12 +58,19 @@ export class AccountService {
     return { user: toPublicUser(user), tokens: await this.issueTokens(user.id, newId('f')) };
   }
 
-  /** Checks a handle and password; one message for unknown handle and wrong password. */
-  async login(handle: string, password: string): Promise<AuthResponse> {
+  /**
+   * Checks a handle and password; one message for unknown handle and wrong password. An account
+   * with recent failures answers `rate_limited` with the wait, before any password is checked
+   * (see {@link MemoryLoginThrottle}); `ip` is the client's address.
+   */
+  async login(handle: string, password: string, ip: string): Promise<AuthResponse> {
     this.requireBuiltin();
+    const wait = await this.loginThrottle.attempt(handle, ip, this.ctx.now());
+    if (wait > 0) throw new AppError(ErrorCode.RateLimited, 'too many failed sign-ins to this account; try again later', Math.ceil(wait));
     const user = await this.ctx.store.getUserByHandle(handle);
     const ok = await verifyPassword(user?.passwordHash ?? null, password);
     if (!user || !ok) throw new AppError(ErrorCode.Unauthenticated, 'wrong handle or password');
+    await this.loginThrottle.succeeded(handle, ip, this.ctx.now());
     return { user: toPublicUser(user), tokens: await this.issueTokens(user.id, newId('f')) };
   }
 
@@ -116,6 +147,8 @@ export class AccountService {
    * built-in account (one with a password), even if its `sub` names that account's id.
    */
   private async provisionExternal(identity: Identity): Promise<void> {
+    const now = this.ctx.now();
+    if (this.provisioned.has(identity.userId, now)) return;
     const displayName = schemas.displayName.safeParse(identity.name);
     const avatar = schemas.avatarUrl.safeParse(identity.picture);
     const user = await this.ctx.store.upsertExternalUser({
@@ -125,11 +158,12 @@ export class AccountService {
       createdAt: this.ctx.now(),
     });
     if (user.passwordHash !== null) throw new AppError(ErrorCode.Unauthenticated, 'token subject belongs to a built-in account');
+    this.provisioned.add(identity.userId, now);
   }
 
   private async revokeFamily(userId: string, familyId: string, reason: string): Promise<void> {
     await this.ctx.store.revokeRefreshFamily(familyId, this.ctx.now());
-    publishControl(this.ctx.bus, userId, { op: 'revoke', familyId });
+    publishRevocation(this.ctx.bus, userId, familyId);
     this.ctx.log.info({ userId, familyId, reason }, 'refresh family revoked');
   }
 

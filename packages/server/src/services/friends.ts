@@ -1,52 +1,29 @@
 import { ErrorCode, type FriendEntry, type FriendshipStatus, type PublicUser, type UserEvent } from '@quickchat/protocol';
 import { AppError, notFound } from '../errors.js';
 import type { FriendshipRow, NewUserEvent, RelationChange, StoredFriendshipStatus } from '../store/types.js';
-import { RELATION_TOPIC, type RelationInvalidation } from '../bus/topics.js';
 import { publishToUsers } from './publish.js';
 import { toPublicUser } from './users.js';
 import type { ServiceContext } from './context.js';
+import type { ConversationAccess } from './access/access.js';
 
 /** Which list to read: friends (incl. peers who removed you), incoming or outgoing requests. */
 export type FriendListKind = 'friends' | 'incoming' | 'outgoing';
-
-/** How many `canMessage` answers are cached (ordered pairs; roughly 150 bytes each). */
-const PERMISSION_CACHE_SIZE = 100_000;
-/**
- * How long a cached answer may be used. Invalidations travel on the bus, which is best-effort
- * across nodes; this bounds how long a lost invalidation could leave another node stale.
- */
-const PERMISSION_TTL_MS = 30_000;
 
 /**
  * Friendships with the original design's semantics, made safe. Each side owns a row:
  * `outgoing`/`incoming` while a request is pending, `friends` when mutual, and `removed` on
  * the side of someone whose friend removed them (removal is one-way). Every change is stored
- * as a user event for both sides (so offline users see it on sync) and pushed live.
+ * as a user event for both sides (so offline users see it on sync) and pushed live. Who may then
+ * write to whom is not decided here: every change is reported to the conversation-access seam.
  */
 export class FriendService {
   /** Serializes changes per pair of users so concurrent requests can't interleave. */
   private readonly pairLocks = new Map<string, Promise<unknown>>();
-  /**
-   * `canMessage` answers by ordered pair (`sender\npeer`), oldest first, with their expiry. Every
-   * relation change drops the entries of its pair on every node (see {@link invalidate}).
-   */
-  private readonly permissions = new Map<string, { allowed: boolean; expires: number }>();
-  /**
-   * Bumped by every invalidation. A store read that overlapped one may have seen the old
-   * relation, so its answer is returned but not cached.
-   */
-  private generation = 0;
-  private readonly unsubscribe: () => void;
 
-  constructor(private readonly ctx: ServiceContext) {
-    this.unsubscribe = ctx.bus.subscribe(RELATION_TOPIC, (payload) => this.onInvalidation(payload));
-  }
-
-  /** Stops listening for relation changes (server shutdown). */
-  close(): void {
-    this.unsubscribe();
-    this.permissions.clear();
-  }
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly access: ConversationAccess,
+  ) {}
 
   /** Sends a request; if the peer already asked us, this accepts instead. */
   request(userId: string, peerId: string, memo: string | undefined): Promise<FriendshipStatus> {
@@ -175,76 +152,6 @@ export class FriendService {
     return (await this.ctx.store.getUsers(ids)).map(toPublicUser);
   }
 
-  /**
-   * Whether `senderId` may DM `peerId` under the configured policy. False for unknown users,
-   * blocks in either direction, and (policy "friends") anything short of mutual friendship.
-   */
-  async canMessage(senderId: string, peerId: string): Promise<boolean> {
-    const cached = this.cachedCanMessage(senderId, peerId);
-    if (cached !== undefined) return cached;
-    const key = `${senderId}\n${peerId}`;
-    const now = this.ctx.now();
-    const generation = this.generation;
-    const { allowed, cacheable } = await this.readPermission(senderId, peerId);
-    if (cacheable && generation === this.generation) {
-      this.permissions.delete(key);
-      this.permissions.set(key, { allowed, expires: now + PERMISSION_TTL_MS });
-      if (this.permissions.size > PERMISSION_CACHE_SIZE) this.permissions.delete(this.permissions.keys().next().value!);
-    }
-    return allowed;
-  }
-
-  /**
-   * {@link canMessage} without I/O: its answer when that is known at once (a live cached entry,
-   * or a user messaging themself), else `undefined`. Lets the hot send path skip a promise.
-   */
-  cachedCanMessage(senderId: string, peerId: string): boolean | undefined {
-    if (senderId === peerId) return false;
-    const hit = this.permissions.get(`${senderId}\n${peerId}`);
-    return hit !== undefined && hit.expires > this.ctx.now() ? hit.allowed : undefined;
-  }
-
-  /**
-   * The uncached answer. Every input is a relation row, which only changes through
-   * {@link apply} (and so is invalidated), except whether the peer exists: a bring-your-own-identity
-   * user appears on first sign-in, so "no such user" is never cached.
-   */
-  private async readPermission(senderId: string, peerId: string): Promise<{ allowed: boolean; cacheable: boolean }> {
-    const { store } = this.ctx;
-    if ((await store.isBlocked(peerId, senderId)) || (await store.isBlocked(senderId, peerId))) return { allowed: false, cacheable: true };
-    if (this.ctx.config.dmPolicy === 'anyone') {
-      const exists = (await store.getUser(peerId)) !== null;
-      return { allowed: exists, cacheable: exists };
-    }
-    const [mine, theirs] = await Promise.all([store.getFriendship(senderId, peerId), store.getFriendship(peerId, senderId)]);
-    return { allowed: mine?.status === 'friends' && theirs?.status === 'friends', cacheable: true };
-  }
-
-  /** Drops cached permissions of the given pairs (both directions); a malformed message drops all. */
-  private invalidate(pairs: readonly (readonly [string, string])[] | null): void {
-    this.generation++;
-    if (pairs === null) {
-      this.permissions.clear();
-      return;
-    }
-    for (const [a, b] of pairs) {
-      this.permissions.delete(`${a}\n${b}`);
-      this.permissions.delete(`${b}\n${a}`);
-    }
-  }
-
-  private onInvalidation(payload: string): void {
-    let pairs: [string, string][] | null = null;
-    try {
-      const message = JSON.parse(payload) as RelationInvalidation;
-      if (Array.isArray(message.pairs) && message.pairs.every((p) => Array.isArray(p) && typeof p[0] === 'string' && typeof p[1] === 'string')) pairs = message.pairs;
-    } catch {
-      // Fall through: forget everything rather than keep a possibly stale answer.
-    }
-    if (pairs === null) this.ctx.log.warn('malformed relation invalidation; dropping all cached DM permissions');
-    this.invalidate(pairs);
-  }
-
   private async makeFriends(userId: string, peerId: string): Promise<FriendshipStatus> {
     const now = this.ctx.now();
     await this.apply({
@@ -281,10 +188,7 @@ export class FriendService {
       events = await this.ctx.store.applyRelationChange(change);
     } finally {
       // Even after a failure: the change may have committed before the error surfaced.
-      const pairs = relationPairs(change);
-      // This node at once (whatever the bus does), then every node, this one included.
-      this.invalidate(pairs);
-      this.ctx.bus.publish(RELATION_TOPIC, JSON.stringify({ pairs } satisfies RelationInvalidation));
+      this.access.relationsChanged(relationPairs(change));
     }
     events.forEach((event, i) => {
       const owner = change.events[i]?.userId;

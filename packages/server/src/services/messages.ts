@@ -1,61 +1,65 @@
-import { dmPeer, parseConversationId, ErrorCode } from '@quickchat/protocol';
-import type { ParsedConversationId, ConversationSummary, HistoryResponse, MessageContent, ReceiptFrame, SendFrame, SyncFrame, SyncedFrame, TypingFrame, ConversationSync } from '@quickchat/protocol';
+import { dmPeer, ErrorCode, PROTOCOL_LIMITS } from '@quickchat/protocol';
+import type { ConversationSummary, HistoryResponse, MessageContent, ReceiptFrame, SendFrame, SyncFrame, SyncedFrame, TypingFrame, ConversationSync } from '@quickchat/protocol';
 import { AppError, notFound } from '../errors.js';
 import { newMessageId } from './message-ids.js';
 import type { ConversationState, NewMessage } from '../store/types.js';
 import { MessageWriter } from './message-writer.js';
-import { publishJsonToUsers, publishToUsers } from './publish.js';
+import { publishJsonToSession, publishJsonToUsers, publishToUsers } from './publish.js';
 import { ackFrameJson, contentJson, messageFrameJson } from './frame-json.js';
-import type { FriendService } from './friends.js';
+import type { ConversationAccess } from './access/access.js';
 import type { ServiceContext } from './context.js';
 
-/** Told the serialized `ack` once a message committed and was published, or why it failed. */
-export type AckCallback = (err: unknown, ackJson?: string) => void;
+/** The socket a `send` came from: its ack is addressed to that session only. */
+export interface SendOrigin {
+  userId: string;
+  sessionId: string;
+}
 
-/** How many parsed conversation ids {@link MessageService} keeps. */
-const PARSED_IDS_CACHE_SIZE = 10_000;
+/** Told why a queued message failed after it was accepted (its ack travels on the bus instead). */
+export type SendFailure = (err: unknown) => void;
 
 /**
- * Messages, history, catch-up, receipts and typing. The rules for who may read and write a
- * conversation live here, once, for both socket and REST.
+ * Messages, history, catch-up, receipts and typing, for socket and REST. Who may read or write
+ * a conversation is asked of the conversation-access seam, never decided here.
  */
 export class MessageService {
   private readonly writer: MessageWriter;
-  /** Valid conversation ids already parsed (parsing is pure), oldest first; bounded. */
-  private readonly parsedIds = new Map<string, ParsedConversationId>();
 
   constructor(
     private readonly ctx: ServiceContext,
-    private readonly friends: FriendService,
+    private readonly access: ConversationAccess,
   ) {
     this.writer = new MessageWriter(ctx.store);
   }
 
   /**
-   * Authorizes and queues a message. `done` gets the ack (serialized) only after the write
-   * committed, once the message has been published to every session of every member (the
-   * sender's included); a repeated `clientMsgId` acks the original with `duplicate: true`.
-   * Returns `undefined` when the message was queued at once (the DM permission was cached), else
-   * a promise that settles once it is queued, so a connection can keep its frames in order
-   * without waiting for the disk. A refusal throws, or rejects that promise.
+   * Authorizes and queues a message. Once the write committed, the message is published to
+   * every session of every member, then the `ack` to the sending session, on the sender's bus
+   * topic, so that session sees its own `message` copy before the `ack` whatever the bus. A
+   * repeated `clientMsgId` in the same conversation acks the original with `duplicate: true`.
+   * Returns `undefined` when the message was queued at once (permission cached, conversation
+   * known), else a promise that settles once it is queued, so a connection can keep its frames
+   * in order without waiting for the disk. A refusal throws, or rejects that promise; a failure
+   * after queueing goes to `failed`.
    */
-  submit(senderId: string, frame: SendFrame, done: AckCallback): Promise<void> | undefined {
-    const members = this.writableNow(senderId, frame.conversationId);
+  submit(origin: SendOrigin, frame: SendFrame, failed: SendFailure): Promise<void> | undefined {
+    // Before access: a refused message must not even open the conversation.
+    this.checkContent(frame.content);
+    const members = this.access.openForSendNow(origin.userId, frame.conversationId);
     if (members === undefined) {
-      return this.requireWritable(senderId, frame.conversationId).then((m) => this.queue(senderId, frame, m, done));
+      return this.access.openForSend(origin.userId, frame.conversationId).then((m) => this.queue(origin, frame, m, failed));
     }
-    this.queue(senderId, frame, members, done);
+    this.queue(origin, frame, members, failed);
     return undefined;
   }
 
   /** Queues a permitted message for the group commit; see {@link submit}. */
-  private queue(senderId: string, frame: SendFrame, members: string[], done: AckCallback): void {
-    this.checkContent(frame.content);
+  private queue(origin: SendOrigin, frame: SendFrame, members: readonly string[], failed: SendFailure): void {
     const json = contentJson(frame.content);
+    const senderId = origin.userId;
     const item: NewMessage = {
       id: newMessageId(),
       conversationId: frame.conversationId,
-      members,
       senderId,
       clientMsgId: frame.clientMsgId,
       content: frame.content,
@@ -63,18 +67,18 @@ export class MessageService {
       createdAt: this.ctx.now(),
     };
     this.writer.write(item, (err, result) => {
-      if (!result) return done(err);
-      let ack: string;
+      if (!result) return failed(err);
+      if (result.status === 'no_conversation') return failed(notFound('conversation'));
       try {
-        const { message, duplicate } = result;
+        const { message } = result;
+        const duplicate = result.status === 'duplicate';
         // The sender's own copy last: sockets are flushed in the order they were first written to
         // in a tick, so the receivers' copies go out before the sender's copy and ack.
         if (!duplicate) publishJsonToUsers(this.ctx.bus, senderLast(members, senderId), messageFrameJson(message, json));
-        ack = ackFrameJson(frame.id, message, duplicate);
+        publishJsonToSession(this.ctx.bus, senderId, origin.sessionId, ackFrameJson(frame.id, message, duplicate));
       } catch (publishErr) {
-        return done(publishErr);
+        failed(publishErr);
       }
-      done(null, ack);
     });
   }
 
@@ -112,13 +116,8 @@ export class MessageService {
    * but has no messages yet is an empty page (this reveals nothing about the peer).
    */
   async history(userId: string, conversationId: string, range: { before?: number; after?: number; limit?: number }): Promise<HistoryResponse> {
-    if (!(await this.ctx.store.getConversation(conversationId, userId))) {
-      // Both DM members are created with the conversation, so a named member who is not found is
-      // looking at a DM that has no messages yet.
-      if (dmPeer(conversationId, userId) !== null) return { messages: [], hasMore: false };
-      throw notFound('conversation');
-    }
-    const limit = Math.min(range.limit ?? 50, 100);
+    await this.access.requireReadable(userId, conversationId);
+    const limit = Math.min(range.limit ?? PROTOCOL_LIMITS.defaultPageSize, PROTOCOL_LIMITS.maxPageSize);
     return this.ctx.store.getMessages(conversationId, { ...range, limit });
   }
 
@@ -135,14 +134,13 @@ export class MessageService {
     const result = await this.ctx.store.advanceCursor(frame.conversationId, userId, to);
     if (!result) throw notFound('conversation');
     if (!result.changed) return;
-    const state = await this.ctx.store.getConversation(frame.conversationId, userId);
-    const members = state?.cursors.map((c) => c.userId) ?? [userId];
+    const members = await this.access.membersOf(frame.conversationId);
     publishToUsers(this.ctx.bus, members, { type: 'receipt', conversationId: frame.conversationId, ...result.cursor });
   }
 
   /** Relays a typing indicator to the other members. Never stored. */
   async typing(userId: string, frame: TypingFrame): Promise<void> {
-    const members = await this.requireWritable(userId, frame.conversationId);
+    const members = await this.access.requireWritable(userId, frame.conversationId);
     publishToUsers(
       this.ctx.bus,
       members.filter((m) => m !== userId),
@@ -174,43 +172,17 @@ export class MessageService {
     }
     const pageSize = this.ctx.config.limits.syncEventsPageSize;
     const events = await this.ctx.store.getUserEvents(userId, after, pageSize + 1);
+    if (events.length === 0 && after > 0) {
+      // A cursor past the newest event (another server's data, a restored backup, a bug) must not
+      // be echoed back as if all were well: the client would then skip every later event. Hand
+      // it the real cursor and `eventsLimited`, so it reloads its lists from scratch.
+      const latest = await this.ctx.store.latestUserEventSeq(userId);
+      if (after > latest) return { events: [], eventsCursor: latest, eventsLimited: true };
+    }
     if (events.length > pageSize) {
       return { events: events.slice(0, pageSize), eventsCursor: await this.ctx.store.latestUserEventSeq(userId), eventsLimited: true };
     }
     return { events, eventsCursor: events.at(-1)?.seq ?? after, eventsLimited: false };
-  }
-
-  /** Members of a conversation the user may write to; the same "not found" for every refusal. */
-  private async requireWritable(userId: string, conversationId: string): Promise<string[]> {
-    const parsed = this.parse(conversationId);
-    if (parsed?.kind === 'dm') {
-      const [a, b] = parsed.members;
-      const peer = a === userId ? b : b === userId ? a : null;
-      if (peer !== null && (await this.friends.canMessage(userId, peer))) return [a, b];
-    }
-    throw notFound('conversation');
-  }
-
-  /** {@link requireWritable} without I/O: `undefined` when the answer needs the store. */
-  private writableNow(userId: string, conversationId: string): string[] | undefined {
-    const parsed = this.parse(conversationId);
-    if (parsed?.kind !== 'dm') throw notFound('conversation');
-    const [a, b] = parsed.members;
-    const peer = a === userId ? b : b === userId ? a : null;
-    if (peer === null) throw notFound('conversation');
-    const allowed = this.friends.cachedCanMessage(userId, peer);
-    if (allowed === false) throw notFound('conversation');
-    return allowed ? [a, b] : undefined;
-  }
-
-  private parse(conversationId: string): ParsedConversationId | null {
-    const known = this.parsedIds.get(conversationId);
-    if (known) return known;
-    const parsed = parseConversationId(conversationId);
-    if (!parsed) return null;
-    this.parsedIds.set(conversationId, parsed);
-    if (this.parsedIds.size > PARSED_IDS_CACHE_SIZE) this.parsedIds.delete(this.parsedIds.keys().next().value!);
-    return parsed;
   }
 
   private checkContent(content: MessageContent): void {
@@ -222,7 +194,7 @@ export class MessageService {
 }
 
 /** `members` with `senderId` moved to the end. */
-function senderLast(members: readonly string[], senderId: string): string[] {
+function senderLast(members: readonly string[], senderId: string): readonly string[] {
   const others = members.filter((m) => m !== senderId);
   return others.length === members.length ? others : [...others, senderId];
 }

@@ -1,6 +1,7 @@
 import type { ServerFrame } from '@quickchat/protocol';
 import type { Bus } from '../bus/types.js';
-import { userTopic, controlTopic, type ControlMessage } from '../bus/topics.js';
+import { userTopic } from '../bus/topics.js';
+import type { Revocation } from '../bus/messages.js';
 
 /** Serializes a frame once and publishes the same string to every listed user's sessions. */
 export function publishToUsers(bus: Bus, userIds: Iterable<string>, frame: ServerFrame): void {
@@ -8,11 +9,21 @@ export function publishToUsers(bus: Bus, userIds: Iterable<string>, frame: Serve
 }
 
 /** Publishes an already-serialized frame to every listed user's sessions, each user once. */
-export function publishJsonToUsers(bus: Bus, userIds: Iterable<string>, payload: string): void {
-  for (const userId of new Set(userIds)) bus.publish(userTopic(userId), payload);
+export function publishJsonToUsers(bus: Bus, userIds: Iterable<string>, json: string): void {
+  for (const userId of new Set(userIds)) bus.publish(userTopic(userId), { kind: 'frame', json });
 }
 
-/** Sends a control message to every node holding sessions of `userId`. */
-export function publishControl(bus: Bus, userId: string, message: ControlMessage): void {
-  bus.publish(controlTopic(userId), JSON.stringify(message));
+/**
+ * Publishes an already-serialized frame to ONE session of `userId`, on whichever node holds it.
+ * It travels on the user's topic, so it stays in order with what was published to all of that
+ * user's sessions before it.
+ */
+export function publishJsonToSession(bus: Bus, userId: string, sessionId: string, json: string): void {
+  bus.publish(userTopic(userId), { kind: 'frame', json, to: sessionId });
+}
+
+/** Ends sessions of `userId` on every node (see {@link Revocation}). */
+export function publishRevocation(bus: Bus, userId: string, familyId?: string): void {
+  const message: Revocation = familyId === undefined ? { kind: 'revoke' } : { kind: 'revoke', familyId };
+  bus.publish(userTopic(userId), message);
 }

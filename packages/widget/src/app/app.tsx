@@ -21,6 +21,6 @@ function Gate({ env }: { env: WidgetEnv }) {
   const client = useStore(env.session.client, (c) => c);
   const stage = useStore(env.session.signInState, (s) => s);
   if (client) return <ChatRoot key={client} client={client} />;
-  if (env.builtin && stage !== 'resuming') return <SignIn ended={stage === 'ended'} />;
+  if (env.builtin && stage !== 'resuming') return <SignIn />;
   return <p class="qc-note" role="status">{env.t(env.builtin ? 'auth.resuming' : 'state.loading')}</p>;
 }

@@ -1,11 +1,12 @@
 import { useLayoutEffect, useMemo } from 'preact/hooks';
-import type { ChatClient, ConversationsState } from '@quickchat/sdk';
+import type { ConversationsState } from '@quickchat/sdk';
 import { ChatContext, useEnv } from '../state/context.js';
 import { Drafts } from '../state/drafts.js';
 import { Profiles } from '../state/profiles.js';
 import { safely } from '../state/session.js';
 import { usePageVisible } from '../state/use-connection.js';
 import { useStore } from '../state/use-store.js';
+import type { WidgetClient } from '../state/widget-client.js';
 import { Shell } from './shell.js';
 
 /** Total unread messages across conversations. */
@@ -16,7 +17,7 @@ export function totalUnread(conversations: ConversationsState): number {
 }
 
 /** Everything behind sign-in, for one client: per-client state (drafts, profiles) and the shell. */
-export function ChatRoot({ client }: { client: ChatClient }) {
+export function ChatRoot({ client }: { client: WidgetClient }) {
   const { open, options } = useEnv();
   const drafts = useMemo(() => new Drafts(), [client]);
   const profiles = useMemo(() => new Profiles(client), [client]);

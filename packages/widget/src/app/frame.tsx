@@ -1,8 +1,8 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
-import type { ChatClient } from '@quickchat/sdk';
 import { useEnv } from '../state/context.js';
 import { useStore } from '../state/use-store.js';
+import type { WidgetClient } from '../state/widget-client.js';
 import { totalUnread } from './chat-root.js';
 
 /**
@@ -60,7 +60,7 @@ export function Frame({ children }: { children: ComponentChildren }) {
   );
 }
 
-function UnreadBadge({ client }: { client: ChatClient }) {
+function UnreadBadge({ client }: { client: WidgetClient }) {
   const { t } = useEnv();
   const unread = useStore(client.conversations, totalUnread);
   if (unread === 0) return null;

@@ -1,8 +1,4 @@
-/**
- * Where the signed-in widget is. Tabs are top-level screens; `thread` opens from the list.
- * New screens (groups, calls) add a route here and an entry in the shell's screen table.
- */
-export type Route = { name: 'chats' } | { name: 'thread'; conversationId: string } | { name: 'contacts' } | { name: 'profile' };
+import type { Route } from '../screens/navigation.js';
 
 /** The bottom navigation's tabs, in order. */
 export const TABS = ['chats', 'contacts', 'profile'] as const;

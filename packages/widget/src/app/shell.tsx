@@ -1,29 +1,24 @@
-import type { VNode } from 'preact';
+import type { ComponentType } from 'preact';
 import { useRef, useState } from 'preact/hooks';
 import { ConnectionBanner } from '../components/connection-banner.js';
 import { DialogHost } from '../components/dialog.js';
 import { lazyScreen } from '../components/lazy-screen.js';
-import { ConversationList } from '../screens/conversation-list.js';
 import { Contacts } from '../screens/contacts.js';
+import { ConversationList } from '../screens/conversation-list.js';
+import type { Route, RouteName, ScreenProps } from '../screens/navigation.js';
 import { Thread } from '../screens/thread.js';
 import { useEnv } from '../state/context.js';
-import { TABS, tabOf, type Route } from './routes.js';
-
-/** What a screen gets: navigation, and whether it should take focus (after a user navigated). */
-export interface ScreenProps {
-  go: (route: Route) => void;
-  focus: boolean;
-}
+import { TABS, tabOf } from './routes.js';
 
 /** Lazily loaded screens: their code is fetched the first time someone opens them. */
-const Profile = lazyScreen<ScreenProps>(() => import('../screens/profile.js').then((m) => m.Profile));
+const Profile = lazyScreen<ScreenProps<'profile'>>(() => import('../screens/profile.js').then((m) => m.Profile));
 
-/** The screen table: one renderer per route. */
-const SCREENS: { [K in Route['name']]: (route: Extract<Route, { name: K }>, props: ScreenProps) => VNode } = {
-  chats: (_, p) => <ConversationList focus={p.focus} onOpen={(conversationId) => p.go({ name: 'thread', conversationId })} />,
-  thread: (r, p) => <Thread key={r.conversationId} conversationId={r.conversationId} focus={p.focus} back={() => p.go({ name: 'chats' })} />,
-  contacts: (_, p) => <Contacts {...p} />,
-  profile: (_, p) => <Profile {...p} />,
+/** The screen table: one screen per route, each taking {@link ScreenProps} for its route. */
+const SCREENS: { [N in RouteName]: ComponentType<ScreenProps<N>> } = {
+  chats: ConversationList,
+  thread: Thread,
+  contacts: Contacts,
+  profile: Profile,
 };
 
 /** The signed-in frame: connection banner, the current screen, the tab bar, and dialogs above them. */
@@ -36,13 +31,15 @@ export function Shell() {
     navigated.current = true;
     setRoute(next);
   };
-  const render = SCREENS[route.name] as (r: Route, p: ScreenProps) => VNode;
+  // The table pairs each route with its screen; TypeScript can't follow that through the lookup.
+  const Screen = SCREENS[route.name] as ComponentType<ScreenProps>;
   const tab = tabOf(route);
   return (
     <DialogHost>
       <ConnectionBanner />
+      {/* Keyed by route (and conversation), so a screen's state never leaks into the next one. */}
       <div class="qc-body" key={route.name === 'thread' ? `thread:${route.conversationId}` : route.name}>
-        {render(route, { go, focus: navigated.current })}
+        <Screen route={route} go={go} focus={navigated.current} />
       </div>
       {route.name !== 'thread' && (
         <nav class="qc-nav" aria-label={t('nav.label')}>

@@ -1,20 +1,27 @@
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { useChat, useEnv } from '../state/context.js';
+import { useStore } from '../state/use-store.js';
 import { EmojiButton } from './emoji-button.js';
 
-/** The protocol's longest message text (`PROTOCOL_LIMITS.maxTextLength`), in UTF-16 units. */
+/** The protocol's longest message text (`PROTOCOL_LIMITS.maxTextLength`), in UTF-16 units: the cap until the server announces its own. */
 const MAX_TEXT = 16_000;
+/** Show how many characters are left once the text is this close to the limit (as a share of it). */
+const COUNTER_FROM = 0.9;
 /** Renew "typing" at most this often while the user types. */
 const TYPING_RENEW_MS = 3000;
 
 /**
  * Writes and sends messages: Enter sends, Shift+Enter (or Enter while composing with an IME)
- * adds a new line. The unsent text is kept per conversation. Tells the peer while typing.
+ * adds a new line. The unsent text is kept per conversation. Tells the peer while typing. Text
+ * is capped at the server's limit (`client.limits`); near it a counter shows what is left, and
+ * text past it (a draft written before a lower limit was known) cannot be sent.
  */
 export function Composer({ conversationId, peerName }: { conversationId: string; peerName: string }) {
   const { t } = useEnv();
   const { client, drafts } = useChat();
+  const limit = useStore(client.limits, (l) => l?.maxTextLength ?? MAX_TEXT);
   const [text, setText] = useState(() => drafts.get(conversationId));
+  const left = limit - text.length;
   const typingAt = useRef(0);
   const box = useRef<HTMLTextAreaElement>(null);
   /** Where the caret goes once the text box shows the new text (after inserting an emoji). */
@@ -44,7 +51,7 @@ export function Composer({ conversationId, peerName }: { conversationId: string;
 
   const send = () => {
     const body = text.trim();
-    if (!body) return;
+    if (!body || left < 0) return;
     client.send(conversationId, body);
     change('');
   };
@@ -55,12 +62,13 @@ export function Composer({ conversationId, peerName }: { conversationId: string;
     const start = el?.selectionStart ?? text.length;
     const end = el?.selectionEnd ?? text.length;
     const next = text.slice(0, start) + emoji + text.slice(end);
-    if (next.length > MAX_TEXT) return;
+    if (next.length > limit) return;
     caret.current = start + emoji.length;
     change(next);
   };
 
   const inputId = `qc-composer-${conversationId}`;
+  const counter = text.length >= limit * COUNTER_FROM;
   return (
     <form
       class="qc-composer"
@@ -79,9 +87,10 @@ export function Composer({ conversationId, peerName }: { conversationId: string;
         class="qc-field"
         rows={1}
         value={text}
-        maxLength={MAX_TEXT}
+        maxLength={limit}
         placeholder={t('composer.placeholder')}
-        aria-describedby="qc-composer-hint"
+        aria-describedby={counter ? 'qc-composer-hint qc-composer-count' : 'qc-composer-hint'}
+        aria-invalid={left < 0 || undefined}
         onInput={(e) => change(e.currentTarget.value)}
         onBlur={stopTyping}
         onKeyDown={(e) => {
@@ -93,7 +102,12 @@ export function Composer({ conversationId, peerName }: { conversationId: string;
       <span id="qc-composer-hint" class="qc-sr">
         {t('composer.hint')}
       </span>
-      <button type="submit" class="qc-btn" disabled={!text.trim()}>
+      {counter && (
+        <span id="qc-composer-count" class={left < 0 ? 'qc-count qc-over' : 'qc-count'}>
+          {left < 0 ? t('composer.over', { count: -left }) : t('composer.left', { count: left })}
+        </span>
+      )}
+      <button type="submit" class="qc-btn" disabled={!text.trim() || left < 0}>
         {t('composer.send')}
       </button>
     </form>

@@ -5,7 +5,8 @@ import { useConnectionState, useOnline } from '../state/use-connection.js';
 
 /**
  * Says, politely, when messages can't flow: offline (browser has no network), reconnecting
- * (after the connection dropped), or disconnected (stopped; offers to try again).
+ * (after the connection dropped), or disconnected (stopped; offers to try again). A connected
+ * socket wins over the browser's `navigator.onLine`, which some networks get wrong.
  */
 export function ConnectionBanner() {
   const { t } = useEnv();
@@ -15,7 +16,8 @@ export function ConnectionBanner() {
   const wasConnected = useRef(false);
   if (state === 'connected') wasConnected.current = true;
   let key: MessageKey | null = null;
-  if (!online) key = 'banner.offline';
+  if (state === 'connected') key = null;
+  else if (!online) key = 'banner.offline';
   else if (state === 'disconnected') key = 'banner.disconnected';
   else if (wasConnected.current && (state === 'reconnecting' || state === 'connecting' || state === 'authenticating')) key = 'banner.reconnecting';
   else if (state === 'reconnecting') key = 'banner.reconnecting';

@@ -67,6 +67,8 @@ export const en = {
   'composer.placeholder': 'Write a message',
   'composer.send': 'Send',
   'composer.hint': 'Enter sends, Shift+Enter adds a new line.',
+  'composer.left': '{count} characters left',
+  'composer.over': '{count} characters over the limit',
   'banner.reconnecting': 'Connection lost. Reconnecting…',
   'banner.offline': 'You’re offline. Messages will be sent when you’re back online.',
   'banner.disconnected': 'Not connected.',

@@ -69,6 +69,8 @@ export const zhCN: Catalogue = {
   'composer.placeholder': '输入消息',
   'composer.send': '发送',
   'composer.hint': '按 Enter 发送，Shift+Enter 换行。',
+  'composer.left': '还可输入 {count} 个字符',
+  'composer.over': '超出上限 {count} 个字符',
   'banner.reconnecting': '连接已断开，正在重新连接…',
   'banner.offline': '你已离线。恢复网络后消息会自动发送。',
   'banner.disconnected': '未连接。',

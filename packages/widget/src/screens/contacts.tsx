@@ -1,7 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import type { FriendEntry, PublicUser } from '@quickchat/sdk';
-import type { ScreenProps } from '../app/shell.js';
 import { AddFriend } from '../components/add-friend.js';
 import { Avatar } from '../components/avatar.js';
 import { useDialogs } from '../components/dialog.js';
@@ -10,9 +9,10 @@ import type { MessageKey } from '../i18n/index.js';
 import { useChat, useEnv } from '../state/context.js';
 import { useStore } from '../state/use-store.js';
 import { errorKey } from '../util/errors.js';
+import type { ScreenProps } from './navigation.js';
 
 /** Friends, friend requests both ways, blocked people, and adding a friend by handle. */
-export function Contacts({ go, focus }: ScreenProps) {
+export function Contacts({ go, focus }: ScreenProps<'contacts'>) {
   const { t } = useEnv();
   const { client } = useChat();
   const dialogs = useDialogs();

@@ -6,9 +6,10 @@ import { useChat, useEnv } from '../state/context.js';
 import { useStore } from '../state/use-store.js';
 import { useSynced } from '../state/use-synced.js';
 import { shortStamp } from '../util/format.js';
+import type { ScreenProps } from './navigation.js';
 
 /** The conversation list: newest first, unread badges, last-message previews and a filter. */
-export function ConversationList({ onOpen, focus }: { onOpen: (conversationId: string) => void; focus?: boolean }) {
+export function ConversationList({ go, focus }: ScreenProps<'chats'>) {
   const { t, locale } = useEnv();
   const { client, profiles } = useChat();
   const conversations = useStore(client.conversations, (s) => s);
@@ -29,6 +30,7 @@ export function ConversationList({ onOpen, focus }: { onOpen: (conversationId: s
   const needle = query.trim().toLowerCase();
   const shown = needle ? rows.filter((r) => r.haystack.includes(needle)) : rows;
   const now = Date.now();
+  const onOpen = (conversationId: string) => go({ name: 'thread', conversationId });
 
   return (
     <>

@@ -1,6 +1,5 @@
 import { useState } from 'preact/hooks';
 import type { PublicUser } from '@quickchat/sdk';
-import type { ScreenProps } from '../app/shell.js';
 import { Avatar } from '../components/avatar.js';
 import { Header } from '../components/header.js';
 import type { MessageKey } from '../i18n/index.js';
@@ -8,12 +7,13 @@ import { useChat, useEnv } from '../state/context.js';
 import { useStore } from '../state/use-store.js';
 import { errorKey } from '../util/errors.js';
 import { safeHref } from '../util/linkify.js';
+import type { ScreenProps } from './navigation.js';
 
 /** Protocol limits (`PROTOCOL_LIMITS`): display name, signature, avatar URL. */
 const MAX = { displayName: 64, signature: 280, avatarUrl: 2048 };
 
 /** The signed-in user's profile (display name, avatar URL, signature), and sign-out for built-in accounts. */
-export function Profile({ focus }: ScreenProps) {
+export function Profile({ focus }: ScreenProps<'profile'>) {
   const { t, builtin, session } = useEnv();
   const { client } = useChat();
   const me = useStore(client.user, (u) => u);

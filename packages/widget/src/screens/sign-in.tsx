@@ -2,14 +2,20 @@ import { useState } from 'preact/hooks';
 import type { MessageKey } from '../i18n/index.js';
 import { Header } from '../components/header.js';
 import { useEnv } from '../state/context.js';
+import { useStore } from '../state/use-store.js';
 import { errorKey } from '../util/errors.js';
 
 const HANDLE = /^[A-Za-z0-9_.]{3,32}$/;
 type Field = 'handle' | 'displayName' | 'password';
 
-/** Built-in accounts: sign in, or switch to registering a new account. `ended`: the server ended the previous sign-in; say so. */
-export function SignIn({ ended = false }: { ended?: boolean }) {
+/**
+ * Built-in accounts: sign in, or switch to registering a new account. Not a routed screen (it
+ * shows before there is a shell), so it takes no props; when the server ended the previous
+ * sign-in, it says so.
+ */
+export function SignIn() {
   const { t, session } = useEnv();
+  const ended = useStore(session.signInState, (s) => s === 'ended');
   const [register, setRegister] = useState(false);
   const [values, setValues] = useState({ handle: '', displayName: '', password: '' });
   const [invalid, setInvalid] = useState<Partial<Record<Field, MessageKey>>>({});

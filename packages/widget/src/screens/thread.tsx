@@ -1,22 +1,19 @@
 import { useEffect } from 'preact/hooks';
+import { dmPeer } from '@quickchat/sdk';
 import { Composer } from '../components/composer.js';
 import { Header } from '../components/header.js';
 import { MessageLog } from '../components/message-log.js';
 import { useChat, useEnv } from '../state/context.js';
 import { useDisplayName } from '../state/use-profile.js';
 import { useStore } from '../state/use-store.js';
-
-/** The other member of a DM, from the conversation id (`dm:a~b`) when the list has no entry yet. */
-function peerOf(conversationId: string, me: string): string | null {
-  if (!conversationId.startsWith('dm:')) return null;
-  return conversationId.slice(3).split('~').find((id) => id !== me) ?? null;
-}
+import type { ScreenProps } from './navigation.js';
 
 /** One conversation: history, typing indicator and composer. Marks messages read while on screen. */
-export function Thread({ conversationId, back, focus }: { conversationId: string; back: () => void; focus?: boolean }) {
+export function Thread({ route: { conversationId }, go, focus }: ScreenProps<'thread'>) {
   const { client, visible } = useChat();
   const conv = useStore(client.conversations, (s) => s[conversationId], [conversationId]);
-  const peerId = conv?.peerId ?? peerOf(conversationId, client.userId);
+  // Before the list has an entry: the other member, from the DM id.
+  const peerId = conv?.peerId ?? dmPeer(conversationId, client.userId);
   const name = useDisplayName(peerId);
   const unread = conv?.unread ?? 0;
 
@@ -26,7 +23,7 @@ export function Thread({ conversationId, back, focus }: { conversationId: string
 
   return (
     <>
-      <Header title={name} back={back} focus={focus} />
+      <Header title={name} back={() => go({ name: 'chats' })} focus={focus} />
       <MessageLog conversationId={conversationId} peerName={name} />
       <Typing userIds={conv?.typing ?? []} />
       <Composer key={conversationId} conversationId={conversationId} peerName={name} />

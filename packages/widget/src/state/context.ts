@@ -1,11 +1,12 @@
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
-import type { ChatClient, createStore } from '@quickchat/sdk';
+import type { createStore } from '@quickchat/sdk';
 import type { WidgetOptions } from '../options.js';
 import type { Locale, Translate } from '../i18n/index.js';
 import type { Session } from './session.js';
 import type { Drafts } from './drafts.js';
 import type { Profiles } from './profiles.js';
+import type { WidgetClient } from './widget-client.js';
 
 /** A store the widget writes to. */
 export type Writable<T> = ReturnType<typeof createStore<T>>;
@@ -25,7 +26,7 @@ export interface WidgetEnv {
 
 /** What screens behind sign-in can reach. */
 export interface ChatEnv {
-  client: ChatClient;
+  client: WidgetClient;
   drafts: Drafts;
   profiles: Profiles;
   /** True while the widget is on screen (launcher open, page visible): only then are messages marked read. */

@@ -1,4 +1,5 @@
-import { createStore, type ChatClient, type PublicUser, type ReadableStore } from '@quickchat/sdk';
+import { createStore, type PublicUser, type ReadableStore } from '@quickchat/sdk';
+import type { WidgetClient } from './widget-client.js';
 
 /**
  * Public profiles by user id, for names and avatars. Friends' profiles come from the friends
@@ -11,7 +12,7 @@ export class Profiles {
   private readonly requested = new Set<string>();
   private readonly stop: () => void;
 
-  constructor(private readonly client: ChatClient) {
+  constructor(private readonly client: WidgetClient) {
     this.store = this.state;
     const fromFriends = () => {
       const f = client.friends.store.getState();

@@ -1,13 +1,5 @@
 import type { SessionStore } from '@quickchat/sdk';
-
-/**
- * Where the widget keeps a built-in sign-in between page loads:
- * - `local` (default): `localStorage`, so the visitor stays signed in across reloads, tabs and
- *   browser restarts until they sign out (or the server ends the sign-in);
- * - `tab`: `sessionStorage`, so it survives reloads of this tab only;
- * - `none`: nothing is kept; every page load starts at the sign-in screen.
- */
-export type PersistSignIn = 'local' | 'tab' | 'none';
+import type { PersistSignIn } from '../options.js';
 
 /**
  * A {@link SessionStore} in the browser's storage, keyed by server URL. Tabs sharing it take

@@ -1,8 +1,9 @@
 import { useLayoutEffect, useState } from 'preact/hooks';
-import type { ChatClient, ConnectionState } from '@quickchat/sdk';
+import type { ConnectionState } from '@quickchat/sdk';
+import type { WidgetClient } from './widget-client.js';
 
 /** The client's connection state, live. */
-export function useConnectionState(client: ChatClient): ConnectionState {
+export function useConnectionState(client: WidgetClient): ConnectionState {
   const [state, setState] = useState(client.connectionState);
   useLayoutEffect(() => {
     setState(client.connectionState);

@@ -96,5 +96,7 @@ button{cursor:pointer}
 .qc-typing{min-height:1.6em;padding:0 14px;font-size:.85em;color:var(--qc-muted)}
 .qc-composer{display:flex;gap:8px;align-items:flex-end;padding:8px 12px;border-top:1px solid var(--qc-border)}
 .qc-composer textarea{flex:1;resize:none;max-height:8em;min-height:40px}
+.qc-count{align-self:center;font-size:.8em;color:var(--qc-muted);white-space:nowrap}
+.qc-over{color:var(--qc-danger);font-weight:600}
 .qc-more{align-self:center;margin:4px}
 `;

@@ -25,7 +25,6 @@ export function errorKey(err: unknown, overrides: Partial<Record<string, Message
     case 'internal':
       return 'error.network';
     case 'rate_limited':
-    case 'too_many_connections':
       return 'error.rateLimited';
     case 'not_found':
       return 'error.notFound';

@@ -1,9 +1,12 @@
 /**
- * A stand-in for the SDK client surface the widget uses, for component tests: the REAL SDK
- * stores (`createStore`), scripted data, and a record of every action the UI took. No network.
+ * A stand-in for the SDK client surface the widget uses ({@link WidgetClient}), for component
+ * tests: the REAL SDK stores (`createStore`), scripted data, and a record of every action the UI
+ * took. No network. It `implements WidgetClient`, so a member the widget starts using (or one
+ * whose SDK signature changes) fails to type-check here rather than at run time.
  */
 import type { Writable } from '../../src/state/context.js';
-import { ApiError, createStore, type ChatClient, type ClientEvents, type ConnectionState, type ConversationView, type ConversationsState, type FriendsState, type LocalMessage, type MessagesState, type PublicUser } from '@quickchat/sdk';
+import type { WidgetClient } from '../../src/state/widget-client.js';
+import { ApiError, createStore, type ChatClient, type ClientEvents, type ConnectionState, type ConversationView, type ConversationsState, type FriendshipStatus, type FriendsState, type LocalMessage, type MessagesState, type PublicUser, type ServerLimits } from '@quickchat/sdk';
 
 export const ME = 'u_me';
 
@@ -28,28 +31,32 @@ export function conversation(peerId: string, extra: Partial<ConversationView> = 
 
 type Listener = (context: never) => void;
 
-export class FakeClient {
+/** The friend actions, as the widget calls them. */
+type FriendAction = Exclude<keyof WidgetClient['friends'], 'store'>;
+
+export class FakeClient implements WidgetClient {
   readonly conversations: Writable<ConversationsState> = createStore<ConversationsState>({});
   readonly messages: Writable<MessagesState> = createStore<MessagesState>({});
   readonly user: Writable<PublicUser | null> = createStore<PublicUser | null>(user(ME, 'Me'));
+  /** What the server announced in `ready` (null: not yet). */
+  readonly limits: Writable<ServerLimits | null> = createStore<ServerLimits | null>({ maxFrameBytes: 65_536, maxTextLength: 4000, messagesPerSecond: 20 });
   readonly friendsStore: Writable<FriendsState> = createStore<FriendsState>({ friends: [], incoming: [], outgoing: [], blocked: [], loaded: true });
   /** Friend actions: recorded, then answered by `friendReply` (default: resolve). */
-  readonly friendCalls: [string, string, string?][] = [];
-  friendReply: (action: string, userId: string) => Promise<unknown> = async () => 'outgoing';
-  readonly friends: { store: Writable<FriendsState> } & Record<string, unknown> = {
+  readonly friendCalls: [FriendAction, string, string?][] = [];
+  /** Scripted answer to every friend action; tests replace it (e.g. to reject). */
+  friendReply: (action: FriendAction, userId: string) => Promise<unknown> = async () => 'outgoing';
+  readonly friends: WidgetClient['friends'] = {
     store: this.friendsStore,
-    ...Object.fromEntries(
-      ['request', 'accept', 'decline', 'cancel', 'remove', 'block', 'unblock'].map((action) => [
-        action,
-        (userId: string, memo?: string) => {
-          this.friendCalls.push(memo === undefined ? [action, userId] : [action, userId, memo]);
-          return this.friendReply(action, userId);
-        },
-      ]),
-    ),
+    request: (userId, memo) => this.friendAction<FriendshipStatus>('request', userId, memo),
+    accept: (userId) => this.friendAction<FriendshipStatus>('accept', userId),
+    decline: (userId) => this.friendAction<void>('decline', userId),
+    cancel: (userId) => this.friendAction<void>('cancel', userId),
+    remove: (userId) => this.friendAction<void>('remove', userId),
+    block: (userId) => this.friendAction<void>('block', userId),
+    unblock: (userId) => this.friendAction<void>('unblock', userId),
   };
   readonly profiles = new Map<string, PublicUser>();
-  readonly rest = {
+  readonly rest: WidgetClient['rest'] = {
     user: async (id: string): Promise<PublicUser> => {
       const found = this.profiles.get(id);
       if (!found) throw new Error(`no profile ${id}`);
@@ -60,7 +67,7 @@ export class FakeClient {
       if (!found) throw new ApiError('not_found', 'user not found', 404);
       return found;
     },
-    updateMe: async (patch: Partial<PublicUser>): Promise<PublicUser> => {
+    updateMe: async (patch) => {
       this.profilePatches.push(patch);
       const next = { ...this.user.getState()!, ...patch };
       return next;
@@ -77,7 +84,7 @@ export class FakeClient {
 
   constructor() {
     // Count store subscriptions, so tests can check the UI lets go of them.
-    for (const store of [this.conversations, this.messages, this.user, this.friendsStore] as { subscribe: (...args: never[]) => () => void }[]) {
+    for (const store of [this.conversations, this.messages, this.user, this.limits, this.friendsStore] as { subscribe: (...args: never[]) => () => void }[]) {
       const subscribe = store.subscribe.bind(store);
       store.subscribe = (...args: never[]) => {
         this.activeSubscriptions++;
@@ -117,7 +124,7 @@ export class FakeClient {
   setConnection(state: ConnectionState): void {
     const oldState = this.connectionState;
     this.connectionState = state;
-    this.emit('connectionStateChanged', { newState: state, oldState, reason: 'test' });
+    this.emit('connectionStateChanged', { newState: state, oldState, code: state === 'connected' ? 'authenticated' : 'socket_closed', reason: 'test' });
   }
 
   /** Puts conversations in the list. */
@@ -177,8 +184,17 @@ export class FakeClient {
     this.close();
   }
 
-  /** Typed as the SDK client for the widget's props and options. */
+  /**
+   * Typed as the full SDK client, for host-facing options (`mount({ client })`), which take a
+   * `ChatClient`. Everything behind sign-in uses only {@link WidgetClient}, which this implements.
+   */
   asClient(): ChatClient {
     return this as unknown as ChatClient;
+  }
+
+  /** Records a friend action and answers it with {@link friendReply}. */
+  private friendAction<T>(action: FriendAction, userId: string, memo?: string): Promise<T> {
+    this.friendCalls.push(memo === undefined ? [action, userId] : [action, userId, memo]);
+    return this.friendReply(action, userId) as Promise<T>;
   }
 }

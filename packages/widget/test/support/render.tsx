@@ -4,6 +4,7 @@ import type { ComponentChildren } from 'preact';
 import { createStore } from '@quickchat/sdk';
 import { DialogHost } from '../../src/components/dialog.js';
 import { resolveLocale, translator } from '../../src/i18n/index.js';
+import type { Route, ScreenProps } from '../../src/screens/navigation.js';
 import { ChatContext, EnvContext, type WidgetEnv } from '../../src/state/context.js';
 import { Drafts } from '../../src/state/drafts.js';
 import { Profiles } from '../../src/state/profiles.js';
@@ -21,10 +22,10 @@ export function renderChat(ui: ComponentChildren, options: { client?: FakeClient
   const client = options.client ?? new FakeClient();
   const env = testEnv({ client, locale: options.locale });
   const drafts = new Drafts();
-  const profiles = new Profiles(client.asClient());
+  const profiles = new Profiles(client);
   const result = render(
     <EnvContext.Provider value={env}>
-      <ChatContext.Provider value={{ client: client.asClient(), drafts, profiles, visible: options.visible ?? true }}>
+      <ChatContext.Provider value={{ client, drafts, profiles, visible: options.visible ?? true }}>
         <DialogHost>{ui}</DialogHost>
       </ChatContext.Provider>
     </EnvContext.Provider>,
@@ -38,4 +39,13 @@ export function testEnv(options: { client?: FakeClient; locale?: string | undefi
   const session = options.session ?? new Session(widgetOptions);
   const locale = resolveLocale(options.locale ?? 'en');
   return { t: translator(locale), locale, session, options: widgetOptions, layout: 'inline', open: createStore(true), builtin: session.builtin };
+}
+
+/**
+ * Props for rendering one routed screen on its own: its `route`, no focus, and a `go` that
+ * records where the screen navigated (in `routes`).
+ */
+export function screenProps<R extends Route>(route: R): { props: ScreenProps<R['name']>; routes: Route[] } {
+  const routes: Route[] = [];
+  return { props: { route, go: (next) => void routes.push(next), focus: false }, routes };
 }

@@ -95,6 +95,97 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 2,
+    name: 'idempotency per conversation, O(1) unread',
+    // Messages: the idempotency key becomes (conversation, sender, clientMsgId), so a key reused
+    // in another conversation is a new message instead of a "duplicate" of the first one. SQLite
+    // cannot change a table constraint in place, so the table is rebuilt, keeping every row; no
+    // table references it, so it can be dropped with foreign keys on. The conversation comes first
+    // in the new key: one conversation's entries sit together, like its rows, and the duplicate
+    // check is one equality probe on all three columns.
+    //
+    // Members: own_after_read counts the member's own messages with seq > read, so that
+    // unread = last_seq - read - own_after_read (messages are gap-free from 1) is read without
+    // counting. An append bumps only its sender's counter; a cursor move lowers it. Whoever adds
+    // a member to an existing conversation later (groups) sets it for that member's read cursor.
+    up: `
+      CREATE TABLE messages_v2 (
+        conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+        seq             INTEGER NOT NULL,
+        id              TEXT NOT NULL UNIQUE,
+        sender_id       TEXT NOT NULL,
+        client_msg_id   TEXT NOT NULL,
+        content         TEXT NOT NULL CHECK (json_valid(content)),
+        created_at      INTEGER NOT NULL,
+        PRIMARY KEY (conversation_id, seq),
+        UNIQUE (conversation_id, sender_id, client_msg_id)
+      ) WITHOUT ROWID;
+      INSERT INTO messages_v2 (conversation_id, seq, id, sender_id, client_msg_id, content, created_at)
+        SELECT conversation_id, seq, id, sender_id, client_msg_id, content, created_at FROM messages;
+      DROP TABLE messages;
+      ALTER TABLE messages_v2 RENAME TO messages;
+
+      ALTER TABLE conversation_members ADD COLUMN own_after_read INTEGER NOT NULL DEFAULT 0;
+      -- One pass over the messages (not one range per member, which a large group would multiply).
+      WITH own AS (
+        SELECT x.conversation_id, x.sender_id, COUNT(*) AS n
+        FROM messages x
+        JOIN conversation_members m ON m.conversation_id = x.conversation_id AND m.user_id = x.sender_id
+        WHERE x.seq > m.read
+        GROUP BY x.conversation_id, x.sender_id
+      )
+      UPDATE conversation_members SET own_after_read = own.n FROM own
+      WHERE own.conversation_id = conversation_members.conversation_id AND own.sender_id = conversation_members.user_id;
+    `,
+  },
+  {
+    version: 3,
+    name: 'a single-message commit writes only the messages b-trees',
+    // See docs/decisions/0007-storage-layout-for-latency.md. A commit used to write five b-tree
+    // leaves: the row, the `id` UNIQUE index, the idempotency index, conversations.last_seq and the
+    // sender's conversation_members.own_after_read. Now it writes the first and the third only:
+    //
+    // - `id` is no longer UNIQUE-indexed. Nothing looks a message up by id, and ids are unique by
+    //   construction (a random per-process prefix and a counter, see services/message-ids.ts).
+    // - conversations.last_seq is dropped: the last seq is the newest row of the conversation's
+    //   primary-key range, one b-tree descent away.
+    // - sender_count folds a DM's unread counter into the row already written: in a DM, how many
+    //   of the messages up to and including this one its sender sent. Every DM message comes from
+    //   one of its two members, so a member's own messages up to seq x are sender_count of row x if
+    //   they sent it, else x - sender_count; unread = (last - read) - (own(last) - own(read)) reads
+    //   the two rows at last and at read. Groups keep own_after_read (0 in groups' rows here; 0
+    //   for DM members, who no longer use it).
+    //
+    // The table is rebuilt (a constraint cannot be dropped in place), keeping every row.
+    up: `
+      CREATE TABLE messages_v3 (
+        conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+        seq             INTEGER NOT NULL,
+        id              TEXT NOT NULL,
+        sender_id       TEXT NOT NULL,
+        client_msg_id   TEXT NOT NULL,
+        content         TEXT NOT NULL CHECK (json_valid(content)),
+        created_at      INTEGER NOT NULL,
+        sender_count    INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (conversation_id, seq),
+        UNIQUE (conversation_id, sender_id, client_msg_id)
+      ) WITHOUT ROWID;
+      INSERT INTO messages_v3 (conversation_id, seq, id, sender_id, client_msg_id, content, created_at, sender_count)
+        SELECT x.conversation_id, x.seq, x.id, x.sender_id, x.client_msg_id, x.content, x.created_at,
+               CASE WHEN c.kind = 'dm'
+                 THEN ROW_NUMBER() OVER (PARTITION BY x.conversation_id, x.sender_id ORDER BY x.seq)
+                 ELSE 0 END
+        FROM messages x LEFT JOIN conversations c ON c.id = x.conversation_id
+        ORDER BY x.conversation_id, x.seq;
+      DROP TABLE messages;
+      ALTER TABLE messages_v3 RENAME TO messages;
+
+      ALTER TABLE conversations DROP COLUMN last_seq;
+      UPDATE conversation_members SET own_after_read = 0
+      WHERE own_after_read <> 0 AND conversation_id IN (SELECT id FROM conversations WHERE kind = 'dm');
+    `,
+  },
 ];
 
 /** The schema version a fully migrated database reports in `PRAGMA user_version`. */

@@ -1,7 +1,7 @@
 import type { FriendshipStatus, UserEvent } from '@quickchat/protocol';
-import type { RestClient } from './api/rest.js';
-import { createStore, type ReadableStore, type WritableStore } from './stores/store.js';
-import type { FriendsState } from './stores/state.js';
+import type { RestClient } from '../api/rest.js';
+import { createStore, type ReadableStore, type WritableStore } from '../stores/store.js';
+import type { FriendsState } from '../stores/state.js';
 
 /**
  * Friends, requests and blocks: REST actions, plus a store kept current by relation events.

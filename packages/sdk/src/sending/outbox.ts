@@ -1,5 +1,5 @@
 import type { MessageContent } from '@quickchat/protocol';
-import type { StorageAdapter } from './storage/types.js';
+import type { StorageAdapter } from '../storage/types.js';
 
 /** A message waiting for the server's ack. */
 export interface OutboxEntry {
@@ -14,7 +14,8 @@ export interface OutboxEntry {
 /**
  * Unacknowledged messages, in send order, persisted through the storage adapter so that with
  * a persistent adapter they survive a page reload. Every resend uses the same clientMsgId, so
- * the server stores each message once however often it is sent.
+ * the server stores each message once however often it is sent. The entries in memory are the
+ * truth: a failed write is reported to `onWriteError` and the next write saves them all again.
  */
 export class Outbox {
   private entries: OutboxEntry[] = [];
@@ -23,6 +24,7 @@ export class Outbox {
   constructor(
     private readonly storage: StorageAdapter,
     private readonly key: string,
+    private readonly onWriteError: (err: unknown) => void,
   ) {}
 
   /** Loads persisted entries (merging with any added before loading finished). */
@@ -66,7 +68,7 @@ export class Outbox {
 
   private persist(): Promise<void> {
     const snapshot = JSON.stringify(this.entries);
-    this.saving = this.saving.then(() => this.storage.set(this.key, snapshot)).catch(() => undefined);
+    this.saving = this.saving.then(() => this.storage.set(this.key, snapshot)).catch(this.onWriteError);
     return this.saving;
   }
 }

@@ -1,0 +1,93 @@
+// Baseline for P6 and P6b: a bare `node:http` server on the same SQLite file, with no auth,
+// validation or framework. It runs the same SQL as the store (packages/server/src/store/sqlite/
+// conversations.ts: keep the two in step) and returns the same JSON as quickchat's REST routes.
+//   GET /api/conversations/<id>/messages?before=<seq>&limit=<n>   (history page, P6)
+//   GET /api/conversations?userId=<id>                              (conversation list, P6b)
+// Usage: read-http.ts --db=<file>. Prints `PORT <n>` once listening.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Database from 'better-sqlite3';
+import { exitWhenTold } from '../lib/child-main.js';
+
+const file = process.argv.find((a) => a.startsWith('--db='))?.slice('--db='.length);
+if (!file) throw new Error('read-http: --db=<file> is required');
+const db = new Database(file, { readonly: true, fileMustExist: true });
+
+const COLS = 'id, conversation_id, seq, sender_id, client_msg_id, content, created_at';
+interface Row { id: string; conversation_id: string; seq: number; sender_id: string; client_msg_id: string; content: string; created_at: number }
+const before = db.prepare<[string, number, number], Row>(`SELECT ${COLS} FROM messages WHERE conversation_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`);
+const messageAt = db.prepare<[string, number], Row>(`SELECT ${COLS} FROM messages WHERE conversation_id = ? AND seq = ?`);
+const members = db.prepare<[string], { conversation_id: string; user_id: string; delivered: number; read: number }>(
+  `SELECT conversation_id, user_id, delivered, read FROM conversation_members
+   WHERE conversation_id IN (SELECT conversation_id FROM conversation_members WHERE user_id = ?)
+   ORDER BY conversation_id, user_id`,
+);
+/** A DM member's own messages up to row `r` (see dmOwn in the store). */
+const dmOwn = (r: string) => `COALESCE(CASE WHEN ${r}.sender_id = m.user_id THEN ${r}.sender_count ELSE ${r}.seq - ${r}.sender_count END, 0)`;
+const conversations = db.prepare<[string], { id: string; kind: 'dm' | 'group'; last_seq: number; unread: number }>(
+  `SELECT c.id, c.kind, COALESCE(lm.seq, 0) AS last_seq,
+     CASE WHEN c.kind = 'dm'
+       THEN COALESCE(lm.seq, 0) - m.read - ${dmOwn('lm')} + ${dmOwn('rm')}
+       ELSE COALESCE(lm.seq, 0) - m.read - m.own_after_read END AS unread
+   FROM conversation_members m
+   JOIN conversations c ON c.id = m.conversation_id
+   LEFT JOIN messages lm ON lm.conversation_id = c.id AND lm.seq = (SELECT MAX(seq) FROM messages WHERE conversation_id = c.id)
+   LEFT JOIN messages rm ON c.kind = 'dm' AND rm.conversation_id = c.id AND rm.seq = m.read
+   WHERE m.user_id = ? ORDER BY COALESCE(lm.created_at, c.created_at) DESC, c.id`,
+);
+const snapshot = db.transaction(<T>(read: () => T): T => read());
+
+const toMessage = (r: Row) => ({ id: r.id, conversationId: r.conversation_id, seq: r.seq, senderId: r.sender_id, clientMsgId: r.client_msg_id, content: JSON.parse(r.content) as unknown, createdAt: r.created_at });
+
+function history(conversationId: string, upper: number, limit: number) {
+  const rows = before.all(conversationId, upper, limit + 1).reverse();
+  const hasMore = rows.length > limit;
+  return { messages: (hasMore ? rows.slice(1) : rows).map(toMessage), hasMore };
+}
+
+function list(userId: string) {
+  return snapshot(() => {
+    const cursors = new Map<string, { userId: string; delivered: number; read: number }[]>();
+    for (const m of members.all(userId)) {
+      const entry = { userId: m.user_id, delivered: m.delivered, read: m.read };
+      const list = cursors.get(m.conversation_id);
+      if (list) list.push(entry);
+      else cursors.set(m.conversation_id, [entry]);
+    }
+    return {
+      items: conversations.all(userId).map((c) => {
+        const last = c.last_seq > 0 ? messageAt.get(c.id, c.last_seq) : undefined;
+        const [a, b] = c.id.slice(3).split('~') as [string, string];
+        const peerId = c.kind === 'dm' ? (a === userId ? b : a) : null;
+        return { conversationId: c.id, kind: c.kind, ...(peerId ? { peerId } : {}), lastSeq: c.last_seq, unread: c.unread, cursors: cursors.get(c.id) ?? [], lastMessage: last ? toMessage(last) : null };
+      }),
+    };
+  });
+}
+
+const server = createServer((req, res) => {
+  const url = new URL(req.url ?? '/', 'http://baseline');
+  const match = /^\/api\/conversations\/([^/]+)\/messages$/.exec(url.pathname);
+  let body: unknown;
+  if (match) {
+    body = history(decodeURIComponent(match[1]!), Number(url.searchParams.get('before') ?? Number.MAX_SAFE_INTEGER), Number(url.searchParams.get('limit') ?? 50));
+  } else if (url.pathname === '/api/conversations') {
+    body = list(url.searchParams.get('userId') ?? '');
+  } else {
+    res.writeHead(404).end();
+    return;
+  }
+  const json = JSON.stringify(body);
+  res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json) });
+  res.end(json);
+});
+server.listen(0, '127.0.0.1', () => console.log(`PORT ${(server.address() as AddressInfo).port}`));
+
+exitWhenTold(
+  () =>
+    new Promise((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+      db.close();
+    }),
+);

@@ -1,0 +1,174 @@
+import { dmPeer, parseConversationId, type ConversationSync, type Message, type ReceiptEventFrame } from '@quickchat/protocol';
+import type { Environment, TimerHandle } from '../connection/environment.js';
+import { createStore, type ReadableStore, type WritableStore } from '../stores/store.js';
+import { EMPTY_LIST, applyPeerCursor, fromServer, patchMessage, prependHistory, upsertStored } from '../stores/messages.js';
+import type { ConversationView, ConversationsState, LocalMessage, MessageList, MessagesState } from '../stores/state.js';
+
+/** How long a typing indicator lasts without being renewed. */
+export const TYPING_TTL_MS = 8000;
+
+/** The conversation and message stores and every way they change: see {@link createConversations}. */
+export interface Conversations {
+  readonly conversations: ReadableStore<ConversationsState>;
+  readonly messages: ReadableStore<MessagesState>;
+  /** Applies a summary from sync (or the REST conversation list). */
+  applySummary(summary: Omit<ConversationSync, 'messages' | 'limited'>): void;
+  /** Shows a pending own message at the end of its conversation. */
+  addPending(message: LocalMessage): void;
+  /** A stored message surfaced in order: insert it (replacing its pending copy) and update the list entry. */
+  surface(message: Message): LocalMessage;
+  /** Changes one loaded message; returns the updated copy, or null when it is not loaded. */
+  patch(conversationId: string, senderId: string, clientMsgId: string, change: Partial<LocalMessage>): LocalMessage | null;
+  /** A cursor moved: update the member's cursors, own message states, and unread. Returns own messages whose state changed. */
+  receipt(frame: ReceiptEventFrame): LocalMessage[];
+  /** Marks a member as typing (expires after {@link TYPING_TTL_MS}) or not. */
+  typing(conversationId: string, userId: string, active: boolean): void;
+  /** Puts older history in front of the loaded messages. */
+  prepend(conversationId: string, messages: Message[], hasMoreBefore: boolean): void;
+  /**
+   * Gives pending messages written before the user was known (sender '') to `userId`, and drops
+   * pending ones of another user (restored for the user last signed in with this storage).
+   */
+  claimPending(userId: string): void;
+  /** Stops typing timers. */
+  dispose(): void;
+}
+
+/**
+ * The conversation list and loaded messages, as two observable stores, and every way they
+ * change: summaries from sync, surfaced messages, pending sends, receipts and typing. `me()` is
+ * the signed-in user's id.
+ */
+export function createConversations(me: () => string, env: Environment): Conversations {
+  const convs: WritableStore<ConversationsState> = createStore<ConversationsState>({});
+  const lists: WritableStore<MessagesState> = createStore<MessagesState>({});
+  const typingTimers = new Map<string, TimerHandle>();
+
+  const updateList = (conversationId: string, change: (list: MessageList) => MessageList) => {
+    lists.update((all) => {
+      const list = all[conversationId] ?? EMPTY_LIST;
+      const next = change(list);
+      return next === list ? all : { ...all, [conversationId]: next };
+    });
+  };
+
+  const touch = (conversationId: string, change: (c: ConversationView) => ConversationView) => {
+    convs.update((all) => ({ ...all, [conversationId]: change(all[conversationId] ?? emptyView(conversationId, me())) }));
+  };
+
+  const unreadAfter = (conversationId: string, read: number, c: ConversationView) => {
+    if (read >= c.lastSeq) return 0;
+    const items = (lists.getState()[conversationId]?.items ?? []).filter((m) => m.seq !== null);
+    // Count loaded messages only when they cover (read, lastSeq]; mid-backfill they do not.
+    if ((items[0]?.seq ?? Infinity) > read + 1 || (items.at(-1)?.seq ?? 0) < c.lastSeq) return Math.min(c.unread, c.lastSeq - read);
+    return items.filter((m) => (m.seq as number) > read && m.senderId !== me()).length;
+  };
+
+  const typing = (conversationId: string, userId: string, active: boolean): void => {
+    const key = `${conversationId}\n${userId}`;
+    const timer = typingTimers.get(key);
+    if (timer !== undefined) env.clearTimeout(timer);
+    typingTimers.delete(key);
+    if (active) typingTimers.set(key, env.setTimeout(() => typing(conversationId, userId, false), TYPING_TTL_MS));
+    touch(conversationId, (c) => {
+      const others = c.typing.filter((u) => u !== userId);
+      return { ...c, typing: active ? [...others, userId] : others };
+    });
+  };
+
+  return {
+    conversations: convs,
+    messages: lists,
+    applySummary(summary) {
+      convs.update((all) => {
+        const previous = all[summary.conversationId];
+        const lastMessage = summary.lastMessage ? fromServer(summary.lastMessage) : null;
+        const view: ConversationView = {
+          conversationId: summary.conversationId,
+          kind: summary.kind,
+          peerId: summary.peerId ?? null,
+          lastSeq: Math.max(summary.lastSeq, previous?.lastSeq ?? 0),
+          unread: summary.unread,
+          lastMessage: previous?.lastMessage && previous.lastMessage.seq !== null && previous.lastMessage.seq > summary.lastSeq ? previous.lastMessage : lastMessage,
+          cursors: summary.cursors,
+          typing: previous?.typing ?? [],
+        };
+        return { ...all, [summary.conversationId]: view };
+      });
+    },
+    addPending(message) {
+      updateList(message.conversationId, (list) => ({ ...list, items: [...list.items, message] }));
+      touch(message.conversationId, (c) => ({ ...c, lastMessage: message }));
+    },
+    surface(message) {
+      const self = me();
+      const conv = convs.getState()[message.conversationId];
+      const peer = conv?.cursors.find((c) => c.userId !== self);
+      const state = message.senderId === self && peer ? (peer.read >= message.seq ? 'read' : peer.delivered >= message.seq ? 'delivered' : 'sent') : 'sent';
+      const local = fromServer(message, state);
+      updateList(message.conversationId, (list) => upsertStored(list, local));
+      touch(message.conversationId, (c) => {
+        const mine = c.cursors.find((x) => x.userId === self);
+        const unread = message.senderId !== self && message.seq > (mine?.read ?? 0) && message.seq > c.lastSeq ? c.unread + 1 : c.unread;
+        return { ...c, lastSeq: Math.max(c.lastSeq, message.seq), unread, lastMessage: local, typing: c.typing.filter((u) => u !== message.senderId) };
+      });
+      return local;
+    },
+    patch(conversationId, senderId, clientMsgId, change) {
+      updateList(conversationId, (list) => patchMessage(list, senderId, clientMsgId, change));
+      return lists.getState()[conversationId]?.items.find((m) => m.clientMsgId === clientMsgId && m.senderId === senderId) ?? null;
+    },
+    receipt(frame) {
+      const self = me();
+      const before = lists.getState()[frame.conversationId];
+      touch(frame.conversationId, (c) => {
+        const cursors = [...c.cursors.filter((x) => x.userId !== frame.userId), { userId: frame.userId, delivered: frame.delivered, read: frame.read }];
+        // Only a move of my own read cursor changes unread (a delivered-only receipt does not).
+        const moved = frame.userId === self && frame.read !== (c.cursors.find((x) => x.userId === self)?.read ?? 0);
+        const unread = moved ? unreadAfter(frame.conversationId, frame.read, c) : c.unread;
+        return { ...c, cursors, unread };
+      });
+      if (frame.userId === self) return [];
+      updateList(frame.conversationId, (list) => applyPeerCursor(list, self, frame.delivered, frame.read));
+      const after = lists.getState()[frame.conversationId];
+      return after && before ? after.items.filter((m, i) => m !== before.items[i]) : [];
+    },
+    typing,
+    prepend(conversationId, messages, hasMoreBefore) {
+      updateList(conversationId, (list) => prependHistory(list, messages.map((m) => fromServer(m)), hasMoreBefore));
+    },
+    claimPending(userId) {
+      const foreign = (m: LocalMessage) => m.senderId === '' || (m.state === 'pending' && m.senderId !== userId);
+      lists.update((all) => {
+        let changed = false;
+        const next: Record<string, MessageList> = {};
+        for (const [id, list] of Object.entries(all)) {
+          if (!list.items.some(foreign)) {
+            next[id] = list;
+            continue;
+          }
+          changed = true;
+          next[id] = { ...list, items: list.items.flatMap((m) => (!foreign(m) ? [m] : m.senderId === '' ? [{ ...m, senderId: userId }] : [])) };
+        }
+        return changed ? next : all;
+      });
+    },
+    dispose() {
+      for (const t of typingTimers.values()) env.clearTimeout(t);
+      typingTimers.clear();
+    },
+  };
+}
+
+function emptyView(conversationId: string, me: string): ConversationView {
+  return {
+    conversationId,
+    kind: parseConversationId(conversationId)?.kind ?? 'group',
+    peerId: dmPeer(conversationId, me),
+    lastSeq: 0,
+    unread: 0,
+    lastMessage: null,
+    cursors: [],
+    typing: [],
+  };
+}

@@ -1,0 +1,71 @@
+import type { ConversationSync, Message, UserEvent } from '@quickchat/protocol';
+import { ConnectionState } from '../connection/state.js';
+import { ClientErrorCode, toError } from '../errors.js';
+import type { EmitEvent } from '../events.js';
+import type { FrameHook } from '../extension/frame-hook.js';
+import type { StorageAdapter } from '../storage/types.js';
+import { createCatchUp } from './catch-up.js';
+
+/** What the sync manager needs from the rest of the client. */
+export interface SyncDeps {
+  hook: FrameHook;
+  /** Where cursors are saved (under `${namespace}:sync:<userId>`). */
+  storage: StorageAdapter;
+  namespace: string;
+  emit: EmitEvent;
+  fail(err: unknown): void;
+  /** Fetches stored messages after `after`, ascending (REST history). */
+  fetchAfter(conversationId: string, after: number): Promise<{ messages: Message[]; hasMore: boolean }>;
+  /** A message is next in its conversation's order: show it. Called exactly once per message. */
+  surface(message: Message): void;
+  /** A conversation summary arrived from sync. */
+  summary(conversation: ConversationSync): void;
+  /** New relation events (already emitted as `relationChanged`); `limited`: some were skipped. */
+  relations(events: UserEvent[], limited: boolean): void;
+}
+
+/** Catch-up over the socket: see {@link createSync}. */
+export interface Sync {
+  /** After `ready`: loads `userId`'s cursors and asks the server for what was missed. */
+  start(userId: string): Promise<void>;
+  /** Highest seq surfaced in a conversation (0 when none). */
+  cursor(conversationId: string): number;
+  /** Surfaces a stored message in order (e.g. an own message, from its ack). */
+  ingest(message: Message): void;
+}
+
+/**
+ * Catch-up over the socket: sends `sync` after each `ready`, applies the `synced` reply (then
+ * emits `synced`), and feeds live `message` and relation `event` frames through
+ * {@link createCatchUp}, which surfaces each message once, in order.
+ */
+export function createSync(d: SyncDeps): Sync {
+  const { hook, emit } = d;
+  const events = (list: UserEvent[], limited: boolean) => {
+    for (const event of list) emit('relationChanged', { event });
+    d.relations(list, limited);
+  };
+  const catchUp = createCatchUp(d.storage, { fetchAfter: d.fetchAfter, surface: d.surface, summary: d.summary, events, failed: d.fail });
+  let seq = 0;
+  hook.onFrame('synced', (frame) => {
+    catchUp
+      .applySynced(frame)
+      .then((backfilled) => {
+        if (hook.connectionState === ConnectionState.Connected) emit('synced', { userId: hook.userId, conversations: frame.conversations.length, backfilled });
+      })
+      .catch(d.fail);
+  });
+  hook.onFrame('message', (frame) => catchUp.ingest(frame.message));
+  hook.onFrame('event', (frame) => {
+    if (catchUp.acceptEvent(frame.event)) events([frame.event], false);
+  });
+  return {
+    cursor: catchUp.cursor,
+    ingest: catchUp.ingest,
+    async start(userId) {
+      // Unreadable saved cursors: report it and catch up from the server's defaults.
+      await catchUp.load(userId, d.namespace).catch((err: unknown) => d.fail(toError(err, ClientErrorCode.Storage)));
+      hook.send(catchUp.request(`sync-${++seq}`));
+    },
+  };
+}

@@ -1,0 +1,108 @@
+import type { MemberCursor, Message, MessageContent } from '@quickchat/protocol';
+
+/**
+ * The conversations part of the storage seam: conversations, their members, messages and
+ * members' cursors. Composed into `Store` (see `types.ts`) and proven by
+ * `test/store-contract/conversations.ts`.
+ */
+
+/**
+ * Conversations and their messages. A conversation exists only once {@link ConversationStore.createConversation}
+ * made it, with its members; appending never creates one nor touches its members, so a stale
+ * member list held by a caller can never bring a removed member back.
+ */
+export interface ConversationStore {
+  /**
+   * Creates the conversation with exactly these members if `id` does not exist. An existing
+   * conversation is left untouched (members are never added or re-added here). Resolves true
+   * when it created it.
+   */
+  createConversation(conversation: NewConversation): Promise<boolean>;
+  /**
+   * Stores a batch of messages in ONE transaction, in order, and returns one result per item:
+   * - `no_conversation` when the conversation does not exist: nothing is written for that item,
+   *   and the other items are stored as usual;
+   * - `duplicate` with the stored message when `(senderId, conversationId, clientMsgId)` already
+   *   exists (also earlier in the same batch): nothing is written;
+   * - otherwise `stored`: the message gets the conversation's next `seq` (gap-free from 1).
+   *
+   * Never creates a conversation or a member. When this promise resolves, every result is durable.
+   */
+  appendMessages(batch: readonly NewMessage[]): Promise<AppendResult[]>;
+  /** A page of messages, ascending by seq. See {@link HistoryPage}. */
+  getMessages(conversationId: string, range: HistoryRange): Promise<HistoryPage>;
+  /** Conversations `userId` is a member of, with cursors, unread count and last message. */
+  listConversations(userId: string): Promise<ConversationState[]>;
+  /** One conversation as seen by `userId`, or null when missing or not a member. */
+  getConversation(conversationId: string, userId: string): Promise<ConversationState | null>;
+  /**
+   * Moves a member's cursors forward (never back), clamped to the conversation's last seq.
+   * `read` also advances `delivered`. Returns the resulting cursor and whether it changed,
+   * or null when the conversation is missing or `userId` is not a member.
+   */
+  advanceCursor(conversationId: string, userId: string, to: { delivered?: number; read?: number }): Promise<{ cursor: MemberCursor; changed: boolean } | null>;
+}
+
+/** A conversation to create, with its complete initial member list. */
+export interface NewConversation {
+  /** `dm:a~b` or a group id; the caller has validated it. */
+  id: string;
+  kind: 'dm' | 'group';
+  /** Every member; each starts with both cursors at 0. Repeats are ignored. */
+  members: readonly string[];
+  createdAt: number;
+}
+
+/** A message to append; the store assigns its `seq`. */
+export interface NewMessage {
+  /** Server-generated id. */
+  id: string;
+  conversationId: string;
+  senderId: string;
+  /** The sender's idempotency key, unique per sender and conversation. */
+  clientMsgId: string;
+  content: MessageContent;
+  /** `JSON.stringify(content)`, when the caller has it already (it is then not serialized again). */
+  contentJson?: string;
+  createdAt: number;
+}
+
+/** What became of one appended item; see {@link ConversationStore.appendMessages}. */
+export type AppendResult =
+  /** Newly stored, with its assigned seq. */
+  | { status: 'stored'; message: Message }
+  /** A repeat of `(senderId, conversationId, clientMsgId)`: the message stored the first time. */
+  | { status: 'duplicate'; message: Message }
+  /** The conversation does not exist; nothing was written. */
+  | { status: 'no_conversation' };
+
+/** At most one of before/after. With neither, the newest page. `limit` is already capped. */
+export interface HistoryRange {
+  before?: number;
+  after?: number;
+  limit: number;
+}
+
+/** One page of history. */
+export interface HistoryPage {
+  /** Ascending by seq. */
+  messages: Message[];
+  /** More messages exist beyond this page in the direction of travel (older for before/newest, newer for after). */
+  hasMore: boolean;
+}
+
+/** A conversation as one member sees it. */
+export interface ConversationState {
+  conversationId: string;
+  kind: 'dm' | 'group';
+  /** Seq of the newest message, 0 when empty. */
+  lastSeq: number;
+  /**
+   * Messages after the viewer's read cursor that the viewer did not send. Reading it costs the
+   * same whatever the backlog (no count over messages).
+   */
+  unread: number;
+  /** Every member's cursors. */
+  cursors: MemberCursor[];
+  lastMessage: Message | null;
+}

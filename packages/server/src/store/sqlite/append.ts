@@ -1,0 +1,180 @@
+import type Database from 'better-sqlite3';
+import type { AppendResult, NewMessage } from '../types.js';
+import { MESSAGE_COLS, toMessage, type MessageRow } from './rows.js';
+
+/** How many conversations' tails {@link MessageAppender} remembers (about 150 bytes each). */
+const TAIL_CACHE_SIZE = 50_000;
+
+/** The one result for every item whose conversation is missing (shared: it carries no data). */
+const NO_CONVERSATION: AppendResult = Object.freeze({ status: 'no_conversation' });
+
+/**
+ * A conversation's newest stored message, as much as an append needs of it: the next seq follows
+ * `seq`, and in a DM the sender's `sender_count` follows from `sender` and `count` (see
+ * {@link ownUpTo}). `seq` is 0 (and `sender` empty) while the conversation has no messages.
+ */
+interface Tail {
+  dm: boolean;
+  seq: number;
+  sender: string;
+  count: number;
+}
+
+/** One conversation's tail during a batch; the cache gets it only once the batch committed. */
+interface Touched extends Tail {
+  /** Groups only: messages stored in the batch per sender; each one's `own_after_read` grows by as much. */
+  own: Map<string, number> | null;
+}
+
+/**
+ * In a DM, how many of the messages up to and including the tail `user` sent: `sender_count`
+ * of that row if they sent it, else the rest (every DM message comes from one of its two members).
+ */
+function ownUpTo(tail: Tail, user: string): number {
+  if (tail.seq === 0) return 0;
+  return tail.sender === user ? tail.count : tail.seq - tail.count;
+}
+
+/** Whether `user` is one of the two members named by a DM id (`dm:a~b`). */
+function inDm(conversationId: string, user: string): boolean {
+  const tilde = conversationId.indexOf('~');
+  return (
+    (tilde === 3 + user.length && conversationId.startsWith(user, 3)) ||
+    (conversationId.length - tilde - 1 === user.length && conversationId.endsWith(user))
+  );
+}
+
+interface TailRow { kind: 'dm' | 'group'; seq: number | null; sender_id: string | null; sender_count: number | null; }
+
+function prepare(db: Database.Database) {
+  return {
+    dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
+    /** The conversation's kind and newest message (null columns when it has none); no row when it is missing. */
+    tailOf: db.prepare<[string, string], TailRow>(
+      `SELECT c.kind, t.seq, t.sender_id, t.sender_count FROM conversations c
+       LEFT JOIN (SELECT seq, sender_id, sender_count FROM messages WHERE conversation_id = ? ORDER BY seq DESC LIMIT 1) t
+       WHERE c.id = ?`,
+    ),
+    addOwn: db.prepare<[number, string, string]>(
+      'UPDATE conversation_members SET own_after_read = own_after_read + ? WHERE conversation_id = ? AND user_id = ?',
+    ),
+    /**
+     * Inserts unless (conversation_id, sender_id, client_msg_id) exists (then `changes` is 0).
+     * Positional parameters, in {@link MESSAGE_COLS} order then `sender_count`: binding them is
+     * much cheaper than named ones.
+     */
+    insertMessage: db.prepare<[id: string, conversationId: string, seq: number, senderId: string, clientMsgId: string, content: string, createdAt: number, senderCount: number]>(
+      `INSERT INTO messages (${MESSAGE_COLS}, sender_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (conversation_id, sender_id, client_msg_id) DO NOTHING`,
+    ),
+    messageByClientId: db.prepare<[string, string, string], MessageRow>(
+      `SELECT ${MESSAGE_COLS} FROM messages WHERE conversation_id = ? AND sender_id = ? AND client_msg_id = ?`,
+    ),
+  };
+}
+
+/**
+ * The message hot path: appends a batch in one IMMEDIATE transaction with one INSERT per
+ * message. In a DM that is all a commit writes: the row (with its `sender_count`) and its
+ * idempotency-index entry, two b-tree leaves (see docs/decisions/0007). In a group, the batch
+ * also bumps `own_after_read` once per (conversation, sender) it stored messages for.
+ *
+ * It remembers the newest message of recently written conversations ({@link tails}), which is
+ * sound because the store's connection is the only writer of its file (see `SqliteStore`). As a
+ * safety net, each batch first checks `PRAGMA data_version`, which changes when another
+ * connection committed, and then forgets everything it remembered.
+ */
+export class MessageAppender {
+  private readonly s: ReturnType<typeof prepare>;
+  private readonly tx: Database.Transaction<(batch: readonly NewMessage[], touched: Map<string, Touched>) => AppendResult[]>;
+  /**
+   * Committed tails of recently written conversations, most recent last, so that a known
+   * conversation costs no read per batch. Updated only after a batch commits, and cleared when
+   * one fails, so a rollback never leaves a stale value behind.
+   */
+  private readonly tails = new Map<string, Tail>();
+  /** `PRAGMA data_version` as of the last batch; a different value means another connection wrote. */
+  private dataVersion = -1;
+
+  constructor(db: Database.Database) {
+    this.s = prepare(db);
+    this.tx = db.transaction((batch: readonly NewMessage[], touched: Map<string, Touched>) => this.appendBatch(batch, touched));
+  }
+
+  /** See `ConversationStore.appendMessages`. */
+  append(batch: readonly NewMessage[]): AppendResult[] {
+    const touched = new Map<string, Touched>();
+    let results: AppendResult[];
+    try {
+      results = this.tx.immediate(batch, touched);
+    } catch (err) {
+      // Rolled back: forget everything, so the next batch re-reads what is really stored.
+      this.tails.clear();
+      throw err;
+    }
+    for (const [conversationId, t] of touched) {
+      this.tails.delete(conversationId);
+      this.tails.set(conversationId, { dm: t.dm, seq: t.seq, sender: t.sender, count: t.count });
+    }
+    for (const oldest of this.tails.keys()) {
+      if (this.tails.size <= TAIL_CACHE_SIZE) break;
+      this.tails.delete(oldest);
+    }
+    return results;
+  }
+
+  /** The transaction body; `touched` collects what to write back and, once committed, to remember. */
+  private appendBatch(batch: readonly NewMessage[], touched: Map<string, Touched>): AppendResult[] {
+    const version = this.s.dataVersion.get()!;
+    if (version !== this.dataVersion) {
+      this.tails.clear();
+      this.dataVersion = version;
+    }
+    const results = batch.map((item) => this.appendOne(item, touched));
+    for (const [conversationId, t] of touched) {
+      if (t.own === null) continue;
+      for (const [senderId, count] of t.own) this.s.addOwn.run(count, conversationId, senderId);
+    }
+    return results;
+  }
+
+  /** The conversation's tail as of this batch, or undefined when the conversation is missing. */
+  private touch(conversationId: string, touched: Map<string, Touched>): Touched | undefined {
+    const known = touched.get(conversationId);
+    if (known !== undefined) return known;
+    let tail = this.tails.get(conversationId);
+    if (tail === undefined) {
+      const row = this.s.tailOf.get(conversationId, conversationId);
+      if (row === undefined) return undefined;
+      tail = { dm: row.kind === 'dm', seq: row.seq ?? 0, sender: row.sender_id ?? '', count: row.sender_count ?? 0 };
+    }
+    const t: Touched = { ...tail, own: tail.dm ? null : new Map() };
+    touched.set(conversationId, t);
+    return t;
+  }
+
+  private appendOne(item: NewMessage, touched: Map<string, Touched>): AppendResult {
+    const conversationId = item.conversationId;
+    const t = this.touch(conversationId, touched);
+    if (t === undefined) return NO_CONVERSATION;
+    const seq = t.seq + 1;
+    const { id, senderId, clientMsgId, content, createdAt } = item;
+    let count = 0;
+    if (t.dm) {
+      // The DM unread arithmetic counts on it; the services only let members send.
+      if (!inDm(conversationId, senderId)) throw new Error(`"${senderId}" is not a member of DM "${conversationId}"`);
+      count = ownUpTo(t, senderId) + 1;
+    }
+    const json = item.contentJson ?? JSON.stringify(content);
+    if (this.s.insertMessage.run(id, conversationId, seq, senderId, clientMsgId, json, createdAt, count).changes === 0) {
+      const existing = this.s.messageByClientId.get(conversationId, senderId, clientMsgId);
+      if (!existing) throw new Error(`message (${conversationId}, ${senderId}, ${clientMsgId}) was neither inserted nor found`);
+      return { status: 'duplicate', message: toMessage(existing) };
+    }
+    t.seq = seq;
+    t.sender = senderId;
+    t.count = count;
+    if (t.own !== null) t.own.set(senderId, (t.own.get(senderId) ?? 0) + 1);
+    return { status: 'stored', message: { id, conversationId, seq, senderId, clientMsgId, content, createdAt } };
+  }
+}

@@ -1,0 +1,241 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { dmConversationId } from '@quickchat/protocol';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../src/store/sqlite/migrations.js';
+import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import type { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import type { NewMessage } from '../src/store/types.js';
+
+describe('SQLite schema migrations', () => {
+  const AB = dmConversationId('u_a', 'u_b');
+  const msg = (clientMsgId: string, conversationId = AB): NewMessage => ({
+    id: `m_${clientMsgId}`,
+    conversationId,
+    senderId: 'u_a',
+    clientMsgId,
+    content: { type: 'text', text: clientMsgId },
+    createdAt: 1000,
+  });
+
+  let dir: string;
+  let file: string;
+  const opened: SqliteStore[] = [];
+  const open = (synchronous?: 'NORMAL' | 'FULL'): SqliteStore => {
+    const store = openSqliteStore({ file, synchronous });
+    opened.push(store);
+    return store;
+  };
+  /** A separate connection to the file, so the store's internals stay private. */
+  const raw = <T>(use: (db: Database.Database) => T): T => {
+    const db = new Database(file);
+    try {
+      return use(db);
+    } finally {
+      db.close();
+    }
+  };
+  const pragma = (name: string): unknown => raw((db) => db.pragma(name, { simple: true }));
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'quickchat-migrate-'));
+    file = path.join(dir, 'store.db');
+  });
+  afterEach(async () => {
+    for (const store of opened.splice(0)) await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('numbers migrations 1..n and records the latest in user_version', () => {
+    expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
+    expect(LATEST_SCHEMA_VERSION).toBe(MIGRATIONS.length);
+    open();
+    expect(pragma('user_version')).toBe(LATEST_SCHEMA_VERSION);
+  });
+
+  it('reopens a migrated file without re-running migrations', async () => {
+    const first = open();
+    await first.createUser({ id: 'u_a', handle: 'alice', displayName: 'A', passwordHash: 'h', createdAt: 1 });
+    await first.close();
+    const second = open('FULL');
+    expect(pragma('user_version')).toBe(LATEST_SCHEMA_VERSION);
+    expect((await second.getUser('u_a'))?.handle).toBe('alice');
+  });
+
+  it('refuses a database from a newer schema version', () => {
+    raw((db) => db.pragma(`user_version = ${LATEST_SCHEMA_VERSION + 1}`));
+    expect(() => open()).toThrow(/newer/);
+  });
+
+  it('migrates a version-1 database with every row intact, the new idempotency key and backfilled unread', async () => {
+    const AC = dmConversationId('u_a', 'u_c');
+    const G = 'g:team';
+    raw((db) => {
+      db.exec(MIGRATIONS[0]!.up);
+      db.pragma('user_version = 1');
+      db.prepare(`INSERT INTO users VALUES ('u_a', 'alice', 'Alice', NULL, 'hi', 'h', 1)`).run();
+      db.prepare(`INSERT INTO refresh_tokens VALUES ('t1', 'f1', 'u_a', 1, 99, NULL, NULL)`).run();
+      db.prepare(`INSERT INTO friendships VALUES ('u_a', 'u_b', 'friends', 'memo', 2)`).run();
+      db.prepare(`INSERT INTO blocks VALUES ('u_a', 'u_c')`).run();
+      db.prepare(`INSERT INTO user_events VALUES ('u_a', 1, 'friendship', 2, '{"peerId":"u_b"}')`).run();
+      const conversation = db.prepare('INSERT INTO conversations VALUES (?, ?, ?, 1)');
+      const member = db.prepare('INSERT INTO conversation_members VALUES (?, ?, ?, ?)');
+      const message = db.prepare('INSERT INTO messages VALUES (?, ?, ?, ?, ?, ?, ?)');
+      const senders: Record<string, string[]> = {
+        [AB]: ['u_a', 'u_b', 'u_b', 'u_a', 'u_a', 'u_b', 'u_a'],
+        [AC]: ['u_c', 'u_a'],
+        [G]: ['u_a', 'u_c', 'u_b', 'u_a', 'u_c'],
+      };
+      const reads: Record<string, Record<string, number>> = {
+        [AB]: { u_a: 2, u_b: 5 },
+        [AC]: { u_a: 0, u_c: 2 },
+        [G]: { u_a: 1, u_b: 0, u_c: 3 },
+      };
+      let n = 0;
+      for (const [id, list] of Object.entries(senders)) {
+        conversation.run(id, id.startsWith('dm:') ? 'dm' : 'group', list.length);
+        for (const [userId, read] of Object.entries(reads[id]!)) member.run(id, userId, read + 1 > list.length ? read : read + 1, read);
+        list.forEach((sender, i) => message.run(id, i + 1, `m${++n}`, sender, `k${n}`, JSON.stringify({ type: 'text', text: `héllo ${n} ✓` }), 100 + n));
+      }
+    });
+    const dump = () =>
+      raw((db) =>
+        Object.fromEntries(
+          // Every column version 1 had, except conversations.last_seq (derived since version 3).
+          [
+            ['users', '*'],
+            ['refresh_tokens', '*'],
+            ['friendships', '*'],
+            ['blocks', '*'],
+            ['user_events', '*'],
+            ['conversations', 'id, kind, created_at'],
+            ['messages', 'conversation_id, seq, id, sender_id, client_msg_id, content, created_at'],
+          ].map(([table, columns]) => [table, db.prepare(`SELECT ${columns} FROM ${table} ORDER BY 1, 2`).all()]),
+        ),
+      );
+    const oldMembers = raw((db) => db.prepare('SELECT * FROM conversation_members ORDER BY 1, 2').all());
+    /** Unread as version 1 computed it, per member. */
+    const countedUnread = () =>
+      raw((db) =>
+        db
+          .prepare(
+            `SELECT m.conversation_id, m.user_id, (SELECT COUNT(*) FROM messages x
+               WHERE x.conversation_id = m.conversation_id AND x.seq > m.read AND x.sender_id <> m.user_id) AS unread
+             FROM conversation_members m ORDER BY 1, 2`,
+          )
+          .all() as { conversation_id: string; user_id: string; unread: number }[],
+      );
+    const before = dump();
+    const expectedUnread = countedUnread();
+    expect(before['messages']).toHaveLength(14);
+
+    const store = open();
+    expect(pragma('user_version')).toBe(LATEST_SCHEMA_VERSION);
+    expect(dump()).toEqual(before);
+    const members = raw((db) => db.prepare('SELECT conversation_id, user_id, delivered, read FROM conversation_members ORDER BY 1, 2').all());
+    expect(members).toEqual(oldMembers);
+    for (const { conversation_id, user_id, unread } of expectedUnread) {
+      expect((await store.getConversation(conversation_id, user_id))?.unread, `${user_id} in ${conversation_id}`).toBe(unread);
+    }
+    expect(expectedUnread.map((u) => u.unread)).toEqual([2, 1, 1, 0, 3, 4, 1]);
+    const schema = raw((db) => db.prepare(`SELECT sql FROM sqlite_master WHERE name = 'messages'`).pluck().get() as string);
+    expect(schema).toMatch(/UNIQUE \(conversation_id, sender_id, client_msg_id\)/);
+    expect(schema).toMatch(/PRIMARY KEY \(conversation_id, seq\)/);
+    expect(schema).toMatch(/WITHOUT ROWID/);
+
+    // k1 is u_a's key in AB: a repeat there is a duplicate, the same key in G is a new message.
+    const results = await store.appendMessages([
+      { ...msg('k1'), id: 'm_again' },
+      { ...msg('k1', G), id: 'm_new' },
+    ]);
+    expect(results).toMatchObject([
+      { status: 'duplicate', message: { id: 'm1', seq: 1, conversationId: AB } },
+      { status: 'stored', message: { id: 'm_new', seq: 6, conversationId: G } },
+    ]);
+    expect((await store.getConversation(G, 'u_c'))?.unread).toBe(2);
+  });
+
+  it('migrates a version-2 database to single-b-tree appends: rows intact, DM sender counts backfilled, unread unchanged', async () => {
+    const AC = dmConversationId('u_a', 'u_c');
+    const G = 'g:team';
+    const senders: Record<string, string[]> = {
+      [AB]: ['u_a', 'u_b', 'u_b', 'u_a', 'u_a', 'u_b', 'u_a'],
+      [AC]: ['u_c', 'u_c', 'u_a'],
+      [G]: ['u_a', 'u_c', 'u_b', 'u_a', 'u_c'],
+    };
+    const reads: Record<string, Record<string, number>> = {
+      [AB]: { u_a: 2, u_b: 5 },
+      [AC]: { u_a: 0, u_c: 3 },
+      [G]: { u_a: 1, u_b: 0, u_c: 3 },
+    };
+    raw((db) => {
+      for (const step of MIGRATIONS.slice(0, 2)) db.exec(step.up);
+      db.pragma('user_version = 2');
+      const conversation = db.prepare('INSERT INTO conversations (id, kind, last_seq, created_at) VALUES (?, ?, ?, 1)');
+      const member = db.prepare('INSERT INTO conversation_members (conversation_id, user_id, delivered, read, own_after_read) VALUES (?, ?, ?, ?, ?)');
+      const message = db.prepare('INSERT INTO messages (conversation_id, seq, id, sender_id, client_msg_id, content, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+      let n = 0;
+      for (const [id, list] of Object.entries(senders)) {
+        conversation.run(id, id.startsWith('dm:') ? 'dm' : 'group', list.length);
+        for (const [userId, read] of Object.entries(reads[id]!)) {
+          const own = list.filter((sender, i) => i + 1 > read && sender === userId).length;
+          member.run(id, userId, read, read, own);
+        }
+        list.forEach((sender, i) => message.run(id, i + 1, `m${++n}`, sender, `k${n}`, JSON.stringify({ type: 'text', text: `héllo ${n} ✓` }), 100 + n));
+      }
+    });
+    const columns = 'conversation_id, seq, id, sender_id, client_msg_id, content, created_at';
+    const before = raw((db) => db.prepare(`SELECT ${columns} FROM messages ORDER BY 1, 2`).all());
+    /** Unread by its definition, per member. */
+    const countedUnread = () =>
+      raw((db) =>
+        db
+          .prepare(
+            `SELECT m.conversation_id, m.user_id, (SELECT COUNT(*) FROM messages x
+               WHERE x.conversation_id = m.conversation_id AND x.seq > m.read AND x.sender_id <> m.user_id) AS unread
+             FROM conversation_members m ORDER BY 1, 2`,
+          )
+          .all() as { conversation_id: string; user_id: string; unread: number }[],
+      );
+    const expectedUnread = countedUnread();
+    expect(expectedUnread.map((u) => u.unread)).toEqual([2, 1, 2, 0, 3, 4, 1]);
+
+    const store = open();
+    expect(pragma('user_version')).toBe(LATEST_SCHEMA_VERSION);
+    expect(raw((db) => db.prepare(`SELECT ${columns} FROM messages ORDER BY 1, 2`).all())).toEqual(before);
+    // In a DM, each row counts its sender's messages so far; groups keep members' counters instead.
+    const counts = raw((db) => db.prepare('SELECT conversation_id, sender_count FROM messages ORDER BY conversation_id, seq').all()) as { conversation_id: string; sender_count: number }[];
+    const of = (id: string) => counts.filter((c) => c.conversation_id === id).map((c) => c.sender_count);
+    expect(of(AB)).toEqual([1, 1, 2, 2, 3, 3, 4]);
+    expect(of(AC)).toEqual([1, 2, 1]);
+    expect(of(G)).toEqual([0, 0, 0, 0, 0]);
+    // What a commit no longer writes: no id index, no last_seq column.
+    const unique = raw((db) => db.prepare(`SELECT name FROM pragma_index_list('messages') WHERE origin = 'u'`).pluck().all() as string[]);
+    expect(unique).toHaveLength(1);
+    expect(raw((db) => db.prepare(`SELECT name FROM pragma_index_info(?)`).pluck().all(unique[0]))).toEqual(['conversation_id', 'sender_id', 'client_msg_id']);
+    expect(raw((db) => db.prepare(`SELECT name FROM pragma_table_info('conversations')`).pluck().all())).toEqual(['id', 'kind', 'created_at']);
+
+    for (const { conversation_id, user_id, unread } of expectedUnread) {
+      const state = await store.getConversation(conversation_id, user_id);
+      expect(state?.unread, `${user_id} in ${conversation_id}`).toBe(unread);
+      expect(state?.lastSeq).toBe(senders[conversation_id]!.length);
+    }
+    // Appends continue the seqs and the counts.
+    const results = await store.appendMessages([
+      { ...msg('new1'), senderId: 'u_b' },
+      { ...msg('new2', AC), senderId: 'u_c' },
+      { ...msg('k1'), id: 'm_again' },
+    ]);
+    expect(results).toMatchObject([
+      { status: 'stored', message: { seq: 8 } },
+      { status: 'stored', message: { seq: 4 } },
+      { status: 'duplicate', message: { id: 'm1', seq: 1 } },
+    ]);
+    expect(raw((db) => db.prepare('SELECT sender_count FROM messages WHERE id IN (?, ?) ORDER BY seq').pluck().all('m_new1', 'm_new2'))).toEqual([3, 4]);
+    expect((await store.getConversation(AB, 'u_a'))?.unread).toBe(3);
+    expect((await store.getConversation(AC, 'u_a'))?.unread).toBe(3);
+    expect((await store.getConversation(AC, 'u_c'))?.unread).toBe(0);
+  });
+});
