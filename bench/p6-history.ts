@@ -3,6 +3,7 @@
 // the same raw SQL on the same SQLite file and returning the same JSON, in the same run.
 import { runReadBench, type ReadParams, type ReadResult } from './lib/read-bench.js';
 import { seedHistory } from './lib/seed.js';
+import { seededRandom } from '../packages/server/test/support/seeded-random.js';
 
 export interface P6Params extends ReadParams {
   /** Messages in the conversation. */
@@ -16,20 +17,9 @@ export interface P6Result extends ReadResult {
   params: P6Params;
 }
 
-/** A fixed pseudo-random sequence (mulberry32), so both servers are asked for the same pages. */
-function pseudoRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export async function runP6(params: P6Params): Promise<P6Result> {
-  const random = pseudoRandom(6);
+  // Both servers are asked for the same pages.
+  const random = seededRandom(6);
   const befores = Array.from({ length: params.requests + params.warmup + 1 }, () => params.pageSize + 1 + Math.floor(random() * (params.messages - params.pageSize)));
   let conversationId = '';
   const result = await runReadBench(

@@ -6,7 +6,8 @@ import { randomInt } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { dmConversationId, type AckFrame, type HistoryResponse, type Message, type SyncedFrame } from '@quickchat/protocol';
-import { ChildServer, findFreePort, seededRandom } from './support/child-server.js';
+import { ChildServer, findFreePort } from './support/child-server.js';
+import { seededRandom } from './support/seeded-random.js';
 import { OutboxClient, connectWithRetry, type ShownMessage } from './support/outbox-client.js';
 import { Rest, type TestUser } from './support/rest.js';
 

@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { NewMessage, Store } from '../../src/store/types.js';
+import { seededRandom as seeded } from '../support/seeded-random.js';
 import { A, AB, B, C, create, G, membersOf, messages, MISSING, useStore, type OpenStore } from './support.js';
-
-/** A small seeded PRNG (mulberry32), so a failing random sequence replays exactly. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(a ^ (a >>> 15), 1 | a);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Unread by its definition: messages after the viewer's read cursor that the viewer did not send. */
 async function countedUnread(store: Store, conversationId: string, viewer: string): Promise<number> {
