@@ -1,4 +1,4 @@
-// `npm run bench`: runs P1, P4, P5, P6 and P6b against their baselines, prints a table, and writes
+// `npm run bench`: runs P1, P4, P5, P6, P6b and B1 against their baselines, prints a table, and writes
 // docs/benchmarks.md with docs/images/benchmarks.svg. See `--help` below for the flags.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
@@ -10,13 +10,14 @@ import { runP4, type P4Params } from './p4-throughput.js';
 import { runP5, type P5Params } from './p5-catchup.js';
 import { runP6, type P6Params } from './p6-history.js';
 import { runP6b, type P6bParams } from './p6b-list.js';
+import { B1_BASELINE_COMMIT, runB1, type B1Params } from './b1-scrollback.js';
 import { profileP1, profileP4, type ProfileResult } from './profile.js';
 import type { BenchReport } from './report/figures.js';
 import { markdown } from './report/markdown.js';
 import { svgChart } from './report/chart.js';
 import { textTable } from './report/table.js';
 
-const HELP = `usage: npm run bench -- [--quick] [--only=p1|p4|p5|p6|p6b] [--profile] [--write|--no-write] [--render]
+const HELP = `usage: npm run bench -- [--quick] [--only=p1|p4|p5|p6|p6b|b1] [--profile] [--write|--no-write] [--render]
   --render         re-write docs/benchmarks.md and the chart from docs/benchmarks.json (no run),
                    e.g. after editing bench/profile-reading.md
   P1: --messages=10000 --warmup=500 --payload=32 --rounds=5
@@ -24,6 +25,7 @@ const HELP = `usage: npm run bench -- [--quick] [--only=p1|p4|p5|p6|p6b] [--prof
   P5: --missed=1000 --p5-rounds=5
   P6: --history=1000000 --page=50 --p6-requests=2000 --p6-warmup=200 --p6-rounds=4
   P6b: --list-conversations=500 --backlog=100000 --p6b-requests=300 --p6b-warmup=30 --p6b-rounds=4
+  B1: --b1-messages=2000 --b1-speed=4000 --b1-rounds=2 --b1-baseline=<git rev> (widget in headless Chromium)
   --deadline=120   seconds allowed per benchmark before it stops itself
 Every numeric flag can also be set as BENCH_<NAME>, e.g. BENCH_MESSAGES=2000.`;
 
@@ -54,7 +56,7 @@ if (flags.has('render')) {
 }
 const quick = flags.has('quick');
 const only = flags.str('only');
-const ONLY = ['p1', 'p4', 'p5', 'p6', 'p6b'];
+const ONLY = ['p1', 'p4', 'p5', 'p6', 'p6b', 'b1'];
 if (only && !ONLY.includes(only)) throw new Error(`--only must be one of ${ONLY.join(', ')}, got "${only}"`);
 const deadlineMs = flags.num('deadline', 120) * 1000;
 const payloadBytes = flags.num('payload', 32);
@@ -104,6 +106,14 @@ const p6bParams: P6bParams = {
   deadlineMs,
 };
 
+const b1Params: B1Params = {
+  messages: flags.num('b1-messages', quick ? 500 : 2000),
+  speed: flags.num('b1-speed', 4000),
+  rounds: flags.num('b1-rounds', quick ? 1 : 2),
+  baseline: flags.str('b1-baseline') ?? B1_BASELINE_COMMIT,
+  deadlineMs,
+};
+
 const started = performance.now();
 const otherLoad = watchOtherLoad();
 const report: BenchReport = {
@@ -143,6 +153,17 @@ if (!only || only === 'p6b') {
   console.log(`P6b: conversation list of a user in ${p6bParams.conversations} conversations with a ${p6bParams.backlog} message backlog, ${p6bParams.requests} requests per server…`);
   report.p6b = await runP6b(p6bParams);
   console.log(`P6b: seeded in ${(report.p6b.seedMs / 1000).toFixed(1)} s; responses of ${report.p6b.responseBytes} B, identical JSON from both servers: ${report.p6b.sameJson ? 'yes' : 'NO'}`);
+}
+if (!only || only === 'b1') {
+  console.log(`B1: scrolling back through ${b1Params.messages} messages in the widget (headless Chromium), windowed list vs ${b1Params.baseline.slice(0, 9)}, ${b1Params.rounds} rounds…`);
+  report.b1 = await runB1(b1Params);
+  for (const [name, side] of [['windowed', report.b1.windowed], ['before windowing', report.b1.baseline]] as const) {
+    for (const mode of ['read', 'drag'] as const) {
+      const x = side[mode];
+      console.log(`B1 ${mode} ${name}: ${(x.timeMs / 1000).toFixed(1)} s (stalled ${(x.stallMs / 1000).toFixed(1)} s), frames p50 ${x.frames.p50} / p95 ${x.frames.p95} / max ${x.frames.max} ms, ${x.frames.over50} of ${x.frames.count} over 50 ms, ${x.elements} elements (${x.messageElements} messages)${x.reached ? '' : ', first message NOT reached'}`);
+    }
+  }
+  console.log(`B1: history ${report.b1.historyPx} px, ${(report.b1.idealReadMs / 1000).toFixed(1)} s at ${b1Params.speed} px/s if nothing waited`);
 }
 if (flags.has('profile')) {
   report.profiles = {};

@@ -3,6 +3,7 @@ import type { P4Result } from '../p4-throughput.js';
 import type { P5Result } from '../p5-catchup.js';
 import type { P6Result } from '../p6-history.js';
 import type { P6bResult } from '../p6b-list.js';
+import type { B1Result } from '../b1-scrollback.js';
 import type { ProfileResult } from '../profile.js';
 
 /** The machine and toolchain a run was measured on. */
@@ -28,6 +29,8 @@ export interface BenchReport {
   p5?: P5Result;
   p6?: P6Result;
   p6b?: P6bResult;
+  /** B1: the widget's message list scrolled back in headless Chromium, windowed vs. the list before windowing. */
+  b1?: B1Result;
   /** CPU profiles of the server under each workload (`--profile`). */
   profiles?: { p4?: ProfileResult; p1?: ProfileResult };
   durationMs: number;
@@ -57,10 +60,10 @@ export const P6_GOAL = 1.5;
 /** P5's goal is absolute: every missed message surfaced within this budget. */
 export const P5_BUDGET_MS = 300;
 
-/** The goal-bearing figures of a report (P1 p50, P1 p99, P4, P5, P6 p50/p99, P6b p50/p99), in brief order. */
+/** The goal-bearing figures of a report (P1 p50, P1 p99, P4, P5, P6 p50/p99, P6b p50/p99, B1 time/frames/DOM), in brief order. */
 export function figuresOf(report: BenchReport): Figure[] {
   const out: Figure[] = [];
-  const { p1, p4, p5, p6, p6b } = report;
+  const { p1, p4, p5, p6, p6b, b1 } = report;
   if (p1) {
     out.push(figure('P1', 'delivery latency p50', us(p1.quickchat.p50), `${us(p1.relay.p50)} (bare ws relay)`, p1.ratios.p50, '≤', 2));
     out.push(figure('P1', 'delivery latency p99', us(p1.quickchat.p99), `${us(p1.relay.p99)} (bare ws relay)`, p1.ratios.p99, '≤', 5));
@@ -81,6 +84,19 @@ export function figuresOf(report: BenchReport): Figure[] {
     const what = `conversation list, ${p6b.params.conversations.toLocaleString('en-US')} conversations`;
     out.push(figure('P6b', `${what} p50`, us(p6b.quickchat.p50), `${us(p6b.baseline.p50)} (bare node:http + raw SQL)`, p6b.ratios.p50, '≤', P6_GOAL));
     out.push(figure('P6b', `${what} p99`, us(p6b.quickchat.p99), `${us(p6b.baseline.p99)} (bare node:http + raw SQL)`, p6b.ratios.p99, '≤', P6_GOAL));
+  }
+  if (b1) {
+    const ms = (n: number) => `${(n / 1000).toFixed(1)} s`;
+    const was = '(list before windowing)';
+    const { read } = b1.windowed;
+    const base = b1.baseline.read;
+    const msgs = b1.params.messages.toLocaleString('en-US');
+    out.push(figure('B1', `time to scroll back to the first of ${msgs} messages at ${b1.params.speed.toLocaleString('en-US')} px/s`, ms(read.timeMs), `${ms(base.timeMs)} ${was}`, read.timeMs / base.timeMs, '≤', 1));
+    const drag = b1.windowed.drag;
+    out.push(figure('B1', `time to load back to the first message, scrollbar held at the top`, ms(drag.timeMs), `${ms(b1.baseline.drag.timeMs)} ${was}`, drag.timeMs / b1.baseline.drag.timeMs, '≤', 1));
+    out.push(figure('B1', 'frame time p95 while scrolling back', `${read.frames.p95} ms`, `${base.frames.p95} ms ${was}`, read.frames.p95 / base.frames.p95, '≤', 1));
+    out.push(figure('B1', 'longest frame while scrolling back', `${read.frames.max} ms`, `${base.frames.max} ms ${was}`, read.frames.max / base.frames.max, '≤', 1));
+    out.push(figure('B1', `elements in the list with all ${msgs} messages loaded`, read.elements.toLocaleString('en-US'), `${base.elements.toLocaleString('en-US')} ${was}`, read.elements / base.elements, '≤', 0.1));
   }
   return out;
 }

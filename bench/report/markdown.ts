@@ -52,7 +52,7 @@ function p4(r: BenchReport): string {
       `**${n(x.messages)} messages of ${x.payloadBytes} B** text per round, ${x.rounds} rounds, after ${n(x.warmup)} warm-up messages. ` +
       `Throughput = acked messages ÷ time from first send to last ack (an ack is sent only after the commit). Duration: ${(p.durationMs / 1000).toFixed(1)} s.`,
     '',
-    `Baseline: raw better-sqlite3 inserting the same rows (same schema, from the server's migrations; WAL, synchronous NORMAL; per row a \`last_seq\` bump and the message insert; message ids from the server's own generator) in transactions of ${x.batch} rows, in this process, timing the inserts only. ${bracket}`,
+    `Baseline: raw better-sqlite3 inserting the same rows (same schema, from the server's migrations; WAL, synchronous NORMAL; per row exactly what the store writes for a DM message: the row, with its per-sender count; message ids from the server's own generator) in transactions of ${x.batch} rows, in this process, timing the inserts only. ${bracket}`,
     '',
     table(['round', 'quickchat msg/s', 'raw better-sqlite3 rows/s', 'ratio', ''], rounds),
     '',
@@ -124,6 +124,46 @@ function p6b(r: BenchReport): string {
   ].join('\n');
 }
 
+function b1(r: BenchReport): string {
+  const p = r.b1;
+  if (!p) return '_Not run in this run._';
+  const x = p.params;
+  const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  const row = (scenario: string, name: string, v: NonNullable<BenchReport['b1']>['windowed']['read']) => [
+    scenario,
+    name,
+    s(v.timeMs),
+    s(v.stallMs),
+    v.frames.p50,
+    v.frames.p95,
+    v.frames.max,
+    n(v.frames.over50),
+    n(v.elements),
+    n(v.messageElements),
+    v.reached ? 'yes' : '**no**',
+  ];
+  const ratio = (a: number, b: number) => formatRatio(b === 0 ? 0 : a / b);
+  return [
+    `The widget (the script-tag bundle) in **headless Chromium** against the real server (a child process): a DM of **${n(x.messages)} messages** (short, multi-line long and emoji-only, over 8 days, so day separators), ` +
+      `seeded through the store's API; the reader opens it in the launcher panel (380×600) and scrolls back until the first message is at the top and nothing older exists. ` +
+      `Two scenarios: **read**, scrolling up at ${n(x.speed)} px/s (the whole history is ${n(p.historyPx)} px, so ${s(p.idealReadMs)} if nothing ever waited), and **drag**, holding the scroll position at the top every frame (pure page loading). ` +
+      `Frame times are \`requestAnimationFrame\` deltas over the whole scroll; "stalled" is the time spent at the top waiting for an older page; elements are everything inside the log at the end. ` +
+      `${x.rounds} round(s) per scenario and implementation, alternating which goes first, each in a fresh browser context; times are medians, frames pooled. Seeding took ${s(p.seedMs)}; the run ${s(p.durationMs)}.`,
+    '',
+    `Baseline: the same widget before windowing, i.e. the widget, SDK and protocol sources of commit \`${x.baseline.slice(0, 12)}\` (read with \`git show\`, bundled by the same esbuild call), measured in the same run on the same server and data.`,
+    '',
+    table(['scenario', 'list', 'time to the first message', 'stalled', 'frame p50 ms', 'frame p95 ms', 'frame max ms', 'frames > 50 ms', 'elements in the list', 'message elements', 'reached?'], [
+      row('read', 'windowed', p.windowed.read),
+      row('read', 'before windowing', p.baseline.read),
+      row('drag', 'windowed', p.windowed.drag),
+      row('drag', 'before windowing', p.baseline.drag),
+    ]),
+    '',
+    `Ratios windowed ÷ before: read time ${ratio(p.windowed.read.timeMs, p.baseline.read.timeMs)}, read frame p95 ${ratio(p.windowed.read.frames.p95, p.baseline.read.frames.p95)}, ` +
+      `drag time ${ratio(p.windowed.drag.timeMs, p.baseline.drag.timeMs)}, drag frame p95 ${ratio(p.windowed.drag.frames.p95, p.baseline.drag.frames.p95)}, elements ${ratio(p.windowed.read.elements, p.baseline.read.elements)}.`,
+  ].join('\n');
+}
+
 function profileTables(title: string, p: ProfileResult): string {
   return [
     `### ${title}`,
@@ -191,6 +231,10 @@ export function markdown(r: BenchReport): string {
     '',
     p6b(r),
     '',
+    '## B1: scrolling back through a long history in the widget',
+    '',
+    b1(r),
+    '',
     '## What limits us',
     '',
     limits(r),
@@ -202,11 +246,11 @@ export function markdown(r: BenchReport): string {
     '## How to run',
     '',
     '```sh',
-    'npm run bench                      # P1, P4, P5, P6 and P6b, writes this file and docs/images/benchmarks.svg',
+    'npm run bench                      # P1, P4, P5, P6, P6b and B1, writes this file and docs/images/benchmarks.svg',
     'npm run bench -- --profile         # also profiles the server under the P4 and P1 loads (fills "What limits us")',
     'npm run bench -- --render          # re-writes this file and the chart from docs/benchmarks.json',
     'npm run bench -- --quick           # scaled-down smoke run; prints only, unless --write',
-    'npm run bench -- --only=p1         # or p4, p5, p6, p6b; sizes: --messages --payload --p4-messages --pairs --window ... (see --help)',
+    'npm run bench -- --only=p1         # or p4, p5, p6, p6b, b1; sizes: --messages --payload --p4-messages --pairs --window ... (see --help)',
     '```',
     '',
     `Total wall time of this run: ${(r.durationMs / 1000).toFixed(0)} s.`,

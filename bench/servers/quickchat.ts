@@ -16,12 +16,15 @@ const sourceMapsOut = process.argv.find((a) => a.startsWith('--source-maps-out='
 /** `--data-dir=<dir>`: serve an existing (seeded) data directory instead of a fresh temporary one. */
 const givenDataDir = process.argv.find((a) => a.startsWith('--data-dir='))?.slice('--data-dir='.length);
 const dataDir = givenDataDir ?? mkdtempSync(join(tmpdir(), 'quickchat-bench-'));
+/** `--allowed-origin=<origin>` (repeatable): a browser page's origin allowed to connect (B1's host page). */
+const allowedOrigins = process.argv.filter((a) => a.startsWith('--allowed-origin=')).map((a) => a.slice('--allowed-origin='.length));
 const server = createServer({
   port: 0,
   host: '127.0.0.1',
   dataDir,
   logLevel: 'warn',
   allowNoOrigin: true,
+  ...(allowedOrigins.length > 0 ? { allowedOrigins } : {}),
   limits: {
     messagesPerSecond: 1e9,
     messageBurst: 1e9,

@@ -23,6 +23,8 @@ export const ErrorCode = {
   Internal: 'internal',
   /** The client's protocol version is older than the server still speaks; upgrade the client. */
   ProtocolUnsupported: 'protocol_unsupported',
+  /** The page's origin is not in the server's allowed origins; the site's operator must add it. */
+  OriginNotAllowed: 'origin_not_allowed',
 } as const;
 /** Union of all {@link ErrorCode} values. */
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -75,4 +77,5 @@ export const HTTP_STATUS_FOR_ERROR: Readonly<Record<ErrorCode, number>> = {
   payload_too_large: 413,
   internal: 500,
   protocol_unsupported: 426,
+  origin_not_allowed: 403,
 };

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'eventemitter3';
-import { dmConversationId, type Message, type PublicUser, type ReadyFrame, type UserEvent } from '@quickchat/protocol';
+import { dmConversationId, ErrorCode, type Message, type PublicUser, type ReadyFrame, type UserEvent } from '@quickchat/protocol';
 import { RestClient } from './api/rest.js';
 import { createTokenSource, jwtClaims, type TokenSource } from './auth/token-source.js';
 import { Connection } from './connection/connection.js';
@@ -101,7 +101,14 @@ export class ChatClient {
     this.user = info.user;
     this.limits = info.limits;
     this.sender = createSender({ hook, env, storage, namespace, convs, ingest, maxTextLength: () => info.maxTextLength(), emit, fail });
-    this.connection.on('state', (change) => emit('connectionStateChanged', change));
+    this.connection.on('state', (change) => {
+      emit('connectionStateChanged', change);
+      // A browser hides why an upgrade failed. A refused origin is the one cause REST can tell
+      // (the server lets a refused page read `403 origin_not_allowed`): ask once per failed open.
+      if (change.oldState == ConnectionState.Connecting && change.code == 'socket_closed') {
+        this.rest.me().catch((error: QuickchatError) => error.code == ErrorCode.OriginNotAllowed && emit('error', { error }));
+      }
+    });
     this.connection.on('ready', (frame) => void this.onReady(frame).catch(fail));
     this.connection.on('frame', (frame) => this.router.dispatch(frame));
     this.connection.on('error', (error) => emit('error', { error }));
@@ -198,7 +205,7 @@ export class ChatClient {
    */
   async loadOlder(conversationId: string, limit = 50): Promise<boolean> {
     const loaded = this.messages.getState()[conversationId]?.items.find((m) => m.seq !== null);
-    const page = await this.rest.history(conversationId, { ...(loaded?.seq ? { before: loaded.seq } : {}), limit });
+    const page = await this.rest.history(conversationId, { before: loaded?.seq ?? undefined, limit });
     this.convs.prepend(conversationId, page.messages, page.hasMore);
     return page.hasMore;
   }

@@ -27,6 +27,8 @@ export type QuickchatErrorCode = ErrorCode | ClientErrorCode;
 /** Server codes after which repeating the same request can succeed. */
 const RETRYABLE: ReadonlySet<string> = new Set(['internal', 'rate_limited', 'disconnected', 'timeout', 'network']);
 
+// Fields are `declare`d and assigned in the constructors (no field initializers to compile): smaller bundle.
+
 /**
  * The one error base class of the SDK. `code` is stable and machine-readable; `retryable`
  * says whether the same operation may succeed if tried again; `cause` keeps the original.
@@ -34,14 +36,15 @@ const RETRYABLE: ReadonlySet<string> = new Set(['internal', 'rate_limited', 'dis
 export class QuickchatError extends Error {
   override name = 'QuickchatError';
   /** Stable machine-readable code. */
-  readonly code: QuickchatErrorCode;
+  declare readonly code: QuickchatErrorCode;
   /** True when retrying the same operation may succeed. */
-  readonly retryable: boolean;
+  declare readonly retryable: boolean;
   /** Milliseconds the server asked us to wait, when it did. */
-  readonly retryAfterMs: number | undefined;
+  declare readonly retryAfterMs: number | undefined;
 
   constructor(code: QuickchatErrorCode, message: string, options: { cause?: unknown; retryable?: boolean; retryAfterMs?: number } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    // Error reads only `cause` from the options (and sets it only when the key is present).
+    super(message, options);
     this.code = code;
     this.retryable = options.retryable ?? RETRYABLE.has(code);
     this.retryAfterMs = options.retryAfterMs;
@@ -52,7 +55,7 @@ export class QuickchatError extends Error {
 export class ConnectionError extends QuickchatError {
   override name = 'ConnectionError';
   /** The WebSocket close code, when there was one. */
-  readonly closeCode: number | undefined;
+  declare readonly closeCode: number | undefined;
   constructor(code: QuickchatErrorCode, message: string, options: { cause?: unknown; retryable?: boolean; closeCode?: number } = {}) {
     super(code, message, options);
     this.closeCode = options.closeCode;
@@ -62,7 +65,7 @@ export class ConnectionError extends QuickchatError {
 /** A REST call failed; `status` is the HTTP status (0 when no response arrived). */
 export class ApiError extends QuickchatError {
   override name = 'ApiError';
-  readonly status: number;
+  declare readonly status: number;
   constructor(code: QuickchatErrorCode, message: string, status: number, options: { cause?: unknown; retryAfterMs?: number } = {}) {
     super(code, message, options);
     this.status = status;

@@ -1,4 +1,4 @@
-import type { UserEvent } from '@quickchat/protocol';
+import type { PublicUser, UserEvent } from '@quickchat/protocol';
 import type { QuickchatError } from './errors.js';
 import type { StateChange } from './connection/state.js';
 import type { LocalMessage } from './stores/state.js';
@@ -25,7 +25,13 @@ export interface ClientEvents {
   /** A member started or stopped typing. */
   typing: (context: { conversationId: string; userId: string; active: boolean }) => void;
   /** Your friendships or blocks changed (live or replayed by sync). */
-  relationChanged: (context: { event: UserEvent }) => void;
+  relationChanged: (context: { event: Exclude<UserEvent, { kind: 'profile' }> }) => void;
+  /**
+   * Someone whose profile you see (a friend, a pending request, or you on another device)
+   * changed it, live or replayed by sync. The stores holding it (`friends.store`, `user`) are
+   * already updated.
+   */
+  userUpdated: (context: { user: PublicUser }) => void;
   /** Something failed in the background (auth refused, a send failed for good, a backfill failed). */
   error: (context: { error: QuickchatError }) => void;
 }

@@ -8,7 +8,7 @@
  * against them.
  */
 import { execFile } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -159,7 +159,7 @@ async function typeCheck(dir: string, module: 'nodenext' | 'node16', files: stri
 }
 
 beforeAll(async () => {
-  tmp = mkdtempSync(join(tmpdir(), 'quickchat-packaging-'));
+  tmp = realpathSync(mkdtempSync(join(tmpdir(), 'quickchat-packaging-'))); // real: tools report resolved paths
   for (const name of ['protocol', 'sdk']) {
     mkdirSync(pkgDir(name), { recursive: true });
     cpSync(join(repo, 'packages', name, 'package.json'), join(pkgDir(name), 'package.json'));
@@ -296,6 +296,9 @@ export const all = [state, sent.state, new IndexedDBStorage(), new QuickchatErro
     const bundle = async (contents: string) => {
       const out = await build({
         stdin: { contents, resolveDir: tmp, loader: 'js' },
+        // The metafile's paths are relative to esbuild's working directory (default: the process's,
+        // i.e. wherever the repository is cloned), so pin it to the dir they are resolved against below.
+        absWorkingDir: tmp,
         bundle: true,
         minify: true,
         format: 'esm',

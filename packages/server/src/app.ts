@@ -20,7 +20,7 @@ import type { ServiceContext } from './services/context.js';
 import { Gateway } from './gateway/gateway.js';
 import { SessionRegistry } from './gateway/sessions.js';
 import { KeyedRateLimiter } from './limits/token-bucket.js';
-import { bearerToken, cors, errorHandler, limitByIp, notFoundHandler } from './http/middleware.js';
+import { bearerToken, cors, errorHandler, limitByIp, notFoundHandler, originRefusalLog } from './http/middleware.js';
 import { createHttpServer } from './http/http-server.js';
 import { buildOpenApi } from './http/openapi.js';
 import type { Route } from './http/routes.js';
@@ -118,7 +118,8 @@ async function startRunning(options: ServerOptions, config: ResolvedConfig): Pro
     return config.allowedOrigins.includes(origin) || ownOrigins().has(origin);
   };
 
-  const gateway = new Gateway({ accounts, messages, sessions, limits: config.limits, log, now: Date.now, isOriginAllowed });
+  const refusedOrigin = originRefusalLog(log);
+  const gateway = new Gateway({ accounts, messages, sessions, limits: config.limits, log, now: Date.now, isOriginAllowed, refusedOrigin });
   const startedAt = Date.now();
   let ready = false;
 
@@ -129,11 +130,12 @@ async function startRunning(options: ServerOptions, config: ResolvedConfig): Pro
     const started = process.hrtime.bigint();
     res.once('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      log.info({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'http request');
+      const refused = res.locals['originRefused'] ? { origin: req.headers.origin, originRefused: true } : {};
+      log.info({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10, ...refused }, 'http request');
     });
     next();
   });
-  app.use(cors(isOriginAllowed));
+  app.use(cors(isOriginAllowed, refusedOrigin));
   app.use(express.text({ type: ['application/json', 'application/*+json'], limit: config.limits.maxBodyBytes }));
   const authLimiter = limitByIp(new KeyedRateLimiter(config.limits.authAttemptsPerMinute / 60, config.limits.authAttemptsPerMinute));
   app.use(['/api/auth/login', '/api/auth/register', '/api/auth/refresh'], authLimiter);

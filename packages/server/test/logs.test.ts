@@ -5,6 +5,8 @@ import { CloseCode, type AuthResponse } from '@quickchat/protocol';
 import { startTestServer } from './support/server.js';
 import { Rest } from './support/rest.js';
 import { RawClient } from './support/ws-client.js';
+import { upgradeStatus } from './support/upgrade.js';
+import { originRefusalLog } from '../src/http/middleware.js';
 
 interface LogLine {
   level: number;
@@ -106,5 +108,76 @@ describe('logs', () => {
     expect(find('socket error').length).toBeGreaterThanOrEqual(1); // the debug level reached the stream
     expect(find('quickchat server stopped')).toHaveLength(1);
     for (const l of parsed) expect(typeof l.time).toBe('number');
+  });
+
+  it('a refused origin is logged as a warning naming it and the setting that allows it, once per origin and kind, for CORS and socket refusals', async () => {
+    let text = '';
+    const logger = pino({ level: 'info' }, { write: (chunk: string) => void (text += chunk) });
+    const allowed = 'https://app.example.com';
+    const t = await startTestServer({ logger, allowedOrigins: [allowed], allowNoOrigin: false });
+    const foreign = 'https://evil.example.com';
+    const other = 'https://other.example.com';
+    try {
+      // The refused page's preflight passes (so the real request can be answered readably) ...
+      for (let i = 0; i < 3; i++) {
+        const pre = await fetch(`${t.url}/api/auth/login`, { method: 'OPTIONS', headers: { origin: foreign, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
+        expect(pre.status).toBe(204);
+        expect(pre.headers.get('access-control-allow-origin')).toBe(foreign);
+        // ... and the request itself is refused before any route, with a code the page can read.
+        const res = await fetch(`${t.url}/api/auth/login`, { method: 'POST', headers: { origin: foreign, 'content-type': 'application/json' }, body: JSON.stringify({ handle: 'alice', password: 'whatever-password' }) });
+        expect(res.status).toBe(403);
+        expect(res.headers.get('access-control-allow-origin')).toBe(foreign);
+        expect(((await res.json()) as { error: { code: string } }).error.code).toBe('origin_not_allowed');
+        expect(await upgradeStatus(t.wsUrl, { origin: foreign })).toBe(403);
+      }
+      expect(await upgradeStatus(t.wsUrl, { origin: other })).toBe(403);
+      expect(await upgradeStatus(t.wsUrl)).toBe(403); // no Origin at all
+      // Outside /api/ a refused origin gets no CORS headers; the allowed origin is untouched.
+      const health = await fetch(`${t.url}/healthz`, { headers: { origin: foreign } });
+      expect(health.headers.get('access-control-allow-origin')).toBeNull();
+      const ok = await fetch(`${t.url}/api/auth/login`, { method: 'POST', headers: { origin: allowed, 'content-type': 'application/json' }, body: JSON.stringify({ handle: 'alice', password: 'whatever-password' }) });
+      expect(ok.status).toBe(401);
+      expect(ok.headers.get('access-control-allow-origin')).toBe(allowed);
+      // Requests with no Origin (tools, same-origin GETs) are not refused by CORS.
+      expect((await fetch(`${t.url}/api/me`)).status).toBe(401);
+    } finally {
+      await t.stop();
+    }
+    const parsed = text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as LogLine);
+    const refusals = parsed.filter((l) => l.level === 40 && 'refused' in l);
+    const of = (origin: string | null, refused: string) => refusals.filter((l) => l['origin'] === origin && l['refused'] === refused);
+    // Seven CORS refusals and three socket refusals of `foreign`: one line each kind.
+    expect(of(foreign, 'cors')).toHaveLength(1);
+    expect(of(foreign, 'socket')).toHaveLength(1);
+    expect(of(other, 'socket')).toHaveLength(1);
+    expect(of(null, 'socket')).toHaveLength(1);
+    expect(refusals).toHaveLength(4);
+    for (const l of [...of(foreign, 'cors'), ...of(foreign, 'socket')]) {
+      expect(l.msg).toContain(foreign);
+      expect(l.msg).toContain('--allowed-origins');
+      expect(l.msg).toContain('QUICKCHAT_ALLOWED_ORIGINS');
+      expect(l.msg).toContain('allowedOrigins');
+    }
+    expect(of(foreign, 'socket')[0]!.msg).toContain('403');
+    expect(of(null, 'socket')[0]!.msg).toContain('--allow-no-origin');
+    // The request log marks refused requests as such, so a refused preflight is not mistaken for an ordinary one.
+    const requests = parsed.filter((l) => l.msg === 'http request' && l['origin'] === foreign);
+    expect(requests.length).toBe(7);
+    expect(requests.every((l) => l['originRefused'] === true)).toBe(true);
+  });
+
+  it('logs a refused origin again once the interval passed, with how many refusals it did not log', () => {
+    let text = '';
+    let now = 0;
+    const log = originRefusalLog(pino({ level: 'info' }, { write: (chunk: string) => void (text += chunk) }), 60_000, () => now);
+    for (let i = 0; i < 50; i++) log('https://x.example', 'socket');
+    now = 59_999;
+    log('https://x.example', 'socket');
+    now = 60_000;
+    log('https://x.example', 'socket');
+    const lines = text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as LogLine);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).not.toHaveProperty('notLoggedSinceLast');
+    expect(lines[1]).toMatchObject({ origin: 'https://x.example', refused: 'socket', notLoggedSinceLast: 50 });
   });
 });

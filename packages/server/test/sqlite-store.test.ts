@@ -148,6 +148,18 @@ describe('SqliteStore specifics', () => {
     expect((await store.getConversation(AB, 'u_a'))?.unread).toBe(1);
   });
 
+  it('refuses a DM message from anyone but its two members, item by item (its unread counts rely on that)', async () => {
+    const store = await openWithAB();
+    expect(await store.appendMessages([msg('stranger', AB, 'u_c'), msg('ok'), msg('lookalike', AB, 'u_a_'), msg('ok2', AB, 'u_b')])).toMatchObject([
+      { status: 'not_member' },
+      { status: 'stored', message: { seq: 1, senderId: 'u_a' } },
+      { status: 'not_member' },
+      { status: 'stored', message: { seq: 2, senderId: 'u_b' } },
+    ]);
+    expect((await store.getMessages(AB, { limit: 10 })).messages.map((m) => m.senderId)).toEqual(['u_a', 'u_b']);
+    expect((await store.getConversation(AB, 'u_a'))?.unread).toBe(1);
+  });
+
   it('works in memory', async () => {
     const store = openSqliteStore({ file: ':memory:' });
     opened.push(store);

@@ -34,7 +34,8 @@ describe('script-tag bundle', () => {
     expect(code).not.toMatch(/\/\*\*/); // no doc comments left
     const gzipped = gzipSync(code, { level: 9 }).length;
     console.log(`[size-budget] rollup quickchat-widget.js: ${Buffer.byteLength(code)} B min, ${gzipped} B min+gzip`);
-    expect(gzipped).toBeLessThanOrEqual(45 * 1024);
+    // One file with every lazy part inlined (profile, emoji picker, emoji search words): see size-budget.test.ts.
+    expect(gzipped).toBeLessThanOrEqual(50 * 1024);
   });
 
   it('the ESM build keeps preact and the SDK external and exports mount', () => {

@@ -1,9 +1,13 @@
 // @vitest-environment happy-dom
-import { cleanup, fireEvent, waitFor } from '@testing-library/preact';
-import { afterEach, describe, expect, it } from 'vitest';
+import { cleanup, fireEvent, render, waitFor, within } from '@testing-library/preact';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { DialogHost } from '../src/components/dialog.js';
+import { Profiles } from '../src/state/profiles.js';
+import { Drafts } from '../src/state/drafts.js';
+import { ChatContext, EnvContext } from '../src/state/context.js';
 import { Profile } from '../src/screens/profile.js';
 import { ME, FakeClient, user } from './support/fake-client.js';
-import { renderChat, screenProps } from './support/render.js';
+import { renderChat, screenProps, testEnv } from './support/render.js';
 
 afterEach(cleanup);
 
@@ -37,5 +41,38 @@ describe('profile', () => {
   it('offers sign-out only for built-in accounts', () => {
     const { queryByRole } = setup();
     expect(queryByRole('button', { name: 'Sign out' })).toBeNull();
+  });
+
+  it('keeps sign-out (built-in accounts) apart from the form, secondary and destructive-looking, behind a confirmation', async () => {
+    const client = new FakeClient();
+    const env = testEnv({ client });
+    const signOut = vi.fn(async () => {});
+    const session = Object.assign(Object.create(env.session) as typeof env.session, { signOut });
+    const v = render(
+      <EnvContext.Provider value={{ ...env, session, builtin: true }}>
+        <ChatContext.Provider value={{ client, drafts: new Drafts(), profiles: new Profiles(client), visible: true }}>
+          <DialogHost>
+            <Profile {...screenProps({ name: 'profile' }).props} />
+          </DialogHost>
+        </ChatContext.Provider>
+      </EnvContext.Provider>,
+    );
+    const button = v.getByRole('button', { name: 'Sign out' });
+    expect(v.getByRole('form', { name: 'Profile' }).contains(button)).toBe(false);
+    expect(button.closest('section')!.querySelector('h3')!.textContent).toBe('Account');
+    expect(button.className.split(' ')).toEqual(expect.arrayContaining(['qc-secondary', 'qc-danger-text']));
+
+    button.focus();
+    fireEvent.click(button);
+    const dialog = await v.findByRole('dialog', { name: 'Sign out?' });
+    expect(dialog.textContent).toContain('You’ll need your handle and password to sign in again.');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    await waitFor(() => expect(v.queryByRole('dialog')).toBeNull());
+    expect(signOut).not.toHaveBeenCalled();
+    expect(document.activeElement).toBe(button);
+
+    fireEvent.click(button);
+    fireEvent.click(within(await v.findByRole('dialog', { name: 'Sign out?' })).getByRole('button', { name: 'Sign out' }));
+    await waitFor(() => expect(signOut).toHaveBeenCalledTimes(1));
   });
 });

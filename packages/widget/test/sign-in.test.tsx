@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { cleanup, fireEvent, render, waitFor } from '@testing-library/preact';
+import { cleanup, fireEvent, render, waitFor, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import { App } from '../src/app/app.js';
 import { Session } from '../src/state/session.js';
@@ -117,6 +117,9 @@ describe('built-in sign-in', () => {
     await waitFor(() => expect(v.getByRole('button', { name: 'Profile' })).toBeTruthy());
     fireEvent.click(v.getByRole('button', { name: 'Profile' }));
     fireEvent.click(await v.findByRole('button', { name: 'Sign out' }));
+    // Asked first; the dialog's own Sign out confirms.
+    const confirm = await v.findByRole('dialog', { name: 'Sign out?' });
+    fireEvent.click(within(confirm).getByRole('button', { name: 'Sign out' }));
     await waitFor(() => expect(v.getByRole('form', { name: 'Sign in' })).toBeTruthy());
     await waitFor(() => expect(signedOut).toEqual(['out']));
     expect(v.requests.find((r) => r.path === '/api/auth/logout')?.body).toEqual({ refreshToken: ALICE.tokens.refreshToken });

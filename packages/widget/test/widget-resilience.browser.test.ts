@@ -130,6 +130,7 @@ describe.skipIf(!available)('widget across reloads and absences (Chromium)', () 
     await page.getByRole('button', { name: 'Insert emoji' }).click();
     const dialog = page.getByRole('dialog', { name: 'Emoji' });
     await dialog.waitFor();
+    await page.keyboard.press('ArrowDown'); // from the search field (focused on opening) into the grid
     await page.keyboard.press('ArrowRight');
     const chosen = await page.evaluate(() => {
       let el = document.activeElement;

@@ -7,8 +7,8 @@
  *    are shown literally on every screen that shows them; no payload sets `window.__xss`; the
  *    shadow root never holds script/iframe/svg elements, `on*` attributes, or non-http(s) URLs.
  * 2. Everything works from the keyboard alone (Tab, Shift+Tab, Enter, Escape, typing; no clicks):
- *    open the launcher, sign in, open a chat, send, go back, open Contacts, the remove-friend
- *    dialog traps focus and gives it back, Escape closes the panel and focus returns to the
+ *    open the launcher, sign in, open a chat, send, go back, open Contacts, a friend's More menu
+ *    (arrow keys, Escape), the remove-friend dialog traps focus and gives it back, Escape closes the panel and focus returns to the
  *    launcher; every control that takes focus shows a focus indicator.
  *
  * Skipped (with the reason printed) only when Chromium is missing.
@@ -230,7 +230,7 @@ describe.skipIf(!available)('widget safety and keyboard use in Chromium', () => 
     // Alice asks Carol (whose name is a payload): the status line and the sent request show it.
     await page.getByRole('textbox', { name: 'Their handle' }).fill('carol');
     await page.getByRole('button', { name: 'Send friend request' }).click();
-    await seeText(page.getByRole('status'), `Friend request sent to ${CAROL_NAME}.`);
+    await seeText(page.getByRole('form', { name: 'Add a friend' }).getByRole('status'), `Friend request sent to ${CAROL_NAME}.`);
     await page.getByRole('button', { name: `Cancel request to ${CAROL_NAME}`, exact: true }).waitFor();
     await expectClean(page, 'contacts with a sent request');
 
@@ -241,7 +241,10 @@ describe.skipIf(!available)('widget safety and keyboard use in Chromium', () => 
     await seeText(friend, BOB_SIGNATURE.slice(0, 60));
     expect(await friend.locator('.qc-preview').textContent()).toBe(BOB_SIGNATURE);
     await expectClean(page, 'contacts with a friend');
-    await page.getByRole('button', { name: `Remove ${BOB_NAME}`, exact: true }).click();
+    await page.getByRole('button', { name: `More actions for ${BOB_NAME}`, exact: true }).click();
+    await page.getByRole('menu', { name: `More actions for ${BOB_NAME}`, exact: true }).waitFor();
+    await expectClean(page, 'friend menu');
+    await page.getByRole('menuitem', { name: 'Remove friend' }).click();
     const dialog = page.getByRole('dialog', { name: `Remove ${BOB_NAME}?`, exact: true });
     await seeText(dialog, `${BOB_NAME} will no longer be your friend.`);
     await expectClean(page, 'remove dialog');
@@ -346,10 +349,24 @@ describe.skipIf(!available)('widget safety and keyboard use in Chromium', () => 
     await key('Enter');
     await expectFocus(page, { role: 'heading', name: 'Contacts' });
     // The lists arrive over REST; tab through them once they are there, not while they grow.
-    await page.getByRole('button', { name: 'Remove Bob' }).waitFor();
+    await page.getByRole('button', { name: 'More actions for Bob' }).waitFor();
+
+    // Bob's More menu: Enter opens it on its first item, arrows move (and wrap), Escape closes it
+    // and gives focus back to its button.
+    await tabTo(page, 'Tab', 'button', 'More actions for Bob', 12);
+    await key('Enter');
+    await expectFocus(page, { role: 'menuitem', name: 'Remove friend', indicator: true });
+    await key('ArrowDown');
+    await expectFocus(page, { role: 'menuitem', name: 'Block', indicator: true });
+    await key('ArrowDown');
+    await expectFocus(page, { role: 'menuitem', name: 'Remove friend', indicator: true });
+    await key('Escape');
+    await expectFocus(page, { role: 'button', name: 'More actions for Bob', indicator: true });
+    expect(await page.getByRole('dialog', { name: 'Chat' }).isVisible()).toBe(true); // Escape in the menu left the panel open
 
     // The remove dialog: focus inside on the safe choice, Tab and Shift+Tab cycle inside, Escape gives focus back.
-    await tabTo(page, 'Tab', 'button', 'Remove Bob', 12);
+    await key('Enter');
+    await expectFocus(page, { role: 'menuitem', name: 'Remove friend' });
     await key('Enter');
     await page.getByRole('dialog', { name: 'Remove Bob?' }).waitFor();
     await expectFocus(page, { role: 'button', name: 'Cancel', inDialog: true, indicator: true });
@@ -363,7 +380,7 @@ describe.skipIf(!available)('widget safety and keyboard use in Chromium', () => 
     expect(cycle).toEqual(['Remove', 'Cancel', 'Remove', 'Cancel', 'Remove', 'Cancel']);
     await key('Escape');
     await page.getByRole('dialog', { name: 'Remove Bob?' }).waitFor({ state: 'detached' });
-    await expectFocus(page, { role: 'button', name: 'Remove Bob', inDialog: false, indicator: true });
+    await expectFocus(page, { role: 'button', name: 'More actions for Bob', inDialog: false, indicator: true });
     expect(await page.getByRole('dialog', { name: 'Chat' }).isVisible()).toBe(true); // Escape in the dialog left the panel open
 
     // Escape closes the panel; focus goes back to the launcher.

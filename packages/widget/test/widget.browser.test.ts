@@ -77,15 +77,33 @@ describe.skipIf(!available)('widget in Chromium (strict CSP, hostile page, axe)'
     return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${screen}: ${v.id} (${v.impact}) ${v.help} at ${JSON.stringify(v.nodes.map((n) => n.target))}`);
   }
 
-  /** Opens the thread's emoji picker (button `button`, dialog `dialog`), audits it, and closes it with Escape. */
-  async function emojiPickerAudit(page: Page, button: string, dialog: string, screen: string): Promise<string[]> {
+  /**
+   * Opens the thread's emoji picker (button `button`, dialog `dialog`), audits it, searches for
+   * `query` and audits the results, then "qqzzxx" and audits "No emoji found", and closes it with
+   * Escape (the first one empties the search).
+   */
+  async function emojiPickerAudit(page: Page, button: string, dialog: string, screen: string, query: string): Promise<string[]> {
     await page.getByRole('button', { name: button }).click();
     const picker = page.getByRole('dialog', { name: dialog });
     await picker.waitFor();
     const found = await audit(page, screen);
+    const search = picker.getByRole('searchbox');
+    await search.fill(query);
+    await picker.getByRole('group').getByRole('button').first().waitFor();
+    found.push(...(await audit(page, `${screen}, search results`)));
+    await search.fill('qqzzxx');
+    await picker.locator('.qc-emoji-status').filter({ hasText: /\S/ }).waitFor();
+    found.push(...(await audit(page, `${screen}, nothing found`)));
+    await page.keyboard.press('Escape');
+    expect(await search.inputValue()).toBe('');
     await page.keyboard.press('Escape');
     await picker.waitFor({ state: 'detached' });
     return found;
+  }
+
+  /** The background colour of the widget's button named `name`. */
+  function background(page: Page, name: string): Promise<string> {
+    return page.getByRole('button', { name, exact: true }).evaluate((b) => getComputedStyle(b).backgroundColor);
   }
 
   it('built-in accounts end to end: register, befriend, chat, read receipts — with no CSP violation and no a11y violation', async () => {
@@ -119,18 +137,43 @@ describe.skipIf(!available)('widget in Chromium (strict CSP, hostile page, axe)'
     // Bob asks; Alice accepts in Contacts.
     const asked = await rest.call('POST', '/api/friend-requests', { token: bob.token, body: { userId: aliceId, memo: 'hi, it is Bob' } });
     expect(asked.status).toBe(200);
+    // Carol asks too, so the contacts screenshot shows a friend and a request.
+    const carol = await rest.register('carol', 'correct horse battery', 'Carol');
+    expect((await rest.call('POST', '/api/friend-requests', { token: carol.token, body: { userId: aliceId, memo: 'hi, Carol here' } })).status).toBe(200);
     await page.getByRole('button', { name: 'Contacts' }).click();
     const accept = page.getByRole('button', { name: 'Accept Bob' });
     await accept.waitFor();
     found.push(...(await audit(page, 'contacts with a request')));
-    await shot(page, 'light-contacts');
+    // Only the main action looks primary: Decline is secondary (the stylesheet once let .qc-btn win).
+    expect(await background(page, 'Decline Bob')).not.toBe(await background(page, 'Accept Bob'));
     await accept.click();
     await page.getByRole('button', { name: 'Message Bob' }).waitFor();
-    await page.getByRole('button', { name: 'Remove Bob' }).click();
+    found.push(...(await audit(page, 'contacts with a friend and a request')));
+    await shot(page, 'light-contacts');
+    expect(await background(page, 'More actions for Bob')).not.toBe(await background(page, 'Message Bob'));
+    await page.getByRole('button', { name: 'More actions for Bob' }).click();
+    await page.getByRole('menu', { name: 'More actions for Bob' }).waitFor();
+    found.push(...(await audit(page, 'friend menu')));
+    await page.getByRole('menuitem', { name: 'Remove friend' }).click();
     await page.getByRole('dialog', { name: 'Remove Bob?' }).waitFor();
     found.push(...(await audit(page, 'confirm dialog')));
+    // The destructive confirmation is red, not the accent colour.
+    expect(await background(page, 'Remove')).not.toBe(await background(page, 'Cancel'));
     await page.keyboard.press('Escape');
     await page.getByRole('dialog', { name: 'Remove Bob?' }).waitFor({ state: 'detached' });
+
+    // Alice asks Dave, who declines: her sent requests say so (from the SDK's friendship event).
+    const dave = await rest.register('dave', 'correct horse battery', 'Dave');
+    await page.getByRole('textbox', { name: 'Their handle' }).fill('dave');
+    await page.getByRole('button', { name: 'Send friend request' }).click();
+    await page.getByRole('button', { name: 'Cancel request to Dave' }).waitFor();
+    expect((await rest.call('POST', `/api/friend-requests/${aliceId}/decline`, { token: dave.token })).status).toBeLessThan(300);
+    await page.getByRole('button', { name: 'Dismiss the notice about Dave' }).waitFor();
+    expect(await page.locator('.qc-person', { hasText: 'Dave' }).textContent()).toContain('Didn’t accept your request');
+    expect(await page.getByRole('button', { name: 'Cancel request to Dave' }).count()).toBe(0);
+    found.push(...(await audit(page, 'contacts with a declined request')));
+    await page.getByRole('button', { name: 'Dismiss the notice about Dave' }).click();
+    await page.getByRole('heading', { name: 'Sent requests' }).waitFor({ state: 'detached' });
 
     // Bob writes, with markup and links in the text.
     const bobClient = await b.connect(s, bob);
@@ -163,13 +206,21 @@ describe.skipIf(!available)('widget in Chromium (strict CSP, hostile page, axe)'
     await log.getByRole('img', { name: 'Read' }).waitFor();
     found.push(...(await audit(page, 'thread')));
     await shot(page, 'light-thread');
-    found.push(...(await emojiPickerAudit(page, 'Insert emoji', 'Emoji', 'emoji picker')));
+    found.push(...(await emojiPickerAudit(page, 'Insert emoji', 'Emoji', 'emoji picker', 'heart')));
 
     await page.getByRole('button', { name: 'Back to chats' }).click();
     await page.getByRole('button', { name: 'Profile' }).click();
     await page.getByRole('button', { name: 'Save profile' }).waitFor();
     found.push(...(await audit(page, 'profile')));
     await shot(page, 'light-profile');
+    // Sign out: apart from the form, not styled as the primary action, and confirmed first.
+    expect(await background(page, 'Sign out')).not.toBe(await background(page, 'Save profile'));
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('dialog', { name: 'Sign out?' }).waitFor();
+    found.push(...(await audit(page, 'sign-out dialog')));
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog', { name: 'Sign out?' }).waitFor({ state: 'detached' });
+    expect(await page.evaluate(() => window.widget.client?.connectionState)).toBe('connected');
 
     expect(await page.evaluate(() => window.violations)).toEqual([]);
     expect(found).toEqual([]);
@@ -191,7 +242,7 @@ describe.skipIf(!available)('widget in Chromium (strict CSP, hostile page, axe)'
     await page.getByRole('button', { name: /Bob/ }).click();
     await page.getByRole('log').getByText('a message for the dark theme').waitFor();
     found.push(...(await audit(page, 'dark thread')));
-    found.push(...(await emojiPickerAudit(page, '插入表情', '表情', 'dark emoji picker')));
+    found.push(...(await emojiPickerAudit(page, '插入表情', '表情', 'dark emoji picker', '猫')));
     await page.getByRole('button', { name: '返回会话列表' }).click();
     await page.getByRole('button', { name: /Bob/ }).waitFor();
     found.push(...(await audit(page, 'dark chats')));

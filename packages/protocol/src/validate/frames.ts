@@ -90,6 +90,15 @@ export const message = z.object({
 /** A member's delivered and read cursors in a conversation. */
 export const memberCursor = z.object({ userId: z.string(), delivered: p.seq, read: p.seq });
 
+/** A user's public profile. Never includes credentials. */
+export const publicUser = z.object({
+  id: z.string(),
+  handle: z.string().nullable(),
+  displayName: z.string(),
+  avatarUrl: z.string().nullable(),
+  signature: z.string(),
+});
+
 /** Relation from the viewer to a peer. `removed`: the peer removed the viewer (one-way). */
 export const friendshipStatus = z.enum(['none', 'outgoing', 'incoming', 'friends', 'removed']);
 
@@ -112,6 +121,13 @@ export const userEvent = z.discriminatedUnion('kind', [
     peerId: z.string(),
     blocked: z.boolean(),
     actorId: z.string(),
+  }),
+  /** A user the viewer can see (a friend, a pending request, or the viewer on another device) changed their profile. */
+  z.object({
+    kind: z.literal('profile'),
+    seq: p.seq,
+    at: z.number(),
+    user: publicUser,
   }),
 ]);
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { PROTOCOL_LIMITS as L } from '../limits.js';
 import * as p from './primitives.js';
 import { ErrorCode } from '../codes.js';
-import { message, memberCursor, friendshipStatus } from './frames.js';
+import { message, memberCursor, friendshipStatus, publicUser } from './frames.js';
 
 // ---------- request bodies ----------
 
@@ -36,15 +36,6 @@ export const historyQuery = z
   .refine((q) => q.before === undefined || q.after === undefined, 'use before or after, not both');
 
 // ---------- response bodies ----------
-
-/** A user's public profile. Never includes credentials. */
-export const publicUser = z.object({
-  id: z.string(),
-  handle: z.string().nullable(),
-  displayName: z.string(),
-  avatarUrl: z.string().nullable(),
-  signature: z.string(),
-});
 
 /** Tokens issued by login, register and refresh. Times are ms since the epoch. */
 export const authTokens = z.object({

@@ -87,16 +87,16 @@ export class RestClient {
 
   // ---------- friendships ----------
   /** Friends, including peers who removed you (status `removed`). */
-  async friends(): Promise<FriendEntry[]> {
-    return (await this.authed<{ items: FriendEntry[] }>({ method: 'GET', path: '/api/friends' })).items;
+  friends(): Promise<FriendEntry[]> {
+    return this.list<FriendEntry>('/api/friends');
   }
   /** Requests waiting for your answer. */
-  async incomingRequests(): Promise<FriendEntry[]> {
-    return (await this.authed<{ items: FriendEntry[] }>({ method: 'GET', path: '/api/friend-requests/incoming' })).items;
+  incomingRequests(): Promise<FriendEntry[]> {
+    return this.list<FriendEntry>('/api/friend-requests/incoming');
   }
   /** Requests you sent that are still pending. */
-  async outgoingRequests(): Promise<FriendEntry[]> {
-    return (await this.authed<{ items: FriendEntry[] }>({ method: 'GET', path: '/api/friend-requests/outgoing' })).items;
+  outgoingRequests(): Promise<FriendEntry[]> {
+    return this.list<FriendEntry>('/api/friend-requests/outgoing');
   }
   /** Sends a friend request (accepts theirs if they already asked). Resolves with your resulting status. */
   async requestFriend(userId: string, memo?: string): Promise<FriendshipStatus> {
@@ -119,8 +119,8 @@ export class RestClient {
     return this.authed({ method: 'DELETE', path: `/api/friends/${encodeURIComponent(userId)}` });
   }
   /** Users you blocked. */
-  async blocked(): Promise<PublicUser[]> {
-    return (await this.authed<{ items: PublicUser[] }>({ method: 'GET', path: '/api/blocks' })).items;
+  blocked(): Promise<PublicUser[]> {
+    return this.list<PublicUser>('/api/blocks');
   }
   /** Blocks a user. */
   block(userId: string): Promise<void> {
@@ -133,17 +133,20 @@ export class RestClient {
 
   // ---------- conversations ----------
   /** Your conversations with unread counts, cursors and last message. */
-  async conversations(): Promise<ConversationSummary[]> {
-    return (await this.authed<{ items: ConversationSummary[] }>({ method: 'GET', path: '/api/conversations' })).items;
+  conversations(): Promise<ConversationSummary[]> {
+    return this.list<ConversationSummary>('/api/conversations');
   }
   /** A page of history, ascending by seq. */
   history(conversationId: string, options: HistoryOptions = {}): Promise<HistoryResponse> {
     const query = new URLSearchParams();
-    if (options.before !== undefined) query.set('before', String(options.before));
-    if (options.after !== undefined) query.set('after', String(options.after));
-    if (options.limit !== undefined) query.set('limit', String(options.limit));
+    for (const key of ['before', 'after', 'limit'] as const) if (options[key] !== undefined) query.set(key, String(options[key]));
     const qs = query.toString();
     return this.authed({ method: 'GET', path: `/api/conversations/${encodeURIComponent(conversationId)}/messages${qs ? `?${qs}` : ''}` });
+  }
+
+  /** GETs a list endpoint (`{ items }`) and returns its items. */
+  private async list<T>(path: string): Promise<T[]> {
+    return (await this.authed<{ items: T[] }>({ method: 'GET', path })).items;
   }
 
   private anonymous<T>(req: HttpRequest): Promise<T> {

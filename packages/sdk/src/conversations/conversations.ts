@@ -76,6 +76,14 @@ export function createConversations(me: () => string, env: Environment): Convers
     });
   };
 
+  /** The other member's cursors in a conversation, when known. */
+  const peerOf = (id: string) => convs.getState()[id]?.cursors.find((c) => c.userId !== me());
+  /** Raises own loaded messages to what the peer's known cursor says (history and summaries arrive as "sent"). */
+  const settle = (id: string): void => {
+    const peer = peerOf(id);
+    if (peer) updateList(id, (list) => applyPeerCursor(list, me(), peer));
+  };
+
   return {
     conversations: convs,
     messages: lists,
@@ -95,6 +103,7 @@ export function createConversations(me: () => string, env: Environment): Convers
         };
         return { ...all, [summary.conversationId]: view };
       });
+      settle(summary.conversationId);
     },
     addPending(message) {
       updateList(message.conversationId, (list) => ({ ...list, items: [...list.items, message] }));
@@ -102,8 +111,7 @@ export function createConversations(me: () => string, env: Environment): Convers
     },
     surface(message) {
       const self = me();
-      const conv = convs.getState()[message.conversationId];
-      const peer = conv?.cursors.find((c) => c.userId !== self);
+      const peer = peerOf(message.conversationId);
       const state = message.senderId === self && peer ? (peer.read >= message.seq ? 'read' : peer.delivered >= message.seq ? 'delivered' : 'sent') : 'sent';
       const local = fromServer(message, state);
       updateList(message.conversationId, (list) => upsertStored(list, local));
@@ -129,13 +137,14 @@ export function createConversations(me: () => string, env: Environment): Convers
         return { ...c, cursors, unread };
       });
       if (frame.userId === self) return [];
-      updateList(frame.conversationId, (list) => applyPeerCursor(list, self, frame.delivered, frame.read));
+      updateList(frame.conversationId, (list) => applyPeerCursor(list, self, frame));
       const after = lists.getState()[frame.conversationId];
       return after && before ? after.items.filter((m, i) => m !== before.items[i]) : [];
     },
     typing,
     prepend(conversationId, messages, hasMoreBefore) {
       updateList(conversationId, (list) => prependHistory(list, messages.map((m) => fromServer(m)), hasMoreBefore));
+      settle(conversationId);
     },
     claimPending(userId) {
       const foreign = (m: LocalMessage) => m.senderId === '' || (m.state === 'pending' && m.senderId !== userId);

@@ -1,11 +1,13 @@
-import type { FriendshipStatus, UserEvent } from '@quickchat/protocol';
+import type { FriendEntry, FriendshipStatus, UserEvent } from '@quickchat/protocol';
 import type { RestClient } from '../api/rest.js';
 import { createStore, type ReadableStore, type WritableStore } from '../stores/store.js';
 import type { FriendsState } from '../stores/state.js';
 
 /**
- * Friends, requests and blocks: REST actions, plus a store kept current by relation events.
- * Events carry only ids, so a change refetches the lists (they are small), once per burst.
+ * Friends, requests and blocks: REST actions, plus a store kept current by user events.
+ * Relation events carry only ids, so they refetch the lists (they are small), once per burst;
+ * `profile` events carry the new profile and patch the entries in place, without a request
+ * (a user with thousands of friends renaming must not make thousands of clients refetch).
  */
 export class Friends {
   /** Friends, incoming and outgoing requests, and blocks. */
@@ -51,9 +53,18 @@ export class Friends {
     return this.after(await this.rest.unblock(userId));
   }
 
-  /** Applies relation events from the socket or sync. */
+  /** Applies user events from the socket or sync. */
   onEvents(events: readonly UserEvent[], limited: boolean): void {
-    if (events.length > 0 || limited || !this.state.getState().loaded) void this.refresh();
+    // A refetch in flight may have read the profile before the change: fetch once more.
+    let refetch: unknown = limited || !this.state.getState().loaded || this.refreshing;
+    for (const e of events) {
+      if (e.kind != 'profile') refetch = 1;
+      else {
+        const swap = (list: FriendEntry[]) => list.map((f) => (f.user.id == e.user.id ? { ...f, user: e.user } : f));
+        this.state.update((s) => ({ ...s, friends: swap(s.friends), incoming: swap(s.incoming), outgoing: swap(s.outgoing) }));
+      }
+    }
+    if (refetch) void this.refresh();
   }
 
   /** Refetches all lists; concurrent calls coalesce into at most one more fetch. */

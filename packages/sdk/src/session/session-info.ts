@@ -20,7 +20,7 @@ export interface SessionInfo {
 
 /**
  * Takes `ready` frames: records the limits and protocol version the server announced, and
- * fetches the signed-in user's profile once per user.
+ * fetches the signed-in user's profile once per user; later changes arrive as `userUpdated`.
  */
 export function createSessionInfo(hook: FrameHook, rest: RestClient, fail: (err: unknown) => void): SessionInfo {
   const limits = createStore<ServerLimits | null>(null);
@@ -31,5 +31,7 @@ export function createSessionInfo(hook: FrameHook, rest: RestClient, fail: (err:
     limits.update(() => frame.limits);
     if (user.getState()?.id !== frame.userId) void rest.me().then((u) => user.update(() => u), fail);
   });
+  // Your profile changed on another device (or this one): `profile` user events.
+  hook.on('userUpdated', ({ user: u }) => u.id == hook.userId && user.update(() => u));
   return { limits, user, protocol: () => protocol, maxTextLength: () => limits.getState()?.maxTextLength ?? Infinity };
 }

@@ -57,7 +57,7 @@ export function patchMessage(list: MessageList, senderId: string, clientMsgId: s
 }
 
 /** Raises own stored messages to delivered/read according to the peer's cursors. */
-export function applyPeerCursor(list: MessageList, me: string, delivered: number, read: number): MessageList {
+export function applyPeerCursor(list: MessageList, me: string, { delivered, read }: { delivered: number; read: number }): MessageList {
   let changed = false;
   const items = list.items.map((m) => {
     if (m.senderId !== me || m.seq === null) return m;

@@ -187,8 +187,7 @@ export function createCatchUp(storage: StorageAdapter, hooks: CatchUpHooks): Cat
       hooks.events(fresh, frame.eventsLimited);
       // A cursor past the server's newest event (other data, a restored backup) is answered with
       // the real, lower cursor and `eventsLimited`: take it, or every later event would be skipped.
-      const reset = requestedAfter !== undefined && frame.eventsCursor < requestedAfter;
-      eventsCursor = reset ? frame.eventsCursor : Math.max(frame.eventsCursor, eventsCursor ?? 0);
+      eventsCursor = frame.eventsCursor < (requestedAfter ?? 0) ? frame.eventsCursor : Math.max(frame.eventsCursor, eventsCursor ?? 0);
       // Messages that arrived live before this reply wait in `waiting`; place them now.
       for (const id of [...waiting.keys()]) replayParked(id);
       save();

@@ -20,7 +20,7 @@ export interface SyncDeps {
   surface(message: Message): void;
   /** A conversation summary arrived from sync. */
   summary(conversation: ConversationSync): void;
-  /** New relation events (already emitted as `relationChanged`); `limited`: some were skipped. */
+  /** New user events (already emitted as `relationChanged` or `userUpdated`); `limited`: some were skipped. */
   relations(events: UserEvent[], limited: boolean): void;
 }
 
@@ -36,13 +36,13 @@ export interface Sync {
 
 /**
  * Catch-up over the socket: sends `sync` after each `ready`, applies the `synced` reply (then
- * emits `synced`), and feeds live `message` and relation `event` frames through
+ * emits `synced`), and feeds live `message` and user `event` frames through
  * {@link createCatchUp}, which surfaces each message once, in order.
  */
 export function createSync(d: SyncDeps): Sync {
   const { hook, emit } = d;
   const events = (list: UserEvent[], limited: boolean) => {
-    for (const event of list) emit('relationChanged', { event });
+    for (const event of list) event.kind == 'profile' ? emit('userUpdated', { user: event.user }) : emit('relationChanged', { event });
     d.relations(list, limited);
   };
   const catchUp = createCatchUp(d.storage, { fetchAfter: d.fetchAfter, surface: d.surface, summary: d.summary, events, failed: d.fail });

@@ -11,7 +11,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
-import type { Browser, BrowserContext, BrowserContextOptions, LaunchOptions, Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, ConsoleMessage, LaunchOptions, Page } from 'playwright-core';
 
 /** Path of the Chromium binary; `QUICKCHAT_CHROMIUM` overrides the Debian default. */
 export const CHROMIUM_PATH = process.env.QUICKCHAT_CHROMIUM ?? '/usr/bin/chromium';
@@ -104,14 +104,43 @@ export async function reportCspViolations(page: Page): Promise<void> {
   });
 }
 
-/** Collects uncaught page errors and `console.error` output of `page`. */
-export function trackErrors(page: Page): string[] {
+/**
+ * Collects uncaught page errors and `console.error` output of `page`. `expected`, when given,
+ * picks console errors the test caused on purpose (see {@link networkFailure}); those are not
+ * collected. Uncaught errors always are.
+ */
+export function trackErrors(page: Page, expected?: (message: ConsoleMessage) => boolean): string[] {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console.error: ${m.text()}`);
+    if (m.type() === 'error' && !expected?.(m)) errors.push(`console.error: ${m.text()}`);
   });
   return errors;
+}
+
+/** A request that got no HTTP response at all, as Chromium's console reports it. */
+export interface NetworkFailure {
+  /** The request's URL (`http:`/`https:`, or `ws:`/`wss:` for a WebSocket). */
+  url: string;
+  /** Chromium's reason, e.g. `net::ERR_INTERNET_DISCONNECTED`. */
+  reason: string;
+}
+
+/**
+ * The request a Chromium console error reports as failed in the network (offline, refused, reset:
+ * no HTTP response came back), or null for any other message. Chromium words these two ways:
+ * `Failed to load resource: net::ERR_…` for fetches and subresources (the message's location is
+ * the request's URL), and `WebSocket connection to '<url>' failed: …` for a WebSocket that never
+ * opened. A response with an error status ("the server responded with a status of …") is not a
+ * network failure, so it gives null.
+ */
+export function networkFailure(message: ConsoleMessage): NetworkFailure | null {
+  const text = message.text();
+  const resource = /^Failed to load resource: (net::ERR_[A-Z0-9_]+)$/.exec(text);
+  if (resource) return { url: message.location().url, reason: resource[1]! };
+  const socket = /^WebSocket connection to '([^']+)' failed:? ?(.*)$/.exec(text);
+  if (socket) return { url: socket[1]!, reason: socket[2] || 'closed before it opened' };
+  return null;
 }
 
 /** What to bundle: a TS/JS entry file, or inline code whose imports resolve from `resolveDir`. */

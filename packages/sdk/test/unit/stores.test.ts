@@ -126,14 +126,14 @@ describe('stores/messages', () => {
 
   it('applyPeerCursor raises own messages to delivered/read and never downgrades', () => {
     const l = list(stored(1, 'alice'), stored(2, 'bob'), stored(3, 'alice'), stored(4, 'alice'), pending('p'));
-    const delivered = applyPeerCursor(l, 'alice', 3, 1);
+    const delivered = applyPeerCursor(l, 'alice', { delivered: 3, read: 1 });
     expect(delivered.items.map((m) => m.state)).toEqual(['read', 'sent', 'delivered', 'sent', 'pending']);
-    const read = applyPeerCursor(delivered, 'alice', 4, 4);
+    const read = applyPeerCursor(delivered, 'alice', { delivered: 4, read: 4 });
     expect(read.items.map((m) => m.state)).toEqual(['read', 'sent', 'read', 'read', 'pending']);
     // an older (lower) cursor arriving late changes nothing, and returns the same list
-    const late = applyPeerCursor(read, 'alice', 3, 1);
+    const late = applyPeerCursor(read, 'alice', { delivered: 3, read: 1 });
     expect(late).toBe(read);
-    expect(applyPeerCursor(l, 'carol', 4, 4)).toBe(l);
+    expect(applyPeerCursor(l, 'carol', { delivered: 4, read: 4 })).toBe(l);
   });
 
   it('patchMessage changes only the matching message and returns the same list when none matches', () => {

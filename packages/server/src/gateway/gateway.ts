@@ -10,6 +10,8 @@ export const SOCKET_PATH = '/ws';
 export interface GatewayOptions extends ConnectionDeps {
   /** Decides whether an upgrade's Origin (or its absence) is allowed. */
   isOriginAllowed: (origin: string | undefined) => boolean;
+  /** Reports a refused origin (logged at most once per origin and interval: see `originRefusalLog`). */
+  refusedOrigin?: (origin: string | undefined, kind: 'socket') => void;
 }
 
 /**
@@ -44,7 +46,7 @@ export class Gateway {
     const url = req.url ?? '';
     if (url !== SOCKET_PATH && !url.startsWith(`${SOCKET_PATH}?`)) return reject(socket, 404, 'Not Found');
     if (!this.options.isOriginAllowed(req.headers.origin)) {
-      this.options.log.warn({ origin: req.headers.origin }, 'socket refused: origin not allowed');
+      (this.options.refusedOrigin ?? ((origin) => this.options.log.warn({ origin }, 'socket refused: origin not allowed')))(req.headers.origin, 'socket');
       return reject(socket, 403, 'Forbidden');
     }
     const ip = req.socket.remoteAddress ?? 'unknown';

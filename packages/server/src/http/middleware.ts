@@ -12,11 +12,55 @@ export function bearerToken(req: Request): string {
   return match[1];
 }
 
-/** CORS for allowed origins. Credentials travel in headers, never cookies, so no credentials mode. */
-export function cors(isOriginAllowed: (origin: string | undefined) => boolean) {
+/** Where a refused origin was refused: a REST call (CORS) or a socket upgrade. */
+export type OriginRefusal = 'cors' | 'socket';
+
+/**
+ * Logs refused origins as a warning that names the origin and the setting that allows it, at
+ * most once per origin and kind every `intervalMs` (a page retrying must not flood the log); the
+ * next line says how many refusals it did not log. Remembers at most 1000 origins.
+ */
+export function originRefusalLog(log: Logger, intervalMs = 10 * 60_000, now: () => number = Date.now): (origin: string | undefined, refused: OriginRefusal) => void {
+  const seen = new Map<string, { at: number; quiet: number }>();
+  return (origin, refused) => {
+    const key = `${refused} ${origin ?? ''}`;
+    const t = now();
+    const last = seen.get(key);
+    if (last && t - last.at < intervalMs) {
+      last.quiet++;
+      return;
+    }
+    if (!last && seen.size >= 1000) for (const [k, v] of seen) if (t - v.at >= intervalMs || seen.size >= 1000) seen.delete(k);
+    seen.set(key, { at: t, quiet: 0 });
+    const what = refused === 'socket' ? 'socket upgrade refused (403)' : 'cross-origin REST request refused';
+    const fields = { origin: origin ?? null, refused, ...(last?.quiet ? { notLoggedSinceLast: last.quiet } : {}) };
+    if (origin === undefined) {
+      log.warn(fields, `${what}: the request has no Origin header; to accept non-browser clients start the server with --allow-no-origin (QUICKCHAT_ALLOW_NO_ORIGIN=1, createServer({ allowNoOrigin: true }))`);
+    } else {
+      log.warn(fields, `${what}: origin ${origin} is not allowed; to allow it add it to --allowed-origins (QUICKCHAT_ALLOWED_ORIGINS, createServer({ allowedOrigins }))`);
+    }
+  };
+}
+
+/**
+ * CORS for allowed origins. Credentials travel in headers, never cookies, so no credentials mode.
+ *
+ * A page on an origin that is NOT allowed must still learn why it fails (a browser hides a
+ * refused CORS answer entirely, so it would look like a network failure). So under `/api/` such
+ * an origin gets CORS headers on a refusal and on nothing else: its preflight passes, and every
+ * request is answered `403 origin_not_allowed` before any route runs. Everywhere else it gets no
+ * CORS headers. Either way the refusal is logged through `refused` (see {@link originRefusalLog}).
+ */
+export function cors(isOriginAllowed: (origin: string | undefined) => boolean, refused: (origin: string, kind: OriginRefusal) => void = () => undefined) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    const origin = req.headers.origin;
-    if (origin && isOriginAllowed(origin)) {
+    const origin = req.headers.origin || undefined;
+    const allowed = origin !== undefined && isOriginAllowed(origin);
+    const refusedApi = origin !== undefined && !allowed && req.path.startsWith('/api/');
+    if (origin !== undefined && !allowed) {
+      refused(origin, 'cors');
+      res.locals['originRefused'] = true;
+    }
+    if (allowed || refusedApi) {
       res.setHeader('Access-Control-Allow-Origin', origin);
       res.setHeader('Vary', 'Origin');
       res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type');
@@ -25,6 +69,13 @@ export function cors(isOriginAllowed: (origin: string | undefined) => boolean) {
     }
     if (req.method === 'OPTIONS') {
       res.status(204).end();
+      return;
+    }
+    if (refusedApi) {
+      const body: ErrorBody = {
+        error: { code: ErrorCode.OriginNotAllowed, message: `origin ${origin} is not allowed by this chat server; its operator must add it to the allowed origins (--allowed-origins)` },
+      };
+      res.status(403).json(body);
       return;
     }
     next();

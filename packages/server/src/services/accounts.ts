@@ -8,7 +8,7 @@ import { hashRefreshToken, newRefreshToken } from '../auth/refresh-tokens.js';
 import { newId } from '../ids.js';
 import { ProvisionedUsers } from '../auth/provisioned-users.js';
 import { MemoryLoginThrottle, type LoginThrottle } from '../auth/login-throttle.js';
-import { publishRevocation } from './publish.js';
+import { publishRevocation, publishToUsers } from './publish.js';
 import { toPublicUser } from './users.js';
 import type { ServiceContext } from './context.js';
 
@@ -19,6 +19,9 @@ import type { ServiceContext } from './context.js';
 export class AccountService {
   /** External users known to exist, so their upsert runs once per cache period, not per request. */
   private readonly provisioned = new ProvisionedUsers();
+
+  /** The last profile update queued per user (see {@link updateProfile}). */
+  private readonly profileUpdates = new Map<string, Promise<unknown>>();
 
   /** Per-account login throttle (the per-IP limit is HTTP middleware). */
   private readonly loginThrottle: LoginThrottle;
@@ -130,10 +133,37 @@ export class AccountService {
     return toPublicUser(user);
   }
 
-  async updateProfile(userId: string, patch: ProfilePatchBody): Promise<PublicUser> {
-    const user = await this.ctx.store.updateProfile(userId, patch);
-    if (!user) throw notFound('user');
-    return toPublicUser(user);
+  /**
+   * Changes the profile and, when it really changed, tells everyone who sees it: a `profile`
+   * user event appended, in one transaction, to the log of the user (their other devices) and of
+   * every profile viewer (see `RelationStore.listProfileViewers`), then pushed live. Updates of
+   * one user run one at a time, so viewers' last event is always the newest profile.
+   */
+  updateProfile(userId: string, patch: ProfilePatchBody): Promise<PublicUser> {
+    const previous = this.profileUpdates.get(userId) ?? Promise.resolve();
+    const run = previous.then(async () => {
+      const before = await this.ctx.store.getUser(userId);
+      const user = before && (await this.ctx.store.updateProfile(userId, patch));
+      if (!user) throw notFound('user');
+      const profile = toPublicUser(user);
+      if (before.displayName !== user.displayName || before.avatarUrl !== user.avatarUrl || before.signature !== user.signature) {
+        await this.announceProfile(profile);
+      }
+      return profile;
+    });
+    const tail = run.catch(() => undefined);
+    this.profileUpdates.set(userId, tail);
+    void tail.then(() => this.profileUpdates.get(userId) === tail && this.profileUpdates.delete(userId));
+    return run;
+  }
+
+  /** Fans a changed profile out to the user's own log and every viewer's (one transaction), then live. */
+  private async announceProfile(user: PublicUser): Promise<void> {
+    const owners = [user.id, ...(await this.ctx.store.listProfileViewers(user.id))];
+    const at = this.ctx.now();
+    const events = await this.ctx.store.appendUserEvents(owners.map((owner) => ({ userId: owner, kind: 'profile', at, user })));
+    events.forEach((event, i) => publishToUsers(this.ctx.bus, [owners[i]!], { type: 'event', event }));
+    if (owners.length > 1000) this.ctx.log.info({ userId: user.id, viewers: owners.length - 1 }, 'profile change fanned out');
   }
 
   async findByHandle(handle: string): Promise<PublicUser> {

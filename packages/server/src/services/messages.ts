@@ -68,7 +68,7 @@ export class MessageService {
     };
     this.writer.write(item, (err, result) => {
       if (!result) return failed(err);
-      if (result.status === 'no_conversation') return failed(notFound('conversation'));
+      if (result.status === 'no_conversation' || result.status === 'not_member') return failed(notFound('conversation'));
       try {
         const { message } = result;
         const duplicate = result.status === 'duplicate';

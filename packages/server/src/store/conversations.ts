@@ -74,7 +74,9 @@ export type AppendResult =
   /** A repeat of `(senderId, conversationId, clientMsgId)`: the message stored the first time. */
   | { status: 'duplicate'; message: Message }
   /** The conversation does not exist; nothing was written. */
-  | { status: 'no_conversation' };
+  | { status: 'no_conversation' }
+  /** The sender is not a member (checked for DMs, whose id names both); nothing was written. */
+  | { status: 'not_member' };
 
 /** At most one of before/after. With neither, the newest page. `limit` is already capped. */
 export interface HistoryRange {

@@ -21,6 +21,17 @@ export interface RelationStore {
    * user events describing them. Returns the events with their assigned per-user `seq`.
    */
   applyRelationChange(change: RelationChange): Promise<UserEvent[]>;
+  /**
+   * Appends events to their owners' logs in ONE transaction (all or none), e.g. a profile change
+   * fanned out to everyone who sees it. Returns the events with their per-user `seq`, in order.
+   */
+  appendUserEvents(events: readonly NewUserEvent[]): Promise<UserEvent[]>;
+  /**
+   * Who sees `userId`'s profile in their lists: every user with a friendship row about
+   * `userId` (friends, `removed`, pending either way), except where either of the two blocks the
+   * other. Ascending; `userId` itself is not included.
+   */
+  listProfileViewers(userId: string): Promise<string[]>;
   /** Events for `userId` with seq > `afterSeq`, ascending, at most `limit` (how a client catches up). */
   getUserEvents(userId: string, afterSeq: number, limit: number): Promise<UserEvent[]>;
   /** Highest event seq for `userId`, 0 when none. */

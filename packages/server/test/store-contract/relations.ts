@@ -83,6 +83,44 @@ export function relationStoreContract(open: OpenStore): void {
       expect(first[0]).toEqual({ kind: 'friendship', seq: 1, at: 1, peerId: B, status: 'friends', actorId: A });
     });
 
+    it('appends events to several logs in one call, seqs continuing each log, and lists profile viewers', async () => {
+      const { store } = t;
+      const user = { id: A, handle: 'a', displayName: 'A two', avatarUrl: null, signature: '' };
+      await store.applyRelationChange({ upsert: [], remove: [], events: [friendEvent(B, A, 1)] });
+      const profile = (userId: string, at: number): NewUserEvent => ({ userId, kind: 'profile', at, user });
+      const appended = await store.appendUserEvents([profile(A, 5), profile(B, 5), profile(C, 5), profile(B, 6)]);
+      expect(appended.map((e) => e.seq)).toEqual([1, 2, 1, 3]);
+      expect(appended[1]).toEqual({ kind: 'profile', seq: 2, at: 5, user });
+      expect(await store.getUserEvents(B, 0, 10)).toEqual([expect.objectContaining({ kind: 'friendship', seq: 1 }), appended[1], appended[3]]);
+      expect(await store.latestUserEventSeq(C)).toBe(1);
+      expect(await store.appendUserEvents([])).toEqual([]);
+
+      // Viewers: whoever has a row about A (friends, removed, pending either way), minus blocks either way.
+      await store.applyRelationChange({
+        upsert: [row(B, A, 'friends', 1), row(A, B, 'friends', 1), row(C, A, 'removed', 1), row('u_dan', A, 'incoming', 1), row(A, 'u_dan', 'outgoing', 1), row('u_eve', A, 'outgoing', 1), row('u_fay', A, 'friends', 1), row('u_gus', A, 'friends', 1), row(A, 'u_hal', 'friends', 1)],
+        remove: [],
+        events: [],
+      });
+      await store.applyRelationChange({ upsert: [], remove: [], block: { blockerId: A, blockedId: 'u_fay', blocked: true }, events: [] });
+      await store.applyRelationChange({ upsert: [], remove: [], block: { blockerId: 'u_gus', blockedId: A, blocked: true }, events: [] });
+      expect(await store.listProfileViewers(A)).toEqual([B, C, 'u_dan', 'u_eve']);
+      expect(await store.listProfileViewers('u_hal')).toEqual([A]);
+      expect(await store.listProfileViewers('u_nobody')).toEqual([]);
+    });
+
+    it('appends a fan-out to thousands of logs in one call', async () => {
+      const { store } = t;
+      const user = { id: A, handle: 'a', displayName: 'A', avatarUrl: null, signature: '' };
+      const owners = Array.from({ length: 5001 }, (_, i) => `u_${String(i).padStart(5, '0')}`);
+      await store.applyRelationChange({ upsert: [], remove: [], events: [friendEvent(owners[4999]!, A, 1)] });
+      const appended = await store.appendUserEvents(owners.map((userId) => ({ userId, kind: 'profile', at: 2, user })));
+      expect(appended).toHaveLength(owners.length);
+      expect(appended[4999]!.seq).toBe(2);
+      expect(appended.filter((e) => e.seq !== 1)).toHaveLength(1);
+      expect(await store.getUserEvents(owners[5000]!, 0, 10)).toEqual([{ kind: 'profile', seq: 1, at: 2, user }]);
+      for (const owner of [owners[0]!, owners[2500]!, owners[5000]!]) expect(await store.latestUserEventSeq(owner)).toBe(1);
+    });
+
     it('pages user events by afterSeq and limit', async () => {
       const { store } = t;
       await store.applyRelationChange({ upsert: [], remove: [], events: [1, 2, 3, 4, 5].map((at) => friendEvent(A, B, at)) });

@@ -90,15 +90,15 @@ export function messages() {
 
 export const seqs = (list: readonly Message[]): number[] => list.map((m) => m.seq);
 
-/** The message of a stored or duplicate result; fails the test for `no_conversation`. */
+/** The message of a stored or duplicate result; fails the test for any refusal. */
 export function messageOf(result: AppendResult | undefined): Message {
-  if (!result || result.status === 'no_conversation') throw new Error(`expected a message, got ${JSON.stringify(result)}`);
+  if (!result || !('message' in result)) throw new Error(`expected a message, got ${JSON.stringify(result)}`);
   return result.message;
 }
 
-/** `[status, seq]` of each result (seq 0 for `no_conversation`), for compact assertions. */
+/** `[status, seq]` of each result (seq 0 for a refusal), for compact assertions. */
 export const outcomes = (results: readonly AppendResult[]): [AppendResult['status'], number][] =>
-  results.map((r) => [r.status, r.status === 'no_conversation' ? 0 : r.message.seq]);
+  results.map((r) => [r.status, 'message' in r ? r.message.seq : 0]);
 
 /** The state with its cursors in user order, so two reads compare regardless of order. */
 export const sortCursors = (state: ConversationState | null | undefined) =>

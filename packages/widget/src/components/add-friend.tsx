@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { MessageKey } from '../i18n/index.js';
 import { useChat, useEnv } from '../state/context.js';
 import { errorKey } from '../util/errors.js';
@@ -6,14 +6,25 @@ import { errorKey } from '../util/errors.js';
 /** The protocol's longest friend-request memo (`PROTOCOL_LIMITS.maxMemoLength`). */
 const MAX_MEMO = 200;
 
-/** Finds a person by handle and sends them a friend request with an optional memo. */
-export function AddFriend() {
+/**
+ * Finds a person by handle and sends them a friend request with an optional memo. Its result
+ * ("No one has that handle.", "Friend request sent…") lasts until the user edits a field, submits
+ * again, or does something else on the screen (`actions` changes); `onActivity` tells the screen
+ * the user is busy here, so it can drop its own stale message.
+ */
+export function AddFriend({ actions = 0, onActivity }: { actions?: number; onActivity?: () => void }) {
   const { t } = useEnv();
   const { client } = useChat();
   const [handle, setHandle] = useState('');
   const [memo, setMemo] = useState('');
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<{ key: MessageKey; name?: string; error?: boolean } | null>(null);
+  useEffect(() => setResult(null), [actions]);
+  const edit = (set: (value: string) => void) => (e: { currentTarget: HTMLInputElement }) => {
+    set(e.currentTarget.value);
+    setResult(null);
+    onActivity?.();
+  };
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -21,6 +32,7 @@ export function AddFriend() {
     if (!wanted || busy) return;
     setBusy(true);
     setResult(null);
+    onActivity?.();
     try {
       const person = await client.rest.userByHandle(wanted);
       if (person.id === client.userId) {
@@ -42,11 +54,11 @@ export function AddFriend() {
     <form class="qc-form" onSubmit={submit} aria-label={t('contacts.add')}>
       <label>
         {t('contacts.handle')}
-        <input class="qc-field" type="text" name="handle" autocomplete="off" value={handle} onInput={(e) => setHandle(e.currentTarget.value)} />
+        <input class="qc-field" type="text" name="handle" autocomplete="off" value={handle} onInput={edit(setHandle)} />
       </label>
       <label>
         {t('contacts.memo')}
-        <input class="qc-field" type="text" name="memo" maxLength={MAX_MEMO} value={memo} onInput={(e) => setMemo(e.currentTarget.value)} />
+        <input class="qc-field" type="text" name="memo" maxLength={MAX_MEMO} value={memo} onInput={edit(setMemo)} />
       </label>
       <button type="submit" class="qc-btn" disabled={busy || !handle.trim()}>
         {t('contacts.send')}

@@ -19,7 +19,8 @@ export function Header({ title, back, focus, children }: { title: string; back?:
           <span aria-hidden="true">←</span>
         </button>
       )}
-      <h2 ref={heading} tabIndex={-1}>
+      {/* Titles are often a person's name: their own text decides its direction. */}
+      <h2 ref={heading} tabIndex={-1} dir="auto">
         {title}
       </h2>
       {children}

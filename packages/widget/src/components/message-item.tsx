@@ -22,7 +22,10 @@ export function MessageItem({ message, own, senderName }: { message: LocalMessag
     <div class={`qc-msg${own ? ' qc-own' : ''}${failed ? ' qc-failed' : ''}`} data-state={message.state}>
       <div class={`qc-bubble${isJumboEmoji(text) ? ' qc-jumbo' : ''}`}>
         <span class="qc-sr">{own ? t('thread.you') : senderName}: </span>
-        <RichText text={shown} />
+        {/* Only the user's text decides its direction (not the hidden "You:" before it). */}
+        <div class="qc-text" dir="auto">
+          <RichText text={shown} />
+        </div>
       </div>
       {long && (
         <button type="button" class="qc-link qc-more" aria-expanded={expanded} onClick={() => setExpanded(!expanded)}>

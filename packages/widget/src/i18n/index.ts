@@ -8,7 +8,7 @@ export const LOCALES = { en, 'zh-CN': zhCN } as const satisfies Record<string, C
 /** A supported locale. */
 export type Locale = keyof typeof LOCALES;
 
-/** Translates a key, filling `{name}` placeholders from `vars`. */
+/** Translates a key, filling `{name}` placeholders from `vars`; `{origin}` defaults to the page's origin. */
 export type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string;
 
 /**
@@ -25,6 +25,7 @@ export function translator(locale: Locale): Translate {
   const catalogue: Catalogue = LOCALES[locale];
   return (key, vars) => {
     const text = catalogue[key] ?? en[key];
-    return vars ? text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole)) : text;
+    const all: Record<string, string | number> = { origin: typeof location === 'undefined' ? '' : location.origin, ...vars };
+    return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in all ? String(all[name]) : whole));
   };
 }

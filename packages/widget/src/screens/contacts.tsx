@@ -1,13 +1,15 @@
 import type { ComponentChildren } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { FriendEntry, PublicUser } from '@quickchat/sdk';
 import { AddFriend } from '../components/add-friend.js';
 import { Avatar } from '../components/avatar.js';
 import { useDialogs } from '../components/dialog.js';
 import { Header } from '../components/header.js';
+import { MenuButton } from '../components/menu.js';
 import type { MessageKey } from '../i18n/index.js';
 import { useChat, useEnv } from '../state/context.js';
 import { useStore } from '../state/use-store.js';
+import type { WidgetClient } from '../state/widget-client.js';
 import { errorKey } from '../util/errors.js';
 import type { ScreenProps } from './navigation.js';
 
@@ -18,11 +20,22 @@ export function Contacts({ go, focus }: ScreenProps<'contacts'>) {
   const dialogs = useDialogs();
   const state = useStore(client.friends.store, (s) => s);
   const [error, setError] = useState<MessageKey | null>(null);
+  /** Bumped by every action here, so the add-friend form drops its old result. */
+  const [actions, setActions] = useState(0);
+  const [declined, dismiss] = useDeclined(client);
+  const scroller = useRef<HTMLDivElement>(null);
 
   /** Runs a friend action; failures are explained in the status line. */
   const act = (action: () => Promise<unknown>) => {
     setError(null);
-    action().catch((err: unknown) => setError(errorKey(err)));
+    setActions((n) => n + 1);
+    return action().then(
+      () => true,
+      (err: unknown) => {
+        setError(errorKey(err));
+        return false;
+      },
+    );
   };
   const confirmThen = async (key: 'remove' | 'block', person: PublicUser, action: () => Promise<unknown>) => {
     const ok = await dialogs.confirm({
@@ -31,7 +44,10 @@ export function Contacts({ go, focus }: ScreenProps<'contacts'>) {
       confirmLabel: t(`contacts.${key}`),
       danger: true,
     });
-    if (ok) act(action);
+    if (!ok || !(await act(action))) return;
+    // The person's row (and its menu button, which had focus) is gone: focus the screen's heading.
+    const root = scroller.current?.getRootNode() as Document | ShadowRoot | undefined;
+    if (root && (!root.activeElement || root.activeElement === document.body)) scroller.current?.parentElement?.querySelector<HTMLElement>('h2')?.focus();
   };
 
   const section = (title: string, entries: { user: PublicUser; memo?: string | null; note?: string }[], actions: (u: PublicUser) => ComponentChildren) =>
@@ -59,14 +75,18 @@ export function Contacts({ go, focus }: ScreenProps<'contacts'>) {
     </button>
   );
   const withNote = (entries: FriendEntry[]) => entries.map((e) => ({ user: e.user, memo: e.memo, ...(e.status === 'removed' ? { note: t('contacts.removedYou') } : {}) }));
+  const outgoing = [...declined.filter((u) => !state.outgoing.some((e) => e.user.id === u.id)).map((user) => ({ user, note: t('contacts.declinedNote') })), ...withNote(state.outgoing)];
 
   return (
     <>
       <Header title={t('nav.contacts')} focus={focus} />
-      <div class="qc-scroll">
-        <AddFriend />
+      <div ref={scroller} class="qc-scroll">
         <p class="qc-status qc-error" role="alert">
           {error && t(error)}
+        </p>
+        {/* Says so when someone turns down (or blocks after) a request you sent; the row below shows it too. */}
+        <p class="qc-sr" role="status">
+          {declined[0] && t('contacts.declined', { name: declined[0].displayName })}
         </p>
         {!state.loaded ? (
           <p class="qc-note" role="status">
@@ -76,30 +96,74 @@ export function Contacts({ go, focus }: ScreenProps<'contacts'>) {
           <>
             {section(t('contacts.incoming'), withNote(state.incoming), (u) => (
               <>
-                {button(t('contacts.accept'), () => act(() => client.friends.accept(u.id)), '', t('contacts.acceptName', { name: u.displayName }))}
-                {button(t('contacts.decline'), () => act(() => client.friends.decline(u.id)), ' qc-secondary', t('contacts.declineName', { name: u.displayName }))}
+                {button(t('contacts.accept'), () => void act(() => client.friends.accept(u.id)), '', t('contacts.acceptName', { name: u.displayName }))}
+                {button(t('contacts.decline'), () => void act(() => client.friends.decline(u.id)), ' qc-secondary', t('contacts.declineName', { name: u.displayName }))}
               </>
             ))}
-            {section(t('contacts.outgoing'), withNote(state.outgoing), (u) =>
-              button(t('contacts.cancel'), () => act(() => client.friends.cancel(u.id)), ' qc-secondary', t('contacts.cancelName', { name: u.displayName })),
-            )}
             {state.friends.length === 0 ? (
               <p class="qc-note">{t('contacts.none')}</p>
             ) : (
               section(t('contacts.friends'), withNote(state.friends), (u) => (
                 <>
                   {button(t('contacts.message'), () => go({ name: 'thread', conversationId: client.dmWith(u.id) }), '', t('contacts.messageName', { name: u.displayName }))}
-                  {button(t('contacts.remove'), () => void confirmThen('remove', u, () => client.friends.remove(u.id)), ' qc-secondary', t('contacts.removeName', { name: u.displayName }))}
-                  {button(t('contacts.block'), () => void confirmThen('block', u, () => client.friends.block(u.id)), ' qc-secondary', t('contacts.blockName', { name: u.displayName }))}
+                  <MenuButton
+                    class="qc-btn qc-small qc-secondary"
+                    label={t('contacts.more', { name: u.displayName })}
+                    items={[
+                      { label: t('contacts.removeFriend'), danger: true, onSelect: () => void confirmThen('remove', u, () => client.friends.remove(u.id)) },
+                      { label: t('contacts.block'), danger: true, onSelect: () => void confirmThen('block', u, () => client.friends.block(u.id)) },
+                    ]}
+                  >
+                    <span aria-hidden="true">⋯</span>
+                  </MenuButton>
                 </>
               ))
             )}
+            {section(t('contacts.outgoing'), outgoing, (u) =>
+              declined.some((d) => d.id === u.id) && !state.outgoing.some((e) => e.user.id === u.id)
+                ? button(t('contacts.dismiss'), () => dismiss(u.id), ' qc-secondary', t('contacts.dismissName', { name: u.displayName }))
+                : button(t('contacts.cancel'), () => void act(() => client.friends.cancel(u.id)), ' qc-secondary', t('contacts.cancelName', { name: u.displayName })),
+            )}
             {section(t('contacts.blocked'), state.blocked.map((user) => ({ user })), (u) =>
-              button(t('contacts.unblock'), () => act(() => client.friends.unblock(u.id)), ' qc-secondary', t('contacts.unblockName', { name: u.displayName })),
+              button(t('contacts.unblock'), () => void act(() => client.friends.unblock(u.id)), ' qc-secondary', t('contacts.unblockName', { name: u.displayName })),
             )}
           </>
         )}
+        <h3 class="qc-section">{t('contacts.add')}</h3>
+        <AddFriend actions={actions} onActivity={() => setError(null)} />
       </div>
     </>
   );
+}
+
+/**
+ * People who turned down a request you sent, newest first, kept per client until dismissed (so
+ * the notice survives a visit to another screen). The SDK reports it as a friendship event with
+ * status `none` caused by the peer while your request to them is still listed (a block ends a
+ * request the same way; the notice words it neutrally, as "didn't accept"). A new request or a
+ * friendship with them clears it.
+ */
+const declinedBy = new WeakMap<WidgetClient, PublicUser[]>();
+
+function useDeclined(client: WidgetClient): [PublicUser[], (userId: string) => void] {
+  const [list, setList] = useState(() => declinedBy.get(client) ?? []);
+  const save = (next: PublicUser[]) => {
+    declinedBy.set(client, next);
+    setList(next);
+  };
+  useEffect(
+    () =>
+      client.on('relationChanged', ({ event }) => {
+        if (event.kind !== 'friendship') return;
+        const current = declinedBy.get(client) ?? [];
+        const others = current.filter((u) => u.id !== event.peerId);
+        if (event.status === 'none' && event.actorId === event.peerId) {
+          // Relation events arrive before the SDK refetches the lists: the request is still there.
+          const request = client.friends.store.getState().outgoing.find((e) => e.user.id === event.peerId);
+          if (request) save([request.user, ...others]);
+        } else if (event.status !== 'none' && others.length < current.length) save(others);
+      }),
+    [client],
+  );
+  return [list, (userId) => save(list.filter((u) => u.id !== userId))];
 }

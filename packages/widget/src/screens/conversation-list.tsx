@@ -24,7 +24,9 @@ export function ConversationList({ go, focus }: ScreenProps<'chats'>) {
     const person = c.peerId ? people[c.peerId] : undefined;
     const name = person?.displayName ?? c.peerId ?? c.conversationId;
     const text = c.lastMessage?.content.type === 'text' ? c.lastMessage.content.text : '';
-    const preview = !c.lastMessage ? t('list.noMessages') : c.lastMessage.senderId === me ? t('list.you', { text }) : text;
+    // "You: …" around the text, split so that only the user's text decides its direction.
+    const by = !c.lastMessage ? null : c.lastMessage.senderId === me ? t('list.you', { text: '\n' }).split('\n') : ['', ''];
+    const preview = by ? { before: by[0] ?? '', text, after: by[1] ?? '', user: true } : { before: '', text: t('list.noMessages'), after: '', user: false };
     return { c, person, name, preview, haystack: `${name} ${person?.handle ?? ''} ${text}`.toLowerCase() };
   });
   const needle = query.trim().toLowerCase();
@@ -59,7 +61,8 @@ interface RowProps {
   conversation: ConversationView;
   person: PublicUser | undefined;
   name: string;
-  preview: string;
+  /** The user's text, and the words around it ("You: "), shown apart. */
+  preview: { before: string; text: string; after: string; user: boolean };
   stamp: string;
   /** When the last message was sent (ms), for the stamp's machine-readable time. */
   at: number | undefined;
@@ -75,7 +78,9 @@ function Row({ conversation, person, name, preview, stamp, at, onOpen }: RowProp
         <Avatar user={person} name={name} />
         <span class="qc-row-main">
           <span class="qc-row-top">
-            <span class="qc-name">{name}</span>
+            <span class="qc-name" dir="auto">
+              {name}
+            </span>
             {at !== undefined && (
               <time class="qc-stamp" dateTime={new Date(at).toISOString()}>
                 {stamp}
@@ -83,7 +88,13 @@ function Row({ conversation, person, name, preview, stamp, at, onOpen }: RowProp
             )}
           </span>
           <span class="qc-preview" data-preview>
-            {preview}
+            {preview.before && <span class="qc-by">{preview.before}</span>}
+            {preview.text && (
+              <span class="qc-said" dir={preview.user ? 'auto' : undefined}>
+                {preview.text}
+              </span>
+            )}
+            {preview.after && <span class="qc-by">{preview.after}</span>}
           </span>
         </span>
         {unread > 0 && (

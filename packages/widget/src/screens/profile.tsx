@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { PublicUser } from '@quickchat/sdk';
 import { Avatar } from '../components/avatar.js';
+import { useDialogs } from '../components/dialog.js';
 import { Header } from '../components/header.js';
 import type { MessageKey } from '../i18n/index.js';
 import { useChat, useEnv } from '../state/context.js';
@@ -17,6 +18,11 @@ export function Profile({ focus }: ScreenProps<'profile'>) {
   const { t, builtin, session } = useEnv();
   const { client } = useChat();
   const me = useStore(client.user, (u) => u);
+  const dialogs = useDialogs();
+  const signOut = async () => {
+    const ok = await dialogs.confirm({ title: t('auth.signOutTitle'), message: t('auth.signOutBody'), confirmLabel: t('auth.signOut'), danger: true });
+    if (ok) await session.signOut();
+  };
   return (
     <>
       <Header title={t('nav.profile')} focus={focus} />
@@ -28,12 +34,16 @@ export function Profile({ focus }: ScreenProps<'profile'>) {
             {t('state.loading')}
           </p>
         )}
+        {/* Apart from the profile form, not a primary action, and confirmed first. */}
         {builtin && (
-          <div class="qc-form">
-            <button type="button" class="qc-btn qc-secondary" onClick={() => void session.signOut()}>
+          <section class="qc-account" aria-labelledby="qc-account-title">
+            <h3 id="qc-account-title" class="qc-section">
+              {t('profile.account')}
+            </h3>
+            <button type="button" class="qc-btn qc-secondary qc-danger-text" onClick={() => void signOut()}>
               {t('auth.signOut')}
             </button>
-          </div>
+          </section>
         )}
       </div>
     </>

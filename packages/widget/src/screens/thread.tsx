@@ -1,8 +1,8 @@
-import { useEffect } from 'preact/hooks';
+import { useEffect, useRef } from 'preact/hooks';
 import { dmPeer } from '@quickchat/sdk';
 import { Composer } from '../components/composer.js';
 import { Header } from '../components/header.js';
-import { MessageLog } from '../components/message-log.js';
+import { MessageLog, type UnreadMark } from '../components/message-log.js';
 import { useChat, useEnv } from '../state/context.js';
 import { useDisplayName } from '../state/use-profile.js';
 import { useStore } from '../state/use-store.js';
@@ -16,6 +16,14 @@ export function Thread({ route: { conversationId }, go, focus }: ScreenProps<'th
   const peerId = conv?.peerId ?? dmPeer(conversationId, client.userId);
   const name = useDisplayName(peerId);
   const unread = conv?.unread ?? 0;
+  // Where the unread messages began when the thread opened (before it marks them read): the log
+  // offers a jump there and marks the spot.
+  const opened = useRef<{ conversationId: string; mark: UnreadMark | null } | null>(null);
+  if (conv && opened.current?.conversationId !== conversationId) {
+    const read = conv.cursors.find((c) => c.userId === client.userId)?.read ?? 0;
+    opened.current = { conversationId, mark: unread > 0 ? { read, count: unread } : null };
+  }
+  const mark = opened.current?.conversationId === conversationId ? opened.current.mark : null;
 
   useEffect(() => {
     if (visible && unread > 0) client.markRead(conversationId);
@@ -24,7 +32,7 @@ export function Thread({ route: { conversationId }, go, focus }: ScreenProps<'th
   return (
     <>
       <Header title={name} back={() => go({ name: 'chats' })} focus={focus} />
-      <MessageLog conversationId={conversationId} peerName={name} />
+      <MessageLog key={conversationId} conversationId={conversationId} peerName={name} unread={mark} />
       <Typing userIds={conv?.typing ?? []} />
       <Composer key={conversationId} conversationId={conversationId} peerName={name} />
     </>

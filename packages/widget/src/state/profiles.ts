@@ -3,7 +3,8 @@ import type { WidgetClient } from './widget-client.js';
 
 /**
  * Public profiles by user id, for names and avatars. Friends' profiles come from the friends
- * store; anyone else is fetched once on first need.
+ * store; anyone else is fetched once on first need. Changes arrive as `userUpdated` (and through
+ * the friends store and `user`), so a friend's new name shows without a reload.
  */
 export class Profiles {
   /** Known profiles by id. */
@@ -21,11 +22,14 @@ export class Profiles {
     fromFriends();
     const stopFriends = client.friends.store.subscribe((s) => s, fromFriends);
     const stopUser = client.user.subscribe((u) => u, (u) => u && this.put([u]));
+    // Someone you see changed their profile (live, or replayed by sync): `profile` user events.
+    const stopUpdates = client.on('userUpdated', ({ user }) => this.put([user]));
     const me = client.user.getState();
     if (me) this.put([me]);
     this.stop = () => {
       stopFriends();
       stopUser();
+      stopUpdates();
     };
   }
 

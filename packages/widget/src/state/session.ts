@@ -1,5 +1,6 @@
-import { ClientErrorCode, IndexedDBStorage, RestClient, createClient, createStore, type ChatClient, type ClientOptions, type FetchLike, type QuickchatError, type ReadableStore, type SessionStore } from '@quickchat/sdk';
+import { ClientErrorCode, ErrorCode, IndexedDBStorage, RestClient, createClient, createStore, type ChatClient, type ClientOptions, type FetchLike, type QuickchatError, type ReadableStore, type SessionStore } from '@quickchat/sdk';
 import type { WidgetOptions } from '../options.js';
+import { reportOriginRefused } from '../util/errors.js';
 import { savedSignIn } from './saved-sign-in.js';
 
 /** Where the built-in sign-in stands while no client is in use. */
@@ -77,7 +78,9 @@ export class Session {
     this.stage.update(() => 'resuming');
     try {
       await this.begin(true);
-    } catch {
+    } catch (err) {
+      // A refused origin keeps the saved sign-in (it works once the server allows the page).
+      if ((err as QuickchatError).code === ErrorCode.OriginNotAllowed) reportOriginRefused();
       this.stage.update(() => 'signed-out');
     }
   }

@@ -10,6 +10,21 @@ function rootError(err: unknown): QuickchatError | null {
   return found;
 }
 
+let originReported = false;
+
+/**
+ * The server refuses this page's origin: tell the site owner in the console (once per page),
+ * since only they can fix it. The widget itself shows `error.originNotAllowed`.
+ */
+export function reportOriginRefused(): void {
+  if (originReported) return;
+  originReported = true;
+  const origin = typeof location === 'undefined' ? 'this page’s origin' : location.origin;
+  console.error(
+    `quickchat: the chat server does not allow ${origin}. Add it to the server's allowed origins: --allowed-origins ${origin} (or QUICKCHAT_ALLOWED_ORIGINS, or createServer({ allowedOrigins })). See docs/server.md#origins.`,
+  );
+}
+
 /**
  * The message key that explains `err` to a person. `overrides` maps error codes to
  * screen-specific wording (e.g. `unauthenticated` on the sign-in form means a wrong password).
@@ -35,6 +50,9 @@ export function errorKey(err: unknown, overrides: Partial<Record<string, Message
     case 'validation':
     case 'payload_too_large':
       return 'error.validation';
+    case 'origin_not_allowed':
+      reportOriginRefused();
+      return 'error.originNotAllowed';
     default:
       return 'error.generic';
   }

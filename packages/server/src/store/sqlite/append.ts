@@ -7,6 +7,8 @@ const TAIL_CACHE_SIZE = 50_000;
 
 /** The one result for every item whose conversation is missing (shared: it carries no data). */
 const NO_CONVERSATION: AppendResult = Object.freeze({ status: 'no_conversation' });
+/** The one result for every DM item from someone other than its two members. */
+const NOT_MEMBER: AppendResult = Object.freeze({ status: 'not_member' });
 
 /**
  * A conversation's newest stored message, as much as an append needs of it: the next seq follows
@@ -148,7 +150,7 @@ export class MessageAppender {
       if (row === undefined) return undefined;
       tail = { dm: row.kind === 'dm', seq: row.seq ?? 0, sender: row.sender_id ?? '', count: row.sender_count ?? 0 };
     }
-    const t: Touched = { ...tail, own: tail.dm ? null : new Map() };
+    const t: Touched = { dm: tail.dm, seq: tail.seq, sender: tail.sender, count: tail.count, own: tail.dm ? null : new Map() };
     touched.set(conversationId, t);
     return t;
   }
@@ -162,7 +164,7 @@ export class MessageAppender {
     let count = 0;
     if (t.dm) {
       // The DM unread arithmetic counts on it; the services only let members send.
-      if (!inDm(conversationId, senderId)) throw new Error(`"${senderId}" is not a member of DM "${conversationId}"`);
+      if (!inDm(conversationId, senderId)) return NOT_MEMBER;
       count = ownUpTo(t, senderId) + 1;
     }
     const json = item.contentJson ?? JSON.stringify(content);

@@ -186,6 +186,16 @@ export const MIGRATIONS: readonly Migration[] = [
       WHERE own_after_read <> 0 AND conversation_id IN (SELECT id FROM conversations WHERE kind = 'dm');
     `,
   },
+  {
+    version: 4,
+    name: 'friendships by peer, for profile fan-out',
+    // A profile change is appended to the event log of everyone who has a row about the user
+    // (RelationStore.listProfileViewers). Rows are keyed by owner; without this index finding
+    // them would scan every friendship. WITHOUT ROWID: the entry is (peer_id, user_id).
+    up: `
+      CREATE INDEX friendships_by_peer ON friendships (peer_id);
+    `,
+  },
 ];
 
 /** The schema version a fully migrated database reports in `PRAGMA user_version`. */

@@ -20,14 +20,19 @@ function prepare(db: Database.Database) {
     deleteBlock: db.prepare<[string, string]>('DELETE FROM blocks WHERE blocker_id = ? AND blocked_id = ?'),
 
     latestEventSeq: db.prepare<[string], number>('SELECT COALESCE(MAX(seq), 0) FROM user_events WHERE user_id = ?').pluck(),
-    insertEvent: db.prepare<[string, number, string, number, string]>(
-      'INSERT INTO user_events (user_id, seq, kind, at, payload) VALUES (?, ?, ?, ?, ?)',
-    ),
+    profileViewers: db.prepare<{ user: string }, string>(
+      `SELECT f.user_id FROM friendships f WHERE f.peer_id = @user AND NOT EXISTS (
+         SELECT 1 FROM blocks b WHERE (b.blocker_id = @user AND b.blocked_id = f.user_id) OR (b.blocker_id = f.user_id AND b.blocked_id = @user))
+       ORDER BY f.user_id`,
+    ).pluck(),
     eventsAfter: db.prepare<[string, number, number], EventRow>(
       'SELECT seq, kind, at, payload FROM user_events WHERE user_id = ? AND seq > ? ORDER BY seq LIMIT ?',
     ),
   };
 }
+
+/** Event rows per multi-row INSERT (5 parameters each, far below SQLite's parameter limit). */
+const EVENT_BATCH = 200;
 
 /**
  * {@link RelationStore} on SQLite. A relation change (rows, block, events) is one IMMEDIATE
@@ -37,9 +42,13 @@ export class SqliteRelations implements RelationStore {
   private readonly s: ReturnType<typeof prepare>;
   private readonly changeTx: Database.Transaction<(change: RelationChange) => UserEvent[]>;
 
-  constructor(db: Database.Database) {
+  private readonly appendTx: Database.Transaction<(events: readonly NewUserEvent[]) => UserEvent[]>;
+  private readonly inserts = new Map<number, Database.Statement<unknown[]>>();
+
+  constructor(private readonly db: Database.Database) {
     this.s = prepare(db);
     this.changeTx = db.transaction((change: RelationChange) => this.apply(change));
+    this.appendTx = db.transaction((events: readonly NewUserEvent[]) => this.append(events));
   }
 
   private apply(change: RelationChange): UserEvent[] {
@@ -49,12 +58,37 @@ export class SqliteRelations implements RelationStore {
       const { blockerId, blockedId, blocked } = change.block;
       (blocked ? this.s.insertBlock : this.s.deleteBlock).run(blockerId, blockedId);
     }
-    return change.events.map((event) => {
+    return this.append(change.events);
+  }
+
+  /**
+   * Inserts events with consecutive per-user seqs: one seq lookup per distinct owner, then
+   * multi-row INSERTs of {@link EVENT_BATCH} rows, so a fan-out to thousands of users is a few
+   * hundred statements, not two per event. Runs inside the caller's transaction.
+   */
+  private append(events: readonly NewUserEvent[]): UserEvent[] {
+    const next = new Map<string, number>();
+    const rows = events.map((event): [string, EventRow] => {
       const { userId, kind, at, ...rest } = event as NewUserEvent & Record<string, unknown>;
-      const row: EventRow = { seq: this.s.latestEventSeq.get(userId)! + 1, kind, at, payload: JSON.stringify(rest) };
-      this.s.insertEvent.run(userId, row.seq, row.kind, row.at, row.payload);
-      return toEvent(row);
+      const seq = (next.get(userId) ?? this.s.latestEventSeq.get(userId)!) + 1;
+      next.set(userId, seq);
+      return [userId, { seq, kind, at, payload: JSON.stringify(rest) }];
     });
+    for (let i = 0; i < rows.length; i += EVENT_BATCH) {
+      const chunk = rows.slice(i, i + EVENT_BATCH);
+      this.insertEvents(chunk.length).run(chunk.flatMap(([userId, r]) => [userId, r.seq, r.kind, r.at, r.payload]));
+    }
+    return rows.map(([, r]) => toEvent(r));
+  }
+
+  /** The INSERT of `n` event rows (prepared once per size). */
+  private insertEvents(n: number): Database.Statement<unknown[]> {
+    let stmt = this.inserts.get(n);
+    if (!stmt) {
+      stmt = this.db.prepare(`INSERT INTO user_events (user_id, seq, kind, at, payload) VALUES ${Array(n).fill('(?, ?, ?, ?, ?)').join(', ')}`);
+      this.inserts.set(n, stmt);
+    }
+    return stmt;
   }
 
   async getFriendship(userId: string, peerId: string): Promise<FriendshipRow | null> {
@@ -76,6 +110,14 @@ export class SqliteRelations implements RelationStore {
 
   async applyRelationChange(change: RelationChange): Promise<UserEvent[]> {
     return this.changeTx.immediate(change);
+  }
+
+  async appendUserEvents(events: readonly NewUserEvent[]): Promise<UserEvent[]> {
+    return events.length === 0 ? [] : this.appendTx.immediate(events);
+  }
+
+  async listProfileViewers(userId: string): Promise<string[]> {
+    return this.s.profileViewers.all({ user: userId });
   }
 
   async getUserEvents(userId: string, afterSeq: number, limit: number): Promise<UserEvent[]> {

@@ -9,6 +9,7 @@ import type {
   NewExternalUser,
   NewMessage,
   NewUser,
+  NewUserEvent,
   ProfilePatch,
   RefreshTokenRecord,
   RelationChange,
@@ -81,6 +82,8 @@ export class SqliteStore implements Store {
   isBlocked(blockerId: string, blockedId: string): Promise<boolean> { return this.relations.isBlocked(blockerId, blockedId); }
   listBlocked(blockerId: string): Promise<string[]> { return this.relations.listBlocked(blockerId); }
   applyRelationChange(change: RelationChange): Promise<UserEvent[]> { return this.relations.applyRelationChange(change); }
+  appendUserEvents(events: readonly NewUserEvent[]): Promise<UserEvent[]> { return this.relations.appendUserEvents(events); }
+  listProfileViewers(userId: string): Promise<string[]> { return this.relations.listProfileViewers(userId); }
   getUserEvents(userId: string, afterSeq: number, limit: number): Promise<UserEvent[]> { return this.relations.getUserEvents(userId, afterSeq, limit); }
   latestUserEventSeq(userId: string): Promise<number> { return this.relations.latestUserEventSeq(userId); }
 

@@ -29,3 +29,8 @@ export type EmojiCategory = keyof typeof EMOJI_CATEGORIES;
 export function emojiOf(category: EmojiCategory): string[] {
   return EMOJI_CATEGORIES[category].split(' ');
 }
+
+/** Every emoji the picker offers, in category order. */
+export function allEmoji(): string[] {
+  return Object.values(EMOJI_CATEGORIES).flatMap((list) => list.split(' '));
+}
