@@ -221,7 +221,7 @@ describe('contacts', () => {
   });
 
   it('tells the sender when their request was turned down, until dismissed, also after leaving the screen', async () => {
-    const { getByRole, queryByRole, getByText, client, unmount } = setup();
+    const { getByRole, queryByRole, getByText, client, chat, unmount } = setup();
     // The SDK reports the change (status none, caused by Carol) and then refetches the lists.
     client.emit('relationChanged', { event: { kind: 'friendship', seq: 9, at: 1, peerId: 'u_carol', status: 'none', actorId: 'u_carol' } });
     client.friendsStore.update((s) => ({ ...s, outgoing: [] }));
@@ -232,12 +232,21 @@ describe('contacts', () => {
     expect(getByText('Didn’t accept your request').closest('li')!.textContent).toContain('Carol');
 
     unmount();
-    const again = renderChat(<Contacts {...screenProps({ name: 'contacts' }).props} />, { client });
+    const again = renderChat(<Contacts {...screenProps({ name: 'contacts' }).props} />, { client, chat });
     const dismiss = again.getByRole('button', { name: 'Dismiss the notice about Carol' });
     expect(dismiss.className).toContain('qc-secondary');
     fireEvent.click(dismiss);
     await waitFor(() => expect(again.queryByText('Didn’t accept your request')).toBeNull());
     expect(again.queryByRole('heading', { name: 'Sent requests' })).toBeNull();
+  });
+
+  it('hears the answer while another screen is open, and shows it when Contacts opens', async () => {
+    const { client, chat, unmount } = setup();
+    unmount(); // e.g. reading a thread: Contacts is not mounted, the signed-in session is
+    client.emit('relationChanged', { event: { kind: 'friendship', seq: 9, at: 1, peerId: 'u_carol', status: 'none', actorId: 'u_carol' } });
+    client.friendsStore.update((s) => ({ ...s, outgoing: [] }));
+    const later = renderChat(<Contacts {...screenProps({ name: 'contacts' }).props} />, { client, chat });
+    await waitFor(() => expect(later.getByText('Didn’t accept your request').closest('li')!.textContent).toContain('Carol'));
   });
 
   it('says nothing when the sender cancelled the request themselves, or for events about others', async () => {

@@ -6,12 +6,11 @@ import { ConnectionBanner } from '../src/components/connection-banner.js';
 import { ConversationList } from '../src/screens/conversation-list.js';
 import { Thread } from '../src/screens/thread.js';
 import { ChatContext, EnvContext } from '../src/state/context.js';
-import { Drafts } from '../src/state/drafts.js';
 import { Profiles } from '../src/state/profiles.js';
 import { errorKey } from '../src/util/errors.js';
 import { translator } from '../src/i18n/index.js';
 import { ME, FakeClient, conversation, dmId, user } from './support/fake-client.js';
-import { renderChat, screenProps, testEnv } from './support/render.js';
+import { chatEnv, renderChat, screenProps, testEnv } from './support/render.js';
 
 afterEach(cleanup);
 
@@ -77,7 +76,7 @@ describe('a refused origin', () => {
       const env = testEnv({ client });
       const { container } = render(
         <EnvContext.Provider value={env}>
-          <ChatContext.Provider value={{ client, drafts: new Drafts(), profiles: new Profiles(client), visible: true }}>
+          <ChatContext.Provider value={chatEnv(client)}>
             <ConnectionBanner />
           </ChatContext.Provider>
         </EnvContext.Provider>,

@@ -2,12 +2,10 @@
 import { cleanup, fireEvent, render, waitFor, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DialogHost } from '../src/components/dialog.js';
-import { Profiles } from '../src/state/profiles.js';
-import { Drafts } from '../src/state/drafts.js';
 import { ChatContext, EnvContext } from '../src/state/context.js';
 import { Profile } from '../src/screens/profile.js';
 import { ME, FakeClient, user } from './support/fake-client.js';
-import { renderChat, screenProps, testEnv } from './support/render.js';
+import { chatEnv, renderChat, screenProps, testEnv } from './support/render.js';
 
 afterEach(cleanup);
 
@@ -50,7 +48,7 @@ describe('profile', () => {
     const session = Object.assign(Object.create(env.session) as typeof env.session, { signOut });
     const v = render(
       <EnvContext.Provider value={{ ...env, session, builtin: true }}>
-        <ChatContext.Provider value={{ client, drafts: new Drafts(), profiles: new Profiles(client), visible: true }}>
+        <ChatContext.Provider value={chatEnv(client)}>
           <DialogHost>
             <Profile {...screenProps({ name: 'profile' }).props} />
           </DialogHost>

@@ -109,7 +109,7 @@ describe('thread: history and presence', () => {
     await waitFor(() => expect(r.getByRole('log').textContent).toContain('first ever'));
     expect(client.calls.loadOlder).toEqual([CONV]);
     // No more history: the start of the conversation is shown instead of the button.
-    await waitFor(() => expect(r.getByText('This is the beginning of your chat with Alice.')).toBeTruthy());
+    await waitFor(() => expect(r.container.querySelector('.qc-note')?.textContent).toBe('This is the beginning of your chat with Alice.'));
     expect(r.queryByRole('button', { name: 'Load older messages' })).toBeNull();
   });
 
@@ -133,6 +133,18 @@ describe('thread: history and presence', () => {
       for (const [k, d] of saved) if (d) Object.defineProperty(proto, k, d);
         else delete (proto as unknown as Record<string, unknown>)[k];
     }
+  });
+
+  it('sets user-supplied names in sentences apart in their own direction (<bdi>)', async () => {
+    const HEBREW = 'שלום!';
+    const client = new FakeClient();
+    client.profiles.set(ALICE, user(ALICE, HEBREW));
+    client.setConversations(conversation(ALICE, { typing: [ALICE] }));
+    const r = renderChat(<Thread {...screenProps({ name: 'thread', conversationId: CONV }).props} />, { client });
+    await waitFor(() => expect(r.container.querySelector('.qc-typing bdi')?.textContent).toBe(HEBREW));
+    expect(r.container.querySelector('.qc-typing')?.textContent).toBe(`${HEBREW} is typing…`);
+    await waitFor(() => expect(r.container.querySelector('.qc-note bdi')?.textContent).toBe(HEBREW));
+    expect(r.container.querySelector('.qc-note')?.textContent).toBe(`This is the beginning of your chat with ${HEBREW}.`);
   });
 
   it('shows who is typing, in a live region', async () => {

@@ -3,6 +3,7 @@ import type { ConversationsState } from '@quickchat/sdk';
 import { ChatContext, useEnv } from '../state/context.js';
 import { Drafts } from '../state/drafts.js';
 import { Profiles } from '../state/profiles.js';
+import { DeclinedRequests } from '../state/declined-requests.js';
 import { safely } from '../state/session.js';
 import { usePageVisible } from '../state/use-connection.js';
 import { useStore } from '../state/use-store.js';
@@ -22,6 +23,8 @@ export function ChatRoot({ client }: { client: WidgetClient }) {
   const drafts = useMemo(() => new Drafts(), [client]);
   const profiles = useMemo(() => new Profiles(client), [client]);
   useLayoutEffect(() => () => profiles.dispose(), [profiles]);
+  const declined = useMemo(() => new DeclinedRequests(client), [client]);
+  useLayoutEffect(() => () => declined.dispose(), [declined]);
   const isOpen = useStore(open, (o) => o);
   const pageVisible = usePageVisible();
 
@@ -33,7 +36,7 @@ export function ChatRoot({ client }: { client: WidgetClient }) {
   }, [client]);
 
   return (
-    <ChatContext.Provider value={{ client, drafts, profiles, visible: isOpen && pageVisible }}>
+    <ChatContext.Provider value={{ client, drafts, profiles, declined, visible: isOpen && pageVisible }}>
       <Shell />
     </ChatContext.Provider>
   );

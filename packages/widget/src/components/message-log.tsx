@@ -7,6 +7,7 @@ import { dayKey, dayLabel } from '../util/format.js';
 import { errorKey } from '../util/errors.js';
 import { bottomRange, covers, offsetsOf, rangeFor, rowAt, type Range } from '../util/windowing.js';
 import { MessageItem } from './message-item.js';
+import { WithName } from './with-name.js';
 
 const EMPTY: MessageList = { items: [], hasMoreBefore: true };
 /** Pixels of rows rendered beyond the viewport, above and below. */
@@ -309,7 +310,9 @@ export function MessageLog({ conversationId, peerName, unread = null }: { conver
             {t(loading ? 'thread.loadingOlder' : 'thread.loadOlder')}
           </button>
         ) : (
-          <p class="qc-note">{t('thread.start', { name: peerName })}</p>
+          <p class="qc-note">
+            <WithName k="thread.start" name={peerName} />
+          </p>
         )}
         {error && <p class="qc-error qc-more">{t(error)}</p>}
         <div ref={inner} class="qc-rows" style={{ paddingTop: `${offsets[range.start]}px`, paddingBottom: `${offsets[rows.length]! - offsets[range.end]!}px` }}>

@@ -22,7 +22,7 @@ export function Contacts({ go, focus }: ScreenProps<'contacts'>) {
   const [error, setError] = useState<MessageKey | null>(null);
   /** Bumped by every action here, so the add-friend form drops its old result. */
   const [actions, setActions] = useState(0);
-  const [declined, dismiss] = useDeclined(client);
+  const [declined, dismiss] = useDeclined();
   const scroller = useRef<HTMLDivElement>(null);
 
   /** Runs a friend action; failures are explained in the status line. */
@@ -136,34 +136,8 @@ export function Contacts({ go, focus }: ScreenProps<'contacts'>) {
   );
 }
 
-/**
- * People who turned down a request you sent, newest first, kept per client until dismissed (so
- * the notice survives a visit to another screen). The SDK reports it as a friendship event with
- * status `none` caused by the peer while your request to them is still listed (a block ends a
- * request the same way; the notice words it neutrally, as "didn't accept"). A new request or a
- * friendship with them clears it.
- */
-const declinedBy = new WeakMap<WidgetClient, PublicUser[]>();
-
-function useDeclined(client: WidgetClient): [PublicUser[], (userId: string) => void] {
-  const [list, setList] = useState(() => declinedBy.get(client) ?? []);
-  const save = (next: PublicUser[]) => {
-    declinedBy.set(client, next);
-    setList(next);
-  };
-  useEffect(
-    () =>
-      client.on('relationChanged', ({ event }) => {
-        if (event.kind !== 'friendship') return;
-        const current = declinedBy.get(client) ?? [];
-        const others = current.filter((u) => u.id !== event.peerId);
-        if (event.status === 'none' && event.actorId === event.peerId) {
-          // Relation events arrive before the SDK refetches the lists: the request is still there.
-          const request = client.friends.store.getState().outgoing.find((e) => e.user.id === event.peerId);
-          if (request) save([request.user, ...others]);
-        } else if (event.status !== 'none' && others.length < current.length) save(others);
-      }),
-    [client],
-  );
-  return [list, (userId) => save(list.filter((u) => u.id !== userId))];
+/** The declined-request notices of this session, and how to dismiss one. */
+function useDeclined(): [PublicUser[], (userId: string) => void] {
+  const { declined } = useChat();
+  return [useStore(declined.store, (list) => list), (userId) => declined.dismiss(userId)];
 }

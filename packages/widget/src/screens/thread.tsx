@@ -3,6 +3,7 @@ import { dmPeer } from '@quickchat/sdk';
 import { Composer } from '../components/composer.js';
 import { Header } from '../components/header.js';
 import { MessageLog, type UnreadMark } from '../components/message-log.js';
+import { WithName } from '../components/with-name.js';
 import { useChat, useEnv } from '../state/context.js';
 import { useDisplayName } from '../state/use-profile.js';
 import { useStore } from '../state/use-store.js';
@@ -44,7 +45,7 @@ function Typing({ userIds }: { userIds: string[] }) {
   const name = useDisplayName(userIds[0] ?? null);
   return (
     <div class="qc-typing" aria-live="polite">
-      {userIds.length > 0 && t('thread.typing', { name })}
+      {userIds.length > 0 && <WithName k="thread.typing" name={name} />}
     </div>
   );
 }

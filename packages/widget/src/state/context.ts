@@ -6,6 +6,7 @@ import type { Locale, Translate } from '../i18n/index.js';
 import type { Session } from './session.js';
 import type { Drafts } from './drafts.js';
 import type { Profiles } from './profiles.js';
+import type { DeclinedRequests } from './declined-requests.js';
 import type { WidgetClient } from './widget-client.js';
 
 /** A store the widget writes to. */
@@ -29,6 +30,8 @@ export interface ChatEnv {
   client: WidgetClient;
   drafts: Drafts;
   profiles: Profiles;
+  /** Answers "no" to your friend requests, heard on any screen. */
+  declined: DeclinedRequests;
   /** True while the widget is on screen (launcher open, page visible): only then are messages marked read. */
   visible: boolean;
 }

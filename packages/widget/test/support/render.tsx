@@ -5,9 +5,10 @@ import { createStore } from '@quickchat/sdk';
 import { DialogHost } from '../../src/components/dialog.js';
 import { resolveLocale, translator } from '../../src/i18n/index.js';
 import type { Route, ScreenProps } from '../../src/screens/navigation.js';
-import { ChatContext, EnvContext, type WidgetEnv } from '../../src/state/context.js';
+import { ChatContext, EnvContext, type ChatEnv, type WidgetEnv } from '../../src/state/context.js';
 import { Drafts } from '../../src/state/drafts.js';
 import { Profiles } from '../../src/state/profiles.js';
+import { DeclinedRequests } from '../../src/state/declined-requests.js';
 import { Session } from '../../src/state/session.js';
 import { FakeClient } from './fake-client.js';
 
@@ -15,22 +16,28 @@ export type Rendered = RenderResult & {
   client: FakeClient;
   env: WidgetEnv;
   drafts: Drafts;
+  /** The signed-in context used; pass it as `chat` to render another screen of the same session. */
+  chat: ChatEnv;
 };
 
 /** Renders `ui` signed in with `client` (a fresh FakeClient by default), under a dialog host like the shell's. */
-export function renderChat(ui: ComponentChildren, options: { client?: FakeClient; locale?: string; visible?: boolean } = {}): Rendered {
+export function renderChat(ui: ComponentChildren, options: { client?: FakeClient; locale?: string; visible?: boolean; chat?: ChatEnv } = {}): Rendered {
   const client = options.client ?? new FakeClient();
   const env = testEnv({ client, locale: options.locale });
-  const drafts = new Drafts();
-  const profiles = new Profiles(client);
+  const chat = options.chat ?? chatEnv(client, options.visible);
   const result = render(
     <EnvContext.Provider value={env}>
-      <ChatContext.Provider value={{ client, drafts, profiles, visible: options.visible ?? true }}>
+      <ChatContext.Provider value={chat}>
         <DialogHost>{ui}</DialogHost>
       </ChatContext.Provider>
     </EnvContext.Provider>,
   );
-  return { ...result, client, env, drafts };
+  return { ...result, client, env, drafts: chat.drafts, chat };
+}
+
+/** The signed-in context of `client`, as the chat root builds it. */
+export function chatEnv(client: FakeClient, visible = true): ChatEnv {
+  return { client, drafts: new Drafts(), profiles: new Profiles(client), declined: new DeclinedRequests(client), visible };
 }
 
 /** A widget environment for tests; with `client`, signed in with it, else built-in sign-in. */
