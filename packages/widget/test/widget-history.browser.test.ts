@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Page, Route } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { requireChromium } from '../../sdk/test/support/browser.js';
 import { Rest, startServerForSdk } from '../../sdk/test/support/sdk-server.js';
@@ -154,6 +154,13 @@ describe.skipIf(!available)('windowed message list in Chromium (2,000 messages)'
 
       // Scroll back through everything, a screen at a time, checking at every step that the row
       // under the viewport's top stayed put while older pages arrived and rows were measured.
+      // History responses are held until the step has read its "before" state, so every older
+      // page arrives inside a check, however fast or slow this machine is.
+      const held: Route[] = [];
+      await page.route('**/api/conversations/*/messages*', (route) => void held.push(route));
+      const release = async () => {
+        for (const route of held.splice(0)) await route.continue();
+      };
       let maxMessages = 0;
       let prependsSeen = 0;
       let middleShot = false;
@@ -165,6 +172,7 @@ describe.skipIf(!available)('windowed message list in Chromium (2,000 messages)'
         await frames(page); // the scroll is handled: rows re-chosen, an older page maybe requested
         const before = await logState(page);
         const countBefore = await loaded(page, conv);
+        await release();
         await log.and(page.locator('[aria-busy="false"]')).waitFor(); // the older page arrived
         await frames(page);
         const after = await logState(page);
@@ -180,6 +188,8 @@ describe.skipIf(!available)('windowed message list in Chromium (2,000 messages)'
         }
         if (after.scrollTop === 0 && (await log.getByText('This is the beginning of your chat with Bob.').count()) > 0) break;
       }
+      await page.unroute('**/api/conversations/*/messages*');
+      await release();
       state = await logState(page);
       expect(state.texts[0]).toBe(historyText(0)); // the very first message
       expect(await loaded(page, conv)).toBe(MESSAGES + 2);
