@@ -4,6 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dmConversationId } from '@quickchat/protocol';
+import { rawPragma, withRawDb } from './support/raw-sqlite.js';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import type { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import type { NewMessage, Store } from '../src/store/types.js';
@@ -54,15 +55,8 @@ describe('SqliteStore specifics', () => {
     return store;
   };
   /** A separate connection to the file, so the store's internals stay private. */
-  const raw = <T>(use: (db: Database.Database) => T): T => {
-    const db = new Database(file);
-    try {
-      return use(db);
-    } finally {
-      db.close();
-    }
-  };
-  const pragma = (name: string): unknown => raw((db) => db.pragma(name, { simple: true }));
+  const raw = <T>(use: (db: Database.Database) => T): T => withRawDb(file, use);
+  const pragma = (name: string): unknown => rawPragma(file, name);
 
   beforeEach(() => {
     dir = tempDir();
