@@ -1,12 +1,7 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dmConversationId } from '@quickchat/protocol';
-import { rawPragma, withRawDb } from './support/raw-sqlite.js';
+import { useSqliteFile } from './support/sqlite-file.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../src/store/sqlite/migrations.js';
-import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import type { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import type { NewMessage } from '../src/store/types.js';
 
@@ -21,26 +16,21 @@ describe('SQLite schema migrations', () => {
     createdAt: 1000,
   });
 
-  let dir: string;
-  let file: string;
-  const opened: SqliteStore[] = [];
-  const open = (synchronous?: 'NORMAL' | 'FULL'): SqliteStore => {
-    const store = openSqliteStore({ file, synchronous });
-    opened.push(store);
-    return store;
-  };
-  /** A separate connection to the file, so the store's internals stay private. */
-  const raw = <T>(use: (db: Database.Database) => T): T => withRawDb(file, use);
-  const pragma = (name: string): unknown => rawPragma(file, name);
+  const sqlite = useSqliteFile('quickchat-migrate-');
+  const open = (synchronous?: 'NORMAL' | 'FULL'): SqliteStore => sqlite.open({ synchronous });
+  const { raw, pragma } = sqlite;
+  /** Unread by its definition (as version 1 counted it), per member, straight from the rows. */
+  const countedUnread = () =>
+    raw((db) =>
+      db
+        .prepare(
+          `SELECT m.conversation_id, m.user_id, (SELECT COUNT(*) FROM messages x
+             WHERE x.conversation_id = m.conversation_id AND x.seq > m.read AND x.sender_id <> m.user_id) AS unread
+           FROM conversation_members m ORDER BY 1, 2`,
+        )
+        .all() as { conversation_id: string; user_id: string; unread: number }[],
+    );
 
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'quickchat-migrate-'));
-    file = path.join(dir, 'store.db');
-  });
-  afterEach(async () => {
-    for (const store of opened.splice(0)) await store.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
 
   it('numbers migrations 1..n and records the latest in user_version', () => {
     expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
@@ -110,17 +100,6 @@ describe('SQLite schema migrations', () => {
         ),
       );
     const oldMembers = raw((db) => db.prepare('SELECT * FROM conversation_members ORDER BY 1, 2').all());
-    /** Unread as version 1 computed it, per member. */
-    const countedUnread = () =>
-      raw((db) =>
-        db
-          .prepare(
-            `SELECT m.conversation_id, m.user_id, (SELECT COUNT(*) FROM messages x
-               WHERE x.conversation_id = m.conversation_id AND x.seq > m.read AND x.sender_id <> m.user_id) AS unread
-             FROM conversation_members m ORDER BY 1, 2`,
-          )
-          .all() as { conversation_id: string; user_id: string; unread: number }[],
-      );
     const before = dump();
     const expectedUnread = countedUnread();
     expect(before['messages']).toHaveLength(14);
@@ -182,17 +161,6 @@ describe('SQLite schema migrations', () => {
     });
     const columns = 'conversation_id, seq, id, sender_id, client_msg_id, content, created_at';
     const before = raw((db) => db.prepare(`SELECT ${columns} FROM messages ORDER BY 1, 2`).all());
-    /** Unread by its definition, per member. */
-    const countedUnread = () =>
-      raw((db) =>
-        db
-          .prepare(
-            `SELECT m.conversation_id, m.user_id, (SELECT COUNT(*) FROM messages x
-               WHERE x.conversation_id = m.conversation_id AND x.seq > m.read AND x.sender_id <> m.user_id) AS unread
-             FROM conversation_members m ORDER BY 1, 2`,
-          )
-          .all() as { conversation_id: string; user_id: string; unread: number }[],
-      );
     const expectedUnread = countedUnread();
     expect(expectedUnread.map((u) => u.unread)).toEqual([2, 1, 2, 0, 3, 4, 1]);
 

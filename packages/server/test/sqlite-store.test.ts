@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dmConversationId } from '@quickchat/protocol';
-import { rawPragma, withRawDb } from './support/raw-sqlite.js';
+import { useSqliteFile } from './support/sqlite-file.js';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import type { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import type { NewMessage, Store } from '../src/store/types.js';
@@ -41,36 +40,19 @@ describe('SqliteStore specifics', () => {
     createdAt: 1000,
   });
 
-  let dir: string;
-  let file: string;
-  const opened: SqliteStore[] = [];
-  const open = (synchronous?: 'NORMAL' | 'FULL'): SqliteStore => {
-    const store = openSqliteStore({ file, synchronous });
-    opened.push(store);
-    return store;
-  };
+  const sqlite = useSqliteFile('quickchat-sqlite-');
+  const open = (): SqliteStore => sqlite.open();
   const openWithAB = async (): Promise<SqliteStore> => {
     const store = open();
     await store.createConversation({ id: AB, kind: 'dm', members: ['u_a', 'u_b'], createdAt: 1 });
     return store;
   };
-  /** A separate connection to the file, so the store's internals stay private. */
-  const raw = <T>(use: (db: Database.Database) => T): T => withRawDb(file, use);
-  const pragma = (name: string): unknown => rawPragma(file, name);
-
-  beforeEach(() => {
-    dir = tempDir();
-    file = path.join(dir, 'store.db');
-  });
-  afterEach(async () => {
-    for (const store of opened.splice(0)) await store.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const { raw, pragma } = sqlite;
 
   it('puts the database file in WAL mode', async () => {
     open();
     expect(pragma('journal_mode')).toBe('wal');
-    expect(fs.existsSync(`${file}-wal`)).toBe(true);
+    expect(fs.existsSync(`${sqlite.path}-wal`)).toBe(true);
   });
 
   it('keeps messages and continues seqs after close and reopen', async () => {
@@ -125,16 +107,15 @@ describe('SqliteStore specifics', () => {
     // docs/decisions/0007: a commit's cost is mostly its WAL frames; nothing else may creep back in.
     const G = 'g:team';
     // No checkpoint worker: a checkpoint between two appends would rewind the WAL under the count.
-    const store = openSqliteStore({ file, checkpointIntervalMs: 0 });
-    opened.push(store);
+    const store = sqlite.open({ checkpointIntervalMs: 0 });
     await store.createConversation({ id: AB, kind: 'dm', members: ['u_a', 'u_b'], createdAt: 1 });
     await store.createConversation({ id: G, kind: 'group', members: ['u_a', 'u_b', 'u_c'], createdAt: 1 });
     await store.appendMessages([msg('warm'), msg('warm', G)]);
     const pageSize = pragma('page_size') as number;
     const framesOf = async (batch: NewMessage[]): Promise<number> => {
-      const before = fs.statSync(`${file}-wal`).size;
+      const before = fs.statSync(`${sqlite.path}-wal`).size;
       await store.appendMessages(batch);
-      return (fs.statSync(`${file}-wal`).size - before) / (pageSize + 24);
+      return (fs.statSync(`${sqlite.path}-wal`).size - before) / (pageSize + 24);
     };
     expect(await framesOf([msg('d1')])).toBe(2);
     expect(await framesOf([msg('d2', AB, 'u_b')])).toBe(2);
@@ -155,8 +136,7 @@ describe('SqliteStore specifics', () => {
   });
 
   it('works in memory', async () => {
-    const store = openSqliteStore({ file: ':memory:' });
-    opened.push(store);
+    const store = sqlite.open({ memory: true });
     await store.createConversation({ id: AB, kind: 'dm', members: ['u_a', 'u_b'], createdAt: 1 });
     expect(await store.appendMessages([msg('c1')])).toMatchObject([{ status: 'stored', message: { seq: 1 } }]);
   });
