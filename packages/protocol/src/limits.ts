@@ -24,6 +24,14 @@ export const PROTOCOL_LIMITS = {
   maxPageSize: 100,
   /** Page of history a request gets when it names no `limit`. */
   defaultPageSize: 50,
+  /** Longest group name. */
+  maxGroupNameLength: 64,
+  /** Longest group description. */
+  maxGroupDescriptionLength: 500,
+  /** Most users one create or add request may name. */
+  maxUsersPerGroupRequest: 100,
+  /** Largest page of group members. */
+  maxMembersPageSize: 200,
   /** Largest token accepted in an `auth` frame or header. */
   maxTokenLength: 8192,
 } as const;

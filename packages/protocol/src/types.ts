@@ -7,8 +7,20 @@ import type * as S from './validate/schemas.js';
 
 type Out<T extends z.ZodType> = z.output<T>;
 
-/** Message content (text today; attachments, calls and system notices later). */
+/** Stored message content: what clients send, plus the server's system notices. */
 export type MessageContent = Out<typeof S.messageContent>;
+/** Content a client may send (never a system notice). */
+export type SendableContent = Out<typeof S.sendableContent>;
+/** A server-authored notice in a group's history (membership and settings changes). */
+export type SystemContent = Out<typeof S.systemContent>;
+/** A member's role in a group. */
+export type GroupRole = Out<typeof S.groupRole>;
+/** How people join a group. */
+export type JoinMode = Out<typeof S.joinMode>;
+/** What happened to the viewer about a group, in a `group` user event. */
+export type GroupChange = Out<typeof S.groupChange>;
+/** A group as a conversation list shows it. */
+export type GroupBrief = Out<typeof S.groupBrief>;
 /** A stored message. */
 export type Message = Out<typeof S.message>;
 /** A member's delivered/read cursors. */
@@ -57,3 +69,15 @@ export type ConversationSummary = Out<typeof S.conversationSummary>;
 export type ConversationListResponse = Out<typeof S.conversationListResponse>;
 export type HistoryResponse = Out<typeof S.historyResponse>;
 export type ErrorBody = Out<typeof S.errorBody>;
+export type CreateGroupBody = z.input<typeof S.createGroupBody>;
+export type EditGroupBody = z.input<typeof S.editGroupBody>;
+export type GroupInfo = Out<typeof S.groupInfo>;
+export type MembershipOutcome = Out<typeof S.membershipOutcome>;
+export type CreateGroupResponse = Out<typeof S.createGroupResponse>;
+export type GroupMember = Out<typeof S.groupMember>;
+export type GroupMembersResponse = Out<typeof S.groupMembersResponse>;
+export type PendingJoin = Out<typeof S.pendingJoin>;
+export type JoinRequestsResponse = Out<typeof S.joinRequestsResponse>;
+export type MyInvitesResponse = Out<typeof S.myInvitesResponse>;
+export type ReadByResponse = Out<typeof S.readByResponse>;
+export type JoinRequestResponse = Out<typeof S.joinRequestResponse>;

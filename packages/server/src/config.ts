@@ -55,6 +55,21 @@ export interface ServerLimits {
   syncPageSize: number;
   /** User events in one `synced` reply. */
   syncEventsPageSize: number;
+  /** Members a group may have (the code holds at 10,000; see docs/groups.md). */
+  maxGroupMembers: number;
+  /** Groups one user may own at a time. */
+  maxOwnedGroups: number;
+  /** Pending join requests one group may hold; further requests are refused until some are answered. */
+  maxPendingJoinRequests: number;
+  /** Invitations one user may send per hour, across all groups. */
+  groupInvitesPerHour: number;
+  /** Above this many members, typing indicators are not relayed in a group. */
+  typingMaxGroupMembers: number;
+  /**
+   * Above this many members, read and delivery cursors are not pushed to every member (only to
+   * the reader's own devices); clients fetch read-by counts on demand instead.
+   */
+  liveReceiptsMaxGroupMembers: number;
 }
 
 /** Defaults chosen for a small self-hosted deployment. */
@@ -80,6 +95,12 @@ export const DEFAULT_LIMITS: ServerLimits = {
   httpConnectionsPerIp: 128,
   syncPageSize: PROTOCOL_LIMITS.maxPageSize,
   syncEventsPageSize: 500,
+  maxGroupMembers: 1000,
+  maxOwnedGroups: 100,
+  maxPendingJoinRequests: 100,
+  groupInvitesPerHour: 100,
+  typingMaxGroupMembers: 100,
+  liveReceiptsMaxGroupMembers: 100,
 };
 
 /** Bring-your-own identity: JWTs signed by the host application's backend. */
@@ -187,6 +208,7 @@ export function resolveConfig(options: ServerOptions): ResolvedConfig {
   if (limits.maxTextLength > PROTOCOL_LIMITS.maxTextLength) throw new ConfigError(`limits.maxTextLength cannot exceed the protocol cap of ${PROTOCOL_LIMITS.maxTextLength}`);
   if (limits.syncPageSize > PROTOCOL_LIMITS.maxPageSize) throw new ConfigError(`limits.syncPageSize cannot exceed ${PROTOCOL_LIMITS.maxPageSize}`);
   if (limits.headersTimeoutMs > limits.requestTimeoutMs) throw new ConfigError('limits.headersTimeoutMs cannot exceed limits.requestTimeoutMs');
+  if (limits.maxGroupMembers > 10_000) throw new ConfigError('limits.maxGroupMembers cannot exceed 10000 (the size the groups code is proven at)');
   if (limits.loginDelayBaseMs > limits.loginDelayMaxMs) throw new ConfigError('limits.loginDelayBaseMs cannot exceed limits.loginDelayMaxMs');
   const auth: AuthOptions = {
     builtinAccounts: true,

@@ -23,7 +23,8 @@ export const sendFrame = z.object({
   id: p.requestId.optional(),
   conversationId: p.conversationId,
   clientMsgId: p.clientMsgId,
-  content: p.messageContent,
+  /** Only what clients may author: a `system` notice is refused here. */
+  content: p.sendableContent,
 });
 
 /** Ask for everything since the client's cursors. */
@@ -102,7 +103,40 @@ export const publicUser = z.object({
 /** Relation from the viewer to a peer. `removed`: the peer removed the viewer (one-way). */
 export const friendshipStatus = z.enum(['none', 'outgoing', 'incoming', 'friends', 'removed']);
 
-/** Stored per-user events, replayed by sync. A union so groups and others slot in later. */
+/** What a conversation list needs of a group: shown beside DMs without another round trip. */
+export const groupBrief = z.object({
+  name: z.string(),
+  avatarUrl: z.string().nullable(),
+  memberCount: z.int().nonnegative(),
+  /** The viewer's role; null when the viewer is not a member (an invitee). */
+  role: p.groupRole.nullable(),
+});
+
+/**
+ * What happened to the viewer about a group (the group's own history holds the system notices):
+ * - to the subject: `invited`, `joined` (accepted, approved or added), `left`, `removed`, `role`
+ *   (their new role), `request_declined`, `dissolved`; and on their other devices `requested`,
+ *   `request_cancelled`, `invite_declined`;
+ * - to the group's owner and admins: `requested` (with the memo), `request_cancelled`,
+ *   `request_approved`, `request_declined`, so every admin's inbox stays current;
+ * - to an invitee whose invite was withdrawn: `invite_cancelled`.
+ */
+export const groupChange = z.enum([
+  'invited',
+  'invite_declined',
+  'invite_cancelled',
+  'requested',
+  'request_cancelled',
+  'request_approved',
+  'request_declined',
+  'joined',
+  'left',
+  'removed',
+  'role',
+  'dissolved',
+]);
+
+/** Stored per-user events, replayed by sync. A union so new kinds slot in. */
 export const userEvent = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('friendship'),
@@ -129,6 +163,24 @@ export const userEvent = z.discriminatedUnion('kind', [
     at: z.number(),
     user: publicUser,
   }),
+  /** A change about the viewer in a group (see {@link groupChange}). */
+  z.object({
+    kind: z.literal('group'),
+    seq: p.seq,
+    at: z.number(),
+    conversationId: z.string(),
+    change: groupChange,
+    /** Who caused it. */
+    actorId: z.string(),
+    /** Whom it is about (the viewer, or a requester for admins). */
+    userId: z.string(),
+    /** With `role` and `joined`: the subject's role now. */
+    role: p.groupRole.optional(),
+    /** With `requested`: the requester's memo. */
+    memo: z.string().optional(),
+    /** With `invited`, `joined` and `requested`: the group as it is now. */
+    group: groupBrief.optional(),
+  }),
 ]);
 
 /** Summary and catch-up of one conversation in a `synced` reply. */
@@ -137,7 +189,15 @@ export const conversationSync = z.object({
   kind: z.enum(['dm', 'group']),
   /** For DMs: the other member. */
   peerId: z.string().optional(),
+  /** For groups: name, avatar, member count and the viewer's role. */
+  group: groupBrief.optional(),
   lastSeq: p.seq,
+  /**
+   * The viewer sees only messages with seq > floor (0 in DMs; in a group, where the viewer joined
+   * unless its history is visible to new members). Nothing at or below it is ever sent; clients
+   * must not try to fetch it.
+   */
+  floor: p.seq,
   /** Messages after the client's cursor, ascending, at most `limit`. */
   messages: z.array(message),
   /** True when more messages exist after the last one returned: backfill over REST. */
@@ -155,7 +215,20 @@ export const readyFrame = z.object({
   sessionId: z.string(),
   serverTime: z.number(),
   heartbeatMs: z.int(),
-  limits: z.object({ maxFrameBytes: z.int(), maxTextLength: z.int(), messagesPerSecond: z.number() }),
+  limits: z.object({
+    maxFrameBytes: z.int(),
+    maxTextLength: z.int(),
+    messagesPerSecond: z.number(),
+    /** Group caps, and the sizes above which typing and live read receipts are switched off. */
+    groups: z.object({
+      maxMembers: z.int(),
+      maxOwned: z.int(),
+      maxPendingRequests: z.int(),
+      invitesPerHour: z.int(),
+      typingMaxMembers: z.int(),
+      liveReceiptsMaxMembers: z.int(),
+    }),
+  }),
 });
 export const ackFrame = z.object({
   type: z.literal('ack'),

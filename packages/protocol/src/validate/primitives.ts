@@ -67,15 +67,92 @@ export const signature = z.string().max(L.maxSignatureLength);
 /** Friend-request memo. */
 export const memo = z.string().max(L.maxMemoLength);
 
-/** Message content. A discriminated union so new kinds (attachments, calls, system) slot in. */
-export const messageContent = z.discriminatedUnion('type', [
-  z.object({
-    type: z.literal('text'),
-    // Measured in UTF-16 code units as documented; zod's `.max()` counts code points, which would
-    // let astral characters (emoji) through at up to twice the cap.
-    text: z
-      .string()
-      .min(1)
-      .refine((s) => s.length <= L.maxTextLength, `must be at most ${L.maxTextLength} UTF-16 code units`),
-  }),
-]);
+/** Characters refused in one-line names: C0 and C1 controls, and the line and paragraph separators. */
+const LINE_CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+/** Characters refused in multi-line text fields: controls other than tab and newline. */
+const TEXT_CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+
+/** A group's name: trimmed, 1 to 64 characters, one line, no control characters. */
+export const groupName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(L.maxGroupNameLength)
+  .refine((s) => !LINE_CONTROLS.test(s), 'must not contain control characters or line breaks');
+
+/** A group's description: up to 500 characters; line breaks allowed, other control characters not. */
+export const groupDescription = z
+  .string()
+  .max(L.maxGroupDescriptionLength)
+  .refine((s) => !TEXT_CONTROLS.test(s), 'must not contain control characters');
+
+/** A member's role in a group. */
+export const groupRole = z.enum(['owner', 'admin', 'member']);
+
+/**
+ * How people join a group: `invite` (any member may add friends or invite), `request` (anyone
+ * with the id may ask; owners and admins approve), `closed` (only owners and admins add or invite).
+ */
+export const joinMode = z.enum(['invite', 'request', 'closed']);
+
+/** A group's conversation id (`g:<id>`): a conversation id of the group kind. */
+export const groupId = z
+  .string()
+  .max(200)
+  .refine((s) => parseConversationId(s)?.kind === 'group', 'must be a group id (g:<id>)');
+
+/** Text a user writes. Measured in UTF-16 code units (see `maxTextLength`). */
+export const textContent = z.object({
+  type: z.literal('text'),
+  // Measured in UTF-16 code units as documented; zod's `.max()` counts code points, which would
+  // let astral characters (emoji) through at up to twice the cap.
+  text: z
+    .string()
+    .min(1)
+    .refine((s) => s.length <= L.maxTextLength, `must be at most ${L.maxTextLength} UTF-16 code units`),
+});
+
+/**
+ * A notice the server writes into a group's history when its membership or settings change. Only
+ * the server authors these: no client frame can carry one (see {@link sendableContent}).
+ * - `created`: the actor created the group (`changes.name`);
+ * - `added`: the actor added `targetIds` directly;
+ * - `joined`: the actor joined (accepted an invite);
+ * - `approved`: the actor approved the join requests of `targetIds`;
+ * - `left`: the actor left;
+ * - `removed`: the actor removed `targetIds`;
+ * - `role_changed`: the actor made `targetIds` `role`;
+ * - `owner_changed`: the actor handed ownership to `targetIds[0]` (and became an admin);
+ * - `edited`: the actor changed the settings in `changes`;
+ * - `dissolved`: the actor dissolved the group (its last message).
+ */
+export const systemContent = z.object({
+  type: z.literal('system'),
+  action: z.enum(['created', 'added', 'joined', 'approved', 'left', 'removed', 'role_changed', 'owner_changed', 'edited', 'dissolved']),
+  actorId: z.string(),
+  targetIds: z.array(z.string()).optional(),
+  role: groupRole.optional(),
+  changes: z
+    .object({
+      name: z.string().optional(),
+      avatarUrl: z.string().nullable().optional(),
+      description: z.string().optional(),
+      joinMode: joinMode.optional(),
+      historyVisible: z.boolean().optional(),
+    })
+    .optional(),
+});
+
+/** What a client may send: text today (attachments later). Never system notices. */
+export const sendableContent = z.discriminatedUnion('type', [textContent]);
+
+/** Stored message content: what clients send, plus the server's own notices. */
+export const messageContent = z.discriminatedUnion('type', [textContent, systemContent]);
+
+/**
+ * A number from a query string. Only plain decimal text is converted, so `""`, `" 5 "`, `"0x10"`,
+ * `"1e2"` and repeated parameters (arrays) are refused instead of silently becoming numbers.
+ */
+export const queryNumber = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (typeof v === 'string' && /^-?\d{1,20}(\.\d{1,20})?$/.test(v) ? Number(v) : v), schema);
+

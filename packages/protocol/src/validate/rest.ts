@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { PROTOCOL_LIMITS as L } from '../limits.js';
 import * as p from './primitives.js';
 import { ErrorCode } from '../codes.js';
-import { message, memberCursor, friendshipStatus, publicUser } from './frames.js';
+import { message, memberCursor, friendshipStatus, groupBrief, publicUser } from './frames.js';
 
 // ---------- request bodies ----------
 
@@ -19,19 +19,12 @@ export const profilePatchBody = z
 /** POST /api/friend-requests */
 export const friendRequestBody = z.object({ userId: p.userId, memo: p.memo.optional() });
 
-/**
- * A number from a query string. Only plain decimal text is converted, so `""`, `" 5 "`, `"0x10"`,
- * `"1e2"` and repeated parameters (arrays) are refused instead of silently becoming numbers.
- */
-const queryNumber = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((v) => (typeof v === 'string' && /^-?\d{1,20}(\.\d{1,20})?$/.test(v) ? Number(v) : v), schema);
-
 /** Query of GET /api/conversations/:id/messages. At most one of before/after; default: newest page. */
 export const historyQuery = z
   .object({
-    before: queryNumber(p.seq).optional(),
-    after: queryNumber(p.seq).optional(),
-    limit: queryNumber(z.int().min(1).max(L.maxPageSize)).optional(),
+    before: p.queryNumber(p.seq).optional(),
+    after: p.queryNumber(p.seq).optional(),
+    limit: p.queryNumber(z.int().min(1).max(L.maxPageSize)).optional(),
   })
   .refine((q) => q.before === undefined || q.after === undefined, 'use before or after, not both');
 
@@ -63,7 +56,10 @@ export const conversationSummary = z.object({
   conversationId: z.string(),
   kind: z.enum(['dm', 'group']),
   peerId: z.string().optional(),
+  group: groupBrief.optional(),
   lastSeq: p.seq,
+  /** See `conversationSync.floor`. */
+  floor: p.seq,
   unread: z.int().nonnegative(),
   cursors: z.array(memberCursor),
   lastMessage: message.nullable(),

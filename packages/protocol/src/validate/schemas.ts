@@ -2,3 +2,4 @@
 export * from './primitives.js';
 export * from './frames.js';
 export * from './rest.js';
+export * from './groups.js';

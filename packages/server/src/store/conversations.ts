@@ -1,4 +1,4 @@
-import type { MemberCursor, Message, MessageContent } from '@quickchat/protocol';
+import type { GroupBrief, MemberCursor, Message, MessageContent } from '@quickchat/protocol';
 
 /**
  * The conversations part of the storage seam: conversations, their members, messages and
@@ -31,10 +31,14 @@ export interface ConversationStore {
   appendMessages(batch: readonly NewMessage[]): Promise<AppendResult[]>;
   /** A page of messages, ascending by seq. See {@link HistoryPage}. */
   getMessages(conversationId: string, range: HistoryRange): Promise<HistoryPage>;
-  /** Conversations `userId` is a member of, with cursors, unread count and last message. */
-  listConversations(userId: string): Promise<ConversationState[]>;
-  /** One conversation as seen by `userId`, or null when missing or not a member. */
-  getConversation(conversationId: string, userId: string): Promise<ConversationState | null>;
+  /**
+   * Conversations `userId` is a member of, with unread count, last message and cursors: every
+   * member's cursors where the conversation has at most `allCursorsUpTo` members, else only the
+   * viewer's (a large group's cursors are counted on demand, never listed).
+   */
+  listConversations(userId: string, allCursorsUpTo: number): Promise<ConversationState[]>;
+  /** One conversation as seen by `userId` (cursors as in {@link listConversations}), or null when missing or not a member. */
+  getConversation(conversationId: string, userId: string, allCursorsUpTo: number): Promise<ConversationState | null>;
   /**
    * Moves a member's cursors forward (never back), clamped to the conversation's last seq.
    * `read` also advances `delivered`. Returns the resulting cursor and whether it changed,
@@ -75,7 +79,7 @@ export type AppendResult =
   | { status: 'duplicate'; message: Message }
   /** The conversation does not exist; nothing was written. */
   | { status: 'no_conversation' }
-  /** The sender is not a member (checked for DMs, whose id names both); nothing was written. */
+  /** The sender is not a member (of the DM its id names, or of the group now); nothing was written. */
   | { status: 'not_member' };
 
 /** At most one of before/after. With neither, the newest page. `limit` is already capped. */
@@ -83,6 +87,8 @@ export interface HistoryRange {
   before?: number;
   after?: number;
   limit: number;
+  /** Only messages with seq > floor (a group member's floor); default 0. `hasMore` never looks below it. */
+  floor?: number;
 }
 
 /** One page of history. */
@@ -99,12 +105,16 @@ export interface ConversationState {
   kind: 'dm' | 'group';
   /** Seq of the newest message, 0 when empty. */
   lastSeq: number;
+  /** The viewer reads only messages with seq > floor (0 in DMs). */
+  floor: number;
+  /** For a live group: what a conversation list shows of it. */
+  group: GroupBrief | null;
   /**
    * Messages after the viewer's read cursor that the viewer did not send. Reading it costs the
    * same whatever the backlog (no count over messages).
    */
   unread: number;
-  /** Every member's cursors. */
+  /** Every member's cursors, or only the viewer's in a large group (see `listConversations`). */
   cursors: MemberCursor[];
   lastMessage: Message | null;
 }

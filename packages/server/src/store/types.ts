@@ -2,11 +2,13 @@ import type { ConversationStore } from './conversations.js';
 import type { RelationStore } from './relations.js';
 import type { TokenStore } from './tokens.js';
 import type { UserStore } from './users.js';
+import type { GroupStore } from './groups.js';
 
 export type { UserStore, UserRecord, NewUser, NewExternalUser, ProfilePatch } from './users.js';
 export { HandleTakenError } from './users.js';
 export type { TokenStore, RefreshTokenRecord } from './tokens.js';
 export type { RelationStore, StoredFriendshipStatus, FriendshipRow, NewUserEvent, RelationChange } from './relations.js';
+export type { GroupStore, GroupRecord, GroupSettings, GroupMemberRecord, PendingKind, PendingRecord, NewGroup, GroupChange, GroupChangeResult } from './groups.js';
 export type {
   ConversationStore,
   NewConversation,
@@ -23,13 +25,13 @@ export type {
  * The contract suite (`test/store-contract/`) has one part per entity interface and runs
  * against each implementation, so a new backend can be built and proven part by part.
  *
- * A new entity (groups, say) is a new `XStore` interface in its own file, added to this
+ * A new entity is a new `XStore` interface in its own file, added to this
  * `extends` list and to the contract suite.
  *
  * Rules (who may do what) live in services, not here; the store only guarantees atomicity
  * of each method and the invariants documented on it.
  */
-export interface Store extends UserStore, TokenStore, RelationStore, ConversationStore {
+export interface Store extends UserStore, TokenStore, RelationStore, ConversationStore, GroupStore {
   /** Releases file handles / connections. Idempotent. */
   close(): Promise<void>;
 }
