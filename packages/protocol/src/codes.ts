@@ -13,6 +13,11 @@ export const ErrorCode = {
   AuthExpired: 'auth_expired',
   /** The target does not exist or is not visible to you. Deliberately identical for both cases. */
   NotFound: 'not_found',
+  /**
+   * You can see the target but your role does not allow this (e.g. a group member renaming a
+   * group only admins may edit). Never used where it would reveal that something exists.
+   */
+  Forbidden: 'forbidden',
   /** The operation conflicts with current state (e.g. handle taken). */
   Conflict: 'conflict',
   /** Too many requests; `retryAfterMs` says when to try again. */
@@ -72,6 +77,7 @@ export const HTTP_STATUS_FOR_ERROR: Readonly<Record<ErrorCode, number>> = {
   unauthenticated: 401,
   auth_expired: 401,
   not_found: 404,
+  forbidden: 403,
   conflict: 409,
   rate_limited: 429,
   payload_too_large: 413,

@@ -16,6 +16,9 @@ import { AccountService } from './services/accounts.js';
 import { FriendService } from './services/friends.js';
 import { MessageService } from './services/messages.js';
 import { ConversationAccess } from './services/access/access.js';
+import { GroupCommitter } from './services/groups/commit.js';
+import { GroupService } from './services/groups/group-service.js';
+import { MembershipService } from './services/groups/membership.js';
 import type { ServiceContext } from './services/context.js';
 import { Gateway } from './gateway/gateway.js';
 import { SessionRegistry } from './gateway/sessions.js';
@@ -28,6 +31,7 @@ import { authRoutes } from './routes/auth.js';
 import { userRoutes } from './routes/users.js';
 import { friendRoutes } from './routes/friends.js';
 import { conversationRoutes } from './routes/conversations.js';
+import { groupRoutes } from './routes/groups.js';
 import { registerHealth, registerStatusPage } from './routes/meta.js';
 import { registerDemo } from './routes/demo.js';
 import { DEMO_ACCOUNTS, seedDemo } from './demo/seed.js';
@@ -109,7 +113,10 @@ async function startRunning(options: ServerOptions, config: ResolvedConfig): Pro
   const access = new ConversationAccess(ctx);
   const friends = new FriendService(ctx, access);
   const messages = new MessageService(ctx, access);
-  const sessions = new SessionRegistry(bus, config.limits.connectionsPerUser);
+  const committer = new GroupCommitter(ctx, access);
+  const membership = new MembershipService(ctx, access, committer);
+  const groups = new GroupService(ctx, access, committer, membership);
+  const sessions = new SessionRegistry(bus, config.limits.connectionsPerUser, (userId) => store.listGroupsOf(userId));
 
   let port = 0;
   const ownOrigins = () => new Set([`http://localhost:${port}`, `http://127.0.0.1:${port}`, `http://[::1]:${port}`]);
@@ -145,6 +152,7 @@ async function startRunning(options: ServerOptions, config: ResolvedConfig): Pro
     ...userRoutes(accounts),
     ...friendRoutes(friends),
     ...conversationRoutes(messages),
+    ...groupRoutes(groups, membership),
   ];
   const router = express.Router();
   const authenticate = (req: Request) => accounts.authenticate(bearerToken(req));

@@ -6,6 +6,7 @@ import { authRoutes } from '../src/routes/auth.js';
 import { userRoutes } from '../src/routes/users.js';
 import { friendRoutes } from '../src/routes/friends.js';
 import { conversationRoutes } from '../src/routes/conversations.js';
+import { groupRoutes } from '../src/routes/groups.js';
 import { startTestServer, type TestServer } from './support/server.js';
 import { Rest, type RestResult, type TestUser } from './support/rest.js';
 import { RawClient } from './support/ws-client.js';
@@ -52,6 +53,27 @@ const OTHER_OPS = [
   'delete /api/blocks/{userId}',
   'get /api/conversations',
   'get /api/conversations/{conversationId}/messages',
+  'get /api/conversations/{conversationId}/read-by',
+  'post /api/groups',
+  'get /api/group-invites',
+  'get /api/groups/{groupId}',
+  'patch /api/groups/{groupId}',
+  'delete /api/groups/{groupId}',
+  'get /api/groups/{groupId}/members',
+  'post /api/groups/{groupId}/members',
+  'delete /api/groups/{groupId}/members/{userId}',
+  'post /api/groups/{groupId}/leave',
+  'put /api/groups/{groupId}/members/{userId}/role',
+  'post /api/groups/{groupId}/transfer',
+  'post /api/groups/{groupId}/requests',
+  'delete /api/groups/{groupId}/requests',
+  'get /api/groups/{groupId}/requests',
+  'post /api/groups/{groupId}/requests/{userId}/approve',
+  'post /api/groups/{groupId}/requests/{userId}/decline',
+  'get /api/groups/{groupId}/invites',
+  'delete /api/groups/{groupId}/invites/{userId}',
+  'post /api/groups/{groupId}/invites/accept',
+  'post /api/groups/{groupId}/invites/decline',
 ];
 
 /** Request bodies: required fields and all documented properties. */
@@ -62,6 +84,12 @@ const BODIES: Record<string, { required: string[]; properties: string[] }> = {
   'post /api/auth/logout': { required: ['refreshToken'], properties: ['refreshToken'] },
   'patch /api/me': { required: [], properties: ['avatarUrl', 'displayName', 'signature'] },
   'post /api/friend-requests': { required: ['userId'], properties: ['memo', 'userId'] },
+  'post /api/groups': { required: ['name'], properties: ['avatarUrl', 'description', 'historyVisible', 'joinMode', 'members', 'name'] },
+  'patch /api/groups/{groupId}': { required: [], properties: ['avatarUrl', 'description', 'historyVisible', 'joinMode', 'name'] },
+  'post /api/groups/{groupId}/members': { required: ['userIds'], properties: ['userIds'] },
+  'put /api/groups/{groupId}/members/{userId}/role': { required: ['role'], properties: ['role'] },
+  'post /api/groups/{groupId}/transfer': { required: ['userId'], properties: ['userId'] },
+  'post /api/groups/{groupId}/requests': { required: [], properties: ['memo'] },
 };
 
 const opsOf = (doc: OpenApiDoc) => Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`));
@@ -77,10 +105,16 @@ describe('OpenAPI document', () => {
   let bob: TestUser;
   let carol: TestUser;
   let dave: TestUser;
+  /** Plays the outsider and requester in the group probes (dave's sign-in is ended by the refresh probes). */
+  let eve: TestUser;
 
   /** Fills `{param}` placeholders with real values. */
   const fill = (path: string) =>
-    path.replace('{userId}', bob.id).replace('{handle}', bob.handle).replace('{conversationId}', dmConversationId(alice.id, bob.id));
+    path
+      .replace('{userId}', bob.id)
+      .replace('{handle}', bob.handle)
+      .replace('{conversationId}', dmConversationId(alice.id, bob.id))
+      .replace('{groupId}', 'g:probe');
   const op = (key: string): Operation => {
     const [method, path] = key.split(' ') as [string, string];
     const operation = doc.paths[path]?.[method];
@@ -91,7 +125,7 @@ describe('OpenAPI document', () => {
   beforeAll(async () => {
     t = await startTestServer({ limits: { authAttemptsPerMinute: 10_000 } });
     rest = new Rest(t.url);
-    [alice, bob, carol, dave] = await Promise.all([rest.register('alice'), rest.register('bob'), rest.register('carol'), rest.register('dave')]);
+    [alice, bob, carol, dave, eve] = await Promise.all(['alice', 'bob', 'carol', 'dave', 'eve'].map((handle) => rest.register(handle)));
     const res = await rest.call<OpenApiDoc>('GET', '/api/openapi.json');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
@@ -116,7 +150,7 @@ describe('OpenAPI document', () => {
     expect(documented).toEqual([...AUTH_OPS, ...OTHER_OPS].sort());
     // The route factories the server registers from produce the same set.
     const dummy = {} as never;
-    const registered = specOps([...authRoutes(dummy), ...userRoutes(dummy), ...friendRoutes(dummy), ...conversationRoutes(dummy)]).sort();
+    const registered = specOps([...authRoutes(dummy), ...userRoutes(dummy), ...friendRoutes(dummy), ...conversationRoutes(dummy), ...groupRoutes(dummy, dummy)]).sort();
     expect(registered).toEqual(documented);
   });
 
@@ -187,6 +221,64 @@ describe('OpenAPI document', () => {
     }
   });
 
+  /** Probes of every group route, in an order that walks one group through its life. */
+  const groupProbes = (): [string, () => Promise<RestResult>, number][] => {
+    let g = 'g:notyet';
+    const at = (path: string) => path.replace('{groupId}', encodeURIComponent(g));
+    const call = (user: TestUser, method: string, path: string, body?: unknown) => () => rest.call(method, at(path), { token: user.token, ...(body === undefined ? {} : { body }) });
+    const key = (method: string, path: string) => `${method} ${path}`;
+    return [
+      [key('post', '/api/groups'), async () => {
+        const res = await rest.call('POST', '/api/groups', { token: alice.token, body: { name: 'Probe', joinMode: 'request', members: [bob.id, carol.id] } });
+        g = res.body.group.id;
+        return res;
+      }, 201],
+      [key('post', '/api/groups'), () => rest.call('POST', '/api/groups', { token: alice.token, body: { name: '' } }), 400],
+      [key('get', '/api/groups/{groupId}'), call(alice, 'GET', '/api/groups/{groupId}'), 200],
+      [key('get', '/api/groups/{groupId}'), call(eve, 'GET', '/api/groups/{groupId}'), 404],
+      [key('patch', '/api/groups/{groupId}'), call(alice, 'PATCH', '/api/groups/{groupId}', { description: 'probing' }), 200],
+      [key('patch', '/api/groups/{groupId}'), call(eve, 'PATCH', '/api/groups/{groupId}', { description: 'no' }), 404],
+      [key('post', '/api/groups/{groupId}/invites/accept'), call(bob, 'POST', '/api/groups/{groupId}/invites/accept'), 204],
+      [key('post', '/api/groups/{groupId}/invites/accept'), call(bob, 'POST', '/api/groups/{groupId}/invites/accept'), 404],
+      [key('post', '/api/groups/{groupId}/invites/decline'), call(carol, 'POST', '/api/groups/{groupId}/invites/decline'), 204],
+      [key('post', '/api/groups/{groupId}/invites/decline'), call(carol, 'POST', '/api/groups/{groupId}/invites/decline'), 404],
+      [key('get', '/api/groups/{groupId}/members'), call(alice, 'GET', '/api/groups/{groupId}/members'), 200],
+      [key('get', '/api/groups/{groupId}/members'), call(eve, 'GET', '/api/groups/{groupId}/members'), 404],
+      [key('patch', '/api/groups/{groupId}'), call(bob, 'PATCH', '/api/groups/{groupId}', { name: 'Mine' }), 403],
+      [key('post', '/api/groups/{groupId}/members'), call(alice, 'POST', '/api/groups/{groupId}/members', { userIds: [carol.id] }), 200],
+      [key('post', '/api/groups/{groupId}/members'), call(bob, 'POST', '/api/groups/{groupId}/members', { userIds: [eve.id] }), 403],
+      [key('get', '/api/group-invites'), () => rest.call('GET', '/api/group-invites', { token: carol.token }), 200],
+      [key('get', '/api/groups/{groupId}/invites'), call(alice, 'GET', '/api/groups/{groupId}/invites'), 200],
+      [key('get', '/api/groups/{groupId}/invites'), call(bob, 'GET', '/api/groups/{groupId}/invites'), 403],
+      [key('delete', '/api/groups/{groupId}/invites/{userId}'), () => rest.call('DELETE', `${at('/api/groups/{groupId}')}/invites/${carol.id}`, { token: alice.token }), 204],
+      [key('delete', '/api/groups/{groupId}/invites/{userId}'), () => rest.call('DELETE', `${at('/api/groups/{groupId}')}/invites/${carol.id}`, { token: alice.token }), 404],
+      [key('post', '/api/groups/{groupId}/requests'), call(eve, 'POST', '/api/groups/{groupId}/requests', { memo: 'hi' }), 200],
+      [key('post', '/api/groups/{groupId}/requests'), call(bob, 'POST', '/api/groups/{groupId}/requests', {}), 409],
+      [key('get', '/api/groups/{groupId}/requests'), call(alice, 'GET', '/api/groups/{groupId}/requests'), 200],
+      [key('get', '/api/groups/{groupId}/requests'), call(bob, 'GET', '/api/groups/{groupId}/requests'), 403],
+      [key('post', '/api/groups/{groupId}/requests/{userId}/decline'), () => rest.call('POST', `${at('/api/groups/{groupId}')}/requests/${eve.id}/decline`, { token: alice.token }), 204],
+      [key('post', '/api/groups/{groupId}/requests/{userId}/decline'), () => rest.call('POST', `${at('/api/groups/{groupId}')}/requests/${eve.id}/decline`, { token: alice.token }), 404],
+      [key('post', '/api/groups/{groupId}/requests'), call(eve, 'POST', '/api/groups/{groupId}/requests', {}), 200],
+      [key('delete', '/api/groups/{groupId}/requests'), call(eve, 'DELETE', '/api/groups/{groupId}/requests'), 204],
+      [key('delete', '/api/groups/{groupId}/requests'), call(eve, 'DELETE', '/api/groups/{groupId}/requests'), 404],
+      [key('post', '/api/groups/{groupId}/requests'), call(eve, 'POST', '/api/groups/{groupId}/requests', {}), 200],
+      [key('post', '/api/groups/{groupId}/requests/{userId}/approve'), () => rest.call('POST', `${at('/api/groups/{groupId}')}/requests/${eve.id}/approve`, { token: alice.token }), 204],
+      [key('post', '/api/groups/{groupId}/requests/{userId}/approve'), () => rest.call('POST', `${at('/api/groups/{groupId}')}/requests/${eve.id}/approve`, { token: alice.token }), 404],
+      [key('put', '/api/groups/{groupId}/members/{userId}/role'), () => rest.call('PUT', `${at('/api/groups/{groupId}')}/members/${bob.id}/role`, { token: alice.token, body: { role: 'admin' } }), 204],
+      [key('put', '/api/groups/{groupId}/members/{userId}/role'), () => rest.call('PUT', `${at('/api/groups/{groupId}')}/members/${eve.id}/role`, { token: bob.token, body: { role: 'admin' } }), 403],
+      [key('get', '/api/conversations/{conversationId}/read-by'), () => rest.call('GET', `/api/conversations/${encodeURIComponent(g)}/read-by?seq=1`, { token: alice.token }), 200],
+      [key('get', '/api/conversations/{conversationId}/read-by'), () => rest.call('GET', `/api/conversations/${encodeURIComponent(g)}/read-by?seq=999`, { token: alice.token }), 404],
+      [key('delete', '/api/groups/{groupId}/members/{userId}'), () => rest.call('DELETE', `${at('/api/groups/{groupId}')}/members/${eve.id}`, { token: alice.token }), 204],
+      [key('delete', '/api/groups/{groupId}/members/{userId}'), () => rest.call('DELETE', `${at('/api/groups/{groupId}')}/members/${eve.id}`, { token: alice.token }), 404],
+      [key('post', '/api/groups/{groupId}/transfer'), call(alice, 'POST', '/api/groups/{groupId}/transfer', { userId: bob.id }), 204],
+      [key('post', '/api/groups/{groupId}/transfer'), call(alice, 'POST', '/api/groups/{groupId}/transfer', { userId: bob.id }), 403],
+      [key('post', '/api/groups/{groupId}/leave'), call(alice, 'POST', '/api/groups/{groupId}/leave'), 204],
+      [key('post', '/api/groups/{groupId}/leave'), call(alice, 'POST', '/api/groups/{groupId}/leave'), 404],
+      [key('delete', '/api/groups/{groupId}'), call(bob, 'DELETE', '/api/groups/{groupId}'), 204],
+      [key('delete', '/api/groups/{groupId}'), call(bob, 'DELETE', '/api/groups/{groupId}'), 404],
+    ];
+  };
+
   it('every documented operation exists and answers with a status it documents', async () => {
     const unknownUser = 'u_doesnotexist0000';
     const erinPassword = 'erin password 123';
@@ -235,6 +327,7 @@ describe('OpenAPI document', () => {
       ['put /api/blocks/{userId}', () => rest.call('PUT', `/api/blocks/${unknownUser}`, { token: alice.token }), 404],
       ['get /api/blocks', () => rest.call('GET', '/api/blocks', { token: alice.token }), 200],
       ['delete /api/blocks/{userId}', () => rest.call('DELETE', `/api/blocks/${carol.id}`, { token: alice.token }), 204],
+      ...groupProbes(),
     ];
     expect(new Set(probes.map(([key]) => key))).toEqual(new Set(opsOf(doc)));
     for (const [key, call, status] of probes) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dmConversationId } from '@quickchat/protocol';
 import { useSqliteFile } from './support/sqlite-file.js';
+import { EVERY } from './store-contract/support.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../src/store/sqlite/migrations.js';
 import type { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import type { NewMessage } from '../src/store/types.js';
@@ -110,7 +111,7 @@ describe('SQLite schema migrations', () => {
     const members = raw((db) => db.prepare('SELECT conversation_id, user_id, delivered, read FROM conversation_members ORDER BY 1, 2').all());
     expect(members).toEqual(oldMembers);
     for (const { conversation_id, user_id, unread } of expectedUnread) {
-      expect((await store.getConversation(conversation_id, user_id))?.unread, `${user_id} in ${conversation_id}`).toBe(unread);
+      expect((await store.getConversation(conversation_id, user_id, EVERY))?.unread, `${user_id} in ${conversation_id}`).toBe(unread);
     }
     expect(expectedUnread.map((u) => u.unread)).toEqual([2, 1, 1, 0, 3, 4, 1]);
     const schema = raw((db) => db.prepare(`SELECT sql FROM sqlite_master WHERE name = 'messages'`).pluck().get() as string);
@@ -127,7 +128,7 @@ describe('SQLite schema migrations', () => {
       { status: 'duplicate', message: { id: 'm1', seq: 1, conversationId: AB } },
       { status: 'stored', message: { id: 'm_new', seq: 6, conversationId: G } },
     ]);
-    expect((await store.getConversation(G, 'u_c'))?.unread).toBe(2);
+    expect((await store.getConversation(G, 'u_c', EVERY))?.unread).toBe(2);
   });
 
   it('migrates a version-2 database to single-b-tree appends: rows intact, DM sender counts backfilled, unread unchanged', async () => {
@@ -180,7 +181,7 @@ describe('SQLite schema migrations', () => {
     expect(raw((db) => db.prepare(`SELECT name FROM pragma_table_info('conversations')`).pluck().all())).toEqual(['id', 'kind', 'created_at']);
 
     for (const { conversation_id, user_id, unread } of expectedUnread) {
-      const state = await store.getConversation(conversation_id, user_id);
+      const state = await store.getConversation(conversation_id, user_id, EVERY);
       expect(state?.unread, `${user_id} in ${conversation_id}`).toBe(unread);
       expect(state?.lastSeq).toBe(senders[conversation_id]!.length);
     }
@@ -196,8 +197,8 @@ describe('SQLite schema migrations', () => {
       { status: 'duplicate', message: { id: 'm1', seq: 1 } },
     ]);
     expect(raw((db) => db.prepare('SELECT sender_count FROM messages WHERE id IN (?, ?) ORDER BY seq').pluck().all('m_new1', 'm_new2'))).toEqual([3, 4]);
-    expect((await store.getConversation(AB, 'u_a'))?.unread).toBe(3);
-    expect((await store.getConversation(AC, 'u_a'))?.unread).toBe(3);
-    expect((await store.getConversation(AC, 'u_c'))?.unread).toBe(0);
+    expect((await store.getConversation(AB, 'u_a', EVERY))?.unread).toBe(3);
+    expect((await store.getConversation(AC, 'u_a', EVERY))?.unread).toBe(3);
+    expect((await store.getConversation(AC, 'u_c', EVERY))?.unread).toBe(0);
   });
 });

@@ -8,6 +8,7 @@ import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import type { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import type { NewMessage, Store } from '../src/store/types.js';
 import { runStoreContract } from './store-contract/index.js';
+import { EVERY } from './store-contract/support.js';
 
 const tempDir = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'quickchat-sqlite-'));
 
@@ -71,7 +72,7 @@ describe('SqliteStore specifics', () => {
     const [dup, next] = await second.appendMessages([msg('c2'), msg('c4')]);
     expect(dup).toMatchObject({ status: 'duplicate', message: { seq: 2, id: 'm_c2' } });
     expect(next).toMatchObject({ status: 'stored', message: { seq: 4 } });
-    expect(await second.getConversation(AB, 'u_b')).toMatchObject({ lastSeq: 4, unread: 2 });
+    expect(await second.getConversation(AB, 'u_b', EVERY)).toMatchObject({ lastSeq: 4, unread: 2 });
   });
 
   it('rolls back the whole batch when one item fails', async () => {
@@ -79,9 +80,9 @@ describe('SqliteStore specifics', () => {
     const bad = { ...msg('bad'), contentJson: '{not json' };
     await expect(store.appendMessages([msg('ok'), bad])).rejects.toThrow(/CHECK constraint/);
     expect(await store.getMessages(AB, { limit: 10 })).toEqual({ messages: [], hasMore: false });
-    expect(await store.getConversation(AB, 'u_b')).toMatchObject({ lastSeq: 0, unread: 0 });
+    expect(await store.getConversation(AB, 'u_b', EVERY)).toMatchObject({ lastSeq: 0, unread: 0 });
     expect(await store.appendMessages([msg('ok')])).toMatchObject([{ status: 'stored', message: { seq: 1 } }]);
-    expect(await store.getConversation(AB, 'u_b')).toMatchObject({ lastSeq: 1, unread: 1 });
+    expect(await store.getConversation(AB, 'u_b', EVERY)).toMatchObject({ lastSeq: 1, unread: 1 });
   });
 
   it('reads unread from maintained counters, not by counting messages', async () => {
@@ -89,8 +90,8 @@ describe('SqliteStore specifics', () => {
     await store.appendMessages(['1', '2', '3', '4', '5'].map((id) => msg(id, AB, 'u_b')));
     // Rows removed behind the store's back (no foreign keys on this connection) change no count.
     raw((db) => db.prepare('DELETE FROM messages WHERE seq < 5').run());
-    expect((await store.getConversation(AB, 'u_a'))?.unread).toBe(5);
-    expect((await store.listConversations('u_a'))[0]?.unread).toBe(5);
+    expect((await store.getConversation(AB, 'u_a', EVERY))?.unread).toBe(5);
+    expect((await store.listConversations('u_a', EVERY))[0]?.unread).toBe(5);
   });
 
   it('notices commits by another connection to its file and keeps seqs gap-free', async () => {
@@ -120,7 +121,7 @@ describe('SqliteStore specifics', () => {
     expect(await framesOf([msg('d1')])).toBe(2);
     expect(await framesOf([msg('d2', AB, 'u_b')])).toBe(2);
     expect(await framesOf([msg('g1', G)])).toBe(3);
-    expect((await store.getConversation(AB, 'u_a'))?.unread).toBe(1);
+    expect((await store.getConversation(AB, 'u_a', EVERY))?.unread).toBe(1);
   });
 
   it('refuses a DM message from anyone but its two members, item by item (its unread counts rely on that)', async () => {
@@ -132,7 +133,7 @@ describe('SqliteStore specifics', () => {
       { status: 'stored', message: { seq: 2, senderId: 'u_b' } },
     ]);
     expect((await store.getMessages(AB, { limit: 10 })).messages.map((m) => m.senderId)).toEqual(['u_a', 'u_b']);
-    expect((await store.getConversation(AB, 'u_a'))?.unread).toBe(1);
+    expect((await store.getConversation(AB, 'u_a', EVERY))?.unread).toBe(1);
   });
 
   it('works in memory', async () => {

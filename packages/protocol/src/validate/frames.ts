@@ -173,7 +173,7 @@ export const userEvent = z.discriminatedUnion('kind', [
     /** Who caused it. */
     actorId: z.string(),
     /** Whom it is about (the viewer, or a requester for admins). */
-    userId: z.string(),
+    subjectId: z.string(),
     /** With `role` and `joined`: the subject's role now. */
     role: p.groupRole.optional(),
     /** With `requested`: the requester's memo. */

@@ -9,6 +9,9 @@ const busMessage = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('frame'), json: z.string(), to: z.string().min(1).max(64).optional() }),
   z.object({ kind: z.literal('revoke'), familyId: z.string().min(1).max(256).optional() }),
   z.object({ kind: z.literal('relations'), pairs: z.array(z.tuple([userId, userId])) }),
+  z.object({ kind: z.literal('group-frame'), json: z.string(), except: userId.optional() }),
+  z.object({ kind: z.literal('membership'), conversationId: z.string().min(1).max(200), joined: z.boolean() }),
+  z.object({ kind: z.literal('group-changed'), conversationId: z.string().min(1).max(200) }),
 ]) satisfies z.ZodType<BusMessage>;
 
 /** Serializes a bus message for a bus that crosses processes. */

@@ -3,7 +3,7 @@
  * that moves them between processes serializes them with `encodeBusMessage` and validates them
  * with `decodeBusMessage` (bus/codec.ts) on arrival, so no subscriber parses or trusts raw text.
  */
-export type BusMessage = FrameDelivery | Revocation | RelationsChanged;
+export type BusMessage = FrameDelivery | Revocation | RelationsChanged | GroupFrame | MembershipChanged | GroupChanged;
 
 /** The kinds of {@link BusMessage}. */
 export type BusMessageKind = BusMessage['kind'];
@@ -33,4 +33,32 @@ export interface Revocation {
 export interface RelationsChanged {
   kind: 'relations';
   pairs: [string, string][];
+}
+
+/**
+ * A serialized frame for every member of a group whose sessions this node holds, published once
+ * on the group's topic whatever the group's size. `except` (the sender) is skipped: their copy
+ * travels on their own topic, in order with their `ack`.
+ */
+export interface GroupFrame {
+  kind: 'group-frame';
+  json: string;
+  except?: string;
+}
+
+/**
+ * The user joined (`joined: true`) or stopped being a member of a group: the nodes holding their
+ * sessions start or stop routing the group's frames to them. On the user's topic, so it is
+ * ordered with their other frames.
+ */
+export interface MembershipChanged {
+  kind: 'membership';
+  conversationId: string;
+  joined: boolean;
+}
+
+/** A group's settings or membership changed: every node drops what it cached about it. */
+export interface GroupChanged {
+  kind: 'group-changed';
+  conversationId: string;
 }

@@ -1,4 +1,4 @@
-import type { BusMessage, BusMessageKind, FrameDelivery, RelationsChanged, Revocation } from './messages.js';
+import type { BusMessage, BusMessageKind, FrameDelivery, GroupChanged, GroupFrame, MembershipChanged, RelationsChanged, Revocation } from './messages.js';
 
 /**
  * A bus topic and the messages it may carry. The type parameter ties `publish` and `subscribe`
@@ -10,16 +10,32 @@ export interface Topic<M extends BusMessage> {
   readonly kinds: readonly M['kind'][];
 }
 
-const USER_KINDS: readonly (FrameDelivery | Revocation)['kind'][] = ['frame', 'revoke'];
+/** What travels on a user's topic. */
+export type UserTopicMessage = FrameDelivery | Revocation | MembershipChanged;
+
+const USER_KINDS: readonly UserTopicMessage['kind'][] = ['frame', 'revoke', 'membership'];
 
 /**
- * Everything for one user's sessions: frames to forward and revocations. One topic per user, so
- * a revocation is ordered with the frames around it, and a node subscribes only while it holds
- * at least one of that user's sessions.
+ * Everything for one user's sessions: frames to forward, revocations and group membership
+ * changes. One topic per user, so these are ordered with the frames around them, and a node
+ * subscribes only while it holds at least one of that user's sessions.
  */
-export function userTopic(userId: string): Topic<FrameDelivery | Revocation> {
+export function userTopic(userId: string): Topic<UserTopicMessage> {
   return { name: `u:${userId}`, kinds: USER_KINDS };
 }
+
+const GROUP_KINDS: readonly GroupFrame['kind'][] = ['group-frame'];
+
+/**
+ * A group's frames, published once per frame whatever its size. A node subscribes while it holds
+ * a session of at least one member, and forwards each frame to its local members' sessions.
+ */
+export function groupTopic(conversationId: string): Topic<GroupFrame> {
+  return { name: `g:${conversationId}`, kinds: GROUP_KINDS };
+}
+
+/** Every node subscribes at start: group changes that invalidate cached memberships and settings. */
+export const GROUPS_TOPIC: Topic<GroupChanged> = { name: 'grp', kinds: ['group-changed'] };
 
 /** Every node subscribes at start: relation changes that invalidate cached DM permissions. */
 export const RELATIONS_TOPIC: Topic<RelationsChanged> = { name: 'rel', kinds: ['relations'] };

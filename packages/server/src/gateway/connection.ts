@@ -299,7 +299,14 @@ export class Connection implements Session {
       this.state = 'ready';
       // `ready` only once this user's bus subscription is live: a message committed before that
       // is in the client's sync, and one committed after it reaches this socket.
-      await this.deps.sessions.add(this);
+      try {
+        await this.deps.sessions.add(this);
+      } catch (err) {
+        // The user's groups could not be read: a socket that missed them would miss their messages.
+        this.deps.log.error({ err, sessionId: this.sessionId }, 'session routing failed');
+        this.close(CloseCode.GoingAway, 'server busy; reconnect');
+        return;
+      }
       if (this.isClosed()) return;
       this.deps.log.info({ sessionId: this.sessionId, userId: identity.userId, ip: this.ip }, 'session ready');
     }
@@ -311,7 +318,19 @@ export class Connection implements Session {
       sessionId: this.sessionId,
       serverTime: this.deps.now(),
       heartbeatMs: limits.heartbeatMs,
-      limits: { maxFrameBytes: limits.maxFrameBytes, maxTextLength: limits.maxTextLength, messagesPerSecond: limits.messagesPerSecond },
+      limits: {
+        maxFrameBytes: limits.maxFrameBytes,
+        maxTextLength: limits.maxTextLength,
+        messagesPerSecond: limits.messagesPerSecond,
+        groups: {
+          maxMembers: limits.maxGroupMembers,
+          maxOwned: limits.maxOwnedGroups,
+          maxPendingRequests: limits.maxPendingJoinRequests,
+          invitesPerHour: limits.groupInvitesPerHour,
+          typingMaxMembers: limits.typingMaxGroupMembers,
+          liveReceiptsMaxMembers: limits.liveReceiptsMaxGroupMembers,
+        },
+      },
     });
   }
 

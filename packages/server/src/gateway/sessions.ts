@@ -1,7 +1,11 @@
 import type { Bus, Subscription } from '../bus/types.js';
-import { userTopic } from '../bus/topics.js';
-import type { FrameDelivery, Revocation } from '../bus/messages.js';
+import { userTopic, type UserTopicMessage } from '../bus/topics.js';
+import type { MembershipChanged } from '../bus/messages.js';
 import { CloseCode } from '@quickchat/protocol';
+import { GroupRouting } from './group-routing.js';
+
+/** Reads the groups a user is a member of (from the store). */
+export type GroupsOf = (userId: string) => Promise<readonly string[]>;
 
 /** What the registry needs from a live, authenticated connection. */
 export interface Session {
@@ -14,39 +18,47 @@ export interface Session {
 }
 
 interface UserEntry {
+  userId: string;
   /** By session id, oldest first. */
   sessions: Map<string, Session>;
   subscription: Subscription;
+  /** The groups routed to this user here. */
+  groups: Set<string>;
+  /** Membership changes that arrived while the user's groups were loading, applied after them; null once loaded. */
+  pendingChanges: MembershipChanged[] | null;
+  /** Resolves once the user's topic and all their groups' topics are live. */
+  ready: Promise<void>;
 }
 
 /**
  * The authenticated sessions on this node, by user. A node subscribes to a user's bus topic
- * while it holds at least one of their sessions, so routing costs nothing for absent users.
- * Frames addressed to one session (`to`) reach only that session. At the per-user cap the
- * OLDEST session is closed: a reconnect is never refused because a stale socket lingers.
+ * while it holds at least one of their sessions, so routing costs nothing for absent users, and
+ * to the topic of each group such a user is a member of (see {@link GroupRouting}). Frames
+ * addressed to one session (`to`) reach only that session. At the per-user cap the OLDEST
+ * session is closed: a reconnect is never refused because a stale socket lingers.
  */
 export class SessionRegistry {
   private readonly users = new Map<string, UserEntry>();
+  private readonly groupRouting: GroupRouting;
   private total = 0;
 
   constructor(
     private readonly bus: Bus,
     private readonly maxPerUser: number,
-  ) {}
+    private readonly groupsOf: GroupsOf = async () => [],
+  ) {
+    this.groupRouting = new GroupRouting(bus, (userId, json) => this.sendToUser(userId, json));
+  }
 
   /**
    * Registers a session at once, evicting the user's oldest when at the cap. Resolves when the
-   * user's bus subscription is live: only then may the socket be told `ready`, or a message
-   * committed in between could reach neither its sync nor the socket.
+   * user's bus subscription and their groups' subscriptions are live: only then may the socket
+   * be told `ready`, or a message committed in between could reach neither its sync nor the
+   * socket. Rejects when the user's groups could not be read.
    */
   add(session: Session): Promise<void> {
     let entry = this.users.get(session.userId);
-    if (!entry) {
-      const sessions = new Map<string, Session>();
-      const subscription = this.bus.subscribe(userTopic(session.userId), (message) => this.deliver(sessions, message));
-      entry = { sessions, subscription };
-      this.users.set(session.userId, entry);
-    }
+    if (!entry) entry = this.open(session.userId);
     if (entry.sessions.size >= this.maxPerUser) {
       const oldest = entry.sessions.values().next().value as Session;
       this.remove(oldest);
@@ -55,7 +67,56 @@ export class SessionRegistry {
     }
     entry.sessions.set(session.sessionId, session);
     this.total++;
-    return entry.subscription.ready;
+    return entry.ready;
+  }
+
+  /** Starts routing to a user with no session here yet: their topic, then their groups. */
+  private open(userId: string): UserEntry {
+    const sessions = new Map<string, Session>();
+    const entry: UserEntry = {
+      userId,
+      sessions,
+      subscription: this.bus.subscribe(userTopic(userId), (message) => this.onUserMessage(entry, message)),
+      groups: new Set(),
+      pendingChanges: [],
+      ready: Promise.resolve(),
+    };
+    this.users.set(userId, entry);
+    const loaded = this.groupsOf(userId).then((ids) => {
+      if (this.users.get(userId) !== entry) return;
+      const readies = ids.map((id) => this.route(entry, userId, id));
+      // Changes that raced the read are applied after it, in order, so the last word wins.
+      for (const change of entry.pendingChanges ?? []) this.applyMembership(entry, userId, change);
+      entry.pendingChanges = null;
+      return Promise.all(readies);
+    });
+    entry.ready = Promise.all([entry.subscription.ready, loaded]).then(() => undefined);
+    return entry;
+  }
+
+  private route(entry: UserEntry, userId: string, conversationId: string): Promise<void> {
+    entry.groups.add(conversationId);
+    return this.groupRouting.join(userId, conversationId);
+  }
+
+  private applyMembership(entry: UserEntry, userId: string, change: MembershipChanged): void {
+    if (change.joined) {
+      if (!entry.groups.has(change.conversationId)) void this.route(entry, userId, change.conversationId);
+    } else if (entry.groups.delete(change.conversationId)) {
+      this.groupRouting.leave(userId, change.conversationId);
+    }
+  }
+
+  private onUserMessage(entry: UserEntry, message: UserTopicMessage): void {
+    if (message.kind !== 'membership') return this.deliver(entry.sessions, message);
+    if (entry.pendingChanges) entry.pendingChanges.push(message);
+    else this.applyMembership(entry, entry.userId, message);
+  }
+
+  private sendToUser(userId: string, json: string): void {
+    const entry = this.users.get(userId);
+    if (!entry) return;
+    for (const s of entry.sessions.values()) s.sendRaw(json);
   }
 
   /** Unregisters a session; unsubscribes from the bus when it was the user's last here. */
@@ -66,6 +127,8 @@ export class SessionRegistry {
     this.total--;
     if (entry.sessions.size === 0) {
       entry.subscription.unsubscribe();
+      for (const id of entry.groups) this.groupRouting.leave(session.userId, id);
+      entry.groups.clear();
       this.users.delete(session.userId);
     }
   }
@@ -80,7 +143,12 @@ export class SessionRegistry {
     return this.total;
   }
 
-  private deliver(sessions: Map<string, Session>, message: FrameDelivery | Revocation): void {
+  /** Groups with at least one member connected to this node. */
+  get routedGroups(): number {
+    return this.groupRouting.size;
+  }
+
+  private deliver(sessions: Map<string, Session>, message: Exclude<UserTopicMessage, MembershipChanged>): void {
     if (message.kind === 'revoke') return this.revoke(sessions, message.familyId);
     if (message.to !== undefined) return sessions.get(message.to)?.sendRaw(message.json);
     for (const s of sessions.values()) s.sendRaw(message.json);

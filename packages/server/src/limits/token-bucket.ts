@@ -21,20 +21,20 @@ export class TokenBucket {
     this.updatedAt = now();
   }
 
-  /** Takes one token if available. */
-  take(): boolean {
+  /** Takes `count` tokens (default one) if that many are available; otherwise takes none. */
+  take(count = 1): boolean {
     this.refill();
-    if (this.tokens < 1 - EPSILON) return false;
-    this.tokens = Math.max(0, this.tokens - 1);
+    if (this.tokens < count - EPSILON) return false;
+    this.tokens = Math.max(0, this.tokens - count);
     return true;
   }
 
-  /** Milliseconds until one token is available (0 when one is). */
-  retryAfterMs(): number {
+  /** Milliseconds until `count` tokens (default one) are available (0 when they are). */
+  retryAfterMs(count = 1): number {
     this.refill();
-    if (this.tokens >= 1 - EPSILON) return 0;
-    // Aim at a whole token (above the take threshold); the tiny slack keeps 1.0000000000000009 ms from becoming 2.
-    return Math.max(1, Math.ceil(((1 - this.tokens) / this.ratePerSec) * 1000 - 1e-9));
+    if (this.tokens >= count - EPSILON) return 0;
+    // Aim at whole tokens (above the take threshold); the tiny slack keeps 1.0000000000000009 ms from becoming 2.
+    return Math.max(1, Math.ceil(((count - this.tokens) / this.ratePerSec) * 1000 - 1e-9));
   }
 
   /** True when the bucket is full again, so a keyed map can drop it. */
@@ -60,12 +60,16 @@ export class KeyedRateLimiter {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Takes a token for `key`; returns 0 when allowed, else the ms to wait. */
-  take(key: string): number {
+  /**
+   * Takes `count` tokens (default one) for `key`, all or none; returns 0 when allowed, else the
+   * ms to wait. More than the capacity is never allowed (the wait is then Infinity).
+   */
+  take(key: string, count = 1): number {
+    if (count > this.capacity) return Infinity;
     if (this.buckets.size > 10_000) this.prune();
     let bucket = this.buckets.get(key);
     if (!bucket) this.buckets.set(key, (bucket = new TokenBucket(this.ratePerSec, this.capacity, this.now)));
-    return bucket.take() ? 0 : Math.max(1, bucket.retryAfterMs());
+    return bucket.take(count) ? 0 : Math.max(1, bucket.retryAfterMs(count));
   }
 
   private prune(): void {

@@ -24,5 +24,19 @@ export function conversationRoutes(messages: MessageService): Route[] {
       },
       ({ identity, params, query }) => messages.history(identity.userId, params.conversationId, query),
     ),
+    route(
+      {
+        method: 'get',
+        path: '/api/conversations/:conversationId/read-by',
+        tag: 'conversations',
+        summary: 'How many members other than its author have read and received the message at `seq`',
+        auth: true,
+        params: z.object({ conversationId: schemas.conversationId }),
+        query: schemas.readByQuery,
+        response: schemas.readByResponse,
+        errors: [404],
+      },
+      ({ identity, params, query }) => messages.readBy(identity.userId, params.conversationId, query.seq),
+    ),
   ];
 }

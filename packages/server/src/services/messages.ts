@@ -1,13 +1,14 @@
 import { dmPeer, ErrorCode, PROTOCOL_LIMITS } from '@quickchat/protocol';
-import type { ConversationSummary, HistoryResponse, MessageContent, ReceiptFrame, SendFrame, SyncFrame, SyncedFrame, TypingFrame, ConversationSync } from '@quickchat/protocol';
+import type { ConversationSummary, HistoryResponse, ReadByResponse, ReceiptFrame, SendableContent, SendFrame, SyncFrame, SyncedFrame, TypingFrame, ConversationSync } from '@quickchat/protocol';
 import { AppError, notFound } from '../errors.js';
 import { newMessageId } from './message-ids.js';
 import type { ConversationState, NewMessage } from '../store/types.js';
 import { MessageWriter } from './message-writer.js';
-import { publishJsonToSession, publishJsonToUsers, publishToUsers } from './publish.js';
+import { publishJsonToGroup, publishJsonToSession, publishJsonToUsers } from './publish.js';
 import { ackFrameJson, contentJson, messageFrameJson } from './frame-json.js';
-import type { ConversationAccess } from './access/access.js';
+import type { Audience, ConversationAccess } from './access/access.js';
 import type { ServiceContext } from './context.js';
+import { TypingCoalescer } from './typing-coalescer.js';
 
 /** The socket a `send` came from: its ack is addressed to that session only. */
 export interface SendOrigin {
@@ -24,12 +25,14 @@ export type SendFailure = (err: unknown) => void;
  */
 export class MessageService {
   private readonly writer: MessageWriter;
+  private readonly groupTyping: TypingCoalescer;
 
   constructor(
     private readonly ctx: ServiceContext,
     private readonly access: ConversationAccess,
   ) {
     this.writer = new MessageWriter(ctx.store);
+    this.groupTyping = new TypingCoalescer(ctx.now);
   }
 
   /**
@@ -45,16 +48,16 @@ export class MessageService {
   submit(origin: SendOrigin, frame: SendFrame, failed: SendFailure): Promise<void> | undefined {
     // Before access: a refused message must not even open the conversation.
     this.checkContent(frame.content);
-    const members = this.access.openForSendNow(origin.userId, frame.conversationId);
-    if (members === undefined) {
-      return this.access.openForSend(origin.userId, frame.conversationId).then((m) => this.queue(origin, frame, m, failed));
+    const audience = this.access.openForSendNow(origin.userId, frame.conversationId);
+    if (audience === undefined) {
+      return this.access.openForSend(origin.userId, frame.conversationId).then((a) => this.queue(origin, frame, a, failed));
     }
-    this.queue(origin, frame, members, failed);
+    this.queue(origin, frame, audience, failed);
     return undefined;
   }
 
   /** Queues a permitted message for the group commit; see {@link submit}. */
-  private queue(origin: SendOrigin, frame: SendFrame, members: readonly string[], failed: SendFailure): void {
+  private queue(origin: SendOrigin, frame: SendFrame, audience: Audience, failed: SendFailure): void {
     const json = contentJson(frame.content);
     const senderId = origin.userId;
     const item: NewMessage = {
@@ -72,9 +75,7 @@ export class MessageService {
       try {
         const { message } = result;
         const duplicate = result.status === 'duplicate';
-        // The sender's own copy last: sockets are flushed in the order they were first written to
-        // in a tick, so the receivers' copies go out before the sender's copy and ack.
-        if (!duplicate) publishJsonToUsers(this.ctx.bus, senderLast(members, senderId), messageFrameJson(message, json));
+        if (!duplicate) this.deliver(audience, senderId, messageFrameJson(message, json));
         publishJsonToSession(this.ctx.bus, senderId, origin.sessionId, ackFrameJson(frame.id, message, duplicate));
       } catch (publishErr) {
         failed(publishErr);
@@ -82,19 +83,33 @@ export class MessageService {
     });
   }
 
+  /**
+   * Publishes a stored message's frame to its audience. The sender's own copy last, on their own
+   * topic just before their ack: sockets are flushed in the order they were first written to in a
+   * tick, so the receivers' copies go out before the sender's copy and ack. A group's frame is
+   * published once, whatever its size.
+   */
+  private deliver(audience: Audience, senderId: string, json: string): void {
+    if (audience.kind === 'users') return publishJsonToUsers(this.ctx.bus, senderLast(audience.userIds, senderId), json);
+    publishJsonToGroup(this.ctx.bus, audience.conversationId, json, senderId);
+    publishJsonToUsers(this.ctx.bus, [senderId], json);
+  }
+
   /** Everything since the client's cursors; see `docs/protocol.md` (Sync). */
   async sync(userId: string, frame: SyncFrame): Promise<SyncedFrame> {
     const { limits } = this.ctx.config;
     const limit = Math.min(frame.limit ?? limits.syncPageSize, limits.syncPageSize);
     const knowsHistory = frame.eventsAfter !== undefined;
-    const states = await this.ctx.store.listConversations(userId);
+    const states = await this.ctx.store.listConversations(userId, this.ctx.config.limits.liveReceiptsMaxGroupMembers);
     const conversations: ConversationSync[] = [];
     for (const state of states) {
-      const cursor = frame.cursors?.[state.conversationId] ?? (knowsHistory ? 0 : null);
+      const held = frame.cursors?.[state.conversationId] ?? (knowsHistory ? 0 : null);
+      // Nothing at or below the member's floor is ever sent, whatever the client says it holds.
+      const cursor = held === null ? null : Math.max(held, state.floor);
       let messages: ConversationSync['messages'] = [];
       let limited = false;
       if (cursor !== null && state.lastSeq > cursor) {
-        const page = await this.ctx.store.getMessages(state.conversationId, { after: cursor, limit });
+        const page = await this.ctx.store.getMessages(state.conversationId, { after: cursor, limit, floor: state.floor });
         messages = page.messages;
         limited = page.hasMore;
       }
@@ -116,17 +131,22 @@ export class MessageService {
    * but has no messages yet is an empty page (this reveals nothing about the peer).
    */
   async history(userId: string, conversationId: string, range: { before?: number; after?: number; limit?: number }): Promise<HistoryResponse> {
-    await this.access.requireReadable(userId, conversationId);
+    const floor = await this.access.requireReadable(userId, conversationId);
     const limit = Math.min(range.limit ?? PROTOCOL_LIMITS.defaultPageSize, PROTOCOL_LIMITS.maxPageSize);
-    return this.ctx.store.getMessages(conversationId, { ...range, limit });
+    return this.ctx.store.getMessages(conversationId, { ...range, limit, floor });
   }
 
   /** The user's conversations with unread counts and last messages, most recent first. */
   async list(userId: string): Promise<ConversationSummary[]> {
-    return (await this.ctx.store.listConversations(userId)).map((s) => this.summary(s, userId));
+    return (await this.ctx.store.listConversations(userId, this.ctx.config.limits.liveReceiptsMaxGroupMembers)).map((s) => this.summary(s, userId));
   }
 
-  /** Advances delivered/read cursors and tells every member's sessions. */
+  /**
+   * Advances delivered/read cursors and tells the conversation's members: both users of a DM;
+   * every member of a group at most `liveReceiptsMaxGroupMembers` strong; in a larger group only
+   * the reader's own devices (a read there must never cost a frame per member; others count
+   * read-by on demand, see {@link readBy}).
+   */
   async receipt(userId: string, frame: ReceiptFrame): Promise<void> {
     const to: { delivered?: number; read?: number } = {};
     if (frame.delivered !== undefined) to.delivered = frame.delivered;
@@ -134,18 +154,37 @@ export class MessageService {
     const result = await this.ctx.store.advanceCursor(frame.conversationId, userId, to);
     if (!result) throw notFound('conversation');
     if (!result.changed) return;
-    const members = await this.access.membersOf(frame.conversationId);
-    publishToUsers(this.ctx.bus, members, { type: 'receipt', conversationId: frame.conversationId, ...result.cursor });
+    const json = JSON.stringify({ type: 'receipt', conversationId: frame.conversationId, ...result.cursor });
+    const audience = await this.access.audienceOf(frame.conversationId);
+    if (audience?.kind === 'users') return publishJsonToUsers(this.ctx.bus, audience.userIds, json);
+    if (audience && audience.memberCount <= this.ctx.config.limits.liveReceiptsMaxGroupMembers) return publishJsonToGroup(this.ctx.bus, audience.conversationId, json);
+    publishJsonToUsers(this.ctx.bus, [userId], json);
   }
 
-  /** Relays a typing indicator to the other members. Never stored. */
+  /**
+   * How many members other than its author have read and received the message at `seq`. For
+   * groups too large for live receipts; readable by members who can see that message.
+   */
+  async readBy(userId: string, conversationId: string, seq: number): Promise<ReadByResponse> {
+    const floor = await this.access.requireReadable(userId, conversationId);
+    const page = seq > floor ? await this.ctx.store.getMessages(conversationId, { after: seq - 1, limit: 1, floor }) : null;
+    const message = page?.messages[0];
+    if (!message || message.seq !== seq) throw notFound('message');
+    return { seq, ...(await this.ctx.store.countReadBy(conversationId, seq, message.senderId)) };
+  }
+
+  /**
+   * Relays a typing indicator to the other members. Never stored. In groups, repeats are
+   * coalesced (see {@link TypingCoalescer}) and nothing is relayed above `typingMaxGroupMembers`.
+   */
   async typing(userId: string, frame: TypingFrame): Promise<void> {
-    const members = await this.access.requireWritable(userId, frame.conversationId);
-    publishToUsers(
-      this.ctx.bus,
-      members.filter((m) => m !== userId),
-      { type: 'typing', conversationId: frame.conversationId, userId, active: frame.active },
-    );
+    const audience = await this.access.requireWritable(userId, frame.conversationId);
+    const json = JSON.stringify({ type: 'typing', conversationId: frame.conversationId, userId, active: frame.active });
+    if (audience.kind === 'users') {
+      return publishJsonToUsers(this.ctx.bus, audience.userIds.filter((m) => m !== userId), json);
+    }
+    if (audience.memberCount > this.ctx.config.limits.typingMaxGroupMembers) return;
+    if (this.groupTyping.shouldRelay(frame.conversationId, userId, frame.active)) publishJsonToGroup(this.ctx.bus, frame.conversationId, json, userId);
   }
 
   /** Waits until queued writes are committed (used on shutdown). */
@@ -159,7 +198,9 @@ export class MessageService {
       conversationId: state.conversationId,
       kind: state.kind,
       ...(peerId ? { peerId } : {}),
+      ...(state.group ? { group: state.group } : {}),
       lastSeq: state.lastSeq,
+      floor: state.floor,
       unread: state.unread,
       cursors: state.cursors,
       lastMessage: state.lastMessage,
@@ -185,7 +226,7 @@ export class MessageService {
     return { events, eventsCursor: events.at(-1)?.seq ?? after, eventsLimited: false };
   }
 
-  private checkContent(content: MessageContent): void {
+  private checkContent(content: SendableContent): void {
     const max = this.ctx.config.limits.maxTextLength;
     if (content.type === 'text' && content.text.length > max) {
       throw new AppError(ErrorCode.Validation, `content.text: at most ${max} characters`);

@@ -1,6 +1,6 @@
 import type { ServerFrame } from '@quickchat/protocol';
 import type { Bus } from '../bus/types.js';
-import { userTopic } from '../bus/topics.js';
+import { groupTopic, userTopic } from '../bus/topics.js';
 import type { Revocation } from '../bus/messages.js';
 
 /** Serializes a frame once and publishes the same string to every listed user's sessions. */
@@ -26,4 +26,17 @@ export function publishJsonToSession(bus: Bus, userId: string, sessionId: string
 export function publishRevocation(bus: Bus, userId: string, familyId?: string): void {
   const message: Revocation = familyId === undefined ? { kind: 'revoke' } : { kind: 'revoke', familyId };
   bus.publish(userTopic(userId), message);
+}
+
+/**
+ * Publishes an already-serialized frame ONCE on a group's topic; each node forwards it to the
+ * sessions of the members it holds, skipping `exceptUserId` (whose copy travels on their own topic).
+ */
+export function publishJsonToGroup(bus: Bus, conversationId: string, json: string, exceptUserId?: string): void {
+  bus.publish(groupTopic(conversationId), exceptUserId === undefined ? { kind: 'group-frame', json } : { kind: 'group-frame', json, except: exceptUserId });
+}
+
+/** Tells the nodes holding `userId`'s sessions to start or stop routing a group's frames to them. */
+export function publishMembership(bus: Bus, userId: string, conversationId: string, joined: boolean): void {
+  bus.publish(userTopic(userId), { kind: 'membership', conversationId, joined });
 }

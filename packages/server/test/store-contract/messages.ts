@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { A, AB, AC, B, C, create, messageOf, messages, MISSING, outcomes, seqs, useStore, type OpenStore } from './support.js';
+import { A, AB, AC, B, C, create, EVERY, messageOf, messages, MISSING, outcomes, seqs, useStore, type OpenStore } from './support.js';
 
 /** {@link ConversationStore} contract, messages: appending, idempotency, history pages. */
 export function messagesContract(open: OpenStore): void {
@@ -28,7 +28,7 @@ export function messagesContract(open: OpenStore): void {
       expect(ab.messages.map((m) => m.clientMsgId)).toEqual(['c1', 'c3', 'c4', 'c6']);
       expect(ab.messages[0]).toEqual(messageOf(r1[0]));
       expect(seqs((await store.getMessages(AC, { limit: 50 })).messages)).toEqual([1, 2]);
-      expect((await store.getConversation(AB, A))?.lastSeq).toBe(4);
+      expect((await store.getConversation(AB, A, EVERY))?.lastSeq).toBe(4);
     });
 
     it('returns the original message for a repeated (sender, conversation, clientMsgId) and writes nothing', async () => {
@@ -41,7 +41,7 @@ export function messagesContract(open: OpenStore): void {
       expect(again).toEqual({ status: 'duplicate', message: messageOf(orig) });
       expect(messageOf(again).id).not.toBe(retry.id);
       expect(seqs((await store.getMessages(AB, { limit: 50 })).messages)).toEqual([1, 2]);
-      expect((await store.getConversation(AB, A))?.lastSeq).toBe(2);
+      expect((await store.getConversation(AB, A, EVERY))?.lastSeq).toBe(2);
 
       const [fromB] = await store.appendMessages([msg(AB, B, 'dup', 102)]);
       expect(fromB).toMatchObject({ status: 'stored', message: { seq: 3, senderId: B, clientMsgId: 'dup' } });
@@ -90,8 +90,8 @@ export function messagesContract(open: OpenStore): void {
       expect(outcomes(res)).toEqual([['stored', 1], ['no_conversation', 0], ['stored', 2], ['no_conversation', 0]]);
       expect(seqs((await store.getMessages(AB, { limit: 50 })).messages)).toEqual([1, 2]);
       expect(await store.getMessages(MISSING, { limit: 50 })).toEqual({ messages: [], hasMore: false });
-      expect(await store.getConversation(MISSING, 'u_x')).toBeNull();
-      expect(await store.listConversations('u_x')).toEqual([]);
+      expect(await store.getConversation(MISSING, 'u_x', EVERY)).toBeNull();
+      expect(await store.listConversations('u_x', EVERY)).toEqual([]);
 
       // Nothing was written for it: once created, the same clientMsgId is a new message.
       await store.createConversation({ id: MISSING, kind: 'dm', members: ['u_x', 'u_y'], createdAt: 5 });

@@ -48,6 +48,9 @@ export function useStore(open: OpenStore): StoreUnderTest {
   };
 }
 
+/** `allCursorsUpTo` where a test does not exercise it: every fixture conversation lists every member's cursors. */
+export const EVERY = 100;
+
 export const A = 'u_alice';
 export const B = 'u_bob';
 export const C = 'u_carol';
@@ -106,6 +109,6 @@ export const sortCursors = (state: ConversationState | null | undefined) =>
 
 /** Member ids of a conversation as `viewer` sees it, sorted; null when the viewer cannot see it. */
 export async function memberIds(store: Store, conversationId: string, viewer: string): Promise<string[] | null> {
-  const state = await store.getConversation(conversationId, viewer);
+  const state = await store.getConversation(conversationId, viewer, EVERY);
   return state ? state.cursors.map((c) => c.userId).sort() : null;
 }

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { NewMessage, Store } from '../../src/store/types.js';
 import { seededRandom as seeded } from '../support/seeded-random.js';
-import { A, AB, B, C, create, G, membersOf, messages, MISSING, useStore, type OpenStore } from './support.js';
+import { A, AB, B, C, create, EVERY, G, membersOf, messages, MISSING, useStore, type OpenStore } from './support.js';
 
 /** Unread by its definition: messages after the viewer's read cursor that the viewer did not send. */
 async function countedUnread(store: Store, conversationId: string, viewer: string): Promise<number> {
-  const state = await store.getConversation(conversationId, viewer);
+  const state = await store.getConversation(conversationId, viewer, EVERY);
   const read = state?.cursors.find((c) => c.userId === viewer)?.read ?? 0;
   const all = (await store.getMessages(conversationId, { limit: 100_000 })).messages;
   return all.filter((m) => m.seq > read && m.senderId !== viewer).length;
@@ -16,7 +16,7 @@ export function unreadContract(open: OpenStore): void {
   describe('unread counts', () => {
     const t = useStore(open);
     const msg = messages();
-    const unread = async (conversationId: string, viewer: string) => (await t.store.getConversation(conversationId, viewer))?.unread;
+    const unread = async (conversationId: string, viewer: string) => (await t.store.getConversation(conversationId, viewer, EVERY))?.unread;
 
     it('counts unread messages after the read cursor, excluding the viewer’s own', async () => {
       const { store } = t;
@@ -59,7 +59,7 @@ export function unreadContract(open: OpenStore): void {
       expect([await unread(G, A), await unread(G, B), await unread(G, C)]).toEqual([1, 1, 5]);
 
       const store2 = await t.reopen();
-      expect((await store2.listConversations(A)).map((c) => c.unread)).toEqual([1]);
+      expect((await store2.listConversations(A, EVERY)).map((c) => c.unread)).toEqual([1]);
       expect([await unread(G, A), await unread(G, B), await unread(G, C)]).toEqual([1, 1, 5]);
       await store2.appendMessages([msg(G, C, '9')]);
       await store2.advanceCursor(G, C, { read: 8 }); // passes 3..8, with C's own 4
@@ -89,7 +89,7 @@ export function unreadContract(open: OpenStore): void {
         } else if (r < 0.95) {
           const conversationId = pick([AB, G]);
           const member = pick(membersOf(conversationId));
-          const last = (await store.getConversation(conversationId, member))!.lastSeq;
+          const last = (await store.getConversation(conversationId, member, EVERY))!.lastSeq;
           const target = Math.floor(rand() * (last + 3));
           await store.advanceCursor(conversationId, member, rand() < 0.8 ? { read: target } : { delivered: target });
         } else {
@@ -103,7 +103,7 @@ export function unreadContract(open: OpenStore): void {
         }
       }
       for (const member of [A, B, C]) {
-        for (const state of await store.listConversations(member)) {
+        for (const state of await store.listConversations(member, EVERY)) {
           expect(state.unread).toBe(await countedUnread(store, state.conversationId, member));
         }
       }

@@ -1,10 +1,13 @@
-import { parseConversationId, type ParsedConversationId } from '@quickchat/protocol';
-import { notFound } from '../../errors.js';
-import { RELATIONS_TOPIC } from '../../bus/topics.js';
+import { ErrorCode, parseConversationId, type ParsedConversationId } from '@quickchat/protocol';
+import { AppError, notFound } from '../../errors.js';
+import { GROUPS_TOPIC, RELATIONS_TOPIC } from '../../bus/topics.js';
 import type { Subscription } from '../../bus/types.js';
+import type { GroupMemberRecord, GroupRecord, PendingRecord } from '../../store/types.js';
 import type { ServiceContext } from '../context.js';
 import { PermissionCache } from './permission-cache.js';
 import { readDmPermission } from './dm-rules.js';
+import { GroupCache } from './group-cache.js';
+import { refusal, type GroupOperation } from './group-rules.js';
 
 /** How many DM permission answers are cached (ordered pairs; roughly 150 bytes each). */
 const PERMISSION_CACHE_SIZE = 100_000;
@@ -15,12 +18,38 @@ const PERMISSION_CACHE_SIZE = 100_000;
 const PERMISSION_TTL_MS = 30_000;
 /** How many parsed ids, and ids of conversations known to exist, are kept. */
 const ID_CACHE_SIZE = 10_000;
+/** How many groups' rows and acting members are cached. */
+const GROUP_CACHE_SIZE = 10_000;
+/** Like {@link PERMISSION_TTL_MS}, for group rows and memberships. */
+const GROUP_TTL_MS = 30_000;
+
+/**
+ * Who receives a conversation's frames: a DM's two users (each on their own topic), or a group's
+ * members (through the group's topic, one publish whatever its size).
+ */
+export type Audience =
+  | { kind: 'users'; userIds: readonly string[] }
+  | { kind: 'group'; conversationId: string; memberCount: number };
+
+/** A member's standing in a live group, checked for an operation. */
+export interface GroupStanding {
+  group: GroupRecord;
+  member: GroupMemberRecord;
+}
+
+/** A user's relation to a live group: a member, or someone holding an invite or a request. */
+export interface GroupRelation {
+  group: GroupRecord;
+  member: GroupMemberRecord | null;
+  pending: PendingRecord | null;
+}
 
 /**
  * Conversation access: the ONE place that answers who the members of a conversation are and
- * whether a user may read or write it, for the socket and REST alike. DMs today; groups and
- * calls plug in here (their rules beside `dm-rules.ts`), never beside it. Every refusal is the
- * same "not found", so a refusal reveals nothing about a conversation the user cannot see.
+ * whether a user may read or write it, for the socket and REST alike. DM rules are in
+ * `dm-rules.ts`, group roles in `group-rules.ts`; calls plug in here too. Every refusal to a
+ * non-member is the same "not found", so it reveals nothing about a conversation the user cannot
+ * see; a group member whose role falls short gets `forbidden`.
  *
  * DM permissions are cached per ordered pair; the friends service reports every relation
  * change through {@link relationsChanged}, which drops the pair here at once and on every
@@ -32,23 +61,42 @@ export class ConversationAccess {
   private readonly parsedIds = new Map<string, ParsedConversationId>();
   /** Conversations known to exist in the store (they are never deleted), oldest first; bounded. */
   private readonly existing = new Set<string>();
-  private subscription: Subscription | null = null;
+  private readonly groups: GroupCache;
+  /** Audiences of DMs (their two users), so a send allocates none. */
+  private readonly dmAudiences = new Map<string, Audience>();
+  private subscriptions: Subscription[] = [];
 
   constructor(private readonly ctx: ServiceContext) {
     this.permissions = new PermissionCache(ctx.now, PERMISSION_CACHE_SIZE, PERMISSION_TTL_MS);
+    this.groups = new GroupCache(ctx.now, GROUP_CACHE_SIZE, GROUP_TTL_MS);
   }
 
-  /** Listens for relation changes made on any node; resolves once that subscription is live. */
+  /** Listens for relation and group changes made on any node; resolves once both subscriptions are live. */
   start(): Promise<void> {
-    this.subscription ??= this.ctx.bus.subscribe(RELATIONS_TOPIC, (message) => this.forget(message.pairs));
-    return this.subscription.ready;
+    if (this.subscriptions.length === 0) {
+      this.subscriptions = [
+        this.ctx.bus.subscribe(RELATIONS_TOPIC, (message) => this.forget(message.pairs)),
+        this.ctx.bus.subscribe(GROUPS_TOPIC, (message) => this.groups.drop(message.conversationId)),
+      ];
+    }
+    return Promise.all(this.subscriptions.map((s) => s.ready)).then(() => undefined);
   }
 
   /** Stops listening and forgets every cached answer (server shutdown). */
   close(): void {
-    this.subscription?.unsubscribe();
-    this.subscription = null;
+    for (const s of this.subscriptions) s.unsubscribe();
+    this.subscriptions = [];
     this.permissions.clear();
+    this.groups.clear();
+  }
+
+  /**
+   * A group's settings or membership changed (or may have: called even when the change failed).
+   * Drops what is cached about it on this node at once, then on every node.
+   */
+  groupChanged(conversationId: string): void {
+    this.groups.drop(conversationId);
+    this.ctx.bus.publish(GROUPS_TOPIC, { kind: 'group-changed', conversationId });
   }
 
   /**
@@ -62,75 +110,149 @@ export class ConversationAccess {
   }
 
   /**
-   * The members of a conversation that exists (for a DM, its two users). Groups add their
-   * membership here, from the store.
+   * Who receives a conversation's frames, with no permission check (the caller has one, e.g. a
+   * cursor the store moved for a member): a DM's two users, a live group's members, or null for
+   * a group that is gone.
    */
-  async membersOf(conversationId: string): Promise<readonly string[]> {
+  async audienceOf(conversationId: string): Promise<Audience | null> {
     const parsed = this.parse(conversationId);
-    if (parsed?.kind !== 'dm') throw notFound('conversation');
-    return parsed.members;
+    if (parsed?.kind === 'dm') return this.dmAudience(conversationId, parsed.members);
+    const group = parsed?.kind === 'group' ? await this.readGroup(conversationId) : null;
+    return group ? { kind: 'group', conversationId, memberCount: group.memberCount } : null;
   }
 
   /**
-   * Checks that `userId` may read the conversation's history; throws "not found" otherwise. A
-   * DM names its members, so this needs no I/O for DMs: one with no messages yet reads as an
-   * empty history, which reveals nothing about the peer.
+   * Checks that `userId` may read the conversation's history and returns their floor (they see
+   * only seq > floor); throws "not found" otherwise. A DM names its members, so this needs no I/O
+   * for DMs: one with no messages yet reads as an empty history, which reveals nothing about the
+   * peer. In a group, members read from their floor.
    */
-  async requireReadable(userId: string, conversationId: string): Promise<void> {
+  async requireReadable(userId: string, conversationId: string): Promise<number> {
     const parsed = this.parse(conversationId);
-    if (parsed?.kind === 'dm' && parsed.members.includes(userId)) return;
+    if (parsed?.kind === 'dm' && parsed.members.includes(userId)) return 0;
+    if (parsed?.kind === 'group') return (await this.requireGroupRole(userId, conversationId, 'participate', 'conversation')).member.floor;
     throw notFound('conversation');
   }
 
-  /** The members of a conversation `userId` may write to; throws "not found" for every refusal. */
-  async requireWritable(userId: string, conversationId: string): Promise<readonly string[]> {
-    const members = this.writableNow(userId, conversationId);
-    if (members !== undefined) return members;
-    const parsed = this.parse(conversationId) as Extract<ParsedConversationId, { kind: 'dm' }>;
+  /** Who receives what `userId` writes to the conversation; throws "not found" for every refusal. */
+  async requireWritable(userId: string, conversationId: string): Promise<Audience> {
+    const audience = this.writableNow(userId, conversationId);
+    if (audience !== undefined) return audience;
+    const parsed = this.parse(conversationId)!;
+    if (parsed.kind === 'group') {
+      const { group } = await this.requireGroupRole(userId, conversationId, 'participate', 'conversation');
+      return { kind: 'group', conversationId, memberCount: group.memberCount };
+    }
     const peer = parsed.members[0] === userId ? parsed.members[1] : parsed.members[0];
     const key = pairKey(userId, peer);
     const generation = this.permissions.generation;
     const { allowed, cacheable } = await readDmPermission(this.ctx.store, this.ctx.config.dmPolicy, userId, peer);
     if (cacheable) this.permissions.set(key, allowed, generation);
     if (!allowed) throw notFound('conversation');
-    return parsed.members;
+    return this.dmAudience(conversationId, parsed.members);
   }
 
   /**
    * {@link requireWritable} plus the conversation's existence: a DM is created explicitly, with
-   * its two members, the first time either writes to it. Resolves with the members.
+   * its two members, the first time either writes to it (a group exists from its creation).
+   * Resolves with the audience.
    */
-  async openForSend(userId: string, conversationId: string): Promise<readonly string[]> {
-    const members = await this.requireWritable(userId, conversationId);
-    if (!this.existing.has(conversationId)) {
-      await this.ctx.store.createConversation({ id: conversationId, kind: 'dm', members, createdAt: this.ctx.now() });
+  async openForSend(userId: string, conversationId: string): Promise<Audience> {
+    const audience = await this.requireWritable(userId, conversationId);
+    if (audience.kind === 'users' && !this.existing.has(conversationId)) {
+      await this.ctx.store.createConversation({ id: conversationId, kind: 'dm', members: audience.userIds, createdAt: this.ctx.now() });
       this.existing.add(conversationId);
       trim(this.existing);
     }
-    return members;
+    return audience;
   }
 
   /**
-   * {@link openForSend} without I/O, for the hot send path: the members when the permission is
+   * {@link openForSend} without I/O, for the hot send path: the audience when the permission is
    * cached and the conversation known to exist, `undefined` when the answer needs the store.
    * Throws "not found" for a refusal known at once.
    */
-  openForSendNow(userId: string, conversationId: string): readonly string[] | undefined {
-    const members = this.writableNow(userId, conversationId);
-    return members !== undefined && this.existing.has(conversationId) ? members : undefined;
+  openForSendNow(userId: string, conversationId: string): Audience | undefined {
+    const audience = this.writableNow(userId, conversationId);
+    return audience !== undefined && (audience.kind === 'group' || this.existing.has(conversationId)) ? audience : undefined;
   }
 
-  /** The write permission without I/O: members, `undefined` when unknown, or a thrown refusal. */
-  private writableNow(userId: string, conversationId: string): readonly string[] | undefined {
+  /**
+   * `userId`'s standing in a live group, checked for `operation`: "not found" when the group is
+   * missing or dissolved or `userId` is not a member (the same answer for each), `forbidden` when
+   * their role falls short. The one role check of every group operation.
+   */
+  async requireGroupRole(userId: string, conversationId: string, operation: GroupOperation, noun = 'group'): Promise<GroupStanding> {
+    const group = await this.readGroup(conversationId);
+    const member = group ? await this.readMember(conversationId, userId) : null;
+    if (!group || !member) throw notFound(noun);
+    const why = refusal(operation, member.role, group.joinMode);
+    if (why !== null) throw new AppError(ErrorCode.Forbidden, why);
+    return { group, member };
+  }
+
+  /**
+   * `userId`'s relation to a live group (member, invitee or requester), read fresh from the store
+   * for a decision about membership; "not found" for everyone else, as for a missing group.
+   */
+  async requireGroupRelation(userId: string, conversationId: string): Promise<GroupRelation> {
+    const group = await this.ctx.store.getGroup(conversationId);
+    if (!group || group.dissolvedAt !== null) throw notFound('group');
+    const member = await this.ctx.store.getMember(conversationId, userId);
+    const pending = member ? null : await this.ctx.store.getPending(conversationId, userId);
+    if (!member && !pending) throw notFound('group');
+    return { group, member, pending };
+  }
+
+  /** A live group, from the cache when fresh; null when missing or dissolved. */
+  async readGroup(conversationId: string): Promise<GroupRecord | null> {
+    const cached = this.groups.group(conversationId);
+    if (cached !== undefined) return cached;
+    const generation = this.groups.generation;
+    const stored = await this.ctx.store.getGroup(conversationId);
+    const group = stored && stored.dissolvedAt === null ? stored : null;
+    this.groups.setGroup(conversationId, group, generation);
+    return group;
+  }
+
+  private async readMember(conversationId: string, userId: string): Promise<GroupMemberRecord | null> {
+    const cached = this.groups.member(conversationId, userId);
+    if (cached !== undefined) return cached;
+    const generation = this.groups.generation;
+    const member = await this.ctx.store.getMember(conversationId, userId);
+    this.groups.setMember(conversationId, userId, member, generation);
+    return member;
+  }
+
+  /** The write permission without I/O: the audience, `undefined` when unknown, or a thrown refusal. */
+  private writableNow(userId: string, conversationId: string): Audience | undefined {
     const parsed = this.parse(conversationId);
-    // Groups have no rules yet, so no group is writable.
+    if (parsed?.kind === 'group') return this.groupWritableNow(userId, conversationId);
     if (parsed?.kind !== 'dm') throw notFound('conversation');
     const [a, b] = parsed.members;
     const peer = a === userId ? b : b === userId ? a : null;
     if (peer === null || peer === userId) throw notFound('conversation');
     const allowed = this.permissions.get(pairKey(userId, peer));
     if (allowed === false) throw notFound('conversation');
-    return allowed ? parsed.members : undefined;
+    return allowed ? this.dmAudience(conversationId, parsed.members) : undefined;
+  }
+
+  private groupWritableNow(userId: string, conversationId: string): Audience | undefined {
+    const group = this.groups.group(conversationId);
+    const member = this.groups.member(conversationId, userId);
+    if (group === null || member === null) throw notFound('conversation');
+    if (group === undefined || member === undefined) return undefined;
+    return { kind: 'group', conversationId, memberCount: group.memberCount };
+  }
+
+  private dmAudience(conversationId: string, members: readonly string[]): Audience {
+    let audience = this.dmAudiences.get(conversationId);
+    if (!audience) {
+      audience = { kind: 'users', userIds: members };
+      this.dmAudiences.set(conversationId, audience);
+      trim(this.dmAudiences);
+    }
+    return audience;
   }
 
   private forget(pairs: readonly (readonly [string, string])[]): void {

@@ -7,7 +7,7 @@ const TAIL_CACHE_SIZE = 50_000;
 
 /** The one result for every item whose conversation is missing (shared: it carries no data). */
 const NO_CONVERSATION: AppendResult = Object.freeze({ status: 'no_conversation' });
-/** The one result for every DM item from someone other than its two members. */
+/** The one result for every DM item from someone other than its two members, and every group item from a non-member. */
 const NOT_MEMBER: AppendResult = Object.freeze({ status: 'not_member' });
 
 /**
@@ -26,7 +26,15 @@ interface Tail {
 interface Touched extends Tail {
   /** Groups only: messages stored in the batch per sender; each one's `own_after_read` grows by as much. */
   own: Map<string, number> | null;
+  /** Groups only: whether each sender seen in the batch is a member (one point read per sender and batch). */
+  members: Map<string, boolean> | null;
 }
+
+/**
+ * Appends batches inside a transaction opened by {@link MessageAppender.transaction}; each call
+ * behaves as {@link MessageAppender.append} would, and sees what the transaction wrote so far.
+ */
+export type AppendInTransaction = (batch: readonly NewMessage[]) => AppendResult[];
 
 /**
  * In a DM, how many of the messages up to and including the tail `user` sent: `sender_count`
@@ -57,6 +65,7 @@ function prepare(db: Database.Database) {
        LEFT JOIN (SELECT seq, sender_id, sender_count FROM messages WHERE conversation_id = ? ORDER BY seq DESC LIMIT 1) t
        WHERE c.id = ?`,
     ),
+    isMember: db.prepare<[string, string], number>('SELECT 1 FROM conversation_members WHERE conversation_id = ? AND user_id = ?').pluck(),
     addOwn: db.prepare<[number, string, string]>(
       'UPDATE conversation_members SET own_after_read = own_after_read + ? WHERE conversation_id = ? AND user_id = ?',
     ),
@@ -79,16 +88,23 @@ function prepare(db: Database.Database) {
  * The message hot path: appends a batch in one IMMEDIATE transaction with one INSERT per
  * message. In a DM that is all a commit writes: the row (with its `sender_count`) and its
  * idempotency-index entry, two b-tree leaves (see docs/decisions/0007). In a group, the batch
- * also bumps `own_after_read` once per (conversation, sender) it stored messages for.
+ * also reads each sender's member row once (a non-member's item is refused) and bumps its
+ * `own_after_read` once per (conversation, sender) it stored messages for.
  *
  * It remembers the newest message of recently written conversations ({@link tails}), which is
  * sound because the store's connection is the only writer of its file (see `SqliteStore`). As a
  * safety net, each batch first checks `PRAGMA data_version`, which changes when another
  * connection committed, and then forgets everything it remembered.
+ *
+ * Other writes that must commit with messages (a group change and its notice) run in
+ * {@link transaction}, which appends through this same code and remembers the tails only once
+ * that outer transaction committed.
  */
 export class MessageAppender {
   private readonly s: ReturnType<typeof prepare>;
   private readonly tx: Database.Transaction<(batch: readonly NewMessage[], touched: Map<string, Touched>) => AppendResult[]>;
+  /** Runs a caller's work in one transaction (see {@link transaction}). */
+  private readonly outerTx: Database.Transaction<(work: () => unknown) => unknown>;
   /**
    * Committed tails of recently written conversations, most recent last, so that a known
    * conversation costs no read per batch. Updated only after a batch commits, and cleared when
@@ -101,6 +117,7 @@ export class MessageAppender {
   constructor(db: Database.Database) {
     this.s = prepare(db);
     this.tx = db.transaction((batch: readonly NewMessage[], touched: Map<string, Touched>) => this.appendBatch(batch, touched));
+    this.outerTx = db.transaction((work: () => unknown) => work());
   }
 
   /** See `ConversationStore.appendMessages`. */
@@ -114,6 +131,31 @@ export class MessageAppender {
       this.tails.clear();
       throw err;
     }
+    this.remember(touched);
+    return results;
+  }
+
+  /**
+   * Runs `work` in ONE IMMEDIATE transaction, giving it `append` to store messages through this
+   * appender (same seqs, idempotency, membership checks and counters as {@link append}) beside
+   * its own writes. Tails are remembered only once the transaction committed; if `work` throws,
+   * everything rolls back and the cache is cleared, as a failed batch does.
+   */
+  transaction<T>(work: (append: AppendInTransaction) => T): T {
+    const touched = new Map<string, Touched>();
+    let result: T;
+    try {
+      result = this.outerTx.immediate(() => work((batch) => this.appendBatch(batch, touched))) as T;
+    } catch (err) {
+      this.tails.clear();
+      throw err;
+    }
+    this.remember(touched);
+    return result;
+  }
+
+  /** After a commit: the touched conversations' tails become the committed ones, most recent last. */
+  private remember(touched: Map<string, Touched>): void {
     for (const [conversationId, t] of touched) {
       this.tails.delete(conversationId);
       this.tails.set(conversationId, { dm: t.dm, seq: t.seq, sender: t.sender, count: t.count });
@@ -122,7 +164,6 @@ export class MessageAppender {
       if (this.tails.size <= TAIL_CACHE_SIZE) break;
       this.tails.delete(oldest);
     }
-    return results;
   }
 
   /** The transaction body; `touched` collects what to write back and, once committed, to remember. */
@@ -136,6 +177,9 @@ export class MessageAppender {
     for (const [conversationId, t] of touched) {
       if (t.own === null) continue;
       for (const [senderId, count] of t.own) this.s.addOwn.run(count, conversationId, senderId);
+      // Applied: a later batch of the same transaction starts afresh (members may have changed).
+      t.own.clear();
+      t.members!.clear();
     }
     return results;
   }
@@ -150,7 +194,14 @@ export class MessageAppender {
       if (row === undefined) return undefined;
       tail = { dm: row.kind === 'dm', seq: row.seq ?? 0, sender: row.sender_id ?? '', count: row.sender_count ?? 0 };
     }
-    const t: Touched = { dm: tail.dm, seq: tail.seq, sender: tail.sender, count: tail.count, own: tail.dm ? null : new Map() };
+    const t: Touched = {
+      dm: tail.dm,
+      seq: tail.seq,
+      sender: tail.sender,
+      count: tail.count,
+      own: tail.dm ? null : new Map(),
+      members: tail.dm ? null : new Map(),
+    };
     touched.set(conversationId, t);
     return t;
   }
@@ -166,6 +217,16 @@ export class MessageAppender {
       // The DM unread arithmetic counts on it; the services only let members send.
       if (!inDm(conversationId, senderId)) return NOT_MEMBER;
       count = ownUpTo(t, senderId) + 1;
+    } else {
+      // A group: only its members may send (their own_after_read counts on it, and a removed
+      // member must not write). One primary-key probe per sender and batch; it reads the row
+      // the counter update below writes anyway.
+      let member = t.members!.get(senderId);
+      if (member === undefined) {
+        member = this.s.isMember.get(conversationId, senderId) === 1;
+        t.members!.set(senderId, member);
+      }
+      if (!member) return NOT_MEMBER;
     }
     const json = item.contentJson ?? JSON.stringify(content);
     if (this.s.insertMessage.run(id, conversationId, seq, senderId, clientMsgId, json, createdAt, count).changes === 0) {

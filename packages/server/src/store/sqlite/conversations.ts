@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { MemberCursor } from '@quickchat/protocol';
+import type { GroupBrief, MemberCursor } from '@quickchat/protocol';
 import type {
   AppendResult,
   ConversationState,
@@ -9,7 +9,7 @@ import type {
   NewConversation,
   NewMessage,
 } from '../types.js';
-import { MessageAppender } from './append.js';
+import type { MessageAppender } from './append.js';
 import { MESSAGE_COLS, toCursor, toMessage, type ConversationRow, type MemberRow, type MessageRow } from './rows.js';
 
 type CursorTarget = { delivered?: number; read?: number };
@@ -28,18 +28,31 @@ const dmOwn = (r: string): string =>
   `COALESCE(CASE WHEN ${r}.sender_id = m.user_id THEN ${r}.sender_count ELSE ${r}.seq - ${r}.sender_count END, 0)`;
 
 /**
+ * How many members a conversation has, without reading its member rows: 2 in a DM, the kept
+ * `member_count` in a group. Only a group conversation made by `createConversation` (no `groups`
+ * row, as fixtures do) is counted, and such conversations are small.
+ */
+const SIZE = `CASE WHEN c.kind = 'dm' THEN 2
+  ELSE COALESCE(g.member_count, (SELECT COUNT(*) FROM conversation_members x WHERE x.conversation_id = c.id)) END`;
+
+/**
  * A conversation as one member sees it. Unread is every message after the read cursor minus the
  * member's own ones (messages are gap-free from 1), read from at most three rows whatever the
  * backlog: in a DM from the rows at the last seq (`lm`) and at the read cursor (`rm`), in a group
- * from the member's `own_after_read` counter. See docs/decisions/0007.
+ * from the member's `own_after_read` counter. See docs/decisions/0007. A group's brief comes from
+ * its `groups` row (one primary-key read); the viewer's own cursors and floor from `m`.
  */
 const CONVERSATION_SELECT = `
   SELECT c.id, c.kind, COALESCE(lm.seq, 0) AS last_seq,
     CASE WHEN c.kind = 'dm'
       THEN COALESCE(lm.seq, 0) - m.read - ${dmOwn('lm')} + ${dmOwn('rm')}
-      ELSE COALESCE(lm.seq, 0) - m.read - m.own_after_read END AS unread
+      ELSE COALESCE(lm.seq, 0) - m.read - m.own_after_read END AS unread,
+    m.user_id, m.delivered, m.read, m.floor, m.role,
+    g.name AS group_name, g.avatar_url AS group_avatar_url, g.member_count AS group_member_count,
+    ${SIZE} AS size
   FROM conversation_members m
   JOIN conversations c ON c.id = m.conversation_id
+  LEFT JOIN groups g ON g.id = c.id
   LEFT JOIN messages lm ON lm.conversation_id = c.id AND lm.seq = ${MAX_SEQ}
   LEFT JOIN messages rm ON c.kind = 'dm' AND rm.conversation_id = c.id AND rm.seq = m.read`;
 
@@ -55,8 +68,9 @@ function prepare(db: Database.Database) {
     messagesAfter: db.prepare<[string, number, number, number], MessageRow>(
       `SELECT ${MESSAGE_COLS} FROM messages WHERE conversation_id = ? AND seq > ? AND seq < ? ORDER BY seq ASC LIMIT ?`,
     ),
-    messagesBefore: db.prepare<[string, number, number], MessageRow>(
-      `SELECT ${MESSAGE_COLS} FROM messages WHERE conversation_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
+    /** Newest first, strictly between the floor and `before`: a page that reaches the floor has nothing more. */
+    messagesBefore: db.prepare<[string, number, number, number], MessageRow>(
+      `SELECT ${MESSAGE_COLS} FROM messages WHERE conversation_id = ? AND seq > ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
     ),
     messageAt: db.prepare<[string, number], MessageRow>(`SELECT ${MESSAGE_COLS} FROM messages WHERE conversation_id = ? AND seq = ?`),
 
@@ -65,10 +79,19 @@ function prepare(db: Database.Database) {
        WHERE m.user_id = ? ORDER BY COALESCE(lm.created_at, c.created_at) DESC, c.id`,
     ),
     conversationOf: db.prepare<[string, string], ConversationRow>(`${CONVERSATION_SELECT} WHERE c.id = ? AND m.user_id = ?`),
-    membersOfUsersConversations: db.prepare<[string], MemberRow>(
-      `SELECT conversation_id, user_id, delivered, read FROM conversation_members
-       WHERE conversation_id IN (SELECT conversation_id FROM conversation_members WHERE user_id = ?)
-       ORDER BY conversation_id, user_id`,
+    /**
+     * Every member's cursors of the user's conversations that have at most `upTo` members. The
+     * size test needs only the viewer's row, its conversation and group rows, so the member rows
+     * of a larger group are never visited.
+     */
+    membersOfUsersConversations: db.prepare<{ user: string; upTo: number }, MemberRow>(
+      `SELECT o.conversation_id, o.user_id, o.delivered, o.read
+       FROM conversation_members m
+       JOIN conversations c ON c.id = m.conversation_id
+       LEFT JOIN groups g ON g.id = c.id
+       JOIN conversation_members o ON o.conversation_id = m.conversation_id
+       WHERE m.user_id = @user AND ${SIZE} <= @upTo
+       ORDER BY m.conversation_id, o.user_id`,
     ),
     membersOf: db.prepare<[string], MemberRow>(
       'SELECT conversation_id, user_id, delivered, read FROM conversation_members WHERE conversation_id = ? ORDER BY user_id',
@@ -107,9 +130,10 @@ export class SqliteConversations implements ConversationStore {
   /** Runs several reads on one snapshot (a deferred transaction), so they agree with each other. */
   private readonly readTx: <T>(read: () => T) => T;
 
-  constructor(db: Database.Database) {
+  /** `appender`: the store's one message appender (group changes append through it too). */
+  constructor(db: Database.Database, appender: MessageAppender) {
     this.s = prepare(db);
-    this.appender = new MessageAppender(db);
+    this.appender = appender;
     this.createTx = db.transaction((conversation: NewConversation) => this.create(conversation));
     this.cursorTx = db.transaction((id: string, userId: string, to: CursorTarget) => this.moveCursor(id, userId, to));
     this.readTx = db.transaction((read: () => unknown) => read()) as <T>(read: () => T) => T;
@@ -132,31 +156,34 @@ export class SqliteConversations implements ConversationStore {
   async getMessages(conversationId: string, range: HistoryRange): Promise<HistoryPage> {
     const fetch = range.limit + 1;
     const upper = range.before ?? Number.MAX_SAFE_INTEGER;
+    const floor = range.floor ?? 0;
     const rows =
       range.after !== undefined
-        ? this.s.messagesAfter.all(conversationId, range.after, upper, fetch)
-        : this.s.messagesBefore.all(conversationId, upper, fetch).reverse();
+        ? this.s.messagesAfter.all(conversationId, Math.max(range.after, floor), upper, fetch)
+        : this.s.messagesBefore.all(conversationId, floor, upper, fetch).reverse();
     const hasMore = rows.length > range.limit;
     const page = !hasMore ? rows : range.after !== undefined ? rows.slice(0, range.limit) : rows.slice(1);
     return { messages: page.map(toMessage), hasMore };
   }
 
-  async listConversations(userId: string): Promise<ConversationState[]> {
+  async listConversations(userId: string, allCursorsUpTo: number): Promise<ConversationState[]> {
     return this.readTx(() => {
       const cursors = new Map<string, MemberCursor[]>();
-      for (const m of this.s.membersOfUsersConversations.all(userId)) {
+      for (const m of this.s.membersOfUsersConversations.all({ user: userId, upTo: allCursorsUpTo })) {
         const list = cursors.get(m.conversation_id) ?? [];
         list.push(toCursor(m));
         cursors.set(m.conversation_id, list);
       }
-      return this.s.conversationsOf.all(userId).map((c) => this.toState(c, cursors.get(c.id) ?? []));
+      // A conversation above the size limit has no entry: the viewer's own cursor only.
+      return this.s.conversationsOf.all(userId).map((c) => this.toState(c, cursors.get(c.id) ?? [toCursor(c)]));
     });
   }
 
-  async getConversation(conversationId: string, userId: string): Promise<ConversationState | null> {
+  async getConversation(conversationId: string, userId: string, allCursorsUpTo: number): Promise<ConversationState | null> {
     return this.readTx(() => {
       const row = this.s.conversationOf.get(conversationId, userId);
-      return row ? this.toState(row, this.s.membersOf.all(conversationId).map(toCursor)) : null;
+      if (!row) return null;
+      return this.toState(row, row.size <= allCursorsUpTo ? this.s.membersOf.all(conversationId).map(toCursor) : [toCursor(row)]);
     });
   }
 
@@ -184,6 +211,12 @@ export class SqliteConversations implements ConversationStore {
   private toState(row: ConversationRow, cursors: MemberCursor[]): ConversationState {
     const last = row.last_seq > 0 ? this.s.messageAt.get(row.id, row.last_seq) : undefined;
     const lastMessage = last ? toMessage(last) : null;
-    return { conversationId: row.id, kind: row.kind, lastSeq: row.last_seq, unread: row.unread, cursors, lastMessage };
+    return { conversationId: row.id, kind: row.kind, lastSeq: row.last_seq, floor: row.floor, group: toBrief(row), unread: row.unread, cursors, lastMessage };
   }
+}
+
+/** A group's brief as the viewer sees it; null for a DM (or a group conversation without a `groups` row). */
+function toBrief(row: ConversationRow): GroupBrief | null {
+  if (row.group_name === null) return null;
+  return { name: row.group_name, avatarUrl: row.group_avatar_url, memberCount: row.group_member_count ?? 0, role: row.role };
 }

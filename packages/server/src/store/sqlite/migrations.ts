@@ -196,6 +196,66 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX friendships_by_peer ON friendships (peer_id);
     `,
   },
+  {
+    version: 5,
+    name: 'groups: settings, roles, floors and pending invites and requests',
+    // A group IS a conversation (`g:<id>`, kind 'group'): its members are conversation_members
+    // rows, so messages, cursors and unread counts work as for DMs. What only groups have:
+    //
+    // - groups: one row per group, keyed like its conversation. member_count is kept by every
+    //   transaction that adds or removes members, so a list shows it and the conversation list
+    //   decides whose cursors to include without counting member rows. dissolved_at is set once
+    //   and the row stays (history stays readable to no one, ids are never reused). The CHECK on
+    //   the id lets readers find a user's groups as the 'g:' range of their memberships. Rows are
+    //   read and written by id only (a description is at most 500 characters), so WITHOUT ROWID.
+    // - groups_by_owner: countOwnedGroups without a scan. Partial (live groups only) and on a
+    //   column that changes only on a transfer or a dissolve, so member_count updates skip it.
+    // - conversation_members.role: NULL in DMs; 'owner' | 'admin' | 'member' in groups. floor:
+    //   the member reads only seq > floor (0 in DMs). joined_at: when they joined (0 in DMs).
+    //   Added columns with constant defaults: existing rows are not rewritten.
+    // - conversation_members_admins: listAdminIds reads a handful of entries instead of every
+    //   member row of a large group. Partial, so only owners and admins have an entry: it is
+    //   written when such a member is added, removed or changes role, never by the message hot
+    //   path or a cursor move (they change none of its columns, so SQLite leaves it alone).
+    // - listGroupsOf needs no index: conversation_members_by_user holds (user_id,
+    //   conversation_id), so a user's groups are its 'g:' range.
+    // - group_pending: at most one invite or request per (group, user), clustered by group.
+    //   group_pending_by_user serves a user's invites newest first; group_pending_by_kind a
+    //   group's invites or requests oldest first, and counts them from the index alone.
+    up: `
+      CREATE TABLE groups (
+        id              TEXT PRIMARY KEY REFERENCES conversations (id) ON DELETE CASCADE CHECK (substr(id, 1, 2) = 'g:'),
+        name            TEXT NOT NULL,
+        avatar_url      TEXT,
+        description     TEXT NOT NULL DEFAULT '',
+        join_mode       TEXT NOT NULL CHECK (join_mode IN ('invite', 'request', 'closed')),
+        history_visible INTEGER NOT NULL CHECK (history_visible IN (0, 1)),
+        owner_id        TEXT NOT NULL,
+        member_count    INTEGER NOT NULL DEFAULT 0,
+        created_at      INTEGER NOT NULL,
+        dissolved_at    INTEGER
+      ) WITHOUT ROWID;
+      CREATE INDEX groups_by_owner ON groups (owner_id) WHERE dissolved_at IS NULL;
+
+      ALTER TABLE conversation_members ADD COLUMN role TEXT CHECK (role IN ('owner', 'admin', 'member'));
+      ALTER TABLE conversation_members ADD COLUMN floor INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE conversation_members ADD COLUMN joined_at INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX conversation_members_admins ON conversation_members (conversation_id, user_id)
+        WHERE role IN ('owner', 'admin');
+
+      CREATE TABLE group_pending (
+        conversation_id TEXT NOT NULL REFERENCES groups (id) ON DELETE CASCADE,
+        user_id         TEXT NOT NULL,
+        kind            TEXT NOT NULL CHECK (kind IN ('invite', 'request')),
+        actor_id        TEXT NOT NULL,
+        memo            TEXT,
+        created_at      INTEGER NOT NULL,
+        PRIMARY KEY (conversation_id, user_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX group_pending_by_user ON group_pending (user_id, kind, created_at);
+      CREATE INDEX group_pending_by_kind ON group_pending (conversation_id, kind, created_at);
+    `,
+  },
 ];
 
 /** The schema version a fully migrated database reports in `PRAGMA user_version`. */

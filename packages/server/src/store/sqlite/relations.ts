@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { UserEvent } from '@quickchat/protocol';
 import type { FriendshipRow, NewUserEvent, RelationChange, RelationStore, StoredFriendshipStatus } from '../types.js';
 import { fromFriendship, toEvent, toFriendship, type EventRow, type FriendshipDbRow } from './rows.js';
+import type { UserEventLog } from './events.js';
 
 function prepare(db: Database.Database) {
   return {
@@ -19,7 +20,6 @@ function prepare(db: Database.Database) {
     insertBlock: db.prepare<[string, string]>('INSERT INTO blocks (blocker_id, blocked_id) VALUES (?, ?) ON CONFLICT DO NOTHING'),
     deleteBlock: db.prepare<[string, string]>('DELETE FROM blocks WHERE blocker_id = ? AND blocked_id = ?'),
 
-    latestEventSeq: db.prepare<[string], number>('SELECT COALESCE(MAX(seq), 0) FROM user_events WHERE user_id = ?').pluck(),
     profileViewers: db.prepare<{ user: string }, string>(
       `SELECT f.user_id FROM friendships f WHERE f.peer_id = @user AND NOT EXISTS (
          SELECT 1 FROM blocks b WHERE (b.blocker_id = @user AND b.blocked_id = f.user_id) OR (b.blocker_id = f.user_id AND b.blocked_id = @user))
@@ -31,9 +31,6 @@ function prepare(db: Database.Database) {
   };
 }
 
-/** Event rows per multi-row INSERT (5 parameters each, far below SQLite's parameter limit). */
-const EVENT_BATCH = 200;
-
 /**
  * {@link RelationStore} on SQLite. A relation change (rows, block, events) is one IMMEDIATE
  * transaction, so event seqs are assigned under the write lock and never collide.
@@ -43,12 +40,12 @@ export class SqliteRelations implements RelationStore {
   private readonly changeTx: Database.Transaction<(change: RelationChange) => UserEvent[]>;
 
   private readonly appendTx: Database.Transaction<(events: readonly NewUserEvent[]) => UserEvent[]>;
-  private readonly inserts = new Map<number, Database.Statement<unknown[]>>();
 
-  constructor(private readonly db: Database.Database) {
+  /** `events`: the event log shared with the other parts that append events. */
+  constructor(db: Database.Database, private readonly events: UserEventLog) {
     this.s = prepare(db);
     this.changeTx = db.transaction((change: RelationChange) => this.apply(change));
-    this.appendTx = db.transaction((events: readonly NewUserEvent[]) => this.append(events));
+    this.appendTx = db.transaction((events: readonly NewUserEvent[]) => this.events.append(events));
   }
 
   private apply(change: RelationChange): UserEvent[] {
@@ -58,37 +55,7 @@ export class SqliteRelations implements RelationStore {
       const { blockerId, blockedId, blocked } = change.block;
       (blocked ? this.s.insertBlock : this.s.deleteBlock).run(blockerId, blockedId);
     }
-    return this.append(change.events);
-  }
-
-  /**
-   * Inserts events with consecutive per-user seqs: one seq lookup per distinct owner, then
-   * multi-row INSERTs of {@link EVENT_BATCH} rows, so a fan-out to thousands of users is a few
-   * hundred statements, not two per event. Runs inside the caller's transaction.
-   */
-  private append(events: readonly NewUserEvent[]): UserEvent[] {
-    const next = new Map<string, number>();
-    const rows = events.map((event): [string, EventRow] => {
-      const { userId, kind, at, ...rest } = event as NewUserEvent & Record<string, unknown>;
-      const seq = (next.get(userId) ?? this.s.latestEventSeq.get(userId)!) + 1;
-      next.set(userId, seq);
-      return [userId, { seq, kind, at, payload: JSON.stringify(rest) }];
-    });
-    for (let i = 0; i < rows.length; i += EVENT_BATCH) {
-      const chunk = rows.slice(i, i + EVENT_BATCH);
-      this.insertEvents(chunk.length).run(chunk.flatMap(([userId, r]) => [userId, r.seq, r.kind, r.at, r.payload]));
-    }
-    return rows.map(([, r]) => toEvent(r));
-  }
-
-  /** The INSERT of `n` event rows (prepared once per size). */
-  private insertEvents(n: number): Database.Statement<unknown[]> {
-    let stmt = this.inserts.get(n);
-    if (!stmt) {
-      stmt = this.db.prepare(`INSERT INTO user_events (user_id, seq, kind, at, payload) VALUES ${Array(n).fill('(?, ?, ?, ?, ?)').join(', ')}`);
-      this.inserts.set(n, stmt);
-    }
-    return stmt;
+    return this.events.append(change.events);
   }
 
   async getFriendship(userId: string, peerId: string): Promise<FriendshipRow | null> {
@@ -125,6 +92,6 @@ export class SqliteRelations implements RelationStore {
   }
 
   async latestUserEventSeq(userId: string): Promise<number> {
-    return this.s.latestEventSeq.get(userId) ?? 0;
+    return this.events.latestSeq(userId);
   }
 }

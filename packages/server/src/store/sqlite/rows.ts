@@ -1,4 +1,4 @@
-import type { MemberCursor, Message, MessageContent, UserEvent } from '@quickchat/protocol';
+import type { GroupRole, MemberCursor, Message, MessageContent, UserEvent } from '@quickchat/protocol';
 import type { FriendshipRow, RefreshTokenRecord, StoredFriendshipStatus, UserRecord } from '../types.js';
 
 /* Rows as SQLite returns them (snake_case columns), and the small mappers to and from records. */
@@ -15,8 +15,25 @@ export interface EventRow { seq: number; kind: string; at: number; payload: stri
 export interface MessageRow { id: string; conversation_id: string; seq: number; sender_id: string; client_msg_id: string; content: string; created_at: number; }
 /** A member's cursors. */
 export interface MemberRow { conversation_id: string; user_id: string; delivered: number; read: number; }
-/** A conversation as one member sees it, unread already derived. */
-export interface ConversationRow { id: string; kind: 'dm' | 'group'; last_seq: number; unread: number; }
+/**
+ * A conversation as one member sees it, unread already derived, with the viewer's own cursors,
+ * floor and role, its group's brief columns (NULL for a DM) and its member count.
+ */
+export interface ConversationRow {
+  id: string;
+  kind: 'dm' | 'group';
+  user_id: string;
+  delivered: number;
+  read: number;
+  last_seq: number;
+  unread: number;
+  floor: number;
+  role: GroupRole | null;
+  group_name: string | null;
+  group_avatar_url: string | null;
+  group_member_count: number | null;
+  size: number;
+}
 
 /** The `users` columns, in {@link UserRow} order. */
 export const USER_COLS = 'id, handle, display_name, avatar_url, signature, password_hash, created_at';
@@ -70,6 +87,6 @@ export function toMessage(r: MessageRow): Message {
 }
 
 /** A member row as the wire cursor. */
-export function toCursor(r: MemberRow): MemberCursor {
+export function toCursor(r: Pick<MemberRow, 'user_id' | 'delivered' | 'read'>): MemberCursor {
   return { userId: r.user_id, delivered: r.delivered, read: r.read };
 }

@@ -3,6 +3,13 @@ import type {
   AppendResult,
   ConversationState,
   FriendshipRow,
+  GroupChange,
+  GroupChangeResult,
+  GroupMemberRecord,
+  GroupRecord,
+  NewGroup,
+  PendingKind,
+  PendingRecord,
   HistoryPage,
   HistoryRange,
   NewConversation,
@@ -22,13 +29,18 @@ import { SqliteUsers } from './users.js';
 import { SqliteTokens } from './tokens.js';
 import { SqliteRelations } from './relations.js';
 import { SqliteConversations } from './conversations.js';
+import { SqliteGroups } from './groups.js';
+import { MessageAppender } from './append.js';
+import { UserEventLog } from './events.js';
 
 export type { SqliteStoreOptions } from './database.js';
 
 /**
  * The embedded default {@link Store}: one better-sqlite3 connection in WAL mode, shared by one
- * part per entity interface (`users.ts`, `tokens.ts`, `relations.ts`, `conversations.ts`); this
- * class only composes them. Work is synchronous under the async facade; every method is one
+ * part per entity interface (`users.ts`, `tokens.ts`, `relations.ts`, `conversations.ts`,
+ * `groups.ts`); this class only composes them. The parts that write messages (conversations,
+ * groups) share one {@link MessageAppender}, and those that write user events (relations,
+ * groups) one {@link UserEventLog}. Work is synchronous under the async facade; every method is one
  * statement or one transaction, so each is atomic. Read-modify-write transactions begin
  * IMMEDIATE so they take the write lock up front and never fail with a stale snapshot.
  *
@@ -46,14 +58,18 @@ export class SqliteStore implements Store {
   private readonly tokens: SqliteTokens;
   private readonly relations: SqliteRelations;
   private readonly conversations: SqliteConversations;
+  private readonly groups: SqliteGroups;
 
   constructor(options: SqliteStoreOptions) {
     this.database = new SqliteDatabase(options);
     const db = this.database.db;
+    const appender = new MessageAppender(db);
+    const events = new UserEventLog(db);
     this.users = new SqliteUsers(db);
     this.tokens = new SqliteTokens(db);
-    this.relations = new SqliteRelations(db);
-    this.conversations = new SqliteConversations(db);
+    this.relations = new SqliteRelations(db, events);
+    this.conversations = new SqliteConversations(db, appender);
+    this.groups = new SqliteGroups(db, appender, events);
   }
 
   /** Stops the checkpointer, checkpoints, and closes the connection. Idempotent. */
@@ -91,11 +107,31 @@ export class SqliteStore implements Store {
   createConversation(conversation: NewConversation): Promise<boolean> { return this.conversations.createConversation(conversation); }
   appendMessages(batch: readonly NewMessage[]): Promise<AppendResult[]> { return this.conversations.appendMessages(batch); }
   getMessages(conversationId: string, range: HistoryRange): Promise<HistoryPage> { return this.conversations.getMessages(conversationId, range); }
-  listConversations(userId: string): Promise<ConversationState[]> { return this.conversations.listConversations(userId); }
-  getConversation(conversationId: string, userId: string): Promise<ConversationState | null> { return this.conversations.getConversation(conversationId, userId); }
+  listConversations(userId: string, allCursorsUpTo: number): Promise<ConversationState[]> { return this.conversations.listConversations(userId, allCursorsUpTo); }
+  getConversation(conversationId: string, userId: string, allCursorsUpTo: number): Promise<ConversationState | null> {
+    return this.conversations.getConversation(conversationId, userId, allCursorsUpTo);
+  }
   advanceCursor(conversationId: string, userId: string, to: { delivered?: number; read?: number }): Promise<{ cursor: MemberCursor; changed: boolean } | null> {
     return this.conversations.advanceCursor(conversationId, userId, to);
   }
+
+  // ---------- groups ----------
+  getGroup(conversationId: string): Promise<GroupRecord | null> { return this.groups.getGroup(conversationId); }
+  getMember(conversationId: string, userId: string): Promise<GroupMemberRecord | null> { return this.groups.getMember(conversationId, userId); }
+  listMembers(conversationId: string, afterUserId: string | null, limit: number): Promise<GroupMemberRecord[]> { return this.groups.listMembers(conversationId, afterUserId, limit); }
+  listMemberIds(conversationId: string): Promise<string[]> { return this.groups.listMemberIds(conversationId); }
+  listAdminIds(conversationId: string): Promise<string[]> { return this.groups.listAdminIds(conversationId); }
+  listGroupsOf(userId: string): Promise<string[]> { return this.groups.listGroupsOf(userId); }
+  countOwnedGroups(userId: string): Promise<number> { return this.groups.countOwnedGroups(userId); }
+  getPending(conversationId: string, userId: string): Promise<PendingRecord | null> { return this.groups.getPending(conversationId, userId); }
+  listPending(conversationId: string, kind: PendingKind, limit: number): Promise<PendingRecord[]> { return this.groups.listPending(conversationId, kind, limit); }
+  countPending(conversationId: string, kind: PendingKind): Promise<number> { return this.groups.countPending(conversationId, kind); }
+  listInvitesOf(userId: string, limit: number): Promise<PendingRecord[]> { return this.groups.listInvitesOf(userId, limit); }
+  countReadBy(conversationId: string, seq: number, exceptUserId: string): Promise<{ read: number; delivered: number; of: number }> {
+    return this.groups.countReadBy(conversationId, seq, exceptUserId);
+  }
+  createGroup(group: NewGroup): Promise<GroupChangeResult> { return this.groups.createGroup(group); }
+  applyGroupChange(change: GroupChange): Promise<GroupChangeResult> { return this.groups.applyGroupChange(change); }
 }
 
 /**
