@@ -4,7 +4,8 @@ import { LocalBus } from '../src/bus/local.js';
 import type { Bus, Subscription } from '../src/bus/types.js';
 import type { BusMessage } from '../src/bus/messages.js';
 import type { Topic } from '../src/bus/topics.js';
-import { ChatFixture, messageIn, textFrame } from './support/messaging.js';
+import { ChatFixture, messageIn, receivedMessages, sendBurst, textFrame } from './support/messaging.js';
+import { GroupsHarness } from './support/groups.js';
 import { RawClient } from './support/ws-client.js';
 
 // The server on a bus that behaves like a network one: deliveries happen on a later turn,
@@ -12,9 +13,9 @@ import { RawClient } from './support/ws-client.js';
 // Whatever relied on synchronous in-process delivery would fail here.
 
 describe('the server on a deferred, serializing bus', () => {
-  let f: ChatFixture;
+  let f: GroupsHarness;
   beforeEach(async () => {
-    f = await ChatFixture.start({ bus: new LocalBus({ delivery: 'deferred', serialize: true }) });
+    f = await GroupsHarness.start({ bus: new LocalBus({ delivery: 'deferred', serialize: true }) });
   });
   afterEach(() => f.close());
 
@@ -54,6 +55,29 @@ describe('the server on a deferred, serializing bus', () => {
     expect(await a.next((fr) => fr.type === 'error' && fr.id === 'late')).toMatchObject({ code: 'not_found' });
   });
 
+  it('delivers group messages to every member’s devices once, stops a removed member at once, and reaches a joiner', async () => {
+    const g = f;
+    const { alice, bob, carol, dave } = await f.users(['alice', 'bob', 'carol', 'dave'], [['alice', 'bob'], ['alice', 'carol'], ['alice', 'dave']]);
+    const id = await g.createGroup(alice, { members: [bob.id, carol.id] });
+    const [a, b1, b2, c] = [await f.connect(alice), await f.connect(bob), await f.connect(bob), await f.connect(carol)];
+    a.send(textFrame(id, 'g1', 'hello group', 1));
+    await a.next((fr) => fr.type === 'ack');
+    expect(a.frames.filter((fr) => fr.type === 'message' || fr.type === 'ack').map((fr) => fr.type)).toEqual(['message', 'ack']);
+    for (const s of [b1, b2, c]) expect((await s.next<MessageFrame>(messageIn(id))).message).toMatchObject({ seq: 2, content: { text: 'hello group' } });
+
+    expect((await g.remove(alice, id, bob.id)).status).toBe(204);
+    await sendBurst(a, id, 'after', 3);
+    await c.waitForCount(messageIn(id), 5); // the removal notice and three messages
+    await b1.roundTrip();
+    await b2.roundTrip();
+    for (const s of [b1, b2]) expect(receivedMessages(s, id).map((m) => m.seq)).toEqual([2, 3]); // up to their removal
+
+    expect((await g.add(alice, id, [dave.id])).body.added).toEqual([dave.id]);
+    const d = await f.connect(dave);
+    await sendBurst(a, id, 'welcome', 1);
+    expect((await d.next<MessageFrame>((fr) => messageIn(id)(fr) && fr.message.content.type === 'text')).message.seq).toBe(8);
+  });
+
   it('logout closes that sign-in’s sockets through the bus', async () => {
     const { alice } = await f.users(['alice']);
     const a = await f.connect(alice);
@@ -62,7 +86,7 @@ describe('the server on a deferred, serializing bus', () => {
   });
 });
 
-/** A LocalBus whose user subscriptions become ready only when the test says so. */
+/** A LocalBus whose subscriptions to topics named with `prefix` become ready only when the test says so. */
 class GatedBus implements Bus {
   private readonly inner = new LocalBus();
   private open: () => void = () => {};
@@ -71,7 +95,7 @@ class GatedBus implements Bus {
   readonly subscribed: Promise<void>;
   private markSubscribed: () => void = () => {};
 
-  constructor() {
+  constructor(private readonly prefix = 'u:') {
     this.subscribed = new Promise((resolve) => (this.markSubscribed = resolve));
   }
 
@@ -81,7 +105,7 @@ class GatedBus implements Bus {
 
   subscribe<M extends BusMessage>(topic: Topic<M>, handler: (message: M) => void): Subscription {
     const sub = this.inner.subscribe(topic, handler);
-    if (!topic.name.startsWith('u:')) return sub;
+    if (!topic.name.startsWith(this.prefix)) return sub;
     this.markSubscribed();
     return { ready: this.gate, unsubscribe: () => sub.unsubscribe() };
   }
@@ -110,6 +134,27 @@ describe('ready waits for the subscription', () => {
       expect(socket.frames.map((fr: ServerFrame) => fr.type)).toEqual([]);
       bus.release();
       expect(await socket.next((fr) => fr.type === 'ready')).toMatchObject({ userId: alice.id });
+      await socket.close();
+    } finally {
+      await f.close();
+    }
+  });
+});
+
+describe('ready waits for the group subscriptions too', () => {
+  it('a member’s socket is told ready only once the topics of their groups are live', async () => {
+    const bus = new GatedBus('g:');
+    const f = await GroupsHarness.start({ bus });
+    try {
+      const { alice, bob } = await f.users(['alice', 'bob'], [['alice', 'bob']]);
+      await f.createGroup(alice, { members: [bob.id] });
+      const socket = await RawClient.open(f.t.wsUrl);
+      socket.send({ type: 'auth', token: bob.token });
+      await bus.subscribed;
+      expect((await f.rest.call('GET', '/healthz')).status).toBe(200);
+      expect(socket.frames.map((fr: ServerFrame) => fr.type)).toEqual([]);
+      bus.release();
+      expect(await socket.next((fr) => fr.type === 'ready')).toMatchObject({ userId: bob.id });
       await socket.close();
     } finally {
       await f.close();
