@@ -29,6 +29,9 @@ export interface CorkableSocket {
   uncork(): void;
 }
 
+/** `ws` send options: always a text frame, also when the frame comes as UTF-8 bytes. */
+const AS_TEXT = { binary: false } as const;
+
 /** Held bytes after which a socket is flushed before the tick ends (bounds memory and delay). */
 const FLUSH_BYTES = 32 * 1024;
 
@@ -148,8 +151,9 @@ export class Connection implements Session {
    * Sends pre-serialized text, or drops the connection if its queue is already over the cap. A
    * single frame larger than the cap (a big `synced` reply) is still sent to a reader that keeps
    * up; otherwise such a client could never catch up. Memory stays bounded by cap + one frame.
+   * A Buffer holds the frame's UTF-8 bytes (encoded once for many sockets) and is sent as text.
    */
-  sendRaw(text: string): void {
+  sendRaw(text: string | Buffer): void {
     if (this.state === 'closed') return;
     // Bytes held back by this tick's cork are on their way out, not a backlog: only what earlier
     // ticks left unsent counts against the cap.
@@ -160,12 +164,12 @@ export class Connection implements Session {
       return;
     }
     if (!this.batch) {
-      this.ws.send(text);
+      this.ws.send(text, AS_TEXT);
       return;
     }
     this.batch.hold();
     const before = this.ws.bufferedAmount;
-    this.ws.send(text);
+    this.ws.send(text, AS_TEXT);
     this.batch.wrote(this.ws.bufferedAmount - before);
   }
 

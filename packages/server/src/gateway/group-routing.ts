@@ -11,16 +11,17 @@ interface RoutedGroup {
 /**
  * This node's routing table for groups: for each group with a member connected here, which of
  * its members those are. The node subscribes to a group's topic while it holds at least one of
- * its members, and forwards each group frame (serialized once, by whoever published it) to
- * those members' sessions: no per-member JSON, no per-member publish.
+ * its members, and forwards each group frame (serialized once, by whoever published it, and
+ * encoded to UTF-8 once here) to those members' sessions: no per-member JSON, no per-member
+ * encoding, no per-member publish.
  */
 export class GroupRouting {
   private readonly groups = new Map<string, RoutedGroup>();
 
   constructor(
     private readonly bus: Bus,
-    /** Writes a serialized frame to every session of a user on this node. */
-    private readonly deliver: (userId: string, json: string) => void,
+    /** Writes a frame's UTF-8 bytes to every session of a user on this node. */
+    private readonly deliver: (userId: string, bytes: Buffer) => void,
   ) {}
 
   /** Routes the group's frames to `userId` from now on; resolves once the group's subscription is live. */
@@ -49,9 +50,11 @@ export class GroupRouting {
     return this.groups.size;
   }
 
+  /** Encodes the frame once on this node; every local member's sockets send the same bytes. */
   private forward(members: Set<string>, message: GroupFrame): void {
+    const bytes = Buffer.from(message.json);
     for (const userId of members) {
-      if (userId !== message.except) this.deliver(userId, message.json);
+      if (userId !== message.except) this.deliver(userId, bytes);
     }
   }
 }

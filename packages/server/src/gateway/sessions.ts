@@ -13,7 +13,8 @@ export interface Session {
   readonly userId: string;
   /** Refresh-token family of a built-in sign-in; null for external tokens. */
   readonly familyId: string | null;
-  sendRaw(text: string): void;
+  /** Sends a serialized frame: text, or its UTF-8 bytes (encoded once for many sessions). */
+  sendRaw(text: string | Buffer): void;
   close(code: number, reason: string): void;
 }
 
@@ -113,7 +114,7 @@ export class SessionRegistry {
     else this.applyMembership(entry, entry.userId, message);
   }
 
-  private sendToUser(userId: string, json: string): void {
+  private sendToUser(userId: string, json: Buffer): void {
     const entry = this.users.get(userId);
     if (!entry) return;
     for (const s of entry.sessions.values()) s.sendRaw(json);
