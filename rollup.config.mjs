@@ -27,7 +27,8 @@ const plugins = (platform) => [
 /**
  * ESM `.js` + CJS `.cjs` side by side, both with sourcemaps. The ESM build keeps one file per
  * source module so that, with `"sideEffects": false`, consumers' bundlers drop whole modules
- * (and their imports, e.g. eventemitter3 with the client) that they don't use. CJS stays one file.
+ * (and their imports, e.g. eventemitter3 with the client) that they don't use. CJS is one file per
+ * entry, plus chunks for code that several entries share.
  */
 const dualOutput = (dir, srcRoot) => [
   { dir, format: 'es', entryFileNames: '[name].js', sourcemap: true, preserveModules: true, preserveModulesRoot: srcRoot },
@@ -47,8 +48,11 @@ export function libraryBuilds(outRoot = (dir) => join(root, 'packages', dir, 'di
       output: dualOutput(outRoot('protocol'), join(root, 'packages/protocol/src')),
     },
     {
-      // The SDK core entry. `@quickchat/protocol` and `eventemitter3` stay external (dependencies).
-      input: { index: src('sdk', 'index.ts') },
+      // The SDK: the core entry, and entries apps import only when they use them (groups,
+      // IndexedDB storage), so the core stays within its size budget. `@quickchat/protocol` and
+      // `eventemitter3` stay external (dependencies). The CJS build shares the code of several
+      // entries (errors, stores) through chunks, so `instanceof QuickchatError` holds across them.
+      input: { index: src('sdk', 'index.ts'), 'groups/index': src('sdk', 'groups/index.ts'), 'storage/indexeddb': src('sdk', 'storage/indexeddb.ts') },
       external: externalFor('sdk'),
       plugins: plugins('neutral'),
       output: dualOutput(outRoot('sdk'), join(root, 'packages/sdk/src')),

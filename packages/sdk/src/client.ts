@@ -46,7 +46,8 @@ export class ChatClient {
   readonly user: ReadableStore<PublicUser | null>;
   /**
    * The limits the server announced for the last session (null until the first `ready`).
-   * `send()` refuses text longer than `maxTextLength`; a composer can show it.
+   * `send()` refuses text longer than `maxTextLength`; a composer can show it. `groups` holds the
+   * group caps, and the member counts above which typing and live read receipts are off.
    */
   readonly limits: ReadableStore<ServerLimits | null>;
 
@@ -94,12 +95,13 @@ export class ChatClient {
     const { emit, fail } = this;
     const fetchAfter = (id: string, after: number) => this.rest.history(id, { after, limit: 100 });
     const relations = (events: UserEvent[], limited: boolean) => this.friends.onEvents(events, limited);
-    this.sync = createSync({ hook, storage, namespace, emit, fail, fetchAfter, relations, surface: (m) => this.onSurfaced(m), summary: (c) => convs.applySummary(c) });
+    const membership = (id: string, left: boolean) => convs.setLeft(id, left);
+    this.sync = createSync({ hook, storage, namespace, emit, fail, fetchAfter, relations, membership, surface: (m) => this.onSurfaced(m), summary: (c) => convs.applySummary(c) });
     const { cursor, ingest } = this.sync;
-    this.receipts = createReceipts(hook, convs, env, cursor, emit);
     const info = (this.info = createSessionInfo(hook, this.rest, fail));
     this.user = info.user;
     this.limits = info.limits;
+    this.receipts = createReceipts(hook, convs, env, cursor, emit, info.limits.getState);
     this.sender = createSender({ hook, env, storage, namespace, convs, ingest, maxTextLength: () => info.maxTextLength(), emit, fail });
     this.connection.on('state', (change) => {
       emit('connectionStateChanged', change);
@@ -174,11 +176,14 @@ export class ChatClient {
   }
 
   /**
-   * Sends a text message. Returns at once with the local message (state `pending`); it moves
-   * to `sent` when the server stored it, then `delivered`/`read`, or `failed`. While offline
-   * it waits in the outbox and is sent, with the same clientMsgId, after reconnecting.
+   * Sends a text message (to a DM or a group: `g:…`). Returns at once with the local message
+   * (state `pending`); it moves to `sent` when the server stored it, then `delivered`/`read`, or
+   * `failed`. While offline it waits in the outbox and is sent, with the same clientMsgId, after
+   * reconnecting.
    * @throws QuickchatError `validation` (not retryable; nothing is queued) when `text` is longer
-   *   than `limits.maxTextLength` (checked once the server announced it: after the first `ready`).
+   *   than `limits.maxTextLength` (checked once the server announced it: after the first `ready`),
+   *   and `not_found` (not retryable; nothing is queued) when the conversation is a group you are
+   *   no longer a member of (its view is `left`).
    */
   send(conversationId: string, text: string): LocalMessage {
     return this.sender.send(conversationId, text);
@@ -194,20 +199,28 @@ export class ChatClient {
     this.receipts.markRead(conversationId);
   }
 
-  /** Tells the other members you are (or stopped) typing. Not stored. */
+  /**
+   * Tells the other members you are (or stopped) typing. Not stored. Not sent to a group you
+   * left, nor to one with more than `limits.groups.typingMaxMembers` members.
+   */
   setTyping(conversationId: string, active: boolean): void {
     this.receipts.setTyping(conversationId, active);
   }
 
   /**
    * Loads an older page of history in front of what is loaded. Resolves with whether more
-   * older messages exist.
+   * older messages exist. Stops at the conversation's `floor`: nothing at or below it is asked for.
    */
   async loadOlder(conversationId: string, limit = 50): Promise<boolean> {
-    const loaded = this.messages.getState()[conversationId]?.items.find((m) => m.seq !== null);
-    const page = await this.rest.history(conversationId, { before: loaded?.seq ?? undefined, limit });
-    this.convs.prepend(conversationId, page.messages, page.hasMore);
-    return page.hasMore;
+    const c = this.conversations.getState()[conversationId];
+    const floor = c?.floor ?? 0;
+    const before = this.messages.getState()[conversationId]?.items.find((m) => m.seq !== null)?.seq ?? undefined;
+    let page = { messages: [] as Message[], hasMore: false };
+    if ((before ?? (c ? c.lastSeq + 1 : Infinity)) > floor + 1) page = await this.rest.history(conversationId, { before, limit });
+    const messages = page.messages.filter((m) => m.seq > floor);
+    const more = page.hasMore && (messages[0]?.seq ?? 0) > floor + 1;
+    this.convs.prepend(conversationId, messages, more);
+    return more;
   }
 
   /**

@@ -25,7 +25,14 @@ export interface ClientEvents {
   /** A member started or stopped typing. */
   typing: (context: { conversationId: string; userId: string; active: boolean }) => void;
   /** Your friendships or blocks changed (live or replayed by sync). */
-  relationChanged: (context: { event: Exclude<UserEvent, { kind: 'profile' }> }) => void;
+  relationChanged: (context: { event: Exclude<UserEvent, { kind: 'profile' | 'group' }> }) => void;
+  /**
+   * Something happened to you about a group, or (for its owner and admins) to a join request,
+   * live or replayed by sync: see `GroupChange`. The conversation store is already updated (a
+   * group you left, were removed from, or that was dissolved is `left`; one you joined is being
+   * loaded). `groupsOf(client)` from `@quickchat/sdk/groups` re-emits these as typed events.
+   */
+  groupChanged: (context: { event: GroupUserEvent }) => void;
   /**
    * Someone whose profile you see (a friend, a pending request, or you on another device)
    * changed it, live or replayed by sync. The stores holding it (`friends.store`, `user`) are
@@ -35,6 +42,9 @@ export interface ClientEvents {
   /** Something failed in the background (auth refused, a send failed for good, a backfill failed). */
   error: (context: { error: QuickchatError }) => void;
 }
+
+/** A `group` user event: what happened to you about a group (see `GroupChange` in the protocol). */
+export type GroupUserEvent = Extract<UserEvent, { kind: 'group' }>;
 
 /** Emits one client event (how managers report to the client's listeners). */
 export type EmitEvent = <E extends keyof ClientEvents>(event: E, context: Parameters<ClientEvents[E]>[0]) => void;

@@ -18,7 +18,7 @@ export interface ClientOptions {
   fetch?: FetchLike;
   /** When to retry after a drop; default: full-jitter backoff from 500 ms up to 30 s, forever. */
   reconnectPolicy?: ReconnectPolicy;
-  /** Where the outbox and cursors live; default: memory (pass `IndexedDBStorage` to survive reloads). */
+  /** Where the outbox and cursors live; default: memory (pass `IndexedDBStorage` from `@quickchat/sdk/indexeddb` to survive reloads). */
   storage?: StorageAdapter;
   /** Prefix of storage keys, to keep several clients apart. Default `qc`. */
   storageNamespace?: string;

@@ -19,7 +19,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const tsc = join(repo, 'node_modules/typescript/bin/tsc');
-const EXPECTED_EXPORTS = ['createClient', 'ChatClient', 'ConnectionState', 'QuickchatError', 'MemoryStorage', 'IndexedDBStorage', 'createStore'];
+const EXPECTED_EXPORTS = ['createClient', 'ChatClient', 'ConnectionState', 'QuickchatError', 'MemoryStorage', 'createStore'];
+/** The entries besides the core, each with what it must export (and the core must not). */
+const OTHER_ENTRIES = { '@quickchat/sdk/groups': ['groupsOf', 'GroupsManager'], '@quickchat/sdk/indexeddb': ['IndexedDBStorage'] } as const;
 /** Browser/DOM globals that must not be read while importing (or constructing) the SDK in Node/SSR. */
 const DOM_GLOBALS = ['window', 'document', 'self', 'navigator', 'location', 'localStorage', 'sessionStorage', 'indexedDB'];
 
@@ -41,8 +43,10 @@ function run(cmd: string, args: string[], cwd: string): Promise<{ code: number |
 function probe(kind: 'esm' | 'cjs'): string {
   const load =
     kind === 'esm'
-      ? `const sdk = await import('@quickchat/sdk'); const resolved = import.meta.resolve('@quickchat/sdk');`
-      : `const sdk = require('@quickchat/sdk'); const resolved = require.resolve('@quickchat/sdk');`;
+      ? `const sdk = await import('@quickchat/sdk'); const resolved = import.meta.resolve('@quickchat/sdk');
+const { IndexedDBStorage } = await import('@quickchat/sdk/indexeddb'); const { groupsOf, GroupsManager } = await import('@quickchat/sdk/groups');`
+      : `const sdk = require('@quickchat/sdk'); const resolved = require.resolve('@quickchat/sdk');
+const { IndexedDBStorage } = require('@quickchat/sdk/indexeddb'); const { groupsOf, GroupsManager } = require('@quickchat/sdk/groups');`;
   // zod (behind '@quickchat/protocol/validate', not part of the SDK) reads `navigator` on purpose:
   // it is loaded after the snapshot, only to check that entry of the exports map.
   const loadValidate = kind === 'esm' ? `await import('@quickchat/protocol/validate')` : `require('@quickchat/protocol/validate')`;
@@ -60,8 +64,9 @@ const client = sdk.createClient({
   fetch: async () => { throw new Error('no network in this probe'); },
   WebSocket: class { constructor() { throw new Error('no socket in this probe'); } },
 });
-new sdk.IndexedDBStorage();
+new IndexedDBStorage();
 new sdk.MemoryStorage();
+const groups = groupsOf(client);
 const report = {
   resolved: String(resolved),
   keys: Object.keys(sdk).filter((k) => k !== 'default').sort(),
@@ -69,7 +74,8 @@ const report = {
   isClient: client instanceof sdk.ChatClient,
   state: client.connectionState,
   errorIsError: new sdk.QuickchatError('validation', 'x') instanceof Error,
-  idbAvailable: sdk.IndexedDBStorage.isAvailable(),
+  idbAvailable: IndexedDBStorage.isAvailable(),
+  groups: groups instanceof GroupsManager && groupsOf(client) === groups,
 };
 report.validates = typeof (${loadValidate}).parseFrame;
 client.close();
@@ -79,13 +85,15 @@ process.stdout.write(JSON.stringify(report));
 }
 
 /** The public entries, and their declaration files (relative to node_modules, without extension). */
-const ENTRIES = ['@quickchat/sdk', '@quickchat/protocol', '@quickchat/protocol/validate'];
-const ENTRY_TYPES = ['@quickchat/sdk/dist/index', '@quickchat/protocol/dist/index', '@quickchat/protocol/dist/validate/index'];
+const ENTRIES = ['@quickchat/sdk', '@quickchat/sdk/groups', '@quickchat/sdk/indexeddb', '@quickchat/protocol', '@quickchat/protocol/validate'];
+const ENTRY_TYPES = ['@quickchat/sdk/dist/index', '@quickchat/sdk/dist/groups/index', '@quickchat/sdk/dist/storage/indexeddb', '@quickchat/protocol/dist/index', '@quickchat/protocol/dist/validate/index'];
 
 /**
  * A CommonJS consumer in TypeScript (below, also compiled to JavaScript to run it). Node 20 has no global WebSocket, hence the stand-in (never constructed: no connect).
  */
 const CJS_CONSUMER_TS = `import { createClient, ConnectionState, MemoryStorage, QuickchatError, type ChatClient, type WebSocketLike } from '@quickchat/sdk';
+import { groupsOf, type GroupEventContext } from '@quickchat/sdk/groups';
+import { IndexedDBStorage } from '@quickchat/sdk/indexeddb';
 import { ErrorCode, dmConversationId, type Message } from '@quickchat/protocol';
 import { parseFrame, ProtocolError } from '@quickchat/protocol/validate';
 class NoSocket implements WebSocketLike {
@@ -100,6 +108,8 @@ const state: ConnectionState = client.connectionState;
 const frame = parseFrame('{"type":"ping","id":1}');
 const bad = parseFrame('[]');
 const history: Message[] = [];
+const invited: GroupEventContext[] = [];
+groupsOf(client).on('invited', (context) => invited.push(context));
 const report = {
   state,
   frame: frame instanceof ProtocolError ? null : frame.type,
@@ -108,6 +118,8 @@ const report = {
   notFound: ErrorCode.NotFound,
   quickchatError: new QuickchatError('validation', 'x') instanceof Error,
   history: history.length,
+  invited: invited.length,
+  idb: IndexedDBStorage.isAvailable(),
 };
 client.close();
 console.log(JSON.stringify(report));
@@ -220,7 +232,7 @@ describe('@quickchat/sdk package', () => {
     expect(report.resolved).toBe(pathToFileURL(join(pkgDir('sdk'), 'dist/index.js')).href);
     expect(report.keys).toEqual(expect.arrayContaining(EXPECTED_EXPORTS));
     expect(report.touched).toEqual([]);
-    expect(report).toMatchObject({ isClient: true, state: 'idle', errorIsError: true, idbAvailable: false, validates: 'function' });
+    expect(report).toMatchObject({ isClient: true, state: 'idle', errorIsError: true, idbAvailable: false, groups: true, validates: 'function' });
   });
 
   it('loads through the "require" condition (CJS all the way down) without touching DOM globals', async () => {
@@ -232,7 +244,7 @@ describe('@quickchat/sdk package', () => {
     expect(report.resolved).toBe(join(pkgDir('sdk'), 'dist/index.cjs'));
     expect(report.keys).toEqual(expect.arrayContaining(EXPECTED_EXPORTS));
     expect(report.touched).toEqual([]);
-    expect(report).toMatchObject({ isClient: true, state: 'idle', errorIsError: true, idbAvailable: false, validates: 'function' });
+    expect(report).toMatchObject({ isClient: true, state: 'idle', errorIsError: true, idbAvailable: false, groups: true, validates: 'function' });
   });
 
   it('ESM and CJS builds export exactly what the source entry exports', async () => {
@@ -242,6 +254,17 @@ describe('@quickchat/sdk package', () => {
     expect(JSON.parse(esm.stdout)).toEqual(source);
     expect(JSON.parse(cjs.stdout)).toEqual(source);
     expect(source).toEqual(expect.arrayContaining(EXPECTED_EXPORTS));
+    // The other entries: theirs, not the core's.
+    const sources = { '@quickchat/sdk/groups': '../src/groups/index.js', '@quickchat/sdk/indexeddb': '../src/storage/indexeddb.js' };
+    for (const [entry, names] of Object.entries(OTHER_ENTRIES)) {
+      const own = Object.keys(await import(sources[entry as keyof typeof sources])).sort();
+      const built = await run(process.execPath, ['--input-type=module', '-e', `process.stdout.write(JSON.stringify(Object.keys(await import('${entry}')).sort()))`], tmp);
+      const builtCjs = await run(process.execPath, ['-e', `process.stdout.write(JSON.stringify(Object.keys(require('${entry}')).sort()))`], tmp);
+      expect(JSON.parse(built.stdout), entry).toEqual(own);
+      expect(JSON.parse(builtCjs.stdout), entry).toEqual(own);
+      expect(own).toEqual(expect.arrayContaining([...names]));
+      for (const name of names) expect(source, `${name} is not in the core`).not.toContain(name);
+    }
   });
 
   it('type-checks for an ESM (nodenext) consumer through the "import" condition\'s .d.ts files, which declare exactly the runtime exports', async () => {
@@ -249,14 +272,17 @@ describe('@quickchat/sdk package', () => {
     mkdirSync(dir, { recursive: true });
     writeFileSync(
       join(dir, 'main.mts'),
-      `import { createClient, ConnectionState, MemoryStorage, IndexedDBStorage, QuickchatError, type ChatClient, type LocalMessage, type ClientEvents } from '@quickchat/sdk';
+      `import { createClient, ConnectionState, MemoryStorage, QuickchatError, type ChatClient, type LocalMessage, type ClientEvents } from '@quickchat/sdk';
+import { IndexedDBStorage } from '@quickchat/sdk/indexeddb';
+import { groupsOf, type GroupInfo } from '@quickchat/sdk/groups';
 import { parseFrame } from '@quickchat/protocol/validate';
 const client: ChatClient = createClient({ url: 'https://chat.example.com', auth: { token: 't' }, storage: new MemoryStorage(), autoConnect: false });
 const state: ConnectionState = client.connectionState;
 const sent: LocalMessage = client.send(client.dmWith('u2'), 'hi');
 const listener: ClientEvents['connectionStateChanged'] = (change) => void change.newState;
 client.on('connectionStateChanged', listener);
-export const all = [state, sent.state, new IndexedDBStorage(), new QuickchatError('validation', 'x').code, parseFrame];
+const info: Promise<GroupInfo> = groupsOf(client).get('g:climbers');
+export const all = [state, sent.state, new IndexedDBStorage(), new QuickchatError('validation', 'x').code, parseFrame, info];
 `,
     );
     writeFileSync(join(dir, 'exports.mts'), await exportsMatchRuntime('esm'));
@@ -289,7 +315,7 @@ export const all = [state, sent.state, new IndexedDBStorage(), new QuickchatErro
     const r = await run(process.execPath, ['main.cjs'], dir);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({ state: 'idle', frame: 'ping', bad: 'bad_frame', dm: 'dm:a~b', notFound: 'not_found', quickchatError: true, history: 0 });
+    expect(JSON.parse(r.stdout)).toEqual({ state: 'idle', frame: 'ping', bad: 'bad_frame', dm: 'dm:a~b', notFound: 'not_found', quickchatError: true, history: 0, invited: 0, idb: false });
   });
 
   it('tree-shakes: a consumer importing only createStore gets neither the client nor eventemitter3', async () => {

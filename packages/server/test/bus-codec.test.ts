@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeBusMessage, encodeBusMessage } from '../src/bus/codec.js';
-import { RELATIONS_TOPIC, userTopic } from '../src/bus/topics.js';
+import { GROUPS_TOPIC, RELATIONS_TOPIC, groupTopic, userTopic } from '../src/bus/topics.js';
 import type { BusMessage } from '../src/bus/messages.js';
 
 describe('bus codec', () => {
@@ -11,10 +11,16 @@ describe('bus codec', () => {
       { kind: 'frame', json: '{"type":"ack"}', to: 'session-1' },
       { kind: 'revoke' },
       { kind: 'revoke', familyId: 'fam' },
+      { kind: 'membership', conversationId: 'g:abc', joined: true },
     ];
     for (const m of samples) expect(decodeBusMessage(user, encodeBusMessage(m))).toEqual(m);
     const relations: BusMessage = { kind: 'relations', pairs: [['u_a', 'u_b']] };
     expect(decodeBusMessage(RELATIONS_TOPIC, encodeBusMessage(relations))).toEqual(relations);
+    for (const m of [{ kind: 'group-frame', json: '{"type":"message"}' }, { kind: 'group-frame', json: '{}', except: 'u_a' }] satisfies BusMessage[]) {
+      expect(decodeBusMessage(groupTopic('g:abc'), encodeBusMessage(m))).toEqual(m);
+    }
+    const changed: BusMessage = { kind: 'group-changed', conversationId: 'g:abc' };
+    expect(decodeBusMessage(GROUPS_TOPIC, encodeBusMessage(changed))).toEqual(changed);
   });
 
   it('refuses text that is not JSON, does not match the union, or belongs on another topic', () => {
@@ -30,5 +36,9 @@ describe('bus codec', () => {
     ];
     for (const raw of bad) expect(decodeBusMessage(user, raw), raw).toBeInstanceOf(Error);
     expect(decodeBusMessage(RELATIONS_TOPIC, '{"kind":"frame","json":"{}"}')).toBeInstanceOf(Error);
+    // A group's topic carries group frames only; a user frame there, or a membership without its flag, is refused.
+    expect(decodeBusMessage(groupTopic('g:abc'), '{"kind":"frame","json":"{}"}')).toBeInstanceOf(Error);
+    expect(decodeBusMessage(user, '{"kind":"membership","conversationId":"g:abc"}')).toBeInstanceOf(Error);
+    expect(decodeBusMessage(user, '{"kind":"group-frame","json":"{}"}')).toBeInstanceOf(Error);
   });
 });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { ErrorFrame, MessageFrame, ServerFrame } from '@quickchat/protocol';
-import { GroupsHarness, say, syncWith } from './support/groups.js';
+import { errorOf, GroupsHarness, say, syncWith } from './support/groups.js';
 import type { TestUser } from './support/rest.js';
 import type { RawClient } from './support/ws-client.js';
 import { messageIn } from './support/messaging.js';
@@ -69,7 +69,7 @@ describe(`a group of ${MEMBERS} members`, () => {
     await h.add(owner, g, [extra.id]);
     const full = await h.acceptInvite(extra, g);
     expect(full.status).toBe(409);
-    expect(full.body.error.message).toMatch(/full/);
+    expect(errorOf(full).message).toMatch(/full/);
   });
 
   it('delivers one message to every member exactly once', async () => {

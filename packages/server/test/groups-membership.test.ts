@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventFrame, MessageFrame, ServerFrame, UserEvent } from '@quickchat/protocol';
 import type { TestUser } from './support/rest.js';
-import { GroupsHarness, say, syncWith } from './support/groups.js';
+import { errorOf, GroupsHarness, say, syncWith } from './support/groups.js';
 import { messageIn } from './support/messaging.js';
 
 const groupEvents = (frames: ServerFrame[]): Extract<UserEvent, { kind: 'group' }>[] =>
@@ -102,7 +102,7 @@ describe('group membership', () => {
     const g = await h.createGroup(alice, { members: [bob.id] });
     const left = await h.leave(alice, g);
     expect(left.status).toBe(403);
-    expect(left.body.error.message).toMatch(/transfer ownership/);
+    expect(errorOf(left).message).toMatch(/transfer ownership/);
     expect((await h.transfer(alice, g, bob.id)).status).toBe(204);
     expect((await h.info(alice, g)).body).toMatchObject({ ownerId: bob.id, myRole: 'admin' });
     expect((await h.leave(alice, g)).status).toBe(204);
@@ -162,17 +162,17 @@ describe('group membership', () => {
     const g = await h.createGroup(alice, { members: [bob.id], joinMode: 'request' });
     const full = await h.add(alice, g, [carol.id]);
     expect(full.status).toBe(409);
-    expect(full.body.error.message).toMatch(/at most 2 members/);
+    expect(errorOf(full).message).toMatch(/at most 2 members/);
     expect((await h.create(alice, { name: 'second' })).status).toBe(409);
     expect((await h.requestToJoin(carol, g)).status).toBe(200);
     const crowded = await h.requestToJoin(dave, g);
     expect(crowded.status).toBe(409);
-    expect(crowded.body.error.message).toMatch(/join requests waiting/);
+    expect(errorOf(crowded).message).toMatch(/join requests waiting/);
     const eve = await h.rest.register('eve');
     const g2 = await h.createGroup(bob, { members: [carol.id, dave.id] }); // two invites: the hour's budget
     const limited = await h.add(bob, g2, [eve.id]);
     expect(limited.status).toBe(429);
-    expect(limited.body.error.retryAfterMs).toBeGreaterThan(0);
+    expect(errorOf(limited).retryAfterMs).toBeGreaterThan(0);
     expect((await h.myInvites(eve)).body.items).toEqual([]);
     // The caps are announced.
     const c1 = await h.connect(carol);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { LocalBus, type LocalBusOptions } from '../src/bus/local.js';
 import type { Bus } from '../src/bus/types.js';
-import type { FrameDelivery, Revocation } from '../src/bus/messages.js';
-import { userTopic } from '../src/bus/topics.js';
+import type { FrameDelivery } from '../src/bus/messages.js';
+import { userTopic, type UserTopicMessage } from '../src/bus/topics.js';
 
 /** Topics with at least one subscriber (internal, read only to prove cleanup). */
 const topicCount = (bus: LocalBus) => (bus as unknown as { topics: Map<string, unknown> }).topics.size;
@@ -12,7 +12,7 @@ const frame = (json: string): FrameDelivery => ({ kind: 'frame', json });
 
 function recorder() {
   const got: string[] = [];
-  return { got, handler: (m: FrameDelivery | Revocation) => void got.push(m.kind === 'frame' ? m.json : `revoke:${m.familyId ?? '*'}`) };
+  return { got, handler: (m: UserTopicMessage) => void got.push(m.kind === 'frame' ? m.json : m.kind === 'revoke' ? `revoke:${m.familyId ?? '*'}` : `membership:${m.conversationId}`) };
 }
 
 /** The same behaviour holds whether messages are passed as objects or round-trip through the codec. */

@@ -125,7 +125,7 @@ describe('OpenAPI document', () => {
   beforeAll(async () => {
     t = await startTestServer({ limits: { authAttemptsPerMinute: 10_000 } });
     rest = new Rest(t.url);
-    [alice, bob, carol, dave, eve] = await Promise.all(['alice', 'bob', 'carol', 'dave', 'eve'].map((handle) => rest.register(handle)));
+    [alice, bob, carol, dave, eve] = await Promise.all([rest.register('alice'), rest.register('bob'), rest.register('carol'), rest.register('dave'), rest.register('eve')]);
     const res = await rest.call<OpenApiDoc>('GET', '/api/openapi.json');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);

@@ -70,19 +70,19 @@ export class RestClient {
   // ---------- profile ----------
   /** The signed-in user. */
   me(): Promise<PublicUser> {
-    return this.authed({ method: 'GET', path: '/api/me' });
+    return this.request({ method: 'GET', path: '/api/me' });
   }
   /** Updates display name, avatar URL and/or signature. */
   updateMe(patch: ProfilePatchBody): Promise<PublicUser> {
-    return this.authed({ method: 'PATCH', path: '/api/me', body: patch });
+    return this.request({ method: 'PATCH', path: '/api/me', body: patch });
   }
   /** A user's public profile. */
   user(userId: string): Promise<PublicUser> {
-    return this.authed({ method: 'GET', path: `/api/users/${encodeURIComponent(userId)}` });
+    return this.request({ method: 'GET', path: `/api/users/${encodeURIComponent(userId)}` });
   }
   /** Finds a user by exact handle (case-insensitive). */
   userByHandle(handle: string): Promise<PublicUser> {
-    return this.authed({ method: 'GET', path: `/api/users/by-handle/${encodeURIComponent(handle)}` });
+    return this.request({ method: 'GET', path: `/api/users/by-handle/${encodeURIComponent(handle)}` });
   }
 
   // ---------- friendships ----------
@@ -100,23 +100,23 @@ export class RestClient {
   }
   /** Sends a friend request (accepts theirs if they already asked). Resolves with your resulting status. */
   async requestFriend(userId: string, memo?: string): Promise<FriendshipStatus> {
-    return (await this.authed<{ status: FriendshipStatus }>({ method: 'POST', path: '/api/friend-requests', body: memo === undefined ? { userId } : { userId, memo } })).status;
+    return (await this.request<{ status: FriendshipStatus }>({ method: 'POST', path: '/api/friend-requests', body: memo === undefined ? { userId } : { userId, memo } })).status;
   }
   /** Accepts the request from `userId`. */
   async acceptFriend(userId: string): Promise<FriendshipStatus> {
-    return (await this.authed<{ status: FriendshipStatus }>({ method: 'POST', path: `/api/friend-requests/${encodeURIComponent(userId)}/accept` })).status;
+    return (await this.request<{ status: FriendshipStatus }>({ method: 'POST', path: `/api/friend-requests/${encodeURIComponent(userId)}/accept` })).status;
   }
   /** Declines the request from `userId`. */
   declineFriend(userId: string): Promise<void> {
-    return this.authed({ method: 'POST', path: `/api/friend-requests/${encodeURIComponent(userId)}/decline` });
+    return this.request({ method: 'POST', path: `/api/friend-requests/${encodeURIComponent(userId)}/decline` });
   }
   /** Cancels your request to `userId`. */
   cancelFriendRequest(userId: string): Promise<void> {
-    return this.authed({ method: 'DELETE', path: `/api/friend-requests/${encodeURIComponent(userId)}` });
+    return this.request({ method: 'DELETE', path: `/api/friend-requests/${encodeURIComponent(userId)}` });
   }
   /** Removes a friend (one-way: they see `removed`). */
   removeFriend(userId: string): Promise<void> {
-    return this.authed({ method: 'DELETE', path: `/api/friends/${encodeURIComponent(userId)}` });
+    return this.request({ method: 'DELETE', path: `/api/friends/${encodeURIComponent(userId)}` });
   }
   /** Users you blocked. */
   blocked(): Promise<PublicUser[]> {
@@ -124,11 +124,11 @@ export class RestClient {
   }
   /** Blocks a user. */
   block(userId: string): Promise<void> {
-    return this.authed({ method: 'PUT', path: `/api/blocks/${encodeURIComponent(userId)}` });
+    return this.request({ method: 'PUT', path: `/api/blocks/${encodeURIComponent(userId)}` });
   }
   /** Unblocks a user. */
   unblock(userId: string): Promise<void> {
-    return this.authed({ method: 'DELETE', path: `/api/blocks/${encodeURIComponent(userId)}` });
+    return this.request({ method: 'DELETE', path: `/api/blocks/${encodeURIComponent(userId)}` });
   }
 
   // ---------- conversations ----------
@@ -141,19 +141,24 @@ export class RestClient {
     const query = new URLSearchParams();
     for (const key of ['before', 'after', 'limit'] as const) if (options[key] !== undefined) query.set(key, String(options[key]));
     const qs = query.toString();
-    return this.authed({ method: 'GET', path: `/api/conversations/${encodeURIComponent(conversationId)}/messages${qs ? `?${qs}` : ''}` });
+    return this.request({ method: 'GET', path: `/api/conversations/${encodeURIComponent(conversationId)}/messages${qs ? `?${qs}` : ''}` });
   }
 
   /** GETs a list endpoint (`{ items }`) and returns its items. */
   private async list<T>(path: string): Promise<T[]> {
-    return (await this.authed<{ items: T[] }>({ method: 'GET', path })).items;
+    return (await this.request<{ items: T[] }>({ method: 'GET', path })).items;
   }
 
   private anonymous<T>(req: HttpRequest): Promise<T> {
     return requestJson<T>(this.fetchFn, this.baseUrl, req, this.timing);
   }
 
-  private async authed<T>(req: HttpRequest): Promise<T> {
+  /**
+   * An authenticated JSON request (for the SDK's other entries, such as `@quickchat/sdk/groups`):
+   * resolves with the parsed body (undefined for 204), rejects with an `ApiError`. Refreshes the
+   * token once when the server answers 401.
+   */
+  async request<T>(req: HttpRequest): Promise<T> {
     if (!this.bearer) throw new ApiError('unauthenticated', 'this client has no credentials', 401);
     try {
       return await requestJson<T>(this.fetchFn, this.baseUrl, { ...req, token: await this.bearer.getToken() }, this.timing);

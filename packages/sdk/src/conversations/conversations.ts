@@ -11,8 +11,13 @@ export const TYPING_TTL_MS = 8000;
 export interface Conversations {
   readonly conversations: ReadableStore<ConversationsState>;
   readonly messages: ReadableStore<MessagesState>;
-  /** Applies a summary from sync (or the REST conversation list). */
+  /**
+   * Applies a summary from sync (or the REST conversation list). A group summary naming you as a
+   * member (a role) clears `left`; one without keeps it.
+   */
   applySummary(summary: Omit<ConversationSync, 'messages' | 'limited'>): void;
+  /** Marks a listed conversation as left (you are no longer a member) or not; unknown ones are ignored. */
+  setLeft(conversationId: string, left: boolean): void;
   /** Shows a pending own message at the end of its conversation. */
   addPending(message: LocalMessage): void;
   /** A stored message surfaced in order: insert it (replacing its pending copy) and update the list entry. */
@@ -100,10 +105,19 @@ export function createConversations(me: () => string, env: Environment): Convers
           lastMessage: previous?.lastMessage && previous.lastMessage.seq !== null && previous.lastMessage.seq > summary.lastSeq ? previous.lastMessage : lastMessage,
           cursors: summary.cursors,
           typing: previous?.typing ?? [],
+          floor: summary.floor,
+          group: summary.group ?? null,
+          left: !summary.group?.role && !!previous?.left,
         };
         return { ...all, [summary.conversationId]: view };
       });
       settle(summary.conversationId);
+    },
+    setLeft(conversationId, left) {
+      convs.update((all) => {
+        const c = all[conversationId];
+        return c && c.left != left ? { ...all, [conversationId]: { ...c, left } } : all;
+      });
     },
     addPending(message) {
       updateList(message.conversationId, (list) => ({ ...list, items: [...list.items, message] }));
@@ -179,5 +193,8 @@ function emptyView(conversationId: string, me: string): ConversationView {
     lastMessage: null,
     cursors: [],
     typing: [],
+    floor: 0,
+    group: null,
+    left: false,
   };
 }

@@ -1,6 +1,7 @@
 import type { Environment, TimerHandle } from '../connection/environment.js';
 import type { EmitEvent } from '../events.js';
 import type { FrameHook } from '../extension/frame-hook.js';
+import type { ServerLimits } from '../session/session-info.js';
 import type { Conversations } from './conversations.js';
 
 /** Receipts and typing: see {@link createReceipts}. */
@@ -18,9 +19,17 @@ export interface Receipts {
 /**
  * Delivered/read cursors and typing, both ways: applies `receipt` and `typing` frames to the
  * stores (and emits them), and tells the server what this device received, read and types.
- * `cursor(id)` is the highest seq surfaced in a conversation.
+ * `cursor(id)` is the highest seq surfaced in a conversation. No typing goes to a group you left
+ * or one with more members than `limits().groups.typingMaxMembers` (the server relays none there).
  */
-export function createReceipts(hook: FrameHook, convs: Conversations, env: Environment, cursor: (conversationId: string) => number, emit: EmitEvent): Receipts {
+export function createReceipts(
+  hook: FrameHook,
+  convs: Conversations,
+  env: Environment,
+  cursor: (conversationId: string) => number,
+  emit: EmitEvent,
+  limits: () => ServerLimits | null,
+): Receipts {
   const timers = new Map<string, TimerHandle>();
   hook.onFrame('receipt', (frame) => {
     for (const message of convs.receipt(frame)) emit('messageUpdated', { message });
@@ -36,7 +45,8 @@ export function createReceipts(hook: FrameHook, convs: Conversations, env: Envir
       if (read > 0) hook.send({ type: 'receipt', conversationId, read });
     },
     setTyping(conversationId, active) {
-      hook.send({ type: 'typing', conversationId, active });
+      const c = convs.conversations.getState()[conversationId];
+      if (!c?.left && !((c?.group?.memberCount ?? 0) > (limits()?.groups?.typingMaxMembers ?? Infinity))) hook.send({ type: 'typing', conversationId, active });
     },
     delivered(conversationId) {
       if (timers.has(conversationId)) return;

@@ -53,13 +53,13 @@ export class Friends {
     return this.after(await this.rest.unblock(userId));
   }
 
-  /** Applies user events from the socket or sync. */
+  /** Applies user events from the socket or sync (`group` events are not about friends: ignored). */
   onEvents(events: readonly UserEvent[], limited: boolean): void {
     // A refetch in flight may have read the profile before the change: fetch once more.
     let refetch: unknown = limited || !this.state.getState().loaded || this.refreshing;
     for (const e of events) {
-      if (e.kind != 'profile') refetch = 1;
-      else {
+      if (e.kind == 'friendship' || e.kind == 'block') refetch = 1;
+      else if (e.kind == 'profile') {
         const swap = (list: FriendEntry[]) => list.map((f) => (f.user.id == e.user.id ? { ...f, user: e.user } : f));
         this.state.update((s) => ({ ...s, friends: swap(s.friends), incoming: swap(s.incoming), outgoing: swap(s.outgoing) }));
       }

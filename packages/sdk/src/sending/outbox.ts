@@ -1,4 +1,4 @@
-import type { MessageContent } from '@quickchat/protocol';
+import type { SendableContent } from '@quickchat/protocol';
 import type { StorageAdapter } from '../storage/types.js';
 
 /** A message waiting for the server's ack. */
@@ -7,7 +7,7 @@ export interface OutboxEntry {
   userId: string;
   conversationId: string;
   clientMsgId: string;
-  content: MessageContent;
+  content: SendableContent;
   createdAt: number;
 }
 

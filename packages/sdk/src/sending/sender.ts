@@ -1,4 +1,4 @@
-import type { Message } from '@quickchat/protocol';
+import type { Message, SendableContent } from '@quickchat/protocol';
 import type { Conversations } from '../conversations/conversations.js';
 import type { Environment, TimerHandle } from '../connection/environment.js';
 import { ConnectionState } from '../connection/state.js';
@@ -28,7 +28,10 @@ export interface SenderDeps {
 
 /** Sending: see {@link createSender}. */
 export interface Sender {
-  /** See `ChatClient.send`. Throws a `validation` error, and enqueues nothing, when the text is too long. */
+  /**
+   * See `ChatClient.send`. Throws, and enqueues nothing, when the text is too long (`validation`)
+   * or the conversation is a group you are no longer a member of (`not_found`).
+   */
   send(conversationId: string, text: string): LocalMessage;
   /** See `ChatClient.retry`. */
   retry(conversationId: string, clientMsgId: string): void;
@@ -107,6 +110,8 @@ export function createSender(d: SenderDeps): Sender {
     d.fail(error);
   });
   hook.on('synced', () => {
+    // Once per socket: a later sync (after joining a group) must not resend what is in flight.
+    if (live) return;
     live = true;
     flush();
   });
@@ -122,6 +127,7 @@ export function createSender(d: SenderDeps): Sender {
     send(conversationId, text) {
       const max = d.maxTextLength();
       if (text.length > max) throw new QuickchatError('validation', `message too long: ${text.length} characters, the server accepts ${max}`);
+      if (convs.conversations.getState()[conversationId]?.left) throw new QuickchatError('not_found', `you are no longer a member of ${conversationId}`);
       const entry: OutboxEntry = { userId: hook.userId, conversationId, clientMsgId: newClientMsgId(env.random), content: { type: 'text', text }, createdAt: env.now() };
       const local = pendingCopy(entry);
       convs.addPending(local);
@@ -133,7 +139,8 @@ export function createSender(d: SenderDeps): Sender {
       const message = convs.messages.getState()[conversationId]?.items.find((m) => m.clientMsgId === clientMsgId && m.senderId === me);
       if (message?.state !== 'failed') return;
       update(conversationId, clientMsgId, { state: 'pending', error: null });
-      enqueue({ userId: me, conversationId, clientMsgId, content: message.content, createdAt: message.createdAt });
+      // Only own messages fail, and clients send only what they may send (never system notices).
+      enqueue({ userId: me, conversationId, clientMsgId, content: message.content as SendableContent, createdAt: message.createdAt });
     },
     async restore(userId) {
       await outbox.load();

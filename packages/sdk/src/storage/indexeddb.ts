@@ -1,3 +1,13 @@
+/**
+ * `@quickchat/sdk/indexeddb`: a storage adapter on IndexedDB, an entry of its own so that apps
+ * that don't use it (Node, or memory storage) don't load it.
+ *
+ * ```ts
+ * import { createClient } from '@quickchat/sdk';
+ * import { IndexedDBStorage } from '@quickchat/sdk/indexeddb';
+ * const client = createClient({ url, auth, storage: new IndexedDBStorage() });
+ * ```
+ */
 import type { StorageAdapter } from './types.js';
 
 /** Options of {@link IndexedDBStorage}. */

@@ -1,7 +1,7 @@
 /**
  * Where the SDK keeps what must survive a page reload: the outbox (messages typed while
  * offline) and sync cursors. Values are strings (JSON). Implementations: `MemoryStorage`
- * (default, nothing survives), `IndexedDBStorage` (browsers).
+ * (default, nothing survives), `IndexedDBStorage` (browsers, from `@quickchat/sdk/indexeddb`).
  */
 export interface StorageAdapter {
   /** The stored value, or null when absent. */

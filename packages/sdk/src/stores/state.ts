@@ -1,4 +1,4 @@
-import type { FriendEntry, MemberCursor, MessageContent, PublicUser } from '@quickchat/protocol';
+import type { FriendEntry, GroupBrief, MemberCursor, MessageContent, PublicUser } from '@quickchat/protocol';
 import type { QuickchatError } from '../errors.js';
 
 /**
@@ -16,6 +16,10 @@ export interface LocalMessage {
   id: string | null;
   conversationId: string;
   senderId: string;
+  /**
+   * Text, or (in groups) a `system` notice the server wrote about a membership or settings change
+   * (`action`, `actorId`, `targetIds`, …): check `content.type` before reading `text`.
+   */
   content: MessageContent;
   /** Position in the conversation; null while pending. */
   seq: number | null;
@@ -37,8 +41,22 @@ export interface ConversationView {
   unread: number;
   lastMessage: LocalMessage | null;
   cursors: MemberCursor[];
-  /** Members currently typing (not you). */
+  /** Members currently typing (not you), most recent last. */
   typing: string[];
+  /**
+   * You see only messages after this seq: 0 in DMs; in a group, where you joined (unless its
+   * history is visible to new members). Catch-up and `loadOlder()` never ask for anything at or
+   * below it.
+   */
+  floor: number;
+  /** For groups: name, avatar, member count and your role (null: you are invited, not a member); null for DMs. */
+  group: GroupBrief | null;
+  /**
+   * True once you are no longer a member of this group (you left, were removed, or it was
+   * dissolved). The messages already loaded stay readable; `send()` to it throws `not_found`.
+   * Joining again clears it.
+   */
+  left: boolean;
 }
 
 /** The loaded part of one conversation's messages, ordered by seq, pending ones last. */

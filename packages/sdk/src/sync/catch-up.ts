@@ -1,4 +1,4 @@
-import type { ConversationSync, Message, SyncFrame, SyncedFrame, UserEvent } from '@quickchat/protocol';
+import { parseConversationId, type ConversationSync, type Message, type SyncFrame, type SyncedFrame, type UserEvent } from '@quickchat/protocol';
 import { ClientErrorCode, toError } from '../errors.js';
 import type { StorageAdapter } from '../storage/types.js';
 
@@ -14,6 +14,8 @@ export interface CatchUpHooks {
   events(events: UserEvent[], limited: boolean): void;
   /** A background fetch failed. */
   failed(error: unknown): void;
+  /** A message arrived for a group this client has no summary (so no floor) for: ask sync for one. */
+  resync(): void;
 }
 
 interface Persisted {
@@ -34,6 +36,11 @@ export interface CatchUp {
   acceptEvent(event: UserEvent): boolean;
   /** Highest seq surfaced in a conversation (0 when none). */
   cursor(conversationId: string): number;
+  /**
+   * Holds a conversation's messages (parked, no gap filling) until a `synced` reply lists it:
+   * after you (re)joined a group, its new floor is known only from its summary.
+   */
+  hold(conversationId: string): void;
   /** Applies a `synced` reply; resolves after every `limited` conversation was backfilled. Returns how many messages came over REST. */
   applySynced(frame: SyncedFrame): Promise<number>;
   /** Takes a message from anywhere (live frame, ack, sync, REST) and surfaces it in order. */
@@ -44,7 +51,9 @@ export interface CatchUp {
  * Catch-up and ordering. Keeps, per conversation, the highest seq surfaced so far, and
  * surfaces each message exactly once, in seq order: duplicates are dropped, and a message
  * that arrives ahead of a gap waits while the gap is fetched over REST (one fetch at a time per
- * conversation). The cursors persist through the storage adapter.
+ * conversation). A cursor never sits below its conversation's floor (a group member sees nothing
+ * at or below it), so nothing there is ever fetched: a joiner starts at the floor, and the
+ * message after it is no gap. The cursors persist through the storage adapter.
  */
 export function createCatchUp(storage: StorageAdapter, hooks: CatchUpHooks): CatchUp {
   let cursors = new Map<string, number>();
@@ -53,6 +62,8 @@ export function createCatchUp(storage: StorageAdapter, hooks: CatchUpHooks): Cat
   let requestedAfter: number | undefined;
   const waiting = new Map<string, Map<number, Message>>();
   const filling = new Map<string, Promise<void>>();
+  /** Conversations whose messages wait for a summary (see `hold`). */
+  const held = new Set<string>();
   let key = '';
   let saveQueued = false;
 
@@ -121,8 +132,14 @@ export function createCatchUp(storage: StorageAdapter, hooks: CatchUpHooks): Cat
 
   const ingest = (message: Message): void => {
     const id = message.conversationId;
-    if (!cursors.has(id) && eventsCursor === undefined) {
-      // Before the first sync we cannot tell history from news; sync will set the cursor.
+    // A group first seen through a live message: its floor comes with its summary.
+    if (eventsCursor !== undefined && !cursors.has(id) && !held.has(id) && parseConversationId(id)?.kind == 'group') {
+      held.add(id);
+      hooks.resync();
+    }
+    if (held.has(id) || (!cursors.has(id) && eventsCursor === undefined)) {
+      // A group waiting for its summary, or before the first sync (when history and news look
+      // alike): the next `synced` sets the cursor and places these.
       park(message);
       return;
     }
@@ -151,6 +168,7 @@ export function createCatchUp(storage: StorageAdapter, hooks: CatchUpHooks): Cat
       key = next;
       cursors.clear();
       waiting.clear();
+      held.clear();
       eventsCursor = undefined;
       const raw = await storage.get(next);
       if (!raw) return;
@@ -170,17 +188,21 @@ export function createCatchUp(storage: StorageAdapter, hooks: CatchUpHooks): Cat
     },
     acceptEvent,
     cursor,
+    hold: (id) => void held.add(id),
     async applySynced(frame) {
       const firstSync = eventsCursor === undefined;
       let backfilled = 0;
       const fills: Promise<void>[] = [];
       for (const conv of frame.conversations) {
-        if (firstSync && !cursors.has(conv.conversationId)) cursors.set(conv.conversationId, conv.lastSeq);
+        const id = conv.conversationId;
+        held.delete(id);
+        // New on the first sync: a summary, not news. Never below the floor.
+        cursors.set(id, Math.max(cursors.get(id) ?? (firstSync ? conv.lastSeq : 0), conv.floor));
         for (const m of conv.messages) ingest(m);
         hooks.summary(conv);
         if (conv.limited) {
-          const before = cursor(conv.conversationId);
-          fills.push(fill(conv.conversationId).then(() => void (backfilled += cursor(conv.conversationId) - before)));
+          const before = cursor(id);
+          fills.push(fill(id).then(() => void (backfilled += cursor(id) - before)));
         }
       }
       const fresh = frame.events.filter(acceptEvent);

@@ -20,8 +20,10 @@ export interface SyncDeps {
   surface(message: Message): void;
   /** A conversation summary arrived from sync. */
   summary(conversation: ConversationSync): void;
-  /** New user events (already emitted as `relationChanged` or `userUpdated`); `limited`: some were skipped. */
+  /** New user events (already emitted as `relationChanged`, `userUpdated` or `groupChanged`); `limited`: some were skipped. */
   relations(events: UserEvent[], limited: boolean): void;
+  /** You left a group (`left: true`: left, removed, dissolved) or joined one (`false`). */
+  membership(conversationId: string, left: boolean): void;
 }
 
 /** Catch-up over the socket: see {@link createSync}. */
@@ -37,16 +39,42 @@ export interface Sync {
 /**
  * Catch-up over the socket: sends `sync` after each `ready`, applies the `synced` reply (then
  * emits `synced`), and feeds live `message` and user `event` frames through
- * {@link createCatchUp}, which surfaces each message once, in order.
+ * {@link createCatchUp}, which surfaces each message once, in order. A `group` event about you
+ * marks the group left (left, removed, dissolved), or asks sync again for the summary (and
+ * floor) of a group you joined; meanwhile its messages wait.
  */
 export function createSync(d: SyncDeps): Sync {
   const { hook, emit } = d;
+  let seq = 0;
+  let resyncing = false;
+  /** Sends one more `sync` (coalesced within a turn): the reply lists groups joined since. */
+  const resync = () => {
+    if (resyncing) return;
+    resyncing = true;
+    queueMicrotask(() => {
+      resyncing = false;
+      hook.send(catchUp.request(`sync-${++seq}`));
+    });
+  };
   const events = (list: UserEvent[], limited: boolean) => {
-    for (const event of list) event.kind == 'profile' ? emit('userUpdated', { user: event.user }) : emit('relationChanged', { event });
+    for (const event of list) {
+      if (event.kind == 'profile') emit('userUpdated', { user: event.user });
+      else if (event.kind != 'group') emit('relationChanged', { event });
+      else {
+        const { change, conversationId: id } = event;
+        const mine = event.subjectId == hook.userId;
+        if (change == 'dissolved' || (mine && (change == 'left' || change == 'removed'))) d.membership(id, true);
+        if (mine && change == 'joined') {
+          d.membership(id, false);
+          catchUp.hold(id);
+          resync();
+        }
+        emit('groupChanged', { event });
+      }
+    }
     d.relations(list, limited);
   };
-  const catchUp = createCatchUp(d.storage, { fetchAfter: d.fetchAfter, surface: d.surface, summary: d.summary, events, failed: d.fail });
-  let seq = 0;
+  const catchUp = createCatchUp(d.storage, { fetchAfter: d.fetchAfter, surface: d.surface, summary: d.summary, events, failed: d.fail, resync });
   hook.onFrame('synced', (frame) => {
     catchUp
       .applySynced(frame)

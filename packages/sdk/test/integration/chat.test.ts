@@ -49,7 +49,7 @@ describe('SDK against the real server', () => {
     expect(() => a.send(conv, 'x'.repeat(max + 1))).toThrow(expect.objectContaining({ code: 'validation', retryable: false }));
     const atLimit = a.send(conv, 'y'.repeat(max));
     await until(a, () => a.messages.getState()[conv]?.items.find((m) => m.clientMsgId === atLimit.clientMsgId)?.state !== 'pending', 15_000, 'stored');
-    expect(a.messages.getState()[conv]?.items.map((m) => m.content.text.length)).toEqual([max]);
+    expect(a.messages.getState()[conv]?.items.map((m) => (m.content.type === 'text' ? m.content.text.length : -1))).toEqual([max]);
   });
 
   it('chats both ways: 50 messages surface once each, in order, on both sides', async () => {

@@ -197,7 +197,7 @@ export function user(id: string): { id: string; handle: string; displayName: str
 }
 
 export function readyFrame(userId: string): ReadyFrame {
-  return { type: 'ready', protocol: 1, userId, sessionId: `s-${userId}`, serverTime: 0, heartbeatMs: 30_000, limits: { maxFrameBytes: 65_536, maxTextLength: 4000, messagesPerSecond: 10 } };
+  return { type: 'ready', protocol: 1, userId, sessionId: `s-${userId}`, serverTime: 0, heartbeatMs: 30_000, limits: { maxFrameBytes: 65_536, maxTextLength: 4000, messagesPerSecond: 10, groups: { maxMembers: 1000, maxOwned: 100, maxPendingRequests: 100, invitesPerHour: 100, typingMaxMembers: 100, liveReceiptsMaxMembers: 100 } } };
 }
 
 export function message(conversationId: string, seq: number, senderId = 'bob', text = `m${seq}`): Message {
@@ -207,7 +207,7 @@ export function message(conversationId: string, seq: number, senderId = 'bob', t
 export function syncedFrame(conversations: Partial<ConversationSync>[] = [], extra: Partial<SyncedFrame> = {}): SyncedFrame {
   return {
     type: 'synced',
-    conversations: conversations.map((c) => ({ conversationId: 'dm:alice~bob', kind: 'dm', peerId: 'bob', lastSeq: 0, messages: [], limited: false, unread: 0, cursors: [], lastMessage: null, ...c })),
+    conversations: conversations.map((c) => ({ conversationId: 'dm:alice~bob', kind: 'dm', peerId: 'bob', lastSeq: 0, floor: 0, messages: [], limited: false, unread: 0, cursors: [], lastMessage: null, ...c })),
     events: [],
     eventsCursor: 0,
     eventsLimited: false,

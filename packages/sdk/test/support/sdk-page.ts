@@ -4,7 +4,8 @@
  * an app does and runs it on the browser's own WebSocket, fetch and IndexedDB (nothing injected).
  * The test drives it through `window.chat` and polls what it records there.
  */
-import { createClient, IndexedDBStorage, type ChatClient, type DeliveryState } from '@quickchat/sdk';
+import { createClient, type ChatClient, type DeliveryState } from '@quickchat/sdk';
+import { IndexedDBStorage } from '@quickchat/sdk/indexeddb';
 
 /** How {@link PageApi.start} creates the client. */
 export interface PageConfig {

@@ -65,7 +65,7 @@ describe('outbox', () => {
     const two = client.send(C, 'two');
     const three = client.send(C, 'three');
     expect([one.state, two.state, three.state]).toEqual(['pending', 'pending', 'pending']);
-    expect(client.messages.getState()[C]?.items.map((m) => m.content.text)).toEqual(['one', 'two', 'three']);
+    expect(client.messages.getState()[C]?.items.map((m) => m.content.type === 'text' && m.content.text)).toEqual(['one', 'two', 'three']);
     await flush();
     expect(ws.sockets).toHaveLength(0);
 

@@ -13,6 +13,7 @@ describe('own messages loaded after a reload', () => {
     kind: 'dm' as const,
     peerId: 'bob',
     lastSeq: 4,
+    floor: 0,
     unread: 0,
     cursors: [
       { userId: 'alice', delivered: 4, read: 4 },

@@ -1,4 +1,4 @@
-import type { CreateGroupResponse, GroupInfo, GroupMembersResponse, JoinRequestsResponse, MembershipOutcome, SendableContent, ServerFrame, SyncedFrame } from '@quickchat/protocol';
+import type { ErrorBody, CreateGroupResponse, GroupInfo, GroupMembersResponse, JoinRequestsResponse, MembershipOutcome, SendableContent, ServerFrame, SyncedFrame } from '@quickchat/protocol';
 import type { ServerOptions } from '../../src/config.js';
 import { ChatFixture } from './messaging.js';
 import type { RestResult, TestUser } from './rest.js';
@@ -104,4 +104,11 @@ export async function syncWith(c: RawClient, frame: Record<string, unknown> = {}
   const id = ++frameId;
   c.send({ type: 'sync', id, ...frame });
   return c.next<SyncedFrame>((f) => (f.type === 'synced' || f.type === 'error') && 'id' in f && f.id === id);
+}
+
+/** The error of a refused REST call (throws when the call did not fail). */
+export function errorOf(res: RestResult<unknown>): ErrorBody['error'] {
+  const body = res.body as Partial<ErrorBody> | undefined;
+  if (res.status < 400 || !body?.error) throw new Error(`expected an error, got ${res.status} ${JSON.stringify(res.body)}`);
+  return body.error;
 }

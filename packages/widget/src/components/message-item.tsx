@@ -3,14 +3,23 @@ import type { LocalMessage } from '@quickchat/sdk';
 import { useChat, useEnv } from '../state/context.js';
 import { isJumboEmoji, timeLabel } from '../util/format.js';
 import { RichText } from './rich-text.js';
+import { SystemNotice } from './system-notice.js';
 import { Ticks } from './ticks.js';
 
 /** Messages longer than this are shown cut, with "Show more". */
 export const LONG_TEXT = 1200;
 const CUT = 800;
 
-/** One message: text (links for http(s) only), time, and for own messages the delivery state or a retry button. */
+/**
+ * One message: text (links for http(s) only), time, and for own messages the delivery state or a
+ * retry button; a group's system notice is one centered line.
+ */
 export function MessageItem({ message, own, senderName }: { message: LocalMessage; own: boolean; senderName: string }) {
+  if (message.content.type === 'system') return <SystemNotice content={message.content} />;
+  return <TextMessage message={message} own={own} senderName={senderName} />;
+}
+
+function TextMessage({ message, own, senderName }: { message: LocalMessage; own: boolean; senderName: string }) {
   const { t, locale } = useEnv();
   const { client } = useChat();
   const [expanded, setExpanded] = useState(false);

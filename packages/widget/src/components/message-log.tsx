@@ -5,6 +5,7 @@ import { useChat, useEnv } from '../state/context.js';
 import { useStore } from '../state/use-store.js';
 import { dayKey, dayLabel } from '../util/format.js';
 import { errorKey } from '../util/errors.js';
+import { systemNotice } from '../util/system-notice.js';
 import { bottomRange, covers, offsetsOf, rangeFor, rowAt, type Range } from '../util/windowing.js';
 import { MessageItem } from './message-item.js';
 import { WithName } from './with-name.js';
@@ -47,9 +48,11 @@ const keyOf = (m: LocalMessage | undefined) => (m ? `${m.senderId}\n${m.clientMs
 
 /** A first guess at a row's height before it was rendered once (then it is measured). */
 function estimate(row: Row): number {
-  const text = row.message.content.type === 'text' ? row.message.content.text : '';
-  const lines = Math.min(24, Math.ceil(text.length / 34) + (text.match(/\n/g)?.length ?? 0));
-  return 46 + 21 * Math.max(1, lines) + (row.day ? 36 : 0) + (row.unread ? 36 : 0);
+  const { content } = row.message;
+  const headings = (row.day ? 36 : 0) + (row.unread ? 36 : 0);
+  if (content.type !== 'text') return 28 + headings; // a one-line notice
+  const lines = Math.min(24, Math.ceil(content.text.length / 34) + (content.text.match(/\n/g)?.length ?? 0));
+  return 46 + 21 * Math.max(1, lines) + headings;
 }
 
 function buildRows(items: LocalMessage[], firstUnread: string, now: number, locale: Locale, t: Translate) {
@@ -88,7 +91,7 @@ const counted = (t: Translate, one: MessageKey, many: MessageKey, count: number)
  */
 export function MessageLog({ conversationId, peerName, unread = null }: { conversationId: string; peerName: string; unread?: UnreadMark | null }) {
   const { t, locale } = useEnv();
-  const { client } = useChat();
+  const { client, profiles } = useChat();
   const list = useStore(client.messages, (s) => s[conversationId], [conversationId]) ?? EMPTY;
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<MessageKey | null>(null);
@@ -255,7 +258,8 @@ export function MessageLog({ conversationId, peerName, unread = null }: { conver
     const fresh = items.filter((m, i) => i > firstKnown && !known.has(keyOf(m)));
     for (const m of items) known.add(keyOf(m));
     if (fresh.length === 0) return;
-    const line = (m: LocalMessage) => `${m.senderId === client.userId ? t('thread.you') : peerName}: ${m.content.type === 'text' ? m.content.text : ''}`;
+    const line = ({ content, senderId }: LocalMessage) =>
+      content.type === 'system' ? systemNotice(content, profiles.store.getState(), client.userId, t) : `${senderId === client.userId ? t('thread.you') : peerName}: ${content.text}`;
     const texts = fresh.length > 3 ? [counted(t, 'thread.newOne', 'thread.newCount', fresh.length)] : fresh.map(line);
     setSaid((s) => [...s, ...texts.map((text) => ({ id: ++announced.current, text }))].slice(-3));
     if (anchor.current !== null) setNewCount((n) => n + fresh.filter((m) => m.senderId !== client.userId).length);

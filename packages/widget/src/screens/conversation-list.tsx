@@ -6,6 +6,7 @@ import { useChat, useEnv } from '../state/context.js';
 import { useStore } from '../state/use-store.js';
 import { useSynced } from '../state/use-synced.js';
 import { shortStamp } from '../util/format.js';
+import { systemNotice } from '../util/system-notice.js';
 import type { ScreenProps } from './navigation.js';
 
 /** The conversation list: newest first, unread badges, last-message previews and a filter. */
@@ -17,15 +18,23 @@ export function ConversationList({ go, focus }: ScreenProps<'chats'>) {
   const synced = useSynced(client);
   const [query, setQuery] = useState('');
   const all = Object.values(conversations).sort((a, b) => (b.lastMessage?.createdAt ?? 0) - (a.lastMessage?.createdAt ?? 0));
-  useEffect(() => all.forEach((c) => profiles.want(c.peerId)), [conversations]);
+  useEffect(() => {
+    for (const c of all) {
+      const content = c.lastMessage?.content;
+      // The peer, and in a group's notice preview the people it names.
+      for (const id of content?.type === 'system' ? [content.actorId, ...(content.targetIds ?? [])] : [c.peerId]) profiles.want(id);
+    }
+  }, [conversations]);
 
   const me = client.userId;
   const rows = all.map((c) => {
     const person = c.peerId ? people[c.peerId] : undefined;
-    const name = person?.displayName ?? c.peerId ?? c.conversationId;
-    const text = c.lastMessage?.content.type === 'text' ? c.lastMessage.content.text : '';
+    const name = c.group?.name ?? person?.displayName ?? c.peerId ?? c.conversationId;
+    const content = c.lastMessage?.content;
+    const notice = content?.type === 'system';
+    const text = content?.type === 'text' ? content.text : notice ? systemNotice(content, people, me, t) : '';
     // "You: …" around the text, split so that only the user's text decides its direction.
-    const by = !c.lastMessage ? null : c.lastMessage.senderId === me ? t('list.you', { text: '\n' }).split('\n') : ['', ''];
+    const by = !c.lastMessage ? null : c.lastMessage.senderId === me && !notice ? t('list.you', { text: '\n' }).split('\n') : ['', ''];
     const preview = by ? { before: by[0] ?? '', text, after: by[1] ?? '', user: true } : { before: '', text: t('list.noMessages'), after: '', user: false };
     return { c, person, name, preview, haystack: `${name} ${person?.handle ?? ''} ${text}`.toLowerCase() };
   });

@@ -9,13 +9,18 @@ import { useDisplayName } from '../state/use-profile.js';
 import { useStore } from '../state/use-store.js';
 import type { ScreenProps } from './navigation.js';
 
-/** One conversation: history, typing indicator and composer. Marks messages read while on screen. */
+/**
+ * One conversation: history, typing indicator and composer (in a group you left, a note instead:
+ * its messages stay readable). Marks messages read while on screen.
+ */
 export function Thread({ route: { conversationId }, go, focus }: ScreenProps<'thread'>) {
+  const { t } = useEnv();
   const { client, visible } = useChat();
   const conv = useStore(client.conversations, (s) => s[conversationId], [conversationId]);
   // Before the list has an entry: the other member, from the DM id.
   const peerId = conv?.peerId ?? dmPeer(conversationId, client.userId);
-  const name = useDisplayName(peerId);
+  const peerName = useDisplayName(peerId);
+  const name = conv?.group?.name ?? peerName;
   const unread = conv?.unread ?? 0;
   // Where the unread messages began when the thread opened (before it marks them read): the log
   // offers a jump there and marks the spot.
@@ -35,7 +40,13 @@ export function Thread({ route: { conversationId }, go, focus }: ScreenProps<'th
       <Header title={name} back={() => go({ name: 'chats' })} focus={focus} />
       <MessageLog key={conversationId} conversationId={conversationId} peerName={name} unread={mark} />
       <Typing userIds={conv?.typing ?? []} />
-      <Composer key={conversationId} conversationId={conversationId} peerName={name} />
+      {conv?.left ? (
+        <p class="qc-note qc-left" role="status">
+          {t('thread.left')}
+        </p>
+      ) : (
+        <Composer key={conversationId} conversationId={conversationId} peerName={name} />
+      )}
     </>
   );
 }

@@ -1,4 +1,5 @@
-import { ClientErrorCode, ErrorCode, IndexedDBStorage, RestClient, createClient, createStore, type ChatClient, type ClientOptions, type FetchLike, type QuickchatError, type ReadableStore, type SessionStore } from '@quickchat/sdk';
+import { ClientErrorCode, ErrorCode, RestClient, createClient, createStore, type ChatClient, type ClientOptions, type FetchLike, type QuickchatError, type ReadableStore, type SessionStore } from '@quickchat/sdk';
+import { IndexedDBStorage } from '@quickchat/sdk/indexeddb';
 import type { WidgetOptions } from '../options.js';
 import { reportOriginRefused } from '../util/errors.js';
 import { savedSignIn } from './saved-sign-in.js';

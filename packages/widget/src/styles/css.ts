@@ -103,6 +103,7 @@ button{cursor:pointer}
 .qc-badge{min-width:20px;height:20px;padding:0 6px;border-radius:10px;background:var(--qc-badge);color:var(--qc-badge-text);font-size:.75em;font-weight:700;display:inline-flex;align-items:center;justify-content:center}
 .qc-log{flex:1;min-height:0;overflow-y:auto;padding:8px 12px;display:flex;flex-direction:column;gap:4px}
 .qc-day{align-self:center;margin:10px 0 4px;font-size:.8em;font-weight:600;color:var(--qc-muted)}
+.qc-system{align-self:center;max-width:90%;margin:4px 0;font-size:.85em;text-align:center;color:var(--qc-muted);overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 .qc-msg{max-width:80%;display:flex;flex-direction:column;align-self:flex-start}
 .qc-msg.qc-own{align-self:flex-end;align-items:flex-end}
 .qc-bubble{padding:7px 11px;border-radius:var(--qc-radius);background:var(--qc-surface);white-space:pre-wrap;overflow-wrap:anywhere;word-break:break-word}

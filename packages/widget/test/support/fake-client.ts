@@ -10,6 +10,9 @@ import { ApiError, createStore, type ChatClient, type ClientEvents, type Connect
 
 export const ME = 'u_me';
 
+/** The group limits a server announces in `ready` (the defaults of the reference server). */
+export const GROUP_LIMITS: ServerLimits['groups'] = { maxMembers: 1000, maxOwned: 100, maxPendingRequests: 100, invitesPerHour: 100, typingMaxMembers: 100, liveReceiptsMaxMembers: 100 };
+
 export function user(id: string, displayName: string, extra: Partial<PublicUser> = {}): PublicUser {
   return { id, handle: displayName.toLowerCase(), displayName, avatarUrl: null, signature: '', ...extra };
 }
@@ -26,7 +29,7 @@ export function message(conversationId: string, senderId: string, seq: number | 
 }
 
 export function conversation(peerId: string, extra: Partial<ConversationView> = {}): ConversationView {
-  return { conversationId: dmId(ME, peerId), kind: 'dm', peerId, lastSeq: 0, unread: 0, lastMessage: null, cursors: [], typing: [], ...extra };
+  return { conversationId: dmId(ME, peerId), kind: 'dm', peerId, lastSeq: 0, unread: 0, lastMessage: null, cursors: [], typing: [], floor: 0, group: null, left: false, ...extra };
 }
 
 type Listener = (context: never) => void;
@@ -39,7 +42,7 @@ export class FakeClient implements WidgetClient {
   readonly messages: Writable<MessagesState> = createStore<MessagesState>({});
   readonly user: Writable<PublicUser | null> = createStore<PublicUser | null>(user(ME, 'Me'));
   /** What the server announced in `ready` (null: not yet). */
-  readonly limits: Writable<ServerLimits | null> = createStore<ServerLimits | null>({ maxFrameBytes: 65_536, maxTextLength: 4000, messagesPerSecond: 20 });
+  readonly limits: Writable<ServerLimits | null> = createStore<ServerLimits | null>({ maxFrameBytes: 65_536, maxTextLength: 4000, messagesPerSecond: 20, groups: GROUP_LIMITS });
   readonly friendsStore: Writable<FriendsState> = createStore<FriendsState>({ friends: [], incoming: [], outgoing: [], blocked: [], loaded: true });
   /** Friend actions: recorded, then answered by `friendReply` (default: resolve). */
   readonly friendCalls: [FriendAction, string, string?][] = [];
