@@ -201,4 +201,75 @@ describe('SQLite schema migrations', () => {
     expect((await store.getConversation(AC, 'u_a', EVERY))?.unread).toBe(3);
     expect((await store.getConversation(AC, 'u_c', EVERY))?.unread).toBe(0);
   });
+
+  it('migrates a version-4 database to groups: every row intact, new columns defaulted, DMs and old group conversations work', async () => {
+    const G = 'g:old';
+    const senders: Record<string, string[]> = { [AB]: ['u_a', 'u_b', 'u_a'], [G]: ['u_a', 'u_c', 'u_b', 'u_c'] };
+    const reads: Record<string, Record<string, number>> = { [AB]: { u_a: 1, u_b: 3 }, [G]: { u_a: 2, u_b: 0, u_c: 4 } };
+    raw((db) => {
+      for (const step of MIGRATIONS.slice(0, 4)) db.exec(step.up);
+      db.pragma('user_version = 4');
+      db.prepare(`INSERT INTO users VALUES ('u_a', 'alice', 'Alice', NULL, 'hi', 'h', 1)`).run();
+      db.prepare(`INSERT INTO friendships VALUES ('u_a', 'u_b', 'friends', NULL, 2)`).run();
+      db.prepare(`INSERT INTO user_events VALUES ('u_a', 1, 'friendship', 2, '{"peerId":"u_b"}')`).run();
+      const conversation = db.prepare('INSERT INTO conversations (id, kind, created_at) VALUES (?, ?, 1)');
+      const member = db.prepare('INSERT INTO conversation_members (conversation_id, user_id, delivered, read, own_after_read) VALUES (?, ?, ?, ?, ?)');
+      const message = db.prepare(
+        'INSERT INTO messages (conversation_id, seq, id, sender_id, client_msg_id, content, created_at, sender_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      );
+      let n = 0;
+      for (const [id, list] of Object.entries(senders)) {
+        const dm = id.startsWith('dm:');
+        conversation.run(id, dm ? 'dm' : 'group');
+        for (const [userId, read] of Object.entries(reads[id]!)) {
+          const own = dm ? 0 : list.filter((sender, i) => i + 1 > read && sender === userId).length;
+          member.run(id, userId, read, read, own);
+        }
+        list.forEach((sender, i) => {
+          const count = dm ? list.slice(0, i + 1).filter((s) => s === sender).length : 0;
+          message.run(id, i + 1, `m${++n}`, sender, `k${n}`, JSON.stringify({ type: 'text', text: `héllo ${n}` }), 100 + n, count);
+        });
+      }
+    });
+    const tables = ['users', 'friendships', 'user_events', 'conversations', 'messages'];
+    const dump = () => raw((db) => Object.fromEntries(tables.map((table) => [table, db.prepare(`SELECT * FROM ${table} ORDER BY 1, 2`).all()])));
+    const memberColumns = 'conversation_id, user_id, delivered, read, own_after_read';
+    const members = () => raw((db) => db.prepare(`SELECT ${memberColumns} FROM conversation_members ORDER BY 1, 2`).all());
+    const before = dump();
+    const membersBefore = members();
+    const expectedUnread = countedUnread();
+    expect(expectedUnread.map((u) => u.unread)).toEqual([1, 0, 2, 3, 0]);
+
+    const store = open();
+    expect(pragma('user_version')).toBe(5);
+    expect(dump()).toEqual(before);
+    expect(members()).toEqual(membersBefore);
+    // New member columns: no role, floor 0, joined at 0. No group rows are invented for old group conversations.
+    expect(raw((db) => db.prepare('SELECT DISTINCT role, floor, joined_at FROM conversation_members').all())).toEqual([{ role: null, floor: 0, joined_at: 0 }]);
+    expect(raw((db) => db.prepare('SELECT COUNT(*) FROM groups').pluck().get())).toBe(0);
+    const indexes = raw((db) => db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name`).pluck().all());
+    expect(indexes).toEqual(expect.arrayContaining(['conversation_members_admins', 'group_pending_by_kind', 'group_pending_by_user', 'groups_by_owner']));
+
+    for (const { conversation_id, user_id, unread } of expectedUnread) {
+      const state = await store.getConversation(conversation_id, user_id, EVERY);
+      expect(state, `${user_id} in ${conversation_id}`).toMatchObject({ unread, floor: 0, group: null, lastSeq: senders[conversation_id]!.length });
+    }
+    // DMs work as before; the old group conversation now refuses non-members.
+    expect(await store.appendMessages([msg('dm4'), { ...msg('g5', G), senderId: 'u_b' }, { ...msg('g6', G), senderId: 'u_x' }, { ...msg('k1'), id: 'm_again' }])).toMatchObject([
+      { status: 'stored', message: { seq: 4 } },
+      { status: 'stored', message: { seq: 5 } },
+      { status: 'not_member' },
+      { status: 'duplicate', message: { id: 'm1', seq: 1 } },
+    ]);
+    expect((await store.getConversation(AB, 'u_b', EVERY))?.unread).toBe(1);
+    expect((await store.getConversation(G, 'u_c', EVERY))?.unread).toBe(1);
+    expect((await store.listConversations('u_a', EVERY)).map((c) => c.conversationId).sort()).toEqual([AB, G].sort());
+    // Groups can be created beside them.
+    const created = await store.createGroup({
+      id: 'g:new', name: 'New', avatarUrl: null, description: '', joinMode: 'invite', historyVisible: false, ownerId: 'u_a', members: ['u_b'],
+      pending: [], events: [], createdAt: 5, message: { ...msg('created', 'g:new'), content: { type: 'system', action: 'created', actorId: 'u_a' } },
+    });
+    expect(created).toMatchObject({ status: 'applied', message: { seq: 1 }, group: { memberCount: 2 } });
+    expect(await store.listGroupsOf('u_a')).toEqual(['g:new']);
+  });
 });

@@ -1,16 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { conversationStoreContract } from './conversations.js';
+import { groupStoreContract } from './groups.js';
 import { relationStoreContract } from './relations.js';
 import { tokenStoreContract } from './tokens.js';
 import { userStoreContract } from './users.js';
 import { useStore, type OpenStore } from './support.js';
 
 export type { OpenedStore, OpenStore } from './support.js';
-export { conversationStoreContract, relationStoreContract, tokenStoreContract, userStoreContract };
+export { conversationStoreContract, groupStoreContract, relationStoreContract, tokenStoreContract, userStoreContract };
 
 /**
  * The behaviour every {@link Store} implementation must share, as one vitest suite: one part per
- * entity interface (users, tokens, relations, conversations), each of which can also run on its
+ * entity interface (users, tokens, relations, conversations, groups), each of which can also run on its
  * own, so a new backend (e.g. MongoDB) is built and proven part by part. Every test gets a fresh
  * store from `open`.
  */
@@ -27,5 +28,6 @@ export function runStoreContract(name: string, open: OpenStore): void {
     tokenStoreContract(open);
     relationStoreContract(open);
     conversationStoreContract(open);
+    groupStoreContract(open);
   });
 }
