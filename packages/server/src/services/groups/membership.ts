@@ -3,6 +3,7 @@ import { AppError, notFound } from '../../errors.js';
 import { KeyedRateLimiter } from '../../limits/token-bucket.js';
 import type { GroupRecord, NewUserEvent, PendingKind, PendingRecord } from '../../store/types.js';
 import type { ConversationAccess } from '../access/access.js';
+import { outranks } from '../access/group-rules.js';
 import type { ServiceContext } from '../context.js';
 import type { GroupCommitter } from './commit.js';
 import { groupBrief, groupEvent, systemMessage } from './notices.js';
@@ -215,7 +216,7 @@ export class MembershipService {
       const { member } = await this.access.requireGroupRole(actorId, conversationId, 'remove');
       const target = await this.ctx.store.getMember(conversationId, targetId);
       if (!target) throw notFound('member');
-      if (target.role === 'owner' || (target.role === 'admin' && member.role !== 'owner')) {
+      if (!outranks(member.role, target.role)) {
         throw new AppError(ErrorCode.Forbidden, target.role === 'owner' ? 'the owner cannot be removed' : 'only the owner may remove an admin');
       }
       const at = this.ctx.now();
