@@ -89,6 +89,8 @@ async function buildApp(dists: PackageDists, serverUrl: string, outDir: string):
       alias: [
         { find: /^@quickchat\/widget$/, replacement: join(dists.widget, 'index.js') },
         { find: /^@quickchat\/sdk$/, replacement: join(dists.sdk, 'index.js') },
+        { find: /^@quickchat\/sdk\/indexeddb$/, replacement: join(dists.sdk, 'storage/indexeddb.js') },
+        { find: /^@quickchat\/sdk\/groups$/, replacement: join(dists.sdk, 'groups/index.js') },
         { find: /^@quickchat\/protocol$/, replacement: join(dists.protocol, 'index.js') },
       ],
       // The dists sit in a temp dir with no node_modules above them: their own dependencies
