@@ -6,10 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { summarizeProfile, type CpuProfile, type ProfileSummary } from './lib/cpuprofile.js';
 import { driveDmLoad, setupDmLoad } from './lib/dm-load.js';
+import { fanoutRound, quickchatSender, ReceiverPool, seedGroup, startQuickchatOnGroup, type Sender } from './lib/fanout.js';
 import { SOURCE_MAPS_FILE, startQuickchat, type RunningServer } from './lib/servers.js';
 import { loadLocator } from './lib/source-maps.js';
 import { latencyStats, payloadText } from './lib/stats.js';
 import { quickchatPair, timeLoop, type P1Params } from './p1-latency.js';
+import type { P2Params } from './p2-fanout.js';
 import type { P4Params } from './p4-throughput.js';
 
 export interface ProfileResult extends ProfileSummary {
@@ -22,11 +24,18 @@ export interface ProfileResult extends ProfileSummary {
 type Span = { startUs: number; endUs: number };
 const nowUs = () => Number(process.hrtime.bigint() / 1000n);
 
-/** Starts a profiled server, lets `drive` run (it returns the measured span), and summarizes. */
-async function profileQuickchat(name: string, drive: (server: RunningServer) => Promise<{ span: Span; workload: string }>): Promise<ProfileResult> {
+/**
+ * Starts a profiled server (`start`, given the profile directory; a fresh server by default),
+ * lets `drive` run (it returns the measured span), and summarizes.
+ */
+async function profileQuickchat(
+  name: string,
+  drive: (server: RunningServer) => Promise<{ span: Span; workload: string }>,
+  start: (cpuProfDir: string) => Promise<RunningServer> = (cpuProfDir) => startQuickchat({ cpuProfDir }),
+): Promise<ProfileResult> {
   const dir = mkdtempSync(join(tmpdir(), 'quickchat-bench-cpuprof-'));
   try {
-    const server = await startQuickchat({ cpuProfDir: dir });
+    const server = await start(dir);
     let result: { span: Span; workload: string };
     try {
       result = await drive(server);
@@ -83,4 +92,35 @@ export function profileP1(params: P1Params): Promise<ProfileResult> {
       for (const ws of pair.sockets) ws.terminate();
     }
   });
+}
+
+/** The P2 fan-out (quickchat only: warm-up, then one round) against a profiled server. */
+export async function profileP2(params: P2Params): Promise<ProfileResult> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'quickchat-bench-p2-'));
+  try {
+    const seed = await seedGroup(dataDir, params.members);
+    const drive = async (server: RunningServer) => {
+      const pool = await ReceiverPool.start(params.receiverProcesses);
+      let sender: Sender | null = null;
+      try {
+        await pool.connect('quickchat', server.wsUrl, params.members - 1, { tokens: seed.tokens.slice(1) });
+        sender = await quickchatSender(server.wsUrl, seed.tokens[0]!, seed.conversationId, payloadText(params.payloadBytes));
+        const opts = { members: params.members, window: params.window, lag: params.lag, stallMs: 30_000 };
+        await fanoutRound(pool, 'quickchat', server.pid, sender, { ...opts, messages: params.warmup, tag: 'w' });
+        const startUs = nowUs();
+        const round = await fanoutRound(pool, 'quickchat', server.pid, sender, { ...opts, messages: params.messages, tag: 'p' });
+        const span = { startUs, endUs: nowUs() };
+        const workload =
+          `P2 fan-out, ${params.messages.toLocaleString('en-US')} messages to ${params.members.toLocaleString('en-US')} members (window ${params.window}, lag ${params.lag}): ` +
+          `${round.deliveriesPerSec.toLocaleString('en-US')} deliveries/s under the profiler, ${round.deliveriesPerWrite ?? '?'} deliveries per write syscall, server ${round.serverCpus ?? '?'} CPUs`;
+        return { span, workload };
+      } finally {
+        sender?.close();
+        pool.close();
+      }
+    };
+    return await profileQuickchat('p2', drive, (cpuProfDir) => startQuickchatOnGroup(seed, cpuProfDir));
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 }

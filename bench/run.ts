@@ -1,4 +1,4 @@
-// `npm run bench`: runs P1, P4, P5, P6, P6b and B1 against their baselines, prints a table, and writes
+// `npm run bench`: runs P1, P2, P4, P5, P6, P6b and B1 against their baselines, prints a table, and writes
 // docs/benchmarks.md with docs/images/benchmarks.svg. See `--help` below for the flags.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
@@ -6,21 +6,28 @@ import { join } from 'node:path';
 import { Flags } from './lib/args.js';
 import { watchOtherLoad } from './lib/machine-load.js';
 import { runP1, type P1Params } from './p1-latency.js';
+import { runP2, type P2Params } from './p2-fanout.js';
 import { runP4, type P4Params } from './p4-throughput.js';
 import { runP5, type P5Params } from './p5-catchup.js';
 import { runP6, type P6Params } from './p6-history.js';
 import { runP6b, type P6bParams } from './p6b-list.js';
 import { B1_BASELINE_COMMIT, runB1, type B1Params } from './b1-scrollback.js';
-import { profileP1, profileP4, type ProfileResult } from './profile.js';
+import { profileP1, profileP2, profileP4, type ProfileResult } from './profile.js';
 import type { BenchReport } from './report/figures.js';
 import { markdown } from './report/markdown.js';
 import { svgChart } from './report/chart.js';
 import { textTable } from './report/table.js';
 
-const HELP = `usage: npm run bench -- [--quick] [--only=p1|p4|p5|p6|p6b|b1] [--profile] [--write|--no-write] [--render]
+const HELP = `usage: npm run bench -- [--quick] [--only=p1|p2|p4|p5|p6|p6b|b1] [--profile] [--write|--no-write] [--render]
+  --merge          with --only: write this run's results into docs/benchmarks.json (and the .md and chart)
+                   beside the saved results of the benchmarks not run
   --render         re-write docs/benchmarks.md and the chart from docs/benchmarks.json (no run),
                    e.g. after editing bench/profile-reading.md
   P1: --messages=10000 --warmup=500 --payload=32 --rounds=5
+  P2: --p2-members=1000 --p2-messages=1000 --p2-rounds=3 --p2-warmup=200 --p2-window=32 --p2-lag=256
+      --p2-receivers=3 --p2-payload=100
+      --p2-sio-client (socket.io receivers on socket.io-client, not engine.io over plain ws)
+      --p2-no-pin (do not bind the servers to CPU 0 and the clients to the other CPUs)
   P4: --p4-messages=40000 --pairs=20 --window=32 --batch=512 --p4-rounds=2 --p4-warmup=4000
   P5: --missed=1000 --p5-rounds=5
   P6: --history=1000000 --page=50 --p6-requests=2000 --p6-warmup=200 --p6-rounds=4
@@ -38,7 +45,7 @@ function writeDocs(report: BenchReport): void {
   writeFileSync(new URL('benchmarks.md', DOCS), markdown(report));
   writeFileSync(new URL('images/benchmarks.svg', DOCS), svgChart(report));
   const trim = (p?: ProfileResult) => p && { ...p, functions: p.functions.slice(0, 30) };
-  const profiles = report.profiles && { p4: trim(report.profiles.p4), p1: trim(report.profiles.p1) };
+  const profiles = report.profiles && { p4: trim(report.profiles.p4), p1: trim(report.profiles.p1), p2: trim(report.profiles.p2) };
   writeFileSync(RESULTS, JSON.stringify({ ...report, profiles }, null, 2) + '\n');
   console.log('wrote docs/benchmarks.md, docs/images/benchmarks.svg and docs/benchmarks.json');
 }
@@ -56,7 +63,7 @@ if (flags.has('render')) {
 }
 const quick = flags.has('quick');
 const only = flags.str('only');
-const ONLY = ['p1', 'p4', 'p5', 'p6', 'p6b', 'b1'];
+const ONLY = ['p1', 'p2', 'p4', 'p5', 'p6', 'p6b', 'b1'];
 if (only && !ONLY.includes(only)) throw new Error(`--only must be one of ${ONLY.join(', ')}, got "${only}"`);
 const deadlineMs = flags.num('deadline', 120) * 1000;
 const payloadBytes = flags.num('payload', 32);
@@ -66,6 +73,19 @@ const p1Params: P1Params = {
   warmup: flags.num('warmup', quick ? 100 : 500),
   payloadBytes,
   rounds: flags.num('rounds', quick ? 2 : 5),
+  deadlineMs,
+};
+const p2Params: P2Params = {
+  members: flags.num('p2-members', quick ? 200 : 1000),
+  messages: flags.num('p2-messages', quick ? 200 : 1000),
+  rounds: flags.num('p2-rounds', quick ? 1 : 3),
+  warmup: flags.num('p2-warmup', quick ? 50 : 200),
+  window: flags.num('p2-window', 32),
+  lag: flags.num('p2-lag', 256),
+  payloadBytes: flags.num('p2-payload', 100),
+  receiverProcesses: flags.num('p2-receivers', 3),
+  socketioClient: flags.has('p2-sio-client'),
+  pin: !flags.has('p2-no-pin'),
   deadlineMs,
 };
 const p4Params: P4Params = {
@@ -136,6 +156,13 @@ if (!only || only === 'p1') {
   console.log(`P1: ${p1Params.messages} messages of ${p1Params.payloadBytes} B, 1 sender → 1 receiver, one at a time…`);
   report.p1 = await runP1(p1Params);
 }
+if (!only || only === 'p2') {
+  const p = p2Params;
+  console.log(`P2: group of ${p.members} members, all connected; ${p.messages} messages of ${p.payloadBytes} B × ${p.rounds} rounds per system, window ${p.window} (lag ≤ ${p.lag}), receivers in ${p.receiverProcesses} processes…`);
+  report.p2 = await runP2(p2Params);
+  const r = report.p2;
+  console.log(`P2: quickchat stored ${r.stored.found} of ${r.stored.sent} messages sent; setup ${(r.setupMs / 1000).toFixed(1)} s, total ${(r.durationMs / 1000).toFixed(1)} s`);
+}
 if (!only || only === 'p5') {
   console.log(`P5: ${p5Params.missed} missed messages, SDK reconnect until all surfaced, ${p5Params.rounds} rounds…`);
   report.p5 = await runP5(p5Params);
@@ -175,6 +202,10 @@ if (flags.has('profile')) {
     console.log('profile: P1 loop against a server under node --cpu-prof…');
     report.profiles.p1 = await profileP1({ ...p1Params, messages: Math.min(p1Params.messages, 5000) });
   }
+  if (!only || only === 'p2') {
+    console.log('profile: P2 fan-out against a server under node --cpu-prof…');
+    report.profiles.p2 = await profileP2(p2Params);
+  }
 }
 report.durationMs = Math.round(performance.now() - started);
 report.machine.otherCpus = otherLoad.stop();
@@ -182,15 +213,23 @@ console.log(`other processes used ${report.machine.otherCpus ?? 'unknown'} of ${
 if ((report.machine.otherCpus ?? 0) > 0.1 * report.machine.nproc) console.log('note: the machine was shared during the run; figures are noisy');
 
 console.log(`\n${textTable(report)}\n`);
-for (const p of [report.profiles?.p4, report.profiles?.p1]) {
+for (const p of [report.profiles?.p4, report.profiles?.p1, report.profiles?.p2]) {
   if (!p) continue;
   console.log(`Top functions by self time, ${p.workload} (${join(tmpdir(), p.file)}):`);
   for (const f of p.functions.slice(0, 10)) console.log(`  ${String(f.pct).padStart(5)}%  ${f.name}  ${f.location}  [${f.area}]`);
   console.log(`By area: ${p.areas.slice(0, 8).map((a) => `${a.area} ${a.pct}%`).join(', ')}\n`);
 }
 
+if (report.p2) report.p2.measured = { date: report.machine.date, otherCpus: report.machine.otherCpus };
 const write = flags.has('write') || (!flags.has('no-write') && !quick && !only);
-if (write) {
+if (flags.has('merge')) {
+  if (!only) throw new Error('--merge goes with --only');
+  const saved = JSON.parse(readFileSync(RESULTS, 'utf8')) as BenchReport;
+  const key = only as 'p1' | 'p2' | 'p4' | 'p5' | 'p6' | 'p6b' | 'b1';
+  const merged = { ...saved, [key]: report[key], ...(report.profiles ? { profiles: { ...saved.profiles, ...report.profiles } } : {}) } as BenchReport;
+  console.log(`merged ${only} into the saved results of ${saved.machine.date}`);
+  writeDocs(merged);
+} else if (write) {
   writeDocs(report);
 } else {
   console.log('docs not written (quick or partial run; pass --write to write anyway)');

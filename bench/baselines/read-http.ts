@@ -1,8 +1,8 @@
 // Baseline for P6 and P6b: a bare `node:http` server on the same SQLite file, with no auth,
 // validation or framework. It runs the same SQL as the store (packages/server/src/store/sqlite/
 // conversations.ts: keep the two in step) and returns the same JSON as quickchat's REST routes.
-//   GET /api/conversations/<id>/messages?before=<seq>&limit=<n>   (history page, P6)
-//   GET /api/conversations?userId=<id>                              (conversation list, P6b)
+//   GET /api/conversations/<id>/messages?before=<seq>&limit=<n>&floor=<seq>   (history page, P6, P6g)
+//   GET /api/conversations?userId=<id>                                         (conversation list, P6b, P6s)
 // Usage: read-http.ts --db=<file>. Prints `PORT <n>` once listening.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,22 +15,47 @@ const db = new Database(file, { readonly: true, fileMustExist: true });
 
 const COLS = 'id, conversation_id, seq, sender_id, client_msg_id, content, created_at';
 interface Row { id: string; conversation_id: string; seq: number; sender_id: string; client_msg_id: string; content: string; created_at: number }
-const before = db.prepare<[string, number, number], Row>(`SELECT ${COLS} FROM messages WHERE conversation_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`);
+const before = db.prepare<[string, number, number, number], Row>(`SELECT ${COLS} FROM messages WHERE conversation_id = ? AND seq > ? AND seq < ? ORDER BY seq DESC LIMIT ?`);
+/** Every member's cursors only in conversations of at most this many members (the server's default `liveReceiptsMaxGroupMembers`). */
+const ALL_CURSORS_UP_TO = 100;
+/** A conversation's member count without reading its member rows (see SIZE in the store). */
+const SIZE = `CASE WHEN c.kind = 'dm' THEN 2 ELSE COALESCE(g.member_count, (SELECT COUNT(*) FROM conversation_members x WHERE x.conversation_id = c.id)) END`;
 const messageAt = db.prepare<[string, number], Row>(`SELECT ${COLS} FROM messages WHERE conversation_id = ? AND seq = ?`);
-const members = db.prepare<[string], { conversation_id: string; user_id: string; delivered: number; read: number }>(
-  `SELECT conversation_id, user_id, delivered, read FROM conversation_members
-   WHERE conversation_id IN (SELECT conversation_id FROM conversation_members WHERE user_id = ?)
-   ORDER BY conversation_id, user_id`,
+const members = db.prepare<[string, number], { conversation_id: string; user_id: string; delivered: number; read: number }>(
+  `SELECT o.conversation_id, o.user_id, o.delivered, o.read
+   FROM conversation_members m
+   JOIN conversations c ON c.id = m.conversation_id
+   LEFT JOIN groups g ON g.id = c.id
+   JOIN conversation_members o ON o.conversation_id = m.conversation_id
+   WHERE m.user_id = ? AND ${SIZE} <= ?
+   ORDER BY m.conversation_id, o.user_id`,
 );
 /** A DM member's own messages up to row `r` (see dmOwn in the store). */
 const dmOwn = (r: string) => `COALESCE(CASE WHEN ${r}.sender_id = m.user_id THEN ${r}.sender_count ELSE ${r}.seq - ${r}.sender_count END, 0)`;
-const conversations = db.prepare<[string], { id: string; kind: 'dm' | 'group'; last_seq: number; unread: number }>(
+interface ListRow {
+  id: string;
+  kind: 'dm' | 'group';
+  last_seq: number;
+  unread: number;
+  user_id: string;
+  delivered: number;
+  read: number;
+  floor: number;
+  role: string | null;
+  group_name: string | null;
+  group_avatar_url: string | null;
+  group_member_count: number | null;
+}
+const conversations = db.prepare<[string], ListRow>(
   `SELECT c.id, c.kind, COALESCE(lm.seq, 0) AS last_seq,
      CASE WHEN c.kind = 'dm'
        THEN COALESCE(lm.seq, 0) - m.read - ${dmOwn('lm')} + ${dmOwn('rm')}
-       ELSE COALESCE(lm.seq, 0) - m.read - m.own_after_read END AS unread
+       ELSE COALESCE(lm.seq, 0) - m.read - m.own_after_read END AS unread,
+     m.user_id, m.delivered, m.read, m.floor, m.role,
+     g.name AS group_name, g.avatar_url AS group_avatar_url, g.member_count AS group_member_count
    FROM conversation_members m
    JOIN conversations c ON c.id = m.conversation_id
+   LEFT JOIN groups g ON g.id = c.id
    LEFT JOIN messages lm ON lm.conversation_id = c.id AND lm.seq = (SELECT MAX(seq) FROM messages WHERE conversation_id = c.id)
    LEFT JOIN messages rm ON c.kind = 'dm' AND rm.conversation_id = c.id AND rm.seq = m.read
    WHERE m.user_id = ? ORDER BY COALESCE(lm.created_at, c.created_at) DESC, c.id`,
@@ -39,8 +64,8 @@ const snapshot = db.transaction(<T>(read: () => T): T => read());
 
 const toMessage = (r: Row) => ({ id: r.id, conversationId: r.conversation_id, seq: r.seq, senderId: r.sender_id, clientMsgId: r.client_msg_id, content: JSON.parse(r.content) as unknown, createdAt: r.created_at });
 
-function history(conversationId: string, upper: number, limit: number) {
-  const rows = before.all(conversationId, upper, limit + 1).reverse();
+function history(conversationId: string, upper: number, limit: number, floor: number) {
+  const rows = before.all(conversationId, floor, upper, limit + 1).reverse();
   const hasMore = rows.length > limit;
   return { messages: (hasMore ? rows.slice(1) : rows).map(toMessage), hasMore };
 }
@@ -48,7 +73,7 @@ function history(conversationId: string, upper: number, limit: number) {
 function list(userId: string) {
   return snapshot(() => {
     const cursors = new Map<string, { userId: string; delivered: number; read: number }[]>();
-    for (const m of members.all(userId)) {
+    for (const m of members.all(userId, ALL_CURSORS_UP_TO)) {
       const entry = { userId: m.user_id, delivered: m.delivered, read: m.read };
       const list = cursors.get(m.conversation_id);
       if (list) list.push(entry);
@@ -59,7 +84,19 @@ function list(userId: string) {
         const last = c.last_seq > 0 ? messageAt.get(c.id, c.last_seq) : undefined;
         const [a, b] = c.id.slice(3).split('~') as [string, string];
         const peerId = c.kind === 'dm' ? (a === userId ? b : a) : null;
-        return { conversationId: c.id, kind: c.kind, ...(peerId ? { peerId } : {}), lastSeq: c.last_seq, unread: c.unread, cursors: cursors.get(c.id) ?? [], lastMessage: last ? toMessage(last) : null };
+        const group = c.group_name === null ? null : { name: c.group_name, avatarUrl: c.group_avatar_url, memberCount: c.group_member_count ?? 0, role: c.role };
+        const own = [{ userId: c.user_id, delivered: c.delivered, read: c.read }];
+        return {
+          conversationId: c.id,
+          kind: c.kind,
+          ...(peerId ? { peerId } : {}),
+          ...(group ? { group } : {}),
+          lastSeq: c.last_seq,
+          floor: c.floor,
+          unread: c.unread,
+          cursors: cursors.get(c.id) ?? own,
+          lastMessage: last ? toMessage(last) : null,
+        };
       }),
     };
   });
@@ -70,7 +107,8 @@ const server = createServer((req, res) => {
   const match = /^\/api\/conversations\/([^/]+)\/messages$/.exec(url.pathname);
   let body: unknown;
   if (match) {
-    body = history(decodeURIComponent(match[1]!), Number(url.searchParams.get('before') ?? Number.MAX_SAFE_INTEGER), Number(url.searchParams.get('limit') ?? 50));
+    const param = (name: string, fallback: number) => Number(url.searchParams.get(name) ?? fallback);
+    body = history(decodeURIComponent(match[1]!), param('before', Number.MAX_SAFE_INTEGER), param('limit', 50), param('floor', 0));
   } else if (url.pathname === '/api/conversations') {
     body = list(url.searchParams.get('userId') ?? '');
   } else {

@@ -101,3 +101,59 @@ export async function seedInbox(dataDir: string, conversations: number, backlog:
     return { owner, conversations, backlog };
   });
 }
+
+/** Creates a group through the store, as the server would (its `created` notice is seq 1). */
+async function createGroup(store: SqliteStore, id: string, ownerId: string, members: readonly string[], at: number): Promise<void> {
+  const content = { type: 'system' as const, action: 'created' as const, actorId: ownerId, changes: { name: id } };
+  const result = await store.createGroup({
+    id,
+    ownerId,
+    name: id,
+    avatarUrl: null,
+    description: '',
+    joinMode: 'invite',
+    historyVisible: false,
+    members,
+    pending: [],
+    message: { id: `m_${id}_created`, conversationId: id, senderId: ownerId, clientMsgId: `created-${id}`, content, contentJson: JSON.stringify(content), createdAt: at },
+    events: [],
+    createdAt: at,
+  });
+  if (result.status !== 'applied') throw new Error(`seed: group ${id} not created (${result.status})`);
+}
+
+/** Seeds P6g: a group of `members` members whose history has `messages` messages; `reader` is a member. */
+export async function seedGroupHistory(dataDir: string, messages: number, members: number, payloadBytes: number): Promise<HistorySeed> {
+  return withStore(dataDir, async (store) => {
+    const now = Date.now();
+    const hash = await hashPassword(SEED_PASSWORD);
+    const reader = await createAccount(store, 'reader', hash, now);
+    const others = Array.from({ length: members - 1 }, (_, i) => `u_member${i}`);
+    const conversationId = 'g:history';
+    await createGroup(store, conversationId, reader.id, others, now - messages - 1);
+    // Ten members do the talking, as in most groups.
+    await appendMany(store, conversationId, others.slice(0, 10), messages - 1, payloadText(payloadBytes), 'gh', now);
+    return { reader, conversationId, messages };
+  });
+}
+
+/**
+ * Seeds P6s: one user in `groups` groups of `members` members each, whose other members sent
+ * `backlog` messages in all, spread evenly, none of them read.
+ */
+export async function seedGroupInbox(dataDir: string, groups: number, members: number, backlog: number, payloadBytes: number): Promise<InboxSeed> {
+  return withStore(dataDir, async (store) => {
+    const now = Date.now();
+    const hash = await hashPassword(SEED_PASSWORD);
+    const owner = await createAccount(store, 'owner', hash, now);
+    const text = payloadText(payloadBytes);
+    const others = Array.from({ length: members - 1 }, (_, i) => `u_member${i}`);
+    const perGroup = Math.ceil(backlog / groups);
+    for (let g = 0; g < groups; g++) {
+      const id = `g:inbox${g}`;
+      await createGroup(store, id, others[0]!, [owner.id, ...others.slice(1)], now - backlog - 1);
+      await appendMany(store, id, others.slice(0, 5), Math.min(perGroup, backlog - g * perGroup), text, `gi${g}`, now - g);
+    }
+    return { owner, conversations: groups, backlog };
+  });
+}

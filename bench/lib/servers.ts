@@ -13,13 +13,15 @@ export const SOURCE_MAPS_FILE = 'source-maps.json';
 /**
  * The real quickchat server in a child process. With `cpuProfDir`, it runs under
  * `node --cpu-prof` and also leaves its source maps there (to map the profile to `.ts` lines).
+ * `serverOptions` are further `createServer` options (JSON-serializable), e.g. `auth`.
  */
-export async function startQuickchat(options: { cpuProfDir?: string; dataDir?: string; allowedOrigin?: string } = {}): Promise<RunningServer> {
+export async function startQuickchat(options: { cpuProfDir?: string; dataDir?: string; allowedOrigin?: string; serverOptions?: object } = {}): Promise<RunningServer> {
   const dir = options.cpuProfDir;
   const nodeArgs = dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
   const args = dir ? [`--source-maps-out=${join(dir, SOURCE_MAPS_FILE)}`] : [];
   if (options.dataDir) args.push(`--data-dir=${options.dataDir}`);
   if (options.allowedOrigin) args.push(`--allowed-origin=${options.allowedOrigin}`);
+  if (options.serverOptions) args.push(`--options=${JSON.stringify(options.serverOptions)}`);
   const child = await startChild('servers/quickchat.ts', { label: 'quickchat', nodeArgs, args });
   return { ...child, url: `http://127.0.0.1:${child.port}`, wsUrl: `ws://127.0.0.1:${child.port}/ws` };
 }

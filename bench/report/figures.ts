@@ -1,4 +1,5 @@
 import type { P1Result } from '../p1-latency.js';
+import type { P2Result } from '../p2-fanout.js';
 import type { P4Result } from '../p4-throughput.js';
 import type { P5Result } from '../p5-catchup.js';
 import type { P6Result } from '../p6-history.js';
@@ -25,6 +26,7 @@ export interface BenchReport {
   machine: Machine;
   quick: boolean;
   p1?: P1Result;
+  p2?: P2Result;
   p4?: P4Result;
   p5?: P5Result;
   p6?: P6Result;
@@ -32,7 +34,7 @@ export interface BenchReport {
   /** B1: the widget's message list scrolled back in headless Chromium, windowed vs. the list before windowing. */
   b1?: B1Result;
   /** CPU profiles of the server under each workload (`--profile`). */
-  profiles?: { p4?: ProfileResult; p1?: ProfileResult };
+  profiles?: { p4?: ProfileResult; p1?: ProfileResult; p2?: ProfileResult };
   durationMs: number;
 }
 
@@ -60,13 +62,22 @@ export const P6_GOAL = 1.5;
 /** P5's goal is absolute: every missed message surfaced within this budget. */
 export const P5_BUDGET_MS = 300;
 
-/** The goal-bearing figures of a report (P1 p50, P1 p99, P4, P5, P6 p50/p99, P6b p50/p99, B1 time/frames/DOM), in brief order. */
+/** P2's goals: quickchat's deliveries/s against the bare `ws` broadcast and against socket.io rooms. */
+export const P2_GOALS = { bare: 0.9, socketio: 1.1 };
+
+/** The goal-bearing figures of a report (P1 p50, P1 p99, P2 vs bare and vs socket.io, P4, P5, P6 p50/p99, P6b p50/p99, B1 time/frames/DOM), in brief order. */
 export function figuresOf(report: BenchReport): Figure[] {
   const out: Figure[] = [];
-  const { p1, p4, p5, p6, p6b, b1 } = report;
+  const { p1, p2, p4, p5, p6, p6b, b1 } = report;
   if (p1) {
     out.push(figure('P1', 'delivery latency p50', us(p1.quickchat.p50), `${us(p1.relay.p50)} (bare ws relay)`, p1.ratios.p50, '≤', 2));
     out.push(figure('P1', 'delivery latency p99', us(p1.quickchat.p99), `${us(p1.relay.p99)} (bare ws relay)`, p1.ratios.p99, '≤', 5));
+  }
+  if (p2) {
+    const what = `fan-out to ${p2.params.members.toLocaleString('en-US')} members`;
+    const ours = perSec(p2.quickchat.median.deliveriesPerSec, 'deliveries');
+    out.push(figure('P2', `${what} vs bare ws`, ours, `${perSec(p2.bare.median.deliveriesPerSec, 'deliveries')} (bare ws broadcast)`, p2.ratios.quickchatToBare, '≥', P2_GOALS.bare));
+    out.push(figure('P2', `${what} vs socket.io`, ours, `${perSec(p2.socketio.median.deliveriesPerSec, 'deliveries')} (socket.io 4 room)`, p2.ratios.quickchatToSocketio, '≥', P2_GOALS.socketio));
   }
   if (p4) {
     out.push(figure('P4', 'durable messages/s', perSec(p4.quickchat.perSec, 'msg'), `${perSec(p4.raw.perSec, 'rows')} (raw better-sqlite3)`, p4.ratio, '≥', 0.5));

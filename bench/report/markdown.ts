@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { figuresOf, formatRatio, type BenchReport } from './figures.js';
+import { figuresOf, formatRatio, P2_GOALS, type BenchReport } from './figures.js';
 import type { ProfileResult } from '../profile.js';
 
 /** Hand-written reading of the profile, kept in the repo so re-runs do not overwrite it. */
@@ -39,6 +39,95 @@ function p1(r: BenchReport): string {
     '',
     `Ratios quickchat ÷ relay: p50 ${formatRatio(p.ratios.p50)}, p99 ${formatRatio(p.ratios.p99)}, mean ${formatRatio(p.ratios.mean)}.`,
   ].join('\n');
+}
+
+function p2(r: BenchReport): string {
+  const p = r.p2;
+  if (!p) return '_Not run in this run._';
+  const x = p.params;
+  const cpu = (v: number | null) => (v === null ? '?' : v.toFixed(2));
+  const systems = [
+    ['quickchat', p.quickchat],
+    ['bare ws broadcast', p.bare],
+    ['socket.io 4 room', p.socketio],
+  ] as const;
+  const rows = systems.map(([name, s]) => [
+    name,
+    `**${n(s.median.deliveriesPerSec)}**`,
+    s.rounds.map((round) => n(round.deliveriesPerSec)).join(' · '),
+    `${(s.median.elapsedMs / 1000).toFixed(2)} s`,
+    mainThread(s.median.serverMainThread),
+    cpu(s.median.serverCpus),
+    Number.isFinite(perCpu(s)) ? n(Math.round(perCpu(s))) : '?',
+    cpu(s.median.receiverCpus),
+    cpu(s.median.parentCpus),
+    cpu(s.median.machineCpus),
+    s.median.bytesPerDelivery ?? '—',
+    s.median.deliveriesPerWrite ?? '?',
+  ]);
+  const measured = p.measured && p.measured.date !== r.machine.date ? ` Measured ${p.measured.date} in a run of P2 alone (other processes used ${p.measured.otherCpus ?? 'unknown'} CPUs meanwhile).` : '';
+  return [
+    `**One group of ${n(x.members)} members, every one connected** (one socket each); one member sends **${n(x.messages)} messages of ${x.payloadBytes} B** text per round and **every member, the sender included, receives each one**: ` +
+      `${n(x.messages * x.members)} deliveries per round and system. The sender keeps at most **${x.window} messages** ahead of its own copies and at most **${x.lag}** ahead of the slowest receiving socket. ` +
+      'Every server writes the sender\'s copy last (the sender joined last; quickchat sends it last by design), so the first bound follows the server\'s progress and keeps work queued for it all the time; the second bounds how far receivers may fall behind, and so the send buffers. ' +
+      `Deliveries/s = messages × members ÷ the time from the first send to the last member's receipt of the last message. ${x.rounds} rounds after ${n(x.warmup)} warm-up messages per system; each round runs the three systems one after the other, rotating which goes first; the median round of each is reported. ` +
+      `Duration: ${(p.durationMs / 1000).toFixed(1)} s, of which ${(p.setupMs / 1000).toFixed(1)} s seeding, connecting ${n(x.members * 3)} sockets and warming up.${measured}`,
+    '',
+    '- **quickchat**: the real server (`createServer`, SQLite in a temporary directory) on a group of all the members, seeded through the store before the server starts (`bench/lib/fanout.ts`: the members as bring-your-own-identity users, the group with its `created` notice); each member signs in on its socket with an HS256 token. ' +
+      `The sender sends \`send\` frames; each message is committed to SQLite before it is published to the group (stored afterwards: ${n(p.stored.found)} of the ${n(p.stored.sent)} messages sent, ${p.stored.found === p.stored.sent ? 'all' : '**not all**'}).`,
+    '- **bare ws broadcast** (`bench/baselines/ws-broadcast.ts`): each incoming frame goes out with `for (const s of sockets) s.send(text)`, so `ws` encodes and frames it once per socket. No auth, storage or validation. ' +
+      'The sender sends the JSON of a quickchat `message` frame for the same group, sender and text, with fields of the same lengths, so every system puts the same bytes per delivery on the wire.',
+    `- **socket.io 4 room** (\`bench/baselines/socketio-room.ts\`): every socket joins one room; the sender (on \`socket.io-client\`) emits that frame as an object and the server broadcasts it with \`io.to(room).emit('m', payload)\`. WebSocket transport only, otherwise socket.io's defaults.`,
+    `- **Receivers**: the other ${n(x.members - 1)} member sockets of each system live in ${x.receiverProcesses} receiver processes (\`bench/clients/p2-receivers.ts\`), the same plain \`ws\` client for all three systems: each counts its frames by their first bytes, without parsing them ` +
+      `(${x.socketioClient ? "socket.io's on the real `socket.io-client`" : "socket.io's speak the engine.io protocol by hand: open, namespace connect, ping/pong"}). ` +
+      (p.pinned
+        ? "The servers' main threads are bound to CPU 0 and the receivers and the sender to the other CPU(s) (`taskset`), so a server's event loop has a core to itself and never competes with its clients; the servers' other threads (GC helpers, SQLite's checkpointer) are not bound."
+        : 'Servers and clients were not bound to CPUs: they competed for the same cores.'),
+    '',
+    table(['system', 'deliveries/s (median round)', 'each round', 'median round took', "server's main thread: ran / waited for a CPU / idle", 'server CPUs (all threads)', 'deliveries per server CPU-second', 'receivers CPUs', 'sender CPUs', 'whole machine CPUs', 'bytes/delivery', 'deliveries per write syscall'], rows),
+    '',
+    `Ratios of the medians: quickchat ÷ bare ws **${formatRatio(p.ratios.quickchatToBare)}** (goal ≥ ${P2_GOALS.bare}×), quickchat ÷ socket.io **${formatRatio(p.ratios.quickchatToSocketio)}** (goal ≥ ${P2_GOALS.socketio}×), socket.io ÷ bare ws ${formatRatio(p.ratios.socketioToBare)}. ` +
+      '"CPUs" are CPU time over the median round\'s wall time, read from `/proc` (1.00 = one core busy throughout). The server\'s main thread (its event loop) either ran, or was runnable but waited for a CPU that something else held, or was idle with nothing to do (`/proc/<pid>/schedstat`); ' +
+ 'a main thread that was hardly ever idle had work queued all the time, so the clients kept it saturated and the pace was the server\'s. ' +
+      'Deliveries per CPU-second of the server process (all its threads) do not depend on how much of a core the server got, so they cross-check the ratios when the machine is shared: ' +
+      `quickchat ÷ bare ws ${formatRatio(perCpu(p.quickchat) / perCpu(p.bare))}, quickchat ÷ socket.io ${formatRatio(perCpu(p.quickchat) / perCpu(p.socketio))}. ` +
+      '"bytes/delivery" is the mean size of a broadcast message as the receivers got it (the WebSocket payload). ' +
+      '"Deliveries per write syscall" counts the server\'s write-type system calls over the round (`syscw` in `/proc/<pid>/io`; quickchat\'s include SQLite\'s few per commit): ' +
+      'the bare broadcast and socket.io write each frame to each socket with a system call of its own, ' +
+      'while quickchat corks each socket for the rest of an event-loop tick, so the frames of all the messages a tick fans out leave for one socket in one `writev`. ' +
+      'socket.io builds the WebSocket frame once per broadcast (`wsPreEncodedFrame`), quickchat encodes the frame\'s UTF-8 once per node and `ws` adds a header per socket, the bare broadcast encodes and frames per socket. ' +
+      `${p2Bottleneck(p, r.machine.nproc)}${p.complete ? '' : ' **The deadline cut the rounds short.**'}`,
+  ].join('\n');
+}
+
+/** Deliveries per CPU-second of the server process, all threads, in the median round (NaN: unknown). */
+function perCpu(s: NonNullable<BenchReport['p2']>['bare']): number {
+  const c = s.median.serverCpus;
+  return c ? s.median.deliveriesPerSec / c : NaN;
+}
+
+/** `0.62 / 0.30 / 0.08` of the round. */
+function mainThread(m: { running: number; waitingForCpu: number } | null): string {
+  return m ? `${m.running.toFixed(2)} / ${m.waitingForCpu.toFixed(2)} / ${Math.max(0, 1 - m.running - m.waitingForCpu).toFixed(2)}` : '?';
+}
+
+/**
+ * Says, from the median rounds, whether the servers or the clients set the pace: a server whose
+ * main thread was idle less than 10 % of the round always had work queued (the clients kept it
+ * saturated); one idle longer waited for its clients.
+ */
+function p2Bottleneck(p: NonNullable<BenchReport['p2']>, nproc: number): string {
+  const named = [['quickchat', p.quickchat], ['bare ws', p.bare], ['socket.io', p.socketio]] as const;
+  const clientCores = p.pinned ? nproc - 1 : nproc;
+  const clients = Math.max(...named.map(([, s]) => s.median.receiverCpus + s.median.parentCpus));
+  const idleOf = (m: { running: number; waitingForCpu: number } | null) => (m ? 1 - m.running - m.waitingForCpu : 1);
+  const starved = named.filter(([, s]) => idleOf(s.median.serverMainThread) >= 0.1).map(([name]) => name);
+  const waited = Math.max(...named.map(([, s]) => s.median.serverMainThread?.waitingForCpu ?? 0));
+  const where = `the clients (receivers and sender) used at most ${clients.toFixed(2)} of the ${clientCores} CPU${clientCores === 1 ? '' : 's'} ${p.pinned ? 'they were bound to' : 'of the machine'}`;
+  const noise = waited >= 0.1 ? ` The servers' main threads waited for a CPU up to ${Math.round(waited * 100)} % of a round: ${p.pinned ? 'their core was taken by other processes on the machine' : 'the cores were shared'}, which slows all three alike and makes the absolute figures low; the ratios are less affected.` : '';
+  const tight = clients >= 0.9 * clientCores ? ` Their core${clientCores === 1 ? ' was' : 's were'} nearly full in the busiest case, so little headroom was left: a server that outran them would show it as idle time.` : '';
+  if (starved.length === 0) return `No server's main thread was idle 10 % of its median round, and ${where}: the receivers kept up, they were not the bottleneck.${tight}${noise}`;
+  return `The ${starved.join(' and ')} server's main thread was idle at least 10 % of its median round while ${where}: it waited for its clients part of the time (the slowest receiver, through the lag bound, or the sender).${noise}`;
 }
 
 function p4(r: BenchReport): string {
@@ -178,8 +267,8 @@ function profileTables(title: string, p: ProfileResult): string {
 }
 
 function limits(r: BenchReport): string {
-  const { p4, p1 } = r.profiles ?? {};
-  if (!p4 && !p1) return '_No profile in this run: `npm run bench -- --profile` fills this section._';
+  const { p4, p1, p2 } = r.profiles ?? {};
+  if (!p4 && !p1 && !p2) return '_No profile in this run: `npm run bench -- --profile` fills this section._';
   const reading = existsSync(READING_FILE) ? readFileSync(READING_FILE, 'utf8').trim() : '_No reading written yet (`bench/profile-reading.md`)._';
   return [
     'CPU profiles (`node --cpu-prof`) of the quickchat server\'s main thread under the benchmark workloads. ' +
@@ -190,6 +279,7 @@ function limits(r: BenchReport): string {
     '',
     ...(p4 ? [profileTables('Under the P4 load (throughput)', p4), ''] : []),
     ...(p1 ? [profileTables('Under the P1 loop (latency)', p1), ''] : []),
+    ...(p2 ? [profileTables('Under the P2 fan-out (group of many members)', p2), ''] : []),
   ].join('\n');
 }
 
@@ -214,6 +304,10 @@ export function markdown(r: BenchReport): string {
     '## P1: 1:1 delivery latency',
     '',
     p1(r),
+    '',
+    '## P2: group fan-out',
+    '',
+    p2(r),
     '',
     '## P4: durable messages/s on one node',
     '',
@@ -241,16 +335,17 @@ export function markdown(r: BenchReport): string {
     '',
     '## Not measured yet',
     '',
-    'P2 (group fan-out), P3 (idle connections), P7 (scale-out), P8 (call setup), and the socket.io baseline are not in the harness yet. P9 (bundle sizes) is enforced by tests instead: `packages/sdk/test/size-budget.test.ts` fails above 13 KiB min+gzip (the SDK core is about 11 KiB).',
+    'P3 (idle connections), P7 (scale-out) and P8 (call setup) are not in the harness yet. P9 (bundle sizes) is enforced by tests instead: `packages/sdk/test/size-budget.test.ts` fails above 13 KiB min+gzip (the SDK core is about 11 KiB).',
     '',
     '## How to run',
     '',
     '```sh',
-    'npm run bench                      # P1, P4, P5, P6, P6b and B1, writes this file and docs/images/benchmarks.svg',
-    'npm run bench -- --profile         # also profiles the server under the P4 and P1 loads (fills "What limits us")',
+    'npm run bench                      # P1, P2, P4, P5, P6, P6b and B1, writes this file and docs/images/benchmarks.svg',
+    'npm run bench -- --profile         # also profiles the server under the P4, P1 and P2 loads (fills "What limits us")',
     'npm run bench -- --render          # re-writes this file and the chart from docs/benchmarks.json',
     'npm run bench -- --quick           # scaled-down smoke run; prints only, unless --write',
-    'npm run bench -- --only=p1         # or p4, p5, p6, p6b, b1; sizes: --messages --payload --p4-messages --pairs --window ... (see --help)',
+    'npm run bench -- --only=p1         # or p2, p4, p5, p6, p6b, b1; sizes: --messages --payload --p2-members --p4-messages --pairs --window ... (see --help)',
+    'npm run bench -- --only=p2 --merge # re-measures P2 only and writes it into this file beside the saved results of the others',
     '```',
     '',
     `Total wall time of this run: ${(r.durationMs / 1000).toFixed(0)} s.`,

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer } from '../../packages/server/src/app.js';
+import type { ServerOptions } from '../../packages/server/src/config.js';
 import { exitWhenTold } from '../lib/child-main.js';
 import { dumpSourceMaps } from '../lib/source-maps.js';
 
@@ -16,6 +17,11 @@ const sourceMapsOut = process.argv.find((a) => a.startsWith('--source-maps-out='
 /** `--data-dir=<dir>`: serve an existing (seeded) data directory instead of a fresh temporary one. */
 const givenDataDir = process.argv.find((a) => a.startsWith('--data-dir='))?.slice('--data-dir='.length);
 const dataDir = givenDataDir ?? mkdtempSync(join(tmpdir(), 'quickchat-bench-'));
+/**
+ * `--options=<json>`: more `createServer` options (e.g. P2's bring-your-own-identity `auth`);
+ * its `limits` are merged over the raised ones below.
+ */
+const extra = JSON.parse(process.argv.find((a) => a.startsWith('--options='))?.slice('--options='.length) ?? '{}') as Partial<ServerOptions>;
 /** `--allowed-origin=<origin>` (repeatable): a browser page's origin allowed to connect (B1's host page). */
 const allowedOrigins = process.argv.filter((a) => a.startsWith('--allowed-origin=')).map((a) => a.slice('--allowed-origin='.length));
 const server = createServer({
@@ -25,6 +31,7 @@ const server = createServer({
   logLevel: 'warn',
   allowNoOrigin: true,
   ...(allowedOrigins.length > 0 ? { allowedOrigins } : {}),
+  ...extra,
   limits: {
     messagesPerSecond: 1e9,
     messageBurst: 1e9,
@@ -32,6 +39,7 @@ const server = createServer({
     authAttemptsPerMinute: 1e6,
     connectionsPerIp: 100_000,
     httpConnectionsPerIp: 100_000,
+    ...extra.limits,
   },
 });
 
