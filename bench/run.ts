@@ -1,4 +1,4 @@
-// `npm run bench`: runs P1, P2, P4, P5, P6, P6b and B1 against their baselines, prints a table, and writes
+// `npm run bench`: runs P1, P2, P4, P5, P6, P6g, P6b, P6s and B1 against their baselines, prints a table, and writes
 // docs/benchmarks.md with docs/images/benchmarks.svg. See `--help` below for the flags.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
@@ -18,7 +18,7 @@ import { markdown } from './report/markdown.js';
 import { svgChart } from './report/chart.js';
 import { textTable } from './report/table.js';
 
-const HELP = `usage: npm run bench -- [--quick] [--only=p1|p2|p4|p5|p6|p6b|b1] [--profile] [--write|--no-write] [--render]
+const HELP = `usage: npm run bench -- [--quick] [--only=p1|p2|p4|p5|p6|p6g|p6b|p6s|b1] [--profile] [--write|--no-write] [--render]
   --merge          with --only: write this run's results into docs/benchmarks.json (and the .md and chart)
                    beside the saved results of the benchmarks not run
   --render         re-write docs/benchmarks.md and the chart from docs/benchmarks.json (no run),
@@ -31,7 +31,9 @@ const HELP = `usage: npm run bench -- [--quick] [--only=p1|p2|p4|p5|p6|p6b|b1] [
   P4: --p4-messages=40000 --pairs=20 --window=32 --batch=512 --p4-rounds=2 --p4-warmup=4000
   P5: --missed=1000 --p5-rounds=5
   P6: --history=1000000 --page=50 --p6-requests=2000 --p6-warmup=200 --p6-rounds=4
+  P6g: P6 in a group: --group-history=1000000 --history-group-members=100 (pages, requests and rounds as P6)
   P6b: --list-conversations=500 --backlog=100000 --p6b-requests=300 --p6b-warmup=30 --p6b-rounds=4
+  P6s: P6b for a member of groups: --list-groups=200 --list-group-members=1000 --group-backlog=100000 (requests and rounds as P6b)
   B1: --b1-messages=2000 --b1-speed=4000 --b1-rounds=2 --b1-baseline=<git rev> (widget in headless Chromium)
   --deadline=120   seconds allowed per benchmark before it stops itself
 Every numeric flag can also be set as BENCH_<NAME>, e.g. BENCH_MESSAGES=2000.`;
@@ -63,7 +65,7 @@ if (flags.has('render')) {
 }
 const quick = flags.has('quick');
 const only = flags.str('only');
-const ONLY = ['p1', 'p2', 'p4', 'p5', 'p6', 'p6b', 'b1'];
+const ONLY = ['p1', 'p2', 'p4', 'p5', 'p6', 'p6g', 'p6b', 'p6s', 'b1'];
 if (only && !ONLY.includes(only)) throw new Error(`--only must be one of ${ONLY.join(', ')}, got "${only}"`);
 const deadlineMs = flags.num('deadline', 120) * 1000;
 const payloadBytes = flags.num('payload', 32);
@@ -126,6 +128,19 @@ const p6bParams: P6bParams = {
   deadlineMs,
 };
 
+const p6gParams: P6Params = {
+  ...p6Params,
+  messages: flags.num('group-history', quick ? 100_000 : 1_000_000),
+  groupMembers: flags.num('history-group-members', 100),
+};
+
+const p6sParams: P6bParams = {
+  ...p6bParams,
+  conversations: flags.num('list-groups', quick ? 50 : 200),
+  groupMembers: flags.num('list-group-members', 1000),
+  backlog: flags.num('group-backlog', quick ? 10_000 : 100_000),
+};
+
 const b1Params: B1Params = {
   messages: flags.num('b1-messages', quick ? 500 : 2000),
   speed: flags.num('b1-speed', 4000),
@@ -176,10 +191,20 @@ if (!only || only === 'p6') {
   report.p6 = await runP6(p6Params);
   console.log(`P6: seeded in ${(report.p6.seedMs / 1000).toFixed(1)} s; responses of ${report.p6.responseBytes} B, identical JSON from both servers: ${report.p6.sameJson ? 'yes' : 'NO'}`);
 }
+if (!only || only === 'p6g') {
+  console.log(`P6g: history pages of ${p6gParams.pageSize} from a group of ${p6gParams.groupMembers} members with ${p6gParams.messages} messages, ${p6gParams.requests} requests per server…`);
+  report.p6g = await runP6(p6gParams);
+  console.log(`P6g: seeded in ${(report.p6g.seedMs / 1000).toFixed(1)} s; responses of ${report.p6g.responseBytes} B, identical JSON from both servers: ${report.p6g.sameJson ? 'yes' : 'NO'}`);
+}
 if (!only || only === 'p6b') {
   console.log(`P6b: conversation list of a user in ${p6bParams.conversations} conversations with a ${p6bParams.backlog} message backlog, ${p6bParams.requests} requests per server…`);
   report.p6b = await runP6b(p6bParams);
   console.log(`P6b: seeded in ${(report.p6b.seedMs / 1000).toFixed(1)} s; responses of ${report.p6b.responseBytes} B, identical JSON from both servers: ${report.p6b.sameJson ? 'yes' : 'NO'}`);
+}
+if (!only || only === 'p6s') {
+  console.log(`P6s: conversation list of a member of ${p6sParams.conversations} groups of ${p6sParams.groupMembers} members with a ${p6sParams.backlog} message backlog, ${p6sParams.requests} requests per server…`);
+  report.p6s = await runP6b(p6sParams);
+  console.log(`P6s: seeded in ${(report.p6s.seedMs / 1000).toFixed(1)} s; responses of ${report.p6s.responseBytes} B, identical JSON from both servers: ${report.p6s.sameJson ? 'yes' : 'NO'}`);
 }
 if (!only || only === 'b1') {
   console.log(`B1: scrolling back through ${b1Params.messages} messages in the widget (headless Chromium), windowed list vs ${b1Params.baseline.slice(0, 9)}, ${b1Params.rounds} rounds…`);
@@ -225,7 +250,7 @@ const write = flags.has('write') || (!flags.has('no-write') && !quick && !only);
 if (flags.has('merge')) {
   if (!only) throw new Error('--merge goes with --only');
   const saved = JSON.parse(readFileSync(RESULTS, 'utf8')) as BenchReport;
-  const key = only as 'p1' | 'p2' | 'p4' | 'p5' | 'p6' | 'p6b' | 'b1';
+  const key = only as 'p1' | 'p2' | 'p4' | 'p5' | 'p6' | 'p6g' | 'p6b' | 'p6s' | 'b1';
   const merged = { ...saved, [key]: report[key], ...(report.profiles ? { profiles: { ...saved.profiles, ...report.profiles } } : {}) } as BenchReport;
   console.log(`merged ${only} into the saved results of ${saved.machine.date}`);
   writeDocs(merged);

@@ -30,7 +30,11 @@ export interface BenchReport {
   p4?: P4Result;
   p5?: P5Result;
   p6?: P6Result;
+  /** P6 in a group. */
+  p6g?: P6Result;
   p6b?: P6bResult;
+  /** P6b for a member of many groups. */
+  p6s?: P6bResult;
   /** B1: the widget's message list scrolled back in headless Chromium, windowed vs. the list before windowing. */
   b1?: B1Result;
   /** CPU profiles of the server under each workload (`--profile`). */
@@ -68,7 +72,7 @@ export const P2_GOALS = { bare: 0.9, socketio: 1.1 };
 /** The goal-bearing figures of a report (P1 p50, P1 p99, P2 vs bare and vs socket.io, P4, P5, P6 p50/p99, P6b p50/p99, B1 time/frames/DOM), in brief order. */
 export function figuresOf(report: BenchReport): Figure[] {
   const out: Figure[] = [];
-  const { p1, p2, p4, p5, p6, p6b, b1 } = report;
+  const { p1, p2, p4, p5, p6, p6g, p6b, p6s, b1 } = report;
   if (p1) {
     out.push(figure('P1', 'delivery latency p50', us(p1.quickchat.p50), `${us(p1.relay.p50)} (bare ws relay)`, p1.ratios.p50, '≤', 2));
     out.push(figure('P1', 'delivery latency p99', us(p1.quickchat.p99), `${us(p1.relay.p99)} (bare ws relay)`, p1.ratios.p99, '≤', 5));
@@ -86,16 +90,15 @@ export function figuresOf(report: BenchReport): Figure[] {
     const ms = p5.catchUp.max / 1000;
     out.push(figure('P5', `catch-up of ${p5.params.missed.toLocaleString('en-US')} missed messages (slowest round)`, `${ms.toFixed(1)} ms`, `${P5_BUDGET_MS} ms (the goal's budget)`, ms / P5_BUDGET_MS, '≤', 1));
   }
-  if (p6) {
-    const what = `history page of ${p6.params.pageSize} from ${p6.params.messages.toLocaleString('en-US')} messages`;
-    out.push(figure('P6', `${what} p50`, us(p6.quickchat.p50), `${us(p6.baseline.p50)} (bare node:http + raw SQL)`, p6.ratios.p50, '≤', P6_GOAL));
-    out.push(figure('P6', `${what} p99`, us(p6.quickchat.p99), `${us(p6.baseline.p99)} (bare node:http + raw SQL)`, p6.ratios.p99, '≤', P6_GOAL));
-  }
-  if (p6b) {
-    const what = `conversation list, ${p6b.params.conversations.toLocaleString('en-US')} conversations`;
-    out.push(figure('P6b', `${what} p50`, us(p6b.quickchat.p50), `${us(p6b.baseline.p50)} (bare node:http + raw SQL)`, p6b.ratios.p50, '≤', P6_GOAL));
-    out.push(figure('P6b', `${what} p99`, us(p6b.quickchat.p99), `${us(p6b.baseline.p99)} (bare node:http + raw SQL)`, p6b.ratios.p99, '≤', P6_GOAL));
-  }
+  const read = (id: string, what: string, r: P6Result | P6bResult) => {
+    for (const q of ['p50', 'p99'] as const) {
+      out.push(figure(id, `${what} ${q}`, us(r.quickchat[q]), `${us(r.baseline[q])} (bare node:http + raw SQL)`, r.ratios[q], '≤', P6_GOAL));
+    }
+  };
+  if (p6) read('P6', `history page of ${p6.params.pageSize} from ${p6.params.messages.toLocaleString('en-US')} messages`, p6);
+  if (p6g) read('P6g', `group history page of ${p6g.params.pageSize} from ${p6g.params.messages.toLocaleString('en-US')} messages`, p6g);
+  if (p6b) read('P6b', `conversation list, ${p6b.params.conversations.toLocaleString('en-US')} conversations`, p6b);
+  if (p6s) read('P6s', `conversation list (sync summaries), ${p6s.params.conversations.toLocaleString('en-US')} groups`, p6s);
   if (b1) {
     const ms = (n: number) => `${(n / 1000).toFixed(1)} s`;
     const was = '(list before windowing)';

@@ -178,12 +178,14 @@ const READ_METHOD =
   'The baseline (`bench/baselines/read-http.ts`) is a bare `node:http` server that runs the store\'s SQL with better-sqlite3 and writes the same JSON, with no auth, validation or framework; ' +
   'quickchat verifies the access token, checks access, validates the query and goes through Express.';
 
-function p6(r: BenchReport): string {
-  const p = r.p6;
+function p6(p: BenchReport['p6']): string {
   if (!p) return '_Not run in this run._';
   const x = p.params;
+  const where = x.groupMembers
+    ? `One group of **${n(x.groupMembers)} members** with **${n(x.messages)} messages** of ${x.payloadBytes} B text (ten members talk; the reader is a member whose floor is 0, so the access seam checks their membership and every page is bounded by the floor)`
+    : `One DM of **${n(x.messages)} messages** of ${x.payloadBytes} B text`;
   return [
-    `One DM of **${n(x.messages)} messages** of ${x.payloadBytes} B text; each request asks for **${x.pageSize} messages before a pseudo-random seq** (the same sequence for both servers), ` +
+    `${where}; each request asks for **${x.pageSize} messages before a pseudo-random seq** (the same sequence for both servers), ` +
       `i.e. \`GET /api/conversations/:id/messages?before=<seq>&limit=${x.pageSize}\`. ${n(p.requests)} timed requests per server in ${x.rounds} rounds after ${n(x.warmup)} warm-up requests; ` +
       `response ${n(p.responseBytes)} B; identical JSON from both: ${p.sameJson ? 'yes' : '**no**'}. Seeding took ${(p.seedMs / 1000).toFixed(1)} s; the run ${(p.durationMs / 1000).toFixed(1)} s.`,
     '',
@@ -195,13 +197,16 @@ function p6(r: BenchReport): string {
   ].join('\n');
 }
 
-function p6b(r: BenchReport): string {
-  const p = r.p6b;
+function p6b(p: BenchReport['p6b']): string {
   if (!p) return '_Not run in this run._';
   const x = p.params;
+  const who = x.groupMembers
+    ? `One user in **${n(x.conversations)} groups of ${n(x.groupMembers)} members** whose other members sent **${n(x.backlog)} messages** (${x.payloadBytes} B text), none read; each request is the user\'s conversation list, ` +
+      `\`GET /api/conversations\`: the summaries a \`sync\` returns, read by the same store query (each group with its brief, the user\'s floor, unread count, last message, and only the user\'s own cursor, since the groups are above the live-receipts size). `
+    : `One user in **${n(x.conversations)} DMs** whose peers sent **${n(x.backlog)} messages** (${x.payloadBytes} B text), none read; each request is the user\'s conversation list, ` +
+      `\`GET /api/conversations\` (every conversation with its unread count, both members\' cursors and the last message). `;
   return [
-    `One user in **${n(x.conversations)} DMs** whose peers sent **${n(x.backlog)} messages** (${x.payloadBytes} B text), none read; each request is the user\'s conversation list, ` +
-      `\`GET /api/conversations\` (every conversation with its unread count, both members\' cursors and the last message). ` +
+    who +
       `${n(p.requests)} timed requests per server in ${x.rounds} rounds after ${n(x.warmup)} warm-up requests; response ${n(p.responseBytes)} B; identical JSON from both: ${p.sameJson ? 'yes' : '**no**'}. ` +
       `Seeding took ${(p.seedMs / 1000).toFixed(1)} s; the run ${(p.durationMs / 1000).toFixed(1)} s.`,
     '',
@@ -319,11 +324,19 @@ export function markdown(r: BenchReport): string {
     '',
     '## P6: history page',
     '',
-    p6(r),
+    p6(r.p6),
+    '',
+    '## P6g: history page in a group',
+    '',
+    p6(r.p6g),
     '',
     '## P6b: conversation list with a backlog',
     '',
-    p6b(r),
+    p6b(r.p6b),
+    '',
+    '## P6s: conversation list (sync summaries) of a member of many groups',
+    '',
+    p6b(r.p6s),
     '',
     '## B1: scrolling back through a long history in the widget',
     '',
@@ -340,11 +353,11 @@ export function markdown(r: BenchReport): string {
     '## How to run',
     '',
     '```sh',
-    'npm run bench                      # P1, P2, P4, P5, P6, P6b and B1, writes this file and docs/images/benchmarks.svg',
+    'npm run bench                      # P1, P2, P4, P5, P6, P6g, P6b, P6s and B1, writes this file and docs/images/benchmarks.svg',
     'npm run bench -- --profile         # also profiles the server under the P4, P1 and P2 loads (fills "What limits us")',
     'npm run bench -- --render          # re-writes this file and the chart from docs/benchmarks.json',
     'npm run bench -- --quick           # scaled-down smoke run; prints only, unless --write',
-    'npm run bench -- --only=p1         # or p2, p4, p5, p6, p6b, b1; sizes: --messages --payload --p2-members --p4-messages --pairs --window ... (see --help)',
+    'npm run bench -- --only=p1         # or p2, p4, p5, p6, p6g, p6b, p6s, b1; sizes: --messages --payload --p2-members --p4-messages --pairs --window ... (see --help)',
     'npm run bench -- --only=p2 --merge # re-measures P2 only and writes it into this file beside the saved results of the others',
     '```',
     '',
