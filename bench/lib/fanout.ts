@@ -271,10 +271,10 @@ export function messageLikeFrame(conversationId: string, senderId: string, text:
   );
 }
 
-function wsSender(ws: WebSocket, state: SenderState, frame: (i: number, tag: string) => string, label: string): Sender {
-  ws.on('close', (code) => state.closing || (state.failure ??= `${label} sender: socket closed (${code})`));
+/** A {@link Sender} over `state`, sending with `send` and closing with `close`. */
+function senderOf(state: SenderState, send: (i: number, tag: string) => void, close: () => void): Sender {
   return {
-    send: (i, tag) => ws.send(frame(i, tag)),
+    send,
     get own() {
       return state.own;
     },
@@ -293,9 +293,14 @@ function wsSender(ws: WebSocket, state: SenderState, frame: (i: number, tag: str
     reset: () => state.reset(),
     close: () => {
       state.closing = true;
-      ws.terminate();
+      close();
     },
   };
+}
+
+function wsSender(ws: WebSocket, state: SenderState, frame: (i: number, tag: string) => string, label: string): Sender {
+  ws.on('close', (code) => state.closing || (state.failure ??= `${label} sender: socket closed (${code})`));
+  return senderOf(state, (i, tag) => ws.send(frame(i, tag)), () => ws.terminate());
 }
 
 /** The bare broadcast's sender: sends the message-like frame; every frame back is its copy. */
@@ -334,29 +339,11 @@ export async function socketioSender(url: string, conversationId: string, sender
   const state = new SenderState();
   socket.on('m', () => state.copy());
   socket.on('disconnect', (reason) => state.closing || (state.failure ??= `socket.io sender: disconnected (${reason})`));
-  return {
-    send: (i, tag) => socket.emit('m', JSON.parse(messageLikeFrame(conversationId, senderId, text, i, tag))),
-    get own() {
-      return state.own;
-    },
-    get lastNs() {
-      return state.lastNs;
-    },
-    get onCopy() {
-      return state.onCopy;
-    },
-    set onCopy(f) {
-      state.onCopy = f;
-    },
-    get failure() {
-      return state.failure;
-    },
-    reset: () => state.reset(),
-    close: () => {
-      state.closing = true;
-      socket.disconnect();
-    },
-  };
+  return senderOf(
+    state,
+    (i, tag) => socket.emit('m', JSON.parse(messageLikeFrame(conversationId, senderId, text, i, tag))),
+    () => socket.disconnect(),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
