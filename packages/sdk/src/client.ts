@@ -1,5 +1,5 @@
 import { EventEmitter } from 'eventemitter3';
-import { dmConversationId, ErrorCode, type Message, type PublicUser, type ReadyFrame, type UserEvent } from '@quickchat/protocol';
+import { dmConversationId, ErrorCode, type GroupRole, type Message, type PublicUser, type ReadyFrame, type UserEvent } from '@quickchat/protocol';
 import { RestClient } from './api/rest.js';
 import { createTokenSource, jwtClaims, type TokenSource } from './auth/token-source.js';
 import { Connection } from './connection/connection.js';
@@ -95,7 +95,7 @@ export class ChatClient {
     const { emit, fail } = this;
     const fetchAfter = (id: string, after: number) => this.rest.history(id, { after, limit: 100 });
     const relations = (events: UserEvent[], limited: boolean) => this.friends.onEvents(events, limited);
-    const membership = (id: string, left: boolean) => convs.setLeft(id, left);
+    const membership = (id: string, left: boolean, role?: GroupRole) => convs.setLeft(id, left, role);
     this.sync = createSync({ hook, storage, namespace, emit, fail, fetchAfter, relations, membership, surface: (m) => this.onSurfaced(m), summary: (c) => convs.applySummary(c) });
     const { cursor, ingest } = this.sync;
     const info = (this.info = createSessionInfo(hook, this.rest, fail));

@@ -1,4 +1,4 @@
-import { dmPeer, parseConversationId, type ConversationSync, type Message, type ReceiptEventFrame } from '@quickchat/protocol';
+import { dmPeer, parseConversationId, type ConversationSync, type GroupRole, type Message, type ReceiptEventFrame } from '@quickchat/protocol';
 import type { Environment, TimerHandle } from '../connection/environment.js';
 import { createStore, type ReadableStore, type WritableStore } from '../stores/store.js';
 import { EMPTY_LIST, applyPeerCursor, fromServer, patchMessage, prependHistory, upsertStored } from '../stores/messages.js';
@@ -16,8 +16,11 @@ export interface Conversations {
    * member (a role) clears `left`; one without keeps it.
    */
   applySummary(summary: Omit<ConversationSync, 'messages' | 'limited'>): void;
-  /** Marks a listed conversation as left (you are no longer a member) or not; unknown ones are ignored. */
-  setLeft(conversationId: string, left: boolean): void;
+  /**
+   * Marks a listed conversation as left (you are no longer a member) or not, and sets your role in
+   * a group when given (a role change); unknown conversations are ignored.
+   */
+  setLeft(conversationId: string, left: boolean, role?: GroupRole): void;
   /** Shows a pending own message at the end of its conversation. */
   addPending(message: LocalMessage): void;
   /** A stored message surfaced in order: insert it (replacing its pending copy) and update the list entry. */
@@ -113,10 +116,11 @@ export function createConversations(me: () => string, env: Environment): Convers
       });
       settle(summary.conversationId);
     },
-    setLeft(conversationId, left) {
+    setLeft(conversationId, left, role) {
+      // Rare (a group event about you): an unchanged value may still notify, which costs nothing here.
       convs.update((all) => {
         const c = all[conversationId];
-        return c && c.left != left ? { ...all, [conversationId]: { ...c, left } } : all;
+        return c ? { ...all, [conversationId]: { ...c, left, group: role && c.group ? { ...c.group, role } : c.group } } : all;
       });
     },
     addPending(message) {

@@ -1,4 +1,4 @@
-import type { ConversationSync, Message, UserEvent } from '@quickchat/protocol';
+import type { ConversationSync, GroupRole, Message, UserEvent } from '@quickchat/protocol';
 import { ConnectionState } from '../connection/state.js';
 import { ClientErrorCode, toError } from '../errors.js';
 import type { EmitEvent } from '../events.js';
@@ -22,8 +22,8 @@ export interface SyncDeps {
   summary(conversation: ConversationSync): void;
   /** New user events (already emitted as `relationChanged`, `userUpdated` or `groupChanged`); `limited`: some were skipped. */
   relations(events: UserEvent[], limited: boolean): void;
-  /** You left a group (`left: true`: left, removed, dissolved) or joined one (`false`). */
-  membership(conversationId: string, left: boolean): void;
+  /** You left a group (`left: true`: left, removed, dissolved) or joined one (`false`), or got a new `role` in it. */
+  membership(conversationId: string, left: boolean, role?: GroupRole): void;
 }
 
 /** Catch-up over the socket: see {@link createSync}. */
@@ -64,6 +64,7 @@ export function createSync(d: SyncDeps): Sync {
         const { change, conversationId: id } = event;
         const mine = event.subjectId == hook.userId;
         if (change == 'dissolved' || (mine && (change == 'left' || change == 'removed'))) d.membership(id, true);
+        if (mine && change == 'role') d.membership(id, false, event.role);
         if (mine && change == 'joined') {
           d.membership(id, false);
           catchUp.hold(id);
