@@ -155,6 +155,19 @@ describe('thread: history and presence', () => {
     await waitFor(() => expect(live.textContent).toBe(''));
   });
 
+  it('names two typers, then the first and how many others (groups), each name apart in <bdi>', async () => {
+    const client = new FakeClient();
+    const [BOB, CAROL] = ['u_bob', 'u_carol'];
+    for (const [id, name] of [[ALICE, 'Alice'], [BOB, 'Bob'], [CAROL, 'Carol']] as const) client.profiles.set(id, user(id, name));
+    client.setConversations(conversation(ALICE, { typing: [ALICE, BOB] }));
+    const r = renderChat(<Thread {...screenProps({ name: 'thread', conversationId: CONV }).props} />, { client });
+    const live = r.container.querySelector('.qc-typing')!;
+    await waitFor(() => expect(live.textContent).toBe('Alice and Bob are typing…'));
+    expect([...live.querySelectorAll('bdi')].map((b) => b.textContent)).toEqual(['Alice', 'Bob']);
+    client.setConversations(conversation(ALICE, { typing: [ALICE, BOB, CAROL] }));
+    await waitFor(() => expect(live.textContent).toBe('Alice and 2 others are typing…'));
+  });
+
   it('marks the conversation read while it is on screen, not while hidden', async () => {
     const hidden = setup([message(CONV, ALICE, 1, 'hi')], { unread: 1, visible: false });
     expect(hidden.client.calls.markRead).toEqual([]);

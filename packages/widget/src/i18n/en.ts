@@ -58,6 +58,8 @@ export const en = {
   'thread.loadingOlder': 'Loading older messages…',
   'thread.start': 'This is the beginning of your chat with {name}.',
   'thread.typing': '{name} is typing…',
+  'thread.typingTwo': '{name} and {other} are typing…',
+  'thread.typingMany': '{name} and {count} others are typing…',
   'thread.you': 'You',
   'thread.today': 'Today',
   'thread.yesterday': 'Yesterday',

@@ -60,6 +60,8 @@ export const zhCN: Catalogue = {
   'thread.loadingOlder': '正在加载更早的消息…',
   'thread.start': '这是你与 {name} 聊天的开始。',
   'thread.typing': '{name} 正在输入…',
+  'thread.typingTwo': '{name} 和 {other} 正在输入…',
+  'thread.typingMany': '{name} 和另外 {count} 人正在输入…',
   'thread.you': '我',
   'thread.today': '今天',
   'thread.yesterday': '昨天',

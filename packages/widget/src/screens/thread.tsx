@@ -51,12 +51,16 @@ export function Thread({ route: { conversationId }, go, focus }: ScreenProps<'th
   );
 }
 
+/** Who is typing: one name, two names, or the first name and how many others (groups). */
 function Typing({ userIds }: { userIds: string[] }) {
-  const { t } = useEnv();
   const name = useDisplayName(userIds[0] ?? null);
+  const other = useDisplayName(userIds[1] ?? null);
+  const n = userIds.length;
   return (
     <div class="qc-typing" aria-live="polite">
-      {userIds.length > 0 && <WithName k="thread.typing" name={name} />}
+      {n === 1 && <WithName k="thread.typing" name={name} />}
+      {n === 2 && <WithName k="thread.typingTwo" name={name} other={other} />}
+      {n > 2 && <WithName k="thread.typingMany" name={name} count={n - 1} />}
     </div>
   );
 }
