@@ -29,18 +29,24 @@ function guardChildren(): void {
   }
 }
 
+/** Makes `child` die with this process, whatever ends it; returns it. */
+export function trackChild<C extends ChildProcess>(child: C): C {
+  guardChildren();
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+  return child;
+}
+
 /**
  * Runs `bench/<script>` (TypeScript, via tsx) in a child process and resolves once it printed
  * `PORT <n>`. Other stdout lines are passed through to stderr, prefixed with `label`.
  */
 export function startChild(script: string, options: { label: string; nodeArgs?: string[]; args?: string[]; startTimeoutMs?: number }): Promise<ChildServer> {
-  guardChildren();
   const file = fileURLToPath(new URL(`../${script}`, import.meta.url));
   const tsx = import.meta.resolve('tsx');
   const argv = [...(options.nodeArgs ?? []), '--conditions=source', '--import', tsx, file, ...(options.args ?? [])];
-  const child = spawn(process.execPath, argv, { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
-  live.add(child);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => (live.delete(child), resolve())));
+  const child = trackChild(spawn(process.execPath, argv, { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'inherit'] }));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
   const stop = async (graceMs = 15_000): Promise<void> => {
     if (child.exitCode !== null || child.signalCode !== null) return;

@@ -9,7 +9,7 @@ import WebSocket from 'ws';
 import { io as sioConnect, type Socket as SioSocket } from 'socket.io-client';
 import { openSqliteStore } from '../../packages/server/src/store/sqlite/sqlite-store.js';
 import { systemMessage } from '../../packages/server/src/services/groups/notices.js';
-import { startChild, type ChildServer } from './child.js';
+import { startChild, trackChild, type ChildServer } from './child.js';
 import type { FanoutCommand, FanoutReply, FanoutSystem } from './fanout-protocol.js';
 import { machineBusySeconds, mainThreadSchedstat, processCpuSeconds, writeSyscalls } from './proc-cpu.js';
 import { openSocket } from './quickchat-client.js';
@@ -67,9 +67,7 @@ export class ReceiverPool {
     const tsx = import.meta.resolve('tsx');
     const receivers = await Promise.all(
       Array.from({ length: processes }, async () => {
-        const child = fork(RECEIVER_SCRIPT, [], { cwd: REPO_ROOT, execArgv: ['--conditions=source', '--import', tsx], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-        live.add(child);
-        child.once('exit', () => live.delete(child));
+        const child = trackChild(fork(RECEIVER_SCRIPT, [], { cwd: REPO_ROOT, execArgv: ['--conditions=source', '--import', tsx], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
         await new Promise<void>((resolve, reject) => {
           child.once('message', () => resolve());
           child.once('exit', (code) => reject(new Error(`receiver exited before starting (code ${code})`)));
@@ -77,7 +75,6 @@ export class ReceiverPool {
         return { child, sockets: new Map(), min: new Map() } satisfies Receiver;
       }),
     );
-    guardChildren();
     return new ReceiverPool(receivers);
   }
 
@@ -208,16 +205,6 @@ interface ReceiversRound {
   cpuSeconds: number;
   /** Bytes of payload received (0 for socket.io-client receivers, which do not see frames). */
   bytes: number;
-}
-
-const live = new Set<ChildProcess>();
-let guarded = false;
-function guardChildren(): void {
-  if (guarded) return;
-  guarded = true;
-  process.once('exit', () => {
-    for (const child of live) child.kill('SIGKILL');
-  });
 }
 
 // ---------------------------------------------------------------------------------------------

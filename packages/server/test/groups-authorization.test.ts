@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestUser } from './support/rest.js';
 import type { RestResult } from './support/rest.js';
-import { GroupsHarness, say } from './support/groups.js';
-import { openReader } from './support/messaging.js';
+import { GroupsHarness } from './support/groups.js';
+import { openReader, sendTo } from './support/messaging.js';
 
 /**
  * The authorization matrix: every group operation tried by each kind of user. Only the allowed
@@ -61,7 +61,7 @@ function dump(): string {
 /** Sends over a socket and reduces the answer to an HTTP-like status. */
 async function socketSend(actor: TestUser, g: string): Promise<RestResult> {
   const c = await h.connect(actor);
-  const reply = await say(c, g, 'hello');
+  const reply = await sendTo(c, g, 'hello');
   await c.close();
   if (reply.type === 'ack') return { status: 200, body: reply, headers: new Headers() };
   if (reply.type !== 'error') throw new Error(`unexpected reply ${JSON.stringify(reply)}`);

@@ -2,10 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { ErrorFrame, MessageFrame, ServerFrame } from '@quickchat/protocol';
-import { errorOf, GroupsHarness, say, syncWith } from './support/groups.js';
+import { errorOf, GroupsHarness } from './support/groups.js';
+import { sync } from './support/friends.js';
 import type { TestUser } from './support/rest.js';
 import type { RawClient } from './support/ws-client.js';
-import { messageIn } from './support/messaging.js';
+import { messageIn, sendTo } from './support/messaging.js';
 
 /**
  * A group of 1,000 members, every one connected: one message reaches each member once, a read
@@ -73,7 +74,7 @@ describe(`a group of ${MEMBERS} members`, () => {
   });
 
   it('delivers one message to every member exactly once', async () => {
-    const ack = await say(sockets[0]!, g, 'hello, everyone');
+    const ack = await sendTo(sockets[0]!, g, 'hello, everyone');
     expect(ack.type).toBe('ack');
     const seq = (ack as { seq: number }).seq;
     const isIt = (f: ServerFrame) => messageIn(g)(f) && (f as MessageFrame).message.seq === seq;
@@ -83,7 +84,7 @@ describe(`a group of ${MEMBERS} members`, () => {
   }, 60_000);
 
   it('a read costs no frame to the other members, typing is not relayed, and read-by is counted on demand', async () => {
-    const ack = (await say(sockets[0]!, g, 'read me')) as { seq: number };
+    const ack = (await sendTo(sockets[0]!, g, 'read me')) as { seq: number };
     const [reader, other] = [sockets[1]!, sockets[2]!];
     await reader.next((f) => messageIn(g)(f) && (f as MessageFrame).message.seq === ack.seq);
     const before = sockets.map((s) => s.frames.length);
@@ -96,7 +97,7 @@ describe(`a group of ${MEMBERS} members`, () => {
     expect(other.frames.slice(before[2]).map((f) => f.type)).toEqual(['pong']);
     expect((await h.readBy(owner, g, ack.seq)).body).toMatchObject({ read: 1, of: MEMBERS - 1 });
     // A member's sync lists one cursor for this group, their own.
-    const synced = await syncWith(other, { eventsAfter: 0 });
+    const synced = await sync(other, { eventsAfter: 0 });
     expect(synced.conversations.find((c) => c.conversationId === g)!.cursors).toHaveLength(1);
   }, 60_000);
 
@@ -104,12 +105,12 @@ describe(`a group of ${MEMBERS} members`, () => {
     const removed = members.at(-1)!;
     const removedSocket = sockets.at(-1)!;
     expect((await h.remove(owner, g, removed.id)).status).toBe(204);
-    const ack = (await say(sockets[0]!, g, 'after the removal')) as { seq: number };
+    const ack = (await sendTo(sockets[0]!, g, 'after the removal')) as { seq: number };
     const isIt = (f: ServerFrame) => messageIn(g)(f) && (f as MessageFrame).message.seq === ack.seq;
     await sockets[1]!.next(isIt);
     await removedSocket.roundTrip();
     expect(removedSocket.frames.filter(isIt)).toEqual([]);
-    expect(((await say(removedSocket, g, 'still here?')) as ErrorFrame).code).toBe('not_found');
+    expect(((await sendTo(removedSocket, g, 'still here?')) as ErrorFrame).code).toBe('not_found');
   }, 60_000);
 });
 
@@ -173,10 +174,10 @@ describe('a group of 10,000 members', () => {
     expect(last.body.next).toBeNull();
     const o = await h.connect(owner);
     const s = await h.connect(someone);
-    const ack = (await say(o, g, 'hello ten thousand')) as { seq: number };
+    const ack = (await sendTo(o, g, 'hello ten thousand')) as { seq: number };
     expect((await s.next<MessageFrame>(messageIn(g))).message.seq).toBe(ack.seq);
     expect((await h.readBy(owner, g, ack.seq)).body).toEqual({ seq: ack.seq, read: 0, delivered: 0, of: BIG - 1 });
-    expect((await syncWith(s, { eventsAfter: 0 })).conversations.find((c) => c.conversationId === g)).toMatchObject({ group: { memberCount: BIG, role: 'member' } });
+    expect((await sync(s, { eventsAfter: 0 })).conversations.find((c) => c.conversationId === g)).toMatchObject({ group: { memberCount: BIG, role: 'member' } });
     expect((await h.remove(owner, g, 'big-9999')).status).toBe(204);
     expect((await h.info(owner, g)).body.memberCount).toBe(BIG - 1);
     expect((await h.dissolve(owner, g)).status).toBe(204);

@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventFrame, MessageFrame, ServerFrame, UserEvent } from '@quickchat/protocol';
 import type { TestUser } from './support/rest.js';
-import { errorOf, GroupsHarness, say, syncWith } from './support/groups.js';
-import { messageIn } from './support/messaging.js';
+import { errorOf, GroupsHarness } from './support/groups.js';
+import { sync } from './support/friends.js';
+import { messageIn, sendTo } from './support/messaging.js';
 
 const groupEvents = (frames: ServerFrame[]): Extract<UserEvent, { kind: 'group' }>[] =>
   frames.filter((f): f is EventFrame => f.type === 'event').flatMap((f) => (f.event.kind === 'group' ? [f.event] : []));
@@ -75,7 +76,7 @@ describe('group membership', () => {
     await a1.next((f) => f.type === 'event' && f.event.kind === 'group' && f.event.change === 'request_approved');
     // Carol was offline: her first sync lists the group with its summary, and the `joined` event.
     const c1 = await h.connect(carol);
-    const synced = await syncWith(c1, { eventsAfter: 0 });
+    const synced = await sync(c1, { eventsAfter: 0 });
     expect(synced.conversations.find((c) => c.conversationId === g)).toMatchObject({ kind: 'group', group: { role: 'member', memberCount: 3 } });
     expect(synced.events.filter((e) => e.kind === 'group').map((e) => (e as { change: string }).change)).toEqual(['requested', 'joined']);
     const notice = (await h.history(carol, g)).body.messages.at(-1);
@@ -151,9 +152,9 @@ describe('group membership', () => {
     await b1.next((f) => f.type === 'event' && f.event.kind === 'group' && f.event.change === 'dissolved');
     expect((await h.info(alice, g)).status).toBe(404);
     expect((await h.history(alice, g)).status).toBe(404);
-    expect(((await say(b1, g, 'anyone?')) as { code: string }).code).toBe('not_found');
+    expect(((await sendTo(b1, g, 'anyone?')) as { code: string }).code).toBe('not_found');
     expect((await h.acceptInvite(carol, g)).status).toBe(404);
-    expect((await syncWith(b1, { eventsAfter: 0 })).conversations.map((c) => c.conversationId)).not.toContain(g);
+    expect((await sync(b1, { eventsAfter: 0 })).conversations.map((c) => c.conversationId)).not.toContain(g);
   });
 
   it('caps: members per group, groups owned, pending requests and invites per hour', async () => {
@@ -186,7 +187,7 @@ describe('group membership', () => {
     await h.setRole(alice, g, bob.id, 'admin');
     await h.remove(alice, g, bob.id);
     const b1 = await h.connect(bob);
-    const all = await syncWith(b1, { eventsAfter: 0 });
+    const all = await sync(b1, { eventsAfter: 0 });
     const changes = all.events.flatMap((e) => (e.kind === 'group' ? [[e.change, e.role ?? null]] : []));
     expect(changes).toEqual([
       ['joined', 'member'],

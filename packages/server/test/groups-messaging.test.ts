@@ -2,8 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { dmConversationId, type AckFrame, type ErrorFrame, type EventFrame, type MessageFrame, type ReceiptEventFrame, type ServerFrame, type TypingEventFrame } from '@quickchat/protocol';
 import type { TestUser } from './support/rest.js';
 import type { RawClient } from './support/ws-client.js';
-import { GroupsHarness, say, syncWith } from './support/groups.js';
-import { messageIn, range, receivedMessages, sendBurst, textFrame } from './support/messaging.js';
+import { GroupsHarness } from './support/groups.js';
+import { sync } from './support/friends.js';
+import { messageIn, range, receivedMessages, sendBurst, textFrame, sendTo } from './support/messaging.js';
 
 const isEvent = (f: ServerFrame): f is EventFrame => f.type === 'event';
 const isReceipt = (conv: string) => (f: ServerFrame): f is ReceiptEventFrame => f.type === 'receipt' && f.conversationId === conv;
@@ -37,7 +38,7 @@ describe('group messages', () => {
     const firstCopy = a1.frames.findIndex(messageIn(g));
     expect(firstCopy).toBeLessThan(firstAck);
     // Bob sends too; the seq continues with no gap.
-    const reply = (await say(b1, g, 'hi all')) as AckFrame;
+    const reply = (await sendTo(b1, g, 'hi all')) as AckFrame;
     expect(reply).toMatchObject({ type: 'ack', seq: 7, duplicate: false });
     await a1.waitForCount(messageIn(g), 6);
   });
@@ -46,8 +47,8 @@ describe('group messages', () => {
     await start();
     const g = await h.createGroup(alice, { members: [bob.id] });
     const a1 = await h.connect(alice);
-    const first = (await say(a1, g, 'once', 'same-id')) as AckFrame;
-    const again = (await say(a1, g, 'once', 'same-id')) as AckFrame;
+    const first = (await sendTo(a1, g, 'once', 'same-id')) as AckFrame;
+    const again = (await sendTo(a1, g, 'once', 'same-id')) as AckFrame;
     expect(again).toMatchObject({ seq: first.seq, messageId: first.messageId, duplicate: true });
     const page = await h.history(bob, g);
     expect(page.body.messages.filter((m) => m.content.type === 'text')).toHaveLength(1);
@@ -60,10 +61,10 @@ describe('group messages', () => {
     a1.send({ type: 'send', id: 'sys', conversationId: g, clientMsgId: 'x1', content: { type: 'system', action: 'dissolved', actorId: alice.id } });
     const refused = await a1.next<ErrorFrame>((f) => f.type === 'error' && f.id === 'sys');
     expect(refused.code).toBe('validation');
-    const outsider = (await say(c1, g, 'let me in')) as ErrorFrame;
+    const outsider = (await sendTo(c1, g, 'let me in')) as ErrorFrame;
     expect(outsider).toMatchObject({ type: 'error', code: 'not_found' });
     // The same answer as for a group that does not exist.
-    const missing = (await say(c1, 'g:doesnotexist', 'hello')) as ErrorFrame;
+    const missing = (await sendTo(c1, 'g:doesnotexist', 'hello')) as ErrorFrame;
     expect(missing.message).toBe(outsider.message);
     expect((await h.history(carol, g)).status).toBe(404);
     expect((await h.history(bob, g)).body.messages.map((m) => m.seq)).toEqual([1]);
@@ -75,7 +76,7 @@ describe('group messages', () => {
     const a1 = await h.connect(alice);
     await sendBurst(a1, g, 'm', 8); // seq 2..9
     const b1 = await h.connect(bob);
-    const synced = await syncWith(b1, { eventsAfter: 0, cursors: { [g]: 2 } });
+    const synced = await sync(b1, { eventsAfter: 0, cursors: { [g]: 2 } });
     const conv = synced.conversations.find((c) => c.conversationId === g)!;
     expect(conv).toMatchObject({ kind: 'group', lastSeq: 9, floor: 0, limited: true, group: { name: 'Hikers', memberCount: 2, role: 'member' } });
     expect(conv.messages.map((m) => m.seq)).toEqual([3, 4, 5]);
@@ -91,7 +92,7 @@ describe('group messages', () => {
     await sendBurst(a1, g, 'before', 4); // seq 2..5
     expect((await h.add(alice, g, [carol.id])).body.added).toEqual([carol.id]); // seq 6: added
     const c1 = await h.connect(carol);
-    const synced = await syncWith(c1, { eventsAfter: 0 });
+    const synced = await sync(c1, { eventsAfter: 0 });
     const conv = synced.conversations.find((c) => c.conversationId === g)!;
     expect(conv.floor).toBe(5);
     expect(conv.messages.map((m) => m.seq)).toEqual([6]);
@@ -100,7 +101,7 @@ describe('group messages', () => {
     expect((await h.history(carol, g)).body.messages.map((m) => m.seq)).toEqual([6]);
     expect((await h.history(carol, g, '?before=6')).body.messages).toEqual([]);
     expect((await h.history(carol, g, '?after=0')).body.messages.map((m) => m.seq)).toEqual([6]);
-    const again = await syncWith(c1, { eventsAfter: 0, cursors: { [g]: 0 } });
+    const again = await sync(c1, { eventsAfter: 0, cursors: { [g]: 0 } });
     expect(again.conversations.find((c) => c.conversationId === g)!.messages.map((m) => m.seq)).toEqual([6]);
     // Read-by of a message below the floor is not visible either.
     expect((await h.readBy(carol, g, 3)).status).toBe(404);
@@ -125,17 +126,17 @@ describe('group messages', () => {
     await c1.waitForCount((f) => messageIn(g)(f) && f.message.content.type === 'text', 5);
     expect(receivedMessages(b1, g).map((m) => m.seq)).toEqual([2, 3, 4]);
     // Bob's socket still works for his DMs.
-    const dm = (await say(b1, dmConversationId(alice.id, bob.id), 'still here')) as AckFrame;
+    const dm = (await sendTo(b1, dmConversationId(alice.id, bob.id), 'still here')) as AckFrame;
     expect(dm.type).toBe('ack');
     // He can neither send to the group nor read it.
-    expect(((await say(b1, g, 'hello?')) as ErrorFrame).code).toBe('not_found');
+    expect(((await sendTo(b1, g, 'hello?')) as ErrorFrame).code).toBe('not_found');
     expect((await h.history(bob, g)).status).toBe(404);
     // A device of Bob's that was offline learns of it on sync: the group is gone from the list,
     // and a `removed` event says why.
     const b2 = await h.connect(bob);
-    const synced = await syncWith(b2, { eventsAfter: 0 });
+    const synced = await sync(b2, { eventsAfter: 0 });
     expect(synced.conversations.map((c) => c.conversationId)).not.toContain(g);
-    const synced2 = await syncWith(b2, { eventsAfter: synced.eventsCursor - 1 });
+    const synced2 = await sync(b2, { eventsAfter: synced.eventsCursor - 1 });
     expect(synced2.events.at(-1)).toMatchObject({ kind: 'group', conversationId: g, change: 'removed', actorId: alice.id, subjectId: bob.id });
   });
 
@@ -186,7 +187,7 @@ describe('group messages', () => {
     expect(c1.frames.filter(isReceipt(big))).toEqual([]);
     expect((await h.readBy(alice, big, bigAck!.seq)).body).toEqual({ seq: bigAck!.seq, read: 1, delivered: 1, of: 3 });
     // In sync, a large group lists only the viewer's own cursor; a small one lists everyone's.
-    const synced = await syncWith(c1, { eventsAfter: 0 });
+    const synced = await sync(c1, { eventsAfter: 0 });
     expect(synced.conversations.find((c) => c.conversationId === big)!.cursors.map((c) => c.userId)).toEqual([carol.id]);
     expect(synced.conversations.find((c) => c.conversationId === small)!.cursors).toHaveLength(3);
   });
@@ -197,15 +198,15 @@ describe('group messages', () => {
     const [a1, b1] = [await h.connect(alice), await h.connect(bob)];
     await sendBurst(a1, g, 'a', 3);
     await sendBurst(b1, g, 'b', 2);
-    const bobView = (await syncWith(b1, { eventsAfter: 0 })).conversations.find((c) => c.conversationId === g)!;
+    const bobView = (await sync(b1, { eventsAfter: 0 })).conversations.find((c) => c.conversationId === g)!;
     // The `created` notice and alice's three messages; not bob's own two.
     expect(bobView.unread).toBe(4);
     await h.add(alice, g, [carol.id]);
     const c1 = await h.connect(carol);
-    const carolView = (await syncWith(c1, { eventsAfter: 0 })).conversations.find((c) => c.conversationId === g)!;
+    const carolView = (await sync(c1, { eventsAfter: 0 })).conversations.find((c) => c.conversationId === g)!;
     expect(carolView.unread).toBe(1); // the notice that added her
     c1.send(textFrame(g, 'c1', 'hello'));
     await c1.next((f) => f.type === 'ack');
-    expect((await syncWith(c1, { eventsAfter: 0 })).conversations.find((c) => c.conversationId === g)!.unread).toBe(1);
+    expect((await sync(c1, { eventsAfter: 0 })).conversations.find((c) => c.conversationId === g)!.unread).toBe(1);
   });
 });

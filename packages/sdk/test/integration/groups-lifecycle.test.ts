@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { groupsOf, type GroupEventContext, type GroupEvents } from '../../src/groups/index.js';
-import { ApiError, MemoryStorage, type ChatClient, type FetchLike, type LocalMessage } from '../../src/index.js';
+import { ApiError, MemoryStorage, type ChatClient, type ClientOptions, type FetchLike, type LocalMessage } from '../../src/index.js';
 import { type TestServer, type TestUser, Rest, clientMaker, startServerForSdk, until, usePair } from '../support/sdk-server.js';
 import { eventually, nextSynced, persistedOutbox, range, recordSurfaced, seqTexts, trackedWebSocket } from './helpers.js';
 
@@ -17,6 +17,31 @@ function recordGroupEvents(client: ChatClient): [GroupEventName, GroupEventConte
   const names: GroupEventName[] = ['invited', 'inviteDeclined', 'inviteCancelled', 'requested', 'requestCancelled', 'requestApproved', 'requestDeclined', 'joined', 'left', 'removed', 'roleChanged', 'dissolved'];
   for (const name of names) groupsOf(client).on(name, (context) => log.push([name, context]));
   return log;
+}
+
+/** The pieces of a suite that {@link groupOfThree} needs. */
+interface Suite {
+  rest: Rest;
+  alice: TestUser;
+  bob: TestUser;
+  open: (user: TestUser, options?: Partial<ClientOptions>) => ChatClient;
+}
+
+/**
+ * Registers carol as alice's friend, opens alice's (with `aliceOptions`), bob's and carol's
+ * clients, and has alice create a group of the three; resolves once bob and carol list it.
+ */
+async function groupOfThree({ rest, alice, bob, open }: Suite, name: string, aliceOptions: Partial<ClientOptions> = {}) {
+  const carol = await rest.register('carol');
+  await rest.befriend(alice, carol);
+  const a = open(alice, aliceOptions);
+  const b = open(bob);
+  const c = open(carol);
+  await Promise.all([a, b, c].map((x) => nextSynced(x)));
+  const { group } = await groupsOf(a).create({ name, members: [bob.id, carol.id] });
+  const G = group.id;
+  for (const x of [b, c]) await until(x, () => x.conversations.getState()[G]?.group?.memberCount === 3, 15_000, 'member has the group');
+  return { carol, a, b, c, G };
 }
 
 /** The names of the recorded events about group `G`. */
@@ -197,16 +222,8 @@ describe('group lifecycle through the SDK', () => {
   });
 
   it('read-by in a small group is counted from live cursors, locally, once another member read', async () => {
-    const carol = await rest.register('carol');
-    await rest.befriend(alice, carol);
     const recorded = recordingFetch();
-    const a = open(alice, { fetch: recorded.fetch });
-    const b = open(bob);
-    const c = open(carol);
-    await Promise.all([a, b, c].map((x) => nextSynced(x)));
-    const { group } = await groupsOf(a).create({ name: 'Small', members: [bob.id, carol.id] });
-    const G = group.id;
-    for (const x of [b, c]) await until(x, () => x.conversations.getState()[G]?.group?.memberCount === 3, 15_000, 'member has the group');
+    const { carol, a, b, c, G } = await groupOfThree({ rest, alice, bob, open }, 'Small', { fetch: recorded.fetch });
     expect(a.limits.getState()?.groups.liveReceiptsMaxMembers).toBeGreaterThanOrEqual(3);
 
     const sent = a.send(G, 'who reads this?');
@@ -276,15 +293,7 @@ describe('group lifecycle through the SDK', () => {
   });
 
   it('typing in a group of 3: the third member sees both typers at once', async () => {
-    const carol = await rest.register('carol');
-    await rest.befriend(alice, carol);
-    const a = open(alice);
-    const b = open(bob);
-    const c = open(carol);
-    await Promise.all([a, b, c].map((x) => nextSynced(x)));
-    const { group } = await groupsOf(a).create({ name: 'Chatty', members: [bob.id, carol.id] });
-    const G = group.id;
-    for (const x of [b, c]) await until(x, () => x.conversations.getState()[G]?.group?.memberCount === 3, 15_000, 'member has the group');
+    const { a, b, c, G } = await groupOfThree({ rest, alice, bob, open }, 'Chatty');
     const typingEvents: { userId: string; active: boolean }[] = [];
     c.on('typing', ({ conversationId, userId, active }) => conversationId === G && typingEvents.push({ userId, active }));
 
@@ -320,17 +329,9 @@ describe('read-by above the live-receipts size, through the SDK', () => {
   });
 
   it('in a group larger than liveReceiptsMaxMembers, readBy asks the server and returns its count', async () => {
-    const carol = await rest.register('carol');
-    await rest.befriend(alice, carol);
     const recorded = recordingFetch();
-    const a = open(alice, { fetch: recorded.fetch });
-    const b = open(bob);
-    const c = open(carol);
-    await Promise.all([a, b, c].map((x) => nextSynced(x)));
+    const { a, b, c, G } = await groupOfThree({ rest, alice, bob, open }, 'Big enough', { fetch: recorded.fetch });
     expect(a.limits.getState()?.groups.liveReceiptsMaxMembers).toBe(2);
-    const { group } = await groupsOf(a).create({ name: 'Big enough', members: [bob.id, carol.id] });
-    const G = group.id;
-    for (const x of [b, c]) await until(x, () => x.conversations.getState()[G]?.group?.memberCount === 3, 15_000, 'member has the group');
 
     const sent = a.send(G, 'count me');
     await until(a, () => a.messages.getState()[G]?.items.find((m) => m.clientMsgId === sent.clientMsgId)?.seq != null, 15_000, 'stored');

@@ -2,6 +2,7 @@ import { ErrorCode, type FriendEntry, type FriendshipStatus, type PublicUser, ty
 import { AppError, notFound } from '../errors.js';
 import type { FriendshipRow, NewUserEvent, RelationChange, StoredFriendshipStatus } from '../store/types.js';
 import { publishToUsers } from './publish.js';
+import { KeyedLock } from './keyed-lock.js';
 import { toPublicUser } from './users.js';
 import type { ServiceContext } from './context.js';
 import type { ConversationAccess } from './access/access.js';
@@ -18,7 +19,7 @@ export type FriendListKind = 'friends' | 'incoming' | 'outgoing';
  */
 export class FriendService {
   /** Serializes changes per pair of users so concurrent requests can't interleave. */
-  private readonly pairLocks = new Map<string, Promise<unknown>>();
+  private readonly pairLocks = new KeyedLock();
 
   constructor(
     private readonly ctx: ServiceContext,
@@ -196,17 +197,10 @@ export class FriendService {
     });
   }
 
-  private async locked<T>(a: string, b: string, fn: () => Promise<T>): Promise<T> {
-    const key = a < b ? `${a}\n${b}` : `${b}\n${a}`;
-    const previous = this.pairLocks.get(key) ?? Promise.resolve();
-    const run = previous.then(fn, fn);
-    const tail = run.catch(() => undefined);
-    this.pairLocks.set(key, tail);
-    void tail.then(() => {
-      if (this.pairLocks.get(key) === tail) this.pairLocks.delete(key);
-    });
-    return run;
+  private locked<T>(a: string, b: string, fn: () => Promise<T>): Promise<T> {
+    return this.pairLocks.run(a < b ? `${a}\n${b}` : `${b}\n${a}`, fn);
   }
+
 }
 
 /** The distinct unordered user pairs a relation change touches. */

@@ -5,7 +5,7 @@ import { afterEach } from 'vitest';
 import { startTestServer } from './server.js';
 import type { TestUser } from './rest.js';
 import type { RawClient } from './ws-client.js';
-import { ChatFixture } from './messaging.js';
+import { ChatFixture, sendTo } from './messaging.js';
 import type { ServerOptions } from '../../src/config.js';
 
 /** A user id that is well-formed but belongs to nobody. */
@@ -119,14 +119,12 @@ export function useFriendsServer(): (options?: { befriend?: boolean; overrides?:
 let frameId = 0;
 
 /** Sends a DM over `client` and resolves with its ack or error (matched by frame id). */
-export async function sendDm(client: RawClient, from: string, to: string, text = 'hi'): Promise<AckFrame | ErrorFrame> {
-  const id = ++frameId;
-  client.send({ type: 'send', id, conversationId: dmConversationId(from, to), clientMsgId: `c-${id}`, content: { type: 'text', text } });
-  return client.next<AckFrame | ErrorFrame>((f) => (f.type === 'ack' || f.type === 'error') && f.id === id);
+export function sendDm(client: RawClient, from: string, to: string, text = 'hi'): Promise<AckFrame | ErrorFrame> {
+  return sendTo(client, dmConversationId(from, to), text);
 }
 
-/** Sends a `sync` and resolves with the matching `synced`. */
-export async function sync(client: RawClient, frame: { eventsAfter?: number } = {}): Promise<SyncedFrame> {
+/** Sends a `sync` (with cursors, if given) and resolves with the matching `synced`. */
+export async function sync(client: RawClient, frame: { eventsAfter?: number; cursors?: Record<string, number> } = {}): Promise<SyncedFrame> {
   const id = ++frameId;
   client.send({ type: 'sync', id, ...frame });
   const reply = await client.next<SyncedFrame | ErrorFrame>((f) => (f.type === 'synced' || f.type === 'error') && f.id === id);

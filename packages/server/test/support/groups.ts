@@ -1,8 +1,7 @@
-import type { ErrorBody, CreateGroupResponse, GroupInfo, GroupMembersResponse, JoinRequestsResponse, MembershipOutcome, SendableContent, ServerFrame, SyncedFrame } from '@quickchat/protocol';
+import type { ErrorBody, CreateGroupResponse, GroupInfo, GroupMembersResponse, JoinRequestsResponse, MembershipOutcome } from '@quickchat/protocol';
 import type { ServerOptions } from '../../src/config.js';
 import { ChatFixture } from './messaging.js';
 import type { RestResult, TestUser } from './rest.js';
-import type { RawClient } from './ws-client.js';
 import { startTestServer } from './server.js';
 
 /** A {@link ChatFixture} with shortcuts for every group route (each returns the raw result). */
@@ -87,23 +86,6 @@ export class GroupsHarness extends ChatFixture {
   readBy(user: TestUser, id: string, seq: number) {
     return this.call<{ seq: number; read: number; delivered: number; of: number }>(user, 'GET', `/api/conversations/${encodeURIComponent(id)}/read-by?seq=${seq}`);
   }
-}
-
-let frameId = 0;
-
-/** Sends text to a conversation and resolves with the ack or error. */
-export async function say(c: RawClient, conversationId: string, text: string, clientMsgId = `g-${++frameId}`): Promise<ServerFrame> {
-  const id = ++frameId;
-  const content: SendableContent = { type: 'text', text };
-  c.send({ type: 'send', id, conversationId, clientMsgId, content });
-  return c.next((f) => (f.type === 'ack' || f.type === 'error') && f.id === id);
-}
-
-/** Sends a sync with these cursors and resolves with the reply. */
-export async function syncWith(c: RawClient, frame: Record<string, unknown> = {}): Promise<SyncedFrame> {
-  const id = ++frameId;
-  c.send({ type: 'sync', id, ...frame });
-  return c.next<SyncedFrame>((f) => (f.type === 'synced' || f.type === 'error') && 'id' in f && f.id === id);
 }
 
 /** The error of a refused REST call (throws when the call did not fail). */

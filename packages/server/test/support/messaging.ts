@@ -46,6 +46,18 @@ export class ChatFixture {
   }
 }
 
+let requestId = 0;
+
+/**
+ * Sends text to any conversation (a DM or a group) and resolves with its `ack` or `error`, matched
+ * by request id. `clientMsgId` defaults to a fresh one.
+ */
+export async function sendTo(c: RawClient, conversationId: string, text: string, clientMsgId?: string): Promise<AckFrame | ErrorFrame> {
+  const id = ++requestId;
+  c.send(textFrame(conversationId, clientMsgId ?? `c-${id}`, text, id));
+  return c.next<AckFrame | ErrorFrame>((f) => (f.type === 'ack' || f.type === 'error') && f.id === id);
+}
+
 /** A `send` frame with text content. */
 export function textFrame(conversationId: string, clientMsgId: string, text: string, id?: string | number): Record<string, unknown> {
   return { type: 'send', ...(id !== undefined ? { id } : {}), conversationId, clientMsgId, content: { type: 'text', text } };

@@ -5,6 +5,7 @@ import type { ConversationAccess } from '../access/access.js';
 import type { ServiceContext } from '../context.js';
 import { messageFrameJson } from '../frame-json.js';
 import { publishJsonToGroup, publishMembership, publishToUsers } from '../publish.js';
+import { KeyedLock } from '../keyed-lock.js';
 
 /** Who starts and stops receiving the group's frames because of a change. */
 export interface RoutingChange {
@@ -20,7 +21,7 @@ export interface RoutingChange {
  * are unrouted, and each user event goes to its owner's sessions.
  */
 export class GroupCommitter {
-  private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly locks = new KeyedLock();
 
   constructor(
     private readonly ctx: ServiceContext,
@@ -29,15 +30,9 @@ export class GroupCommitter {
 
   /** Runs `fn` after every earlier change to the same group on this node has finished. */
   serialized<T>(conversationId: string, fn: () => Promise<T>): Promise<T> {
-    const previous = this.locks.get(conversationId) ?? Promise.resolve();
-    const run = previous.then(fn, fn);
-    const tail = run.catch(() => undefined);
-    this.locks.set(conversationId, tail);
-    void tail.then(() => {
-      if (this.locks.get(conversationId) === tail) this.locks.delete(conversationId);
-    });
-    return run;
+    return this.locks.run(conversationId, fn);
   }
+
 
   /** Creates a group and announces it. */
   async create(group: NewGroup, routing: RoutingChange): Promise<GroupRecord> {
