@@ -48,11 +48,11 @@ export function libraryBuilds(outRoot = (dir) => join(root, 'packages', dir, 'di
       output: dualOutput(outRoot('protocol'), join(root, 'packages/protocol/src')),
     },
     {
-      // The SDK: the core entry, and entries apps import only when they use them (groups,
-      // IndexedDB storage), so the core stays within its size budget. `@quickchat/protocol` and
+      // The SDK: the core entry, and entries apps import only when they use them (friends,
+      // groups, presence, IndexedDB storage), so the core stays within its size budget. `@quickchat/protocol` and
       // `eventemitter3` stay external (dependencies). The CJS build shares the code of several
       // entries (errors, stores) through chunks, so `instanceof QuickchatError` holds across them.
-      input: { index: src('sdk', 'index.ts'), 'groups/index': src('sdk', 'groups/index.ts'), 'storage/indexeddb': src('sdk', 'storage/indexeddb.ts') },
+      input: { index: src('sdk', 'index.ts'), 'friends/index': src('sdk', 'friends/index.ts'), 'groups/index': src('sdk', 'groups/index.ts'), 'messages/index': src('sdk', 'messages/index.ts'), 'presence/index': src('sdk', 'presence/index.ts'), 'storage/indexeddb': src('sdk', 'storage/indexeddb.ts') },
       external: externalFor('sdk'),
       plugins: plugins('neutral'),
       output: dualOutput(outRoot('sdk'), join(root, 'packages/sdk/src')),

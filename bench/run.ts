@@ -1,4 +1,4 @@
-// `npm run bench`: runs P1, P2, P4, P5, P6, P6g, P6b, P6s and B1 against their baselines, prints a table, and writes
+// `npm run bench`: runs P1, P2, P4, P5, P6, P6g, P6b, P6s, U1 and B1 against their baselines, prints a table, and writes
 // docs/benchmarks.md with docs/images/benchmarks.svg. See `--help` below for the flags.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
@@ -12,13 +12,14 @@ import { runP5, type P5Params } from './p5-catchup.js';
 import { runP6, type P6Params } from './p6-history.js';
 import { runP6b, type P6bParams } from './p6b-list.js';
 import { B1_BASELINE_COMMIT, runB1, type B1Params } from './b1-scrollback.js';
+import { runU1, type U1Params } from './u1-uploads.js';
 import { profileP1, profileP2, profileP4, type ProfileResult } from './profile.js';
 import type { BenchReport } from './report/figures.js';
 import { markdown } from './report/markdown.js';
 import { svgChart } from './report/chart.js';
 import { textTable } from './report/table.js';
 
-const HELP = `usage: npm run bench -- [--quick] [--only=p1|p2|p4|p5|p6|p6g|p6b|p6s|b1] [--profile] [--write|--no-write] [--render]
+const HELP = `usage: npm run bench -- [--quick] [--only=p1|p2|p4|p5|p6|p6g|p6b|p6s|u1|b1] [--profile] [--write|--no-write] [--render]
   --merge          with --only: write this run's results into docs/benchmarks.json (and the .md and chart)
                    beside the saved results of the benchmarks not run
   --render         re-write docs/benchmarks.md and the chart from docs/benchmarks.json (no run),
@@ -34,6 +35,7 @@ const HELP = `usage: npm run bench -- [--quick] [--only=p1|p2|p4|p5|p6|p6g|p6b|p
   P6g: P6 in a group: --group-history=1000000 --history-group-members=100 (pages, requests and rounds as P6)
   P6b: --list-conversations=500 --backlog=100000 --p6b-requests=300 --p6b-warmup=30 --p6b-rounds=4
   P6s: P6b for a member of groups: --list-groups=200 --list-group-members=1000 --group-backlog=100000 (requests and rounds as P6b)
+  U1: --u1-uploads=20 --u1-size-mib=5 --u1-rounds=3 (through the real server, beside fs.copyFile)
   B1: --b1-messages=2000 --b1-speed=4000 --b1-rounds=2 --b1-baseline=<git rev> (widget in headless Chromium)
   --deadline=120   seconds allowed per benchmark before it stops itself
 Every numeric flag can also be set as BENCH_<NAME>, e.g. BENCH_MESSAGES=2000.`;
@@ -65,7 +67,7 @@ if (flags.has('render')) {
 }
 const quick = flags.has('quick');
 const only = flags.str('only');
-const ONLY = ['p1', 'p2', 'p4', 'p5', 'p6', 'p6g', 'p6b', 'p6s', 'b1'];
+const ONLY = ['p1', 'p2', 'p4', 'p5', 'p6', 'p6g', 'p6b', 'p6s', 'u1', 'b1'];
 if (only && !ONLY.includes(only)) throw new Error(`--only must be one of ${ONLY.join(', ')}, got "${only}"`);
 const deadlineMs = flags.num('deadline', 120) * 1000;
 const payloadBytes = flags.num('payload', 32);
@@ -141,6 +143,13 @@ const p6sParams: P6bParams = {
   backlog: flags.num('group-backlog', quick ? 10_000 : 100_000),
 };
 
+const u1Params: U1Params = {
+  uploads: flags.num('u1-uploads', quick ? 5 : 20),
+  sizeMiB: flags.num('u1-size-mib', 5),
+  rounds: flags.num('u1-rounds', quick ? 1 : 3),
+  deadlineMs,
+};
+
 const b1Params: B1Params = {
   messages: flags.num('b1-messages', quick ? 500 : 2000),
   speed: flags.num('b1-speed', 4000),
@@ -206,6 +215,13 @@ if (!only || only === 'p6s') {
   report.p6s = await runP6b(p6sParams);
   console.log(`P6s: seeded in ${(report.p6s.seedMs / 1000).toFixed(1)} s; responses of ${report.p6s.responseBytes} B, identical JSON from both servers: ${report.p6s.sameJson ? 'yes' : 'NO'}`);
 }
+if (!only || only === 'u1') {
+  const p = u1Params;
+  console.log(`U1: ${p.uploads} uploads of ${p.sizeMiB} MiB through the server beside fs.copyFile of the same bytes, ${p.rounds} rounds…`);
+  report.u1 = await runU1(u1Params);
+  const r = report.u1;
+  console.log(`U1: uploads ${r.upload.mbPerSec} MB/s, copyFile ${r.copy.mbPerSec} MB/s, copyFile + fsync ${r.copySynced.mbPerSec} MB/s`);
+}
 if (!only || only === 'b1') {
   console.log(`B1: scrolling back through ${b1Params.messages} messages in the widget (headless Chromium), windowed list vs ${b1Params.baseline.slice(0, 9)}, ${b1Params.rounds} rounds…`);
   report.b1 = await runB1(b1Params);
@@ -250,7 +266,7 @@ const write = flags.has('write') || (!flags.has('no-write') && !quick && !only);
 if (flags.has('merge')) {
   if (!only) throw new Error('--merge goes with --only');
   const saved = JSON.parse(readFileSync(RESULTS, 'utf8')) as BenchReport;
-  const key = only as 'p1' | 'p2' | 'p4' | 'p5' | 'p6' | 'p6g' | 'p6b' | 'p6s' | 'b1';
+  const key = only as 'p1' | 'p2' | 'p4' | 'p5' | 'p6' | 'p6g' | 'p6b' | 'p6s' | 'u1' | 'b1';
   const merged = { ...saved, [key]: report[key], ...(report.profiles ? { profiles: { ...saved.profiles, ...report.profiles } } : {}) } as BenchReport;
   console.log(`merged ${only} into the saved results of ${saved.machine.date}`);
   writeDocs(merged);

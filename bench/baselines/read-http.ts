@@ -20,7 +20,10 @@ const before = db.prepare<[string, number, number, number], Row>(`SELECT ${COLS}
 const ALL_CURSORS_UP_TO = 100;
 /** A conversation's member count without reading its member rows (see SIZE in the store). */
 const SIZE = `CASE WHEN c.kind = 'dm' THEN 2 ELSE COALESCE(g.member_count, (SELECT COUNT(*) FROM conversation_members x WHERE x.conversation_id = c.id)) END`;
-const messageAt = db.prepare<[string, number], Row>(`SELECT ${COLS} FROM messages WHERE conversation_id = ? AND seq = ?`);
+/** The newest message that is not a mutation entry, at most 1,000 entries back (lastMessageUpTo in the store). */
+const lastMessageUpTo = db.prepare<[string, number, number], Row>(
+  `SELECT ${COLS} FROM messages WHERE conversation_id = ? AND seq <= ? AND seq > ? - 1000 AND target IS NULL ORDER BY seq DESC LIMIT 1`,
+);
 const members = db.prepare<[string, number], { conversation_id: string; user_id: string; delivered: number; read: number }>(
   `SELECT o.conversation_id, o.user_id, o.delivered, o.read
    FROM conversation_members m
@@ -37,6 +40,7 @@ interface ListRow {
   kind: 'dm' | 'group';
   last_seq: number;
   unread: number;
+  mentions: number;
   user_id: string;
   delivered: number;
   read: number;
@@ -50,7 +54,9 @@ const conversations = db.prepare<[string], ListRow>(
   `SELECT c.id, c.kind, COALESCE(lm.seq, 0) AS last_seq,
      CASE WHEN c.kind = 'dm'
        THEN COALESCE(lm.seq, 0) - m.read - ${dmOwn('lm')} + ${dmOwn('rm')}
-       ELSE COALESCE(lm.seq, 0) - m.read - m.own_after_read END AS unread,
+       ELSE COALESCE(lm.seq, 0) - m.read - m.own_after_read END
+     - (SELECT COUNT(*) FROM messages q WHERE q.conversation_id = c.id AND q.target IS NOT NULL AND q.seq > m.read AND q.sender_id <> m.user_id) AS unread,
+     (SELECT COUNT(*) FROM mentions x WHERE x.user_id = m.user_id AND x.conversation_id = c.id AND x.seq > m.read) AS mentions,
      m.user_id, m.delivered, m.read, m.floor, m.role,
      g.name AS group_name, g.avatar_url AS group_avatar_url, g.member_count AS group_member_count
    FROM conversation_members m
@@ -81,7 +87,7 @@ function list(userId: string) {
     }
     return {
       items: conversations.all(userId).map((c) => {
-        const last = c.last_seq > 0 ? messageAt.get(c.id, c.last_seq) : undefined;
+        const last = c.last_seq > 0 ? lastMessageUpTo.get(c.id, c.last_seq, c.last_seq) : undefined;
         const [a, b] = c.id.slice(3).split('~') as [string, string];
         const peerId = c.kind === 'dm' ? (a === userId ? b : a) : null;
         const group = c.group_name === null ? null : { name: c.group_name, avatarUrl: c.group_avatar_url, memberCount: c.group_member_count ?? 0, role: c.role };
@@ -94,6 +100,7 @@ function list(userId: string) {
           lastSeq: c.last_seq,
           floor: c.floor,
           unread: c.unread,
+          mentions: c.mentions,
           cursors: cursors.get(c.id) ?? own,
           lastMessage: last ? toMessage(last) : null,
         };

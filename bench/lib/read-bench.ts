@@ -42,6 +42,8 @@ export interface ReadWorkload {
   seed(dataDir: string): Promise<{ handle: string }>;
   /** The `i`-th request's path on quickchat and on the baseline (no auth there). */
   paths(i: number): { quickchat: string; baseline: string };
+  /** The baseline server's script under bench/ (default: baselines/read-http.ts). */
+  baselineScript?: string;
 }
 
 const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
@@ -56,7 +58,7 @@ export async function runReadBench(workload: ReadWorkload, params: ReadParams): 
     const seedMs = Math.round(performance.now() - seedStarted);
     checkDeadline(deadline, `${workload.name} seeding`);
     const server = await startQuickchat({ dataDir });
-    const baseline = await startReadBaseline(join(dataDir, DB_FILE));
+    const baseline = await startReadBaseline(join(dataDir, DB_FILE), workload.baselineScript);
     const ours = new HttpGetter(server.url);
     const bare = new HttpGetter(baseline.url);
     try {

@@ -22,7 +22,8 @@ export interface SeededUser {
   handle: string;
 }
 
-async function withStore<T>(dataDir: string, work: (store: SqliteStore) => Promise<T>): Promise<T> {
+/** Opens the store of `dataDir`, runs `work`, and closes it (which also indexes what it wrote for search). */
+export async function withStore<T>(dataDir: string, work: (store: SqliteStore) => Promise<T>): Promise<T> {
   const store = openSqliteStore({ file: join(dataDir, DB_FILE), synchronous: 'NORMAL' });
   try {
     return await work(store);
@@ -31,7 +32,8 @@ async function withStore<T>(dataDir: string, work: (store: SqliteStore) => Promi
   }
 }
 
-async function createAccount(store: SqliteStore, handle: string, passwordHash: string, now: number): Promise<SeededUser> {
+/** Creates a signed-in account `u_<handle>` with the seed password's hash. */
+export async function createAccount(store: SqliteStore, handle: string, passwordHash: string, now: number): Promise<SeededUser> {
   const id = `u_${handle}`;
   await store.createUser({ id, handle, displayName: handle, passwordHash, createdAt: now });
   return { id, handle };

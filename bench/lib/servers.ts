@@ -32,8 +32,8 @@ export async function startRelay(): Promise<RunningServer> {
   return { ...child, url: `http://127.0.0.1:${child.port}`, wsUrl: `ws://127.0.0.1:${child.port}` };
 }
 
-/** The bare `node:http` + raw SQL read baseline (P6, P6b) on the SQLite file `dbFile`. */
-export async function startReadBaseline(dbFile: string): Promise<RunningServer> {
-  const child = await startChild('baselines/read-http.ts', { label: 'read-baseline', args: [`--db=${dbFile}`] });
+/** A bare `node:http` + raw SQL read baseline on the SQLite file `dbFile`: `script` (default P6's and P6b's; S1 has its own). */
+export async function startReadBaseline(dbFile: string, script = 'baselines/read-http.ts'): Promise<RunningServer> {
+  const child = await startChild(script, { label: 'read-baseline', args: [`--db=${dbFile}`] });
   return { ...child, url: `http://127.0.0.1:${child.port}`, wsUrl: '' };
 }

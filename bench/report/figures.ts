@@ -5,6 +5,7 @@ import type { P5Result } from '../p5-catchup.js';
 import type { P6Result } from '../p6-history.js';
 import type { P6bResult } from '../p6b-list.js';
 import type { B1Result } from '../b1-scrollback.js';
+import type { U1Result } from '../u1-uploads.js';
 import type { ProfileResult } from '../profile.js';
 
 /** The machine and toolchain a run was measured on. */
@@ -35,6 +36,8 @@ export interface BenchReport {
   p6b?: P6bResult;
   /** P6b for a member of many groups. */
   p6s?: P6bResult;
+  /** U1: upload throughput through the server beside a plain file copy. */
+  u1?: U1Result;
   /** B1: the widget's message list scrolled back in headless Chromium, windowed vs. the list before windowing. */
   b1?: B1Result;
   /** CPU profiles of the server under each workload (`--profile`). */
@@ -69,10 +72,16 @@ export const P5_BUDGET_MS = 300;
 /** P2's goals: quickchat's deliveries/s against the bare `ws` broadcast and against socket.io rooms. */
 export const P2_GOALS = { bare: 0.9, socketio: 1.1 };
 
-/** The goal-bearing figures of a report (P1 p50, P1 p99, P2 vs bare and vs socket.io, P4, P5, P6 p50/p99, P6b p50/p99, B1 time/frames/DOM), in brief order. */
+/**
+ * U1's goal: uploads (HTTP, type sniffing, size cap, fsync, a SQLite row) at a quarter of the
+ * speed of an in-kernel file copy of the same bytes or better.
+ */
+export const U1_GOAL = 0.25;
+
+/** The goal-bearing figures of a report (P1 p50, P1 p99, P2 vs bare and vs socket.io, P4, P5, P6 p50/p99, P6b p50/p99, U1, B1 time/frames/DOM), in brief order. */
 export function figuresOf(report: BenchReport): Figure[] {
   const out: Figure[] = [];
-  const { p1, p2, p4, p5, p6, p6g, p6b, p6s, b1 } = report;
+  const { p1, p2, p4, p5, p6, p6g, p6b, p6s, u1, b1 } = report;
   if (p1) {
     out.push(figure('P1', 'delivery latency p50', us(p1.quickchat.p50), `${us(p1.relay.p50)} (bare ws relay)`, p1.ratios.p50, '≤', 2));
     out.push(figure('P1', 'delivery latency p99', us(p1.quickchat.p99), `${us(p1.relay.p99)} (bare ws relay)`, p1.ratios.p99, '≤', 5));
@@ -99,6 +108,10 @@ export function figuresOf(report: BenchReport): Figure[] {
   if (p6g) read('P6g', `group history page of ${p6g.params.pageSize} from ${p6g.params.messages.toLocaleString('en-US')} messages`, p6g);
   if (p6b) read('P6b', `conversation list, ${p6b.params.conversations.toLocaleString('en-US')} conversations`, p6b);
   if (p6s) read('P6s', `conversation list (sync summaries), ${p6s.params.conversations.toLocaleString('en-US')} groups`, p6s);
+  if (u1) {
+    const what = `upload throughput, ${u1.params.uploads} files of ${u1.params.sizeMiB} MiB one after another`;
+    out.push(figure('U1', what, perSec(u1.upload.mbPerSec, 'MB'), `${perSec(u1.copy.mbPerSec, 'MB')} (fs.copyFile)`, u1.ratio, '≥', U1_GOAL));
+  }
   if (b1) {
     const ms = (n: number) => `${(n / 1000).toFixed(1)} s`;
     const was = '(list before windowing)';

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { figuresOf, formatRatio, P2_GOALS, type BenchReport } from './figures.js';
+import { figuresOf, formatRatio, P2_GOALS, U1_GOAL, type BenchReport } from './figures.js';
 import type { ProfileResult } from '../profile.js';
 
 /** Hand-written reading of the profile, kept in the repo so re-runs do not overwrite it. */
@@ -218,6 +218,23 @@ function p6b(p: BenchReport['p6b']): string {
   ].join('\n');
 }
 
+function u1(r: BenchReport): string {
+  const p = r.u1;
+  if (!p) return '_Not run in this run._';
+  const x = p.params;
+  const row = (name: string, side: NonNullable<BenchReport['u1']>['upload']) => [name, `${n(side.ms)} ms`, `${n(side.mbPerSec)} MB/s`];
+  return [
+    `**${n(x.uploads)} files of ${x.sizeMiB} MiB** (a PDF header, then random bytes) uploaded one after another to the real server (a child process) with \`POST /api/uploads\` over one keep-alive connection: ` +
+      'each is streamed through the size cap and the type sniffer to a file under the data directory, fsynced, renamed into place and recorded in SQLite. ' +
+      `Beside it, in the same run and file system, \`fs.copyFile\` of the same bytes as many times, and the same copies each followed by an fsync. ` +
+      `Times are the median of ${x.rounds} rounds (after one warm-up upload); MB is 10^6 bytes. The run took ${(p.durationMs / 1000).toFixed(1)} s.`,
+    '',
+    table(['what', 'time', 'throughput'], [row('uploads through the server', p.upload), row('fs.copyFile', p.copy), row('fs.copyFile + fsync', p.copySynced)]),
+    '',
+    `Ratio uploads ÷ copyFile: ${formatRatio(p.ratio)} (goal ≥ ${U1_GOAL}×); uploads ÷ copyFile + fsync: ${formatRatio(p.upload.mbPerSec / p.copySynced.mbPerSec)}.`,
+  ].join('\n');
+}
+
 function b1(r: BenchReport): string {
   const p = r.b1;
   if (!p) return '_Not run in this run._';
@@ -338,6 +355,10 @@ export function markdown(r: BenchReport): string {
     '',
     p6b(r.p6s),
     '',
+    '## U1: upload throughput',
+    '',
+    u1(r),
+    '',
     '## B1: scrolling back through a long history in the widget',
     '',
     b1(r),
@@ -353,11 +374,11 @@ export function markdown(r: BenchReport): string {
     '## How to run',
     '',
     '```sh',
-    'npm run bench                      # P1, P2, P4, P5, P6, P6g, P6b, P6s and B1, writes this file and docs/images/benchmarks.svg',
+    'npm run bench                      # P1, P2, P4, P5, P6, P6g, P6b, P6s, U1 and B1, writes this file and docs/images/benchmarks.svg',
     'npm run bench -- --profile         # also profiles the server under the P4, P1 and P2 loads (fills "What limits us")',
     'npm run bench -- --render          # re-writes this file and the chart from docs/benchmarks.json',
     'npm run bench -- --quick           # scaled-down smoke run; prints only, unless --write',
-    'npm run bench -- --only=p1         # or p2, p4, p5, p6, p6g, p6b, p6s, b1; sizes: --messages --payload --p2-members --p4-messages --pairs --window ... (see --help)',
+    'npm run bench -- --only=p1         # or p2, p4, p5, p6, p6g, p6b, p6s, u1, b1; sizes: --messages --payload --p2-members --p4-messages --pairs --window ... (see --help)',
     'npm run bench -- --only=p2 --merge # re-measures P2 only and writes it into this file beside the saved results of the others',
     '```',
     '',

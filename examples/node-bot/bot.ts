@@ -10,6 +10,7 @@
  */
 import WebSocket from 'ws';
 import { ApiError, RestClient, createClient, type ChatClient, type WebSocketConstructor } from '@quickchat/sdk';
+import { friendsOf } from '@quickchat/sdk/friends';
 
 /** Settings of {@link startEchoBot}. */
 export interface EchoBotOptions {
@@ -42,12 +43,14 @@ export async function startEchoBot(options: EchoBotOptions): Promise<ChatClient>
     client.send(message.conversationId, `echo: ${message.content.text}`);
     client.markRead(message.conversationId);
   });
+  // Friends, requests and blocks: the lists load on the first `synced` and follow events.
+  const friends = friendsOf(client);
   const acceptAll = () => {
-    for (const request of client.friends.store.getState().incoming) {
-      void client.friends.accept(request.user.id).catch((err: unknown) => console.error('accept failed', err));
+    for (const request of friends.store.getState().incoming) {
+      void friends.accept(request.user.id).catch((err: unknown) => console.error('accept failed', err));
     }
   };
-  client.friends.store.subscribe((s) => s.incoming, acceptAll);
+  friends.store.subscribe((s) => s.incoming, acceptAll);
   client.on('error', ({ error }) => console.error(`[echo bot] ${error.code}: ${error.message}`));
   await new Promise<void>((resolve) => {
     const off = client.on('synced', () => {

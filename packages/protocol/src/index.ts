@@ -4,6 +4,7 @@
  * `@quickchat/protocol/validate`.
  */
 export * from './codes.js';
+export * from './content.js';
 export * from './ids.js';
 export * from './limits.js';
 export * from './version.js';

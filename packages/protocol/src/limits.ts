@@ -32,6 +32,20 @@ export const PROTOCOL_LIMITS = {
   maxUsersPerGroupRequest: 100,
   /** Largest page of group members. */
   maxMembersPageSize: 200,
+  /** Most files one message may carry (servers may allow fewer: `ready.limits.messages.maxAttachments`). */
+  maxAttachmentsPerMessage: 10,
+  /** Most members one message may mention. */
+  maxMentionsPerMessage: 50,
+  /** Longest reaction (one emoji, in UTF-16 code units; the longest ZWJ sequences are about 35). */
+  maxReactionEmojiLength: 64,
+  /** Longest file name. */
+  maxFileNameLength: 255,
+  /** Longest search query. */
+  maxSearchQueryLength: 200,
+  /** Largest page of search results. */
+  maxSearchPageSize: 50,
+  /** Most users one `presence` frame may subscribe to or drop. */
+  maxPresenceUsersPerFrame: 500,
   /** Largest token accepted in an `auth` frame or header. */
   maxTokenLength: 8192,
 } as const;

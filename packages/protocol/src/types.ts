@@ -11,6 +11,24 @@ type Out<T extends z.ZodType> = z.output<T>;
 export type MessageContent = Out<typeof S.messageContent>;
 /** Content a client may send (never a system notice). */
 export type SendableContent = Out<typeof S.sendableContent>;
+/** A text message as stored (with its reply target, mentions and files). */
+export type TextContent = Out<typeof S.textContent>;
+/** An edit entry: new text for the message at `target`. */
+export type EditContent = Out<typeof S.editContent>;
+/** A delete entry: the message at `target` was deleted. */
+export type DeleteContent = Out<typeof S.deleteContent>;
+/** A reaction entry: `emoji` added or taken back on the message at `target`. */
+export type ReactionContent = Out<typeof S.reactionContent>;
+/** The entries that change an earlier message in place. */
+export type MutationContent = EditContent | DeleteContent | ReactionContent;
+/** A file attached to a message. */
+export type Attachment = Out<typeof S.attachment>;
+/** A reply's quoted message, as it is now. */
+export type Quote = Out<typeof S.quote>;
+/** One emoji's reactions on a message. */
+export type ReactionCount = Out<typeof S.reactionCount>;
+/** A user's presence as the viewer may see it. */
+export type PresenceState = Out<typeof S.presenceState>;
 /** A server-authored notice in a group's history (membership and settings changes). */
 export type SystemContent = Out<typeof S.systemContent>;
 /** A member's role in a group. */
@@ -38,6 +56,7 @@ export type SyncFrame = Out<typeof S.syncFrame>;
 export type ReceiptFrame = Out<typeof S.receiptFrame>;
 export type TypingFrame = Out<typeof S.typingFrame>;
 export type PingFrame = Out<typeof S.pingFrame>;
+export type PresenceFrame = Out<typeof S.presenceFrame>;
 /** Any client→server frame. */
 export type ClientFrame = Out<typeof S.clientFrame>;
 
@@ -47,6 +66,7 @@ export type MessageFrame = Out<typeof S.messageFrame>;
 export type ReceiptEventFrame = Out<typeof S.receiptEventFrame>;
 export type TypingEventFrame = Out<typeof S.typingEventFrame>;
 export type EventFrame = Out<typeof S.eventFrame>;
+export type PresenceEventFrame = Out<typeof S.presenceEventFrame>;
 export type SyncedFrame = Out<typeof S.syncedFrame>;
 export type PongFrame = Out<typeof S.pongFrame>;
 export type ErrorFrame = Out<typeof S.errorFrame>;
@@ -81,3 +101,9 @@ export type JoinRequestsResponse = Out<typeof S.joinRequestsResponse>;
 export type MyInvitesResponse = Out<typeof S.myInvitesResponse>;
 export type ReadByResponse = Out<typeof S.readByResponse>;
 export type JoinRequestResponse = Out<typeof S.joinRequestResponse>;
+export type SearchQuery = Out<typeof S.searchQuery>;
+export type SearchHit = Out<typeof S.searchHit>;
+export type SearchResponse = Out<typeof S.searchResponse>;
+export type UploadQuery = Out<typeof S.uploadQuery>;
+export type UploadResponse = Out<typeof S.uploadResponse>;
+export type FileLinkResponse = Out<typeof S.fileLinkResponse>;

@@ -40,6 +40,20 @@ function expectSameAsZod(text: string): unknown {
 const frame = (patch: Record<string, unknown>, content: Record<string, unknown> = {}) =>
   JSON.stringify({ ...send, ...patch, content: { ...send.content, ...content } });
 
+describe('fastSendFrame leaves rich text to zod, which keeps what the fast path would drop', () => {
+  it.each<[string, Record<string, unknown>]>([
+    ['a reply', { replyTo: 3 }],
+    ['mentions', { mentions: ['u_bob'] }],
+    ['files', { attachments: ['f_abcdefghij'] }],
+    ['a bad reply', { replyTo: 'x' }],
+  ])('%s', (_label, extra) => {
+    const text = frame({}, extra);
+    expect(fastSendFrame(parseJsonObject(text) as Record<string, unknown>)).toBeUndefined();
+    const parsed = expectSameAsZod(text);
+    if (!(parsed instanceof ProtocolError)) expect((parsed as { content: Record<string, unknown> }).content).toMatchObject(extra);
+  });
+});
+
 describe('fastSendFrame takes the usual send frames', () => {
   it.each<[string, string]>([
     ['with a string id', frame({})],

@@ -344,7 +344,7 @@ describe('parseFrame: forbidden words as values are fine', () => {
   it('accepts message text containing __proto__, constructor and prototype', () => {
     const text = 'what does __proto__ do? ask the constructor about the prototype {"__proto__":1}';
     const result = ok(parse({ ...validSend, content: { type: 'text', text } }));
-    expect(result.type === 'send' && result.content.text).toBe(text);
+    expect(result.type === 'send' && result.content.type === 'text' && result.content.text).toBe(text);
     assertNotPolluted();
   });
 
@@ -356,7 +356,7 @@ describe('parseFrame: forbidden words as values are fine', () => {
   it('accepts \\u escapes in values and decodes them', () => {
     const raw = `{"type":"send","conversationId":"${DM}","clientMsgId":"m1","content":{"type":"text","text":"\\u0041\\u00e9 \\u005f_proto__"}}`;
     const result = ok(parseFrame(raw));
-    expect(result.type === 'send' && result.content.text).toBe('Aé __proto__');
+    expect(result.type === 'send' && result.content.type === 'text' && result.content.text).toBe('Aé __proto__');
   });
 });
 
@@ -366,7 +366,7 @@ describe('parseFrame: message text limits', () => {
   it('accepts text of exactly maxTextLength', () => {
     const text = 'x'.repeat(PROTOCOL_LIMITS.maxTextLength);
     const result = ok(withText(text));
-    expect(result.type === 'send' && result.content.text.length).toBe(PROTOCOL_LIMITS.maxTextLength);
+    expect(result.type === 'send' && result.content.type === 'text' && result.content.text.length).toBe(PROTOCOL_LIMITS.maxTextLength);
   });
 
   it('rejects text one over maxTextLength', () => {

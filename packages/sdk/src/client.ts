@@ -1,5 +1,5 @@
 import { EventEmitter } from 'eventemitter3';
-import { dmConversationId, ErrorCode, type GroupRole, type Message, type PublicUser, type ReadyFrame, type UserEvent } from '@quickchat/protocol';
+import { dmConversationId, ErrorCode, isMutation, type GroupRole, type SendableContent, type Message, type PublicUser, type ReadyFrame } from '@quickchat/protocol';
 import { RestClient } from './api/rest.js';
 import { createTokenSource, jwtClaims, type TokenSource } from './auth/token-source.js';
 import { Connection } from './connection/connection.js';
@@ -10,7 +10,6 @@ import { createReceipts, type Receipts } from './conversations/receipts.js';
 import { ClientErrorCode, QuickchatError, toError, type QuickchatErrorCode } from './errors.js';
 import type { ClientEvents, EmitEvent } from './events.js';
 import { createFrameRouter, type ClientExtension, type FrameHook, type FrameRouter } from './extension/frame-hook.js';
-import { Friends } from './friends/friends.js';
 import { silentLogger } from './logger.js';
 import type { ClientOptions } from './options.js';
 import { resolvePlatform } from './platform.js';
@@ -28,16 +27,15 @@ export function createClient(options: ClientOptions): ChatClient {
 
 /**
  * The quickchat client: one object for the socket, REST, catch-up, the outbox and the stores.
- * Read state through the stores (`conversations`, `messages`, `friends.store`, `user`,
- * `limits`), act through methods, and listen with `on()` (typed by {@link ClientEvents}). It
- * wires managers that each own their frame types: sending (`sending/`), catch-up (`sync/`),
- * receipts and typing (`conversations/`), friends (`friends/`).
+ * Read state through the stores (`conversations`, `messages`, `user`, `limits`), act through
+ * methods, and listen with `on()` (typed by {@link ClientEvents}). It wires managers that each
+ * own their frame types: sending (`sending/`), catch-up (`sync/`), receipts and typing
+ * (`conversations/`). What not every app needs attaches from entries of its own through
+ * `attach()`: friends (`@quickchat/sdk/friends`), groups (`@quickchat/sdk/groups`).
  */
 export class ChatClient {
-  /** Typed REST client (accounts, profiles, friendships, history). */
+  /** Typed REST client (accounts, profiles, history; `request()` for the SDK's other entries). */
   readonly rest: RestClient;
-  /** Friends and requests: actions plus an observable store. */
-  readonly friends: Friends;
   /** The conversation list (by id). */
   readonly conversations: ReadableStore<ConversationsState>;
   /** Loaded messages per conversation. */
@@ -79,7 +77,6 @@ export class ChatClient {
     const convs = (this.convs = createConversations(() => this.userId, env));
     this.conversations = convs.conversations;
     this.messages = convs.messages;
-    this.friends = new Friends(this.rest, this.fail);
     this.connection = new Connection({
       url: `${base.replace(/^http/, 'ws')}/ws`,
       WebSocket,
@@ -90,13 +87,12 @@ export class ChatClient {
       pingIntervalMs: options.pingIntervalMs,
       pongTimeoutMs: options.pongTimeoutMs,
     });
-    this.router = createFrameRouter({ send: (frame) => this.connection.send(frame), on: (event, listener) => this.on(event, listener), userId: () => this.me, state: () => this.connection.state });
+    this.router = createFrameRouter({ send: (frame) => this.connection.send(frame), on: (event, listener) => this.on(event, listener), fail: this.fail, userId: () => this.me, state: () => this.connection.state });
     const { hook } = this.router;
     const { emit, fail } = this;
     const fetchAfter = (id: string, after: number) => this.rest.history(id, { after, limit: 100 });
-    const relations = (events: UserEvent[], limited: boolean) => this.friends.onEvents(events, limited);
     const membership = (id: string, left: boolean, role?: GroupRole) => convs.setLeft(id, left, role);
-    this.sync = createSync({ hook, storage, namespace, emit, fail, fetchAfter, relations, membership, surface: (m) => this.onSurfaced(m), summary: (c) => convs.applySummary(c) });
+    this.sync = createSync({ hook, storage, namespace, emit, fail, fetchAfter, membership, surface: (m) => this.onSurfaced(m), summary: (c) => convs.applySummary(c) });
     const { cursor, ingest } = this.sync;
     const info = (this.info = createSessionInfo(hook, this.rest, fail));
     this.user = info.user;
@@ -176,17 +172,20 @@ export class ChatClient {
   }
 
   /**
-   * Sends a text message (to a DM or a group: `g:…`). Returns at once with the local message
-   * (state `pending`); it moves to `sent` when the server stored it, then `delivered`/`read`, or
-   * `failed`. While offline it waits in the outbox and is sent, with the same clientMsgId, after
-   * reconnecting.
+   * Sends a message (to a DM or a group: `g:…`): text, or any content a client may send (a text
+   * with `replyTo`, `mentions` or uploaded `attachments`; or an `edit`, `delete` or `reaction` of
+   * an earlier message, see `@quickchat/sdk/messages` for helpers). Returns at once with the local
+   * message (state `pending`); it moves to `sent` when the server stored it, then
+   * `delivered`/`read`, or `failed`. While offline it waits in the outbox and is sent, with the
+   * same clientMsgId, after reconnecting. An edit, delete or reaction is not shown as a message:
+   * once stored it changes its target in place (`messageUpdated`), and a refusal is an `error` event.
    * @throws QuickchatError `validation` (not retryable; nothing is queued) when `text` is longer
    *   than `limits.maxTextLength` (checked once the server announced it: after the first `ready`),
    *   and `not_found` (not retryable; nothing is queued) when the conversation is a group you are
    *   no longer a member of (its view is `left`).
    */
-  send(conversationId: string, text: string): LocalMessage {
-    return this.sender.send(conversationId, text);
+  send(conversationId: string, content: string | SendableContent): LocalMessage {
+    return this.sender.send(conversationId, content);
   }
 
   /** Sends a failed message again, with its original clientMsgId. */
@@ -244,7 +243,10 @@ export class ChatClient {
   }
 
   private onSurfaced(message: Message): void {
-    this.emit('message', { message: this.convs.surface(message) });
+    const local = this.convs.surface(message);
+    // An edit, delete or reaction changed a loaded message (local is that message, or null).
+    if (isMutation(message.content)) local && this.emit('messageUpdated', { message: local });
+    else this.emit('message', { message: local! });
     if (message.senderId !== this.me) this.receipts.delivered(message.conversationId);
   }
 }

@@ -17,6 +17,8 @@ export const ClientErrorCode = {
    * client goes on in memory: messages are still sent, but may not survive a reload.
    */
   Storage: 'storage',
+  /** The app stopped the operation (an upload's `cancel()`). */
+  Cancelled: 'cancelled',
 } as const;
 /** Union of {@link ClientErrorCode} values. */
 export type ClientErrorCode = (typeof ClientErrorCode)[keyof typeof ClientErrorCode];

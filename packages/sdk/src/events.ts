@@ -10,8 +10,12 @@ import type { LocalMessage } from './stores/state.js';
 export interface ClientEvents {
   /** The connection changed state (see `ConnectionState`). */
   connectionStateChanged: (context: StateChange) => void;
-  /** The session is authenticated and catch-up finished; `backfilled` counts messages fetched over REST. */
-  synced: (context: { userId: string; conversations: number; backfilled: number }) => void;
+  /**
+   * The session is authenticated and catch-up finished; `backfilled` counts messages fetched over
+   * REST. `eventsLimited`: the server had more user events than it sends at once and skipped some
+   * (what they changed must be fetched again, as `friendsOf(client)` does with its lists).
+   */
+  synced: (context: { userId: string; conversations: number; backfilled: number; eventsLimited: boolean }) => void;
   /**
    * A stored message surfaced: each message exactly once per client, in seq order within its
    * conversation (own messages included, once the server stored them). History loaded with
@@ -24,7 +28,7 @@ export interface ClientEvents {
   receipt: (context: { conversationId: string; userId: string; delivered: number; read: number }) => void;
   /** A member started or stopped typing. */
   typing: (context: { conversationId: string; userId: string; active: boolean }) => void;
-  /** Your friendships or blocks changed (live or replayed by sync). */
+  /** Your friendships or blocks changed (live or replayed by sync). `friendsOf(client)` refetches its lists. */
   relationChanged: (context: { event: Exclude<UserEvent, { kind: 'profile' | 'group' }> }) => void;
   /**
    * Something happened to you about a group, or (for its owner and admins) to a join request,
@@ -35,8 +39,8 @@ export interface ClientEvents {
   groupChanged: (context: { event: GroupUserEvent }) => void;
   /**
    * Someone whose profile you see (a friend, a pending request, or you on another device)
-   * changed it, live or replayed by sync. The stores holding it (`friends.store`, `user`) are
-   * already updated.
+   * changed it, live or replayed by sync. `client.user` is already updated, and so is
+   * `friendsOf(client).store` (from `@quickchat/sdk/friends`) when the app uses it.
    */
   userUpdated: (context: { user: PublicUser }) => void;
   /** Something failed in the background (auth refused, a send failed for good, a backfill failed). */

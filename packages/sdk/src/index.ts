@@ -9,7 +9,8 @@
  * ```
  *
  * Other entries, loaded only by apps that use them: `@quickchat/sdk/indexeddb` (`IndexedDBStorage`,
- * so the outbox and cursors survive a reload) and `@quickchat/sdk/groups` (`groupsOf(client)`).
+ * so the outbox and cursors survive a reload), `@quickchat/sdk/friends` (`friendsOf(client)`:
+ * friends, requests and blocks) and `@quickchat/sdk/groups` (`groupsOf(client)`).
  */
 export { createClient, ChatClient } from './client.js';
 export type { ServerLimits } from './session/session-info.js';
@@ -28,7 +29,6 @@ export type { StorageAdapter } from './storage/types.js';
 export { MemoryStorage } from './storage/memory.js';
 export { createStore, shallowEqual, type ReadableStore, type Equality } from './stores/store.js';
 export type { LocalMessage, DeliveryState, ConversationView, MessageList, FriendsState, ConversationsState, MessagesState } from './stores/state.js';
-export type { Friends } from './friends/friends.js';
 export type { FrameHook, ClientExtension, ServerFrameOf } from './extension/frame-hook.js';
 export { dmConversationId, dmPeer, parseConversationId, ErrorCode, CloseCode, PROTOCOL_VERSION } from '@quickchat/protocol';
 export type { Message, MessageContent, SendableContent, SystemContent, PublicUser, FriendEntry, FriendshipStatus, UserEvent, ParsedConversationId, ClientFrame, ServerFrame } from '@quickchat/protocol';

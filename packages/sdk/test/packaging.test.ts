@@ -21,7 +21,7 @@ const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const tsc = join(repo, 'node_modules/typescript/bin/tsc');
 const EXPECTED_EXPORTS = ['createClient', 'ChatClient', 'ConnectionState', 'QuickchatError', 'MemoryStorage', 'createStore'];
 /** The entries besides the core, each with what it must export (and the core must not). */
-const OTHER_ENTRIES = { '@quickchat/sdk/groups': ['groupsOf', 'GroupsManager'], '@quickchat/sdk/indexeddb': ['IndexedDBStorage'] } as const;
+const OTHER_ENTRIES = { '@quickchat/sdk/friends': ['friendsOf', 'FriendsManager'], '@quickchat/sdk/groups': ['groupsOf', 'GroupsManager'], '@quickchat/sdk/indexeddb': ['IndexedDBStorage'] } as const;
 /** Browser/DOM globals that must not be read while importing (or constructing) the SDK in Node/SSR. */
 const DOM_GLOBALS = ['window', 'document', 'self', 'navigator', 'location', 'localStorage', 'sessionStorage', 'indexedDB'];
 
@@ -85,8 +85,8 @@ process.stdout.write(JSON.stringify(report));
 }
 
 /** The public entries, and their declaration files (relative to node_modules, without extension). */
-const ENTRIES = ['@quickchat/sdk', '@quickchat/sdk/groups', '@quickchat/sdk/indexeddb', '@quickchat/protocol', '@quickchat/protocol/validate'];
-const ENTRY_TYPES = ['@quickchat/sdk/dist/index', '@quickchat/sdk/dist/groups/index', '@quickchat/sdk/dist/storage/indexeddb', '@quickchat/protocol/dist/index', '@quickchat/protocol/dist/validate/index'];
+const ENTRIES = ['@quickchat/sdk', '@quickchat/sdk/friends', '@quickchat/sdk/groups', '@quickchat/sdk/indexeddb', '@quickchat/protocol', '@quickchat/protocol/validate'];
+const ENTRY_TYPES = ['@quickchat/sdk/dist/index', '@quickchat/sdk/dist/friends/index', '@quickchat/sdk/dist/groups/index', '@quickchat/sdk/dist/storage/indexeddb', '@quickchat/protocol/dist/index', '@quickchat/protocol/dist/validate/index'];
 
 /**
  * A CommonJS consumer in TypeScript (below, also compiled to JavaScript to run it). Node 20 has no global WebSocket, hence the stand-in (never constructed: no connect).
@@ -255,7 +255,7 @@ describe('@quickchat/sdk package', () => {
     expect(JSON.parse(cjs.stdout)).toEqual(source);
     expect(source).toEqual(expect.arrayContaining(EXPECTED_EXPORTS));
     // The other entries: theirs, not the core's.
-    const sources = { '@quickchat/sdk/groups': '../src/groups/index.js', '@quickchat/sdk/indexeddb': '../src/storage/indexeddb.js' };
+    const sources = { '@quickchat/sdk/friends': '../src/friends/index.js', '@quickchat/sdk/groups': '../src/groups/index.js', '@quickchat/sdk/indexeddb': '../src/storage/indexeddb.js' };
     for (const [entry, names] of Object.entries(OTHER_ENTRIES)) {
       const own = Object.keys(await import(sources[entry as keyof typeof sources])).sort();
       const built = await run(process.execPath, ['--input-type=module', '-e', `process.stdout.write(JSON.stringify(Object.keys(await import('${entry}')).sort()))`], tmp);

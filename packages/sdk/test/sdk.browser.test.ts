@@ -162,7 +162,7 @@ describe.skipIf(!available)('@quickchat/sdk in Chromium', () => {
 
     // While the server is unreachable, the page's requests to it fail and Chromium logs each one as
     // a console error. Which requests those are, and with which net:: error, is a race: the client
-    // starts loading friends, requests and blocks as it connects, and those still in flight when
+    // starts loading the signed-in user's profile as it connects, and requests still in flight when
     // the test cuts the network fail with ERR_INTERNET_DISCONNECTED, or with ERR_CONNECTION_RESET or
     // ERR_SOCKET_NOT_CONNECTED when the stopping server closed their socket first; then come the
     // reconnect attempts and the sign-in after the reload. So the test allows failures by their

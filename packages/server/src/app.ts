@@ -19,6 +19,8 @@ import { ConversationAccess } from './services/access/access.js';
 import { GroupCommitter } from './services/groups/commit.js';
 import { GroupService } from './services/groups/group-service.js';
 import { MembershipService } from './services/groups/membership.js';
+import { LocalPresence } from './services/presence/local-presence.js';
+import { PresenceService } from './services/presence/presence-service.js';
 import type { ServiceContext } from './services/context.js';
 import { Gateway } from './gateway/gateway.js';
 import { SessionRegistry } from './gateway/sessions.js';
@@ -32,9 +34,16 @@ import { userRoutes } from './routes/users.js';
 import { friendRoutes } from './routes/friends.js';
 import { conversationRoutes } from './routes/conversations.js';
 import { groupRoutes } from './routes/groups.js';
+import { searchRoutes } from './routes/search.js';
+import { SearchService } from './services/search/search-service.js';
 import { registerHealth, registerStatusPage } from './routes/meta.js';
 import { registerDemo } from './routes/demo.js';
 import { DEMO_ACCOUNTS, seedDemo } from './demo/seed.js';
+import { FileBlobStore } from './blobs/file-blob-store.js';
+import { AttachmentService } from './services/attachments/attachment-service.js';
+import { FileLinks } from './services/attachments/file-links.js';
+import { UploadSweeper } from './services/attachments/sweeper.js';
+import { attachmentRoutes, registerFileDownloads } from './routes/attachments.js';
 
 /** A running (or startable) quickchat server. */
 export interface QuickchatServer {
@@ -112,10 +121,16 @@ async function startRunning(options: ServerOptions, config: ResolvedConfig): Pro
   const accounts = new AccountService(ctx, new AccessTokens(config.auth, secrets.jwtSecret));
   const access = new ConversationAccess(ctx);
   const friends = new FriendService(ctx, access);
-  const messages = new MessageService(ctx, access);
+  const blobs = options.blobStore ?? new FileBlobStore(join(config.dataDir, DATA_FILES.files));
+  const attachments = new AttachmentService(ctx, access, blobs, new FileLinks(secrets.fileLinkSecret, ctx.now));
+  const uploadSweeper = new UploadSweeper({ store, blobs, log, now: ctx.now }, config.limits.uploadTtlMs);
+  const messages = new MessageService(ctx, access, (blobKeys) => void attachments.discard(blobKeys));
   const committer = new GroupCommitter(ctx, access);
   const membership = new MembershipService(ctx, access, committer);
   const groups = new GroupService(ctx, access, committer, membership);
+  const ownsPresence = !options.presence;
+  const onlineUsers = options.presence ?? new LocalPresence({ graceMs: config.limits.presenceGraceMs, now: Date.now });
+  const presence = new PresenceService(ctx, onlineUsers);
   const sessions = new SessionRegistry(bus, config.limits.connectionsPerUser, (userId) => store.listGroupsOf(userId));
 
   let port = 0;
@@ -126,7 +141,7 @@ async function startRunning(options: ServerOptions, config: ResolvedConfig): Pro
   };
 
   const refusedOrigin = originRefusalLog(log);
-  const gateway = new Gateway({ accounts, messages, sessions, limits: config.limits, log, now: Date.now, isOriginAllowed, refusedOrigin });
+  const gateway = new Gateway({ accounts, messages, presence, sessions, limits: config.limits, log, now: Date.now, isOriginAllowed, refusedOrigin });
   const startedAt = Date.now();
   let ready = false;
 
@@ -149,10 +164,12 @@ async function startRunning(options: ServerOptions, config: ResolvedConfig): Pro
 
   const routes: Route[] = [
     ...(config.auth.builtinAccounts ? authRoutes(accounts) : []),
-    ...userRoutes(accounts),
+    ...userRoutes(accounts, presence),
     ...friendRoutes(friends),
     ...conversationRoutes(messages),
+    ...attachmentRoutes(attachments),
     ...groupRoutes(groups, membership),
+    ...searchRoutes(new SearchService(ctx, access)),
   ];
   const router = express.Router();
   const authenticate = (req: Request) => accounts.authenticate(bearerToken(req));
@@ -160,6 +177,7 @@ async function startRunning(options: ServerOptions, config: ResolvedConfig): Pro
   const openapi = buildOpenApi(routes, SERVER_VERSION);
   router.get('/api/openapi.json', (_req, res) => void res.json(openapi));
   registerHealth(router, () => ready);
+  registerFileDownloads(router, attachments, ctx.now);
   const describeStatus = () => ({ version: SERVER_VERSION, sessions: sessions.size, uptimeSec: Math.round((Date.now() - startedAt) / 1000), demo: config.demo !== null });
   if (config.demo) {
     registerDemo(router, config.demo.widgetBundle);
@@ -175,6 +193,7 @@ async function startRunning(options: ServerOptions, config: ResolvedConfig): Pro
   http.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));
   try {
     await access.start();
+    await presence.start();
     if (config.demo) await seedDemo({ store, accounts, friends, log });
     await new Promise<void>((resolve, reject) => {
       http.once('error', reject);
@@ -187,12 +206,15 @@ async function startRunning(options: ServerOptions, config: ResolvedConfig): Pro
     // Release what was opened so a failed start leaks nothing and can be retried.
     gateway.close();
     access.close();
+    presence.close();
+    if (ownsPresence) onlineUsers.close();
     if (ownsBus) await bus.close();
     if (ownsStore) await store.close();
     throw err;
   }
   port = (http.address() as AddressInfo).port;
   ready = true;
+  uploadSweeper.start();
   log.info({ port, host: config.host, dataDir: config.dataDir }, 'quickchat server listening');
   if (config.demo) log.warn({ port }, demoBanner(config.host, port));
 
@@ -203,10 +225,13 @@ async function startRunning(options: ServerOptions, config: ResolvedConfig): Pro
       gateway.close();
       await messages.drain();
       access.close();
+      presence.close();
+      if (ownsPresence) onlineUsers.close();
       await new Promise<void>((resolve) => {
         http.close(() => resolve());
         http.closeAllConnections();
       });
+      await uploadSweeper.stop();
       if (ownsBus) await bus.close();
       if (ownsStore) await store.close();
       log.info('quickchat server stopped');

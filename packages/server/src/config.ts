@@ -4,6 +4,8 @@ import type { Logger } from 'pino';
 import { PROTOCOL_LIMITS } from '@quickchat/protocol';
 import type { Store } from './store/types.js';
 import type { Bus } from './bus/types.js';
+import type { BlobStore } from './blobs/types.js';
+import type { Presence } from './services/presence/presence.js';
 
 /** Every enforced limit. All are configurable; defaults are in {@link DEFAULT_LIMITS}. */
 export interface ServerLimits {
@@ -70,6 +72,29 @@ export interface ServerLimits {
    * the reader's own devices); clients fetch read-by counts on demand instead.
    */
   liveReceiptsMaxGroupMembers: number;
+  /** Above this many members, a group's presence changes are sent only to sessions that subscribe (see `presence` frames). */
+  presenceMaxGroupMembers: number;
+  /**
+   * How long a user stays online after their last session went away: a reload or a network
+   * switch that reconnects within it shows no offline-online flap to anyone.
+   */
+  presenceGraceMs: number;
+  /** Presence changes for one session are held this long and sent together, in one frame. */
+  presenceBatchMs: number;
+  /** Users one session may follow with `presence` subscribe frames (more is refused with `validation`). */
+  presenceSubscriptionsPerSession: number;
+  /** Files one message may carry (≤ 10). */
+  maxAttachmentsPerMessage: number;
+  /** Largest upload, in bytes: a request body past it is cut off as it streams, never buffered. */
+  maxUploadBytes: number;
+  /** Bytes of files one user may keep stored (sent and not yet sent); uploads past it are refused. */
+  uploadQuotaBytes: number;
+  /** An upload not sent in a message within this time is deleted by the sweeper. */
+  uploadTtlMs: number;
+  /** How long after sending its author may edit a message; 0 (the default): no limit. */
+  editWindowMs: number;
+  /** Different emoji one message may carry as reactions. */
+  maxReactionsPerMessage: number;
 }
 
 /** Defaults chosen for a small self-hosted deployment. */
@@ -101,6 +126,16 @@ export const DEFAULT_LIMITS: ServerLimits = {
   groupInvitesPerHour: 100,
   typingMaxGroupMembers: 100,
   liveReceiptsMaxGroupMembers: 100,
+  presenceMaxGroupMembers: 100,
+  presenceGraceMs: 5000,
+  presenceBatchMs: 250,
+  presenceSubscriptionsPerSession: 1000,
+  maxAttachmentsPerMessage: 10,
+  maxUploadBytes: 25 * 1024 * 1024,
+  uploadQuotaBytes: 1024 * 1024 * 1024,
+  uploadTtlMs: 24 * 3600_000,
+  editWindowMs: 0,
+  maxReactionsPerMessage: 20,
 };
 
 /** Bring-your-own identity: JWTs signed by the host application's backend. */
@@ -134,6 +169,8 @@ export interface SecretOverrides {
   jwtSecret?: string;
   /** Shared secret for TURN REST credentials. */
   turnSecret?: string;
+  /** HMAC key of file download links; nodes serving one deployment must share it. */
+  fileLinkSecret?: string;
 }
 
 /** Options of {@link createServer}. Only `dataDir` (or an injected `store`) is required. */
@@ -148,6 +185,10 @@ export interface ServerOptions {
   store?: Store;
   /** Cross-node routing; default: in-process. */
   bus?: Bus;
+  /** Where uploaded files' bytes live; default: files under `<dataDir>/files` (`FileBlobStore`). */
+  blobStore?: BlobStore;
+  /** Who is online, across nodes; default: this node only (`LocalPresence`, grace `limits.presenceGraceMs`). Closed by `stop()` only when it is the default. */
+  presence?: Presence;
   /** Origins allowed to open sockets and call REST from browsers. The server's own origin is always allowed. */
   allowedOrigins?: string[];
   /** Accept sockets that send no Origin header (non-browser tools). Default false. */
@@ -203,11 +244,13 @@ export function resolveConfig(options: ServerOptions): ResolvedConfig {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`port must be an integer 0-65535, got ${String(port)}`);
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   for (const [key, value] of Object.entries(limits)) {
+    if (key === 'editWindowMs' && value === 0) continue;
     if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new ConfigError(`limits.${key} must be a positive number, got ${String(value)}`);
   }
   if (limits.maxTextLength > PROTOCOL_LIMITS.maxTextLength) throw new ConfigError(`limits.maxTextLength cannot exceed the protocol cap of ${PROTOCOL_LIMITS.maxTextLength}`);
   if (limits.syncPageSize > PROTOCOL_LIMITS.maxPageSize) throw new ConfigError(`limits.syncPageSize cannot exceed ${PROTOCOL_LIMITS.maxPageSize}`);
   if (limits.headersTimeoutMs > limits.requestTimeoutMs) throw new ConfigError('limits.headersTimeoutMs cannot exceed limits.requestTimeoutMs');
+  if (limits.maxAttachmentsPerMessage > PROTOCOL_LIMITS.maxAttachmentsPerMessage) throw new ConfigError(`limits.maxAttachmentsPerMessage cannot exceed ${PROTOCOL_LIMITS.maxAttachmentsPerMessage}`);
   if (limits.maxGroupMembers > 10_000) throw new ConfigError('limits.maxGroupMembers cannot exceed 10000 (the size the groups code is proven at)');
   if (limits.loginDelayBaseMs > limits.loginDelayMaxMs) throw new ConfigError('limits.loginDelayBaseMs cannot exceed limits.loginDelayMaxMs');
   const auth: AuthOptions = {

@@ -9,10 +9,12 @@ export interface DevSecrets {
   jwtSecret: string;
   /** Shared secret for TURN REST credentials (used by the calls capability). */
   turnSecret: string;
+  /** HMAC key of signed, short-lived file download links (services/attachments/file-links.ts). */
+  fileLinkSecret: string;
 }
 
 /** File names inside the data directory. */
-export const DATA_FILES = { database: 'quickchat.db', secrets: 'secrets.json' } as const;
+export const DATA_FILES = { database: 'quickchat.db', secrets: 'secrets.json', files: 'files' } as const;
 
 /** Creates the data directory if needed (mode 0700). */
 export function ensureDataDir(dir: string): void {
@@ -36,12 +38,14 @@ export function loadOrCreateSecrets(dir: string, overrides: SecretOverrides = {}
   const secrets: DevSecrets = {
     jwtSecret: stored.jwtSecret ?? randomBytes(32).toString('base64url'),
     turnSecret: stored.turnSecret ?? randomBytes(32).toString('base64url'),
+    fileLinkSecret: stored.fileLinkSecret ?? randomBytes(32).toString('base64url'),
   };
-  if (secrets.jwtSecret !== stored.jwtSecret || secrets.turnSecret !== stored.turnSecret) {
+  if (secrets.jwtSecret !== stored.jwtSecret || secrets.turnSecret !== stored.turnSecret || secrets.fileLinkSecret !== stored.fileLinkSecret) {
     writeFileSync(file, JSON.stringify(secrets, null, 2) + '\n', { mode: 0o600 });
   }
   return {
     jwtSecret: overrides.jwtSecret || secrets.jwtSecret,
     turnSecret: overrides.turnSecret || secrets.turnSecret,
+    fileLinkSecret: overrides.fileLinkSecret || secrets.fileLinkSecret,
   };
 }

@@ -6,19 +6,13 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { dmConversationId, ErrorCode, type CreateGroupResponse } from '@quickchat/protocol';
-import { errorFor, expectRestError, expectUnharmed, query, setupScene, teardown, type Scene } from './support/bad-input.js';
+import { errorFor, expectRestError, expectUnharmed, query, setupScene, snapshot, teardown, type Scene } from './support/bad-input.js';
 
 let s: Scene | null = null;
 afterEach(async () => {
   await teardown(s);
   s = null;
 });
-
-/** Every row of every table. */
-function snapshot(scene: Scene): Record<string, unknown[]> {
-  const tables = query<{ name: string }>(scene, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name");
-  return Object.fromEntries(tables.map(({ name }) => [name, query(scene, `SELECT * FROM "${name}" ORDER BY 1, 2`)]));
-}
 
 /** The scene plus a group of alice (owner) and bob. */
 async function groupScene(): Promise<{ scene: Scene; g: string }> {

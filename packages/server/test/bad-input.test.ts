@@ -7,19 +7,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Socket } from 'node:net';
 import { CloseCode, ErrorCode, type AckFrame, type ErrorFrame, type MessageFrame, type ReceiptEventFrame, type TypingEventFrame } from '@quickchat/protocol';
-import { errorFor, expectRestError, expectUnharmed, frame, query, setupScene, teardown, type Scene } from './support/bad-input.js';
+import { errorFor, expectRestError, expectUnharmed, frame, query, setupScene, snapshot, teardown, type Scene } from './support/bad-input.js';
 
 let s: Scene | null = null;
 afterEach(async () => {
   await teardown(s);
   s = null;
 });
-
-/** Every row of every table: "nothing stored, nothing changed" compares two of these. */
-function snapshot(scene: Scene): Record<string, unknown[]> {
-  const tables = query<{ name: string }>(scene, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name");
-  return Object.fromEntries(tables.map(({ name }) => [name, query(scene, `SELECT * FROM "${name}" ORDER BY 1, 2`)]));
-}
 
 const validSend = (scene: Scene, extra: Record<string, unknown> = {}) => ({
   type: 'send',

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestUser } from './support/rest.js';
 import type { RestResult } from './support/rest.js';
 import { GroupsHarness } from './support/groups.js';
-import { openReader, sendTo } from './support/messaging.js';
+import { openReader, sendContent } from './support/messaging.js';
 
 /**
  * The authorization matrix: every group operation tried by each kind of user. Only the allowed
@@ -17,6 +17,8 @@ type Role = (typeof ROLES)[number];
 interface World {
   g: string;
   users: Record<Role | 'victim', TestUser>;
+  /** The seq of a text message the victim (a plain member) sent. */
+  victimSeq: number;
 }
 
 /** What an operation answers, reduced to a status. */
@@ -44,7 +46,11 @@ async function world(): Promise<World> {
     await h.requestToJoin(users.requester, g, 'let me in'),
   ];
   for (const s of steps) if (s.status >= 300) throw new Error(`world setup failed: ${s.status} ${JSON.stringify(s.body)}`);
-  return { g, users };
+  const said = await socketSend(users.victim, g, { type: 'text', text: 'victim says hello' });
+  if (said.status !== 200) throw new Error(`world setup failed: ${JSON.stringify(said.body)}`);
+  // A search indexes what is pending now, so the indexer writes nothing while a cell runs.
+  await h.rest.call('GET', '/api/search?q=settle', { token: owner.token });
+  return { g, users, victimSeq: (said.body as { seq: number }).seq };
 }
 
 /** Every row of every table, to prove a refused operation changed nothing. */
@@ -58,10 +64,10 @@ function dump(): string {
   }
 }
 
-/** Sends over a socket and reduces the answer to an HTTP-like status. */
-async function socketSend(actor: TestUser, g: string): Promise<RestResult> {
+/** Sends content over a socket and reduces the answer to an HTTP-like status. */
+async function socketSend(actor: TestUser, g: string, content: Record<string, unknown> = { type: 'text', text: 'hello' }): Promise<RestResult> {
   const c = await h.connect(actor);
-  const reply = await sendTo(c, g, 'hello');
+  const reply = await sendContent(c, g, content);
   await c.close();
   if (reply.type === 'ack') return { status: 200, body: reply, headers: new Headers() };
   if (reply.type !== 'error') throw new Error(`unexpected reply ${JSON.stringify(reply)}`);
@@ -100,11 +106,16 @@ const MATRIX: Record<string, [Attempt, Role[], 403 | 404] | [Attempt, Role[]]> =
   'decline the invite': [(h, a, _w, g) => h.declineInvite(a, g), ['invitee'], 404],
   'withdraw the request': [(h, a, _w, g) => h.cancelRequest(a, g), ['requester'], 404],
   leave: [(h, a, _w, g) => h.leave(a, g), ['member', 'admin']],
+  'reply to a message': [(_h, a, w, g) => socketSend(a, g, { type: 'text', text: 're', replyTo: w.victimSeq }), MEMBERS],
+  'react to a message': [(_h, a, w, g) => socketSend(a, g, { type: 'reaction', target: w.victimSeq, emoji: '👍', active: true }), MEMBERS],
+  "edit a member's message": [(_h, a, w, g) => socketSend(a, g, { type: 'edit', target: w.victimSeq, text: 'hijacked' }), []],
+  "delete a member's message": [(_h, a, w, g) => socketSend(a, g, { type: 'delete', target: w.victimSeq }), ADMINS],
+  'search the group': [(h, a, _w, g) => h.rest.call('GET', `/api/search?q=victim&conversationId=${encodeURIComponent(g)}`, { token: a.token }), MEMBERS],
 };
 
 describe('group authorization matrix', () => {
   for (const [operation, [attempt, allowed, memberRefusal = 403]] of Object.entries(MATRIX)) {
-    it(`${operation}: only ${allowed.join(', ')}`, async () => {
+    it(`${operation}: only ${allowed.join(', ') || 'the author'}`, async () => {
       for (const role of ROLES) {
         const w = await world();
         const before = dump();

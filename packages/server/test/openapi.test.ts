@@ -7,6 +7,8 @@ import { userRoutes } from '../src/routes/users.js';
 import { friendRoutes } from '../src/routes/friends.js';
 import { conversationRoutes } from '../src/routes/conversations.js';
 import { groupRoutes } from '../src/routes/groups.js';
+import { searchRoutes } from '../src/routes/search.js';
+import { attachmentRoutes } from '../src/routes/attachments.js';
 import { startTestServer, type TestServer } from './support/server.js';
 import { Rest, type RestResult, type TestUser } from './support/rest.js';
 import { RawClient } from './support/ws-client.js';
@@ -54,6 +56,10 @@ const OTHER_OPS = [
   'get /api/conversations',
   'get /api/conversations/{conversationId}/messages',
   'get /api/conversations/{conversationId}/read-by',
+  'get /api/search',
+  'post /api/uploads',
+  'delete /api/uploads/{id}',
+  'get /api/files/{id}/link',
   'post /api/groups',
   'get /api/group-invites',
   'get /api/groups/{groupId}',
@@ -82,7 +88,7 @@ const BODIES: Record<string, { required: string[]; properties: string[] }> = {
   'post /api/auth/login': { required: ['handle', 'password'], properties: ['handle', 'password'] },
   'post /api/auth/refresh': { required: ['refreshToken'], properties: ['refreshToken'] },
   'post /api/auth/logout': { required: ['refreshToken'], properties: ['refreshToken'] },
-  'patch /api/me': { required: [], properties: ['avatarUrl', 'displayName', 'signature'] },
+  'patch /api/me': { required: [], properties: ['avatarUrl', 'displayName', 'showPresence', 'signature'] },
   'post /api/friend-requests': { required: ['userId'], properties: ['memo', 'userId'] },
   'post /api/groups': { required: ['name'], properties: ['avatarUrl', 'description', 'historyVisible', 'joinMode', 'members', 'name'] },
   'patch /api/groups/{groupId}': { required: [], properties: ['avatarUrl', 'description', 'historyVisible', 'joinMode', 'name'] },
@@ -91,6 +97,9 @@ const BODIES: Record<string, { required: string[]; properties: string[] }> = {
   'post /api/groups/{groupId}/transfer': { required: ['userId'], properties: ['userId'] },
   'post /api/groups/{groupId}/requests': { required: [], properties: ['memo'] },
 };
+
+/** Request bodies that are raw bytes (a file), not JSON. */
+const RAW_BODIES = ['post /api/uploads'];
 
 const opsOf = (doc: OpenApiDoc) => Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`));
 const specOps = (routes: Route[]) => routes.map((r) => `${r.spec.method} ${r.spec.path.replace(/:([A-Za-z]+)/g, '{$1}')}`);
@@ -150,7 +159,7 @@ describe('OpenAPI document', () => {
     expect(documented).toEqual([...AUTH_OPS, ...OTHER_OPS].sort());
     // The route factories the server registers from produce the same set.
     const dummy = {} as never;
-    const registered = specOps([...authRoutes(dummy), ...userRoutes(dummy), ...friendRoutes(dummy), ...conversationRoutes(dummy), ...groupRoutes(dummy, dummy)]).sort();
+    const registered = specOps([...authRoutes(dummy), ...userRoutes(dummy, dummy), ...friendRoutes(dummy), ...conversationRoutes(dummy), ...groupRoutes(dummy, dummy), ...attachmentRoutes(dummy), ...searchRoutes(dummy)]).sort();
     expect(registered).toEqual(documented);
   });
 
@@ -181,6 +190,10 @@ describe('OpenAPI document', () => {
     for (const key of opsOf(doc)) {
       const o = op(key);
       const expected = BODIES[key];
+      if (RAW_BODIES.includes(key)) {
+        expect(Object.keys(o.requestBody?.content ?? {}), key).toEqual(['application/octet-stream']);
+        continue;
+      }
       if (!expected) {
         expect(o.requestBody, key).toBeUndefined();
         continue;
@@ -279,6 +292,25 @@ describe('OpenAPI document', () => {
     ];
   };
 
+  /** Probes of the file routes: alice uploads to her DM with bob (friends at that point), links to it, cancels it. */
+  const fileProbes = (): [string, () => Promise<RestResult>, number][] => {
+    let id = 'f_notyet00';
+    const uploadTo = (conversationId: string) => () =>
+      rest.call('POST', `/api/uploads?conversationId=${encodeURIComponent(conversationId)}&name=probe.txt`, { token: alice.token, rawBody: 'probe', headers: { 'content-type': 'application/octet-stream' } });
+    return [
+      ['post /api/uploads', async () => {
+        const res = await uploadTo(dmConversationId(alice.id, bob.id))();
+        id = res.body.attachment.id;
+        return res;
+      }, 201],
+      ['post /api/uploads', uploadTo(dmConversationId(carol.id, dave.id)), 404],
+      ['get /api/files/{id}/link', () => rest.call('GET', `/api/files/${id}/link`, { token: alice.token }), 200],
+      ['get /api/files/{id}/link', () => rest.call('GET', `/api/files/${id}/link`, { token: bob.token }), 404],
+      ['delete /api/uploads/{id}', () => rest.call('DELETE', `/api/uploads/${id}`, { token: alice.token }), 204],
+      ['delete /api/uploads/{id}', () => rest.call('DELETE', `/api/uploads/${id}`, { token: alice.token }), 404],
+    ];
+  };
+
   it('every documented operation exists and answers with a status it documents', async () => {
     const unknownUser = 'u_doesnotexist0000';
     const erinPassword = 'erin password 123';
@@ -306,6 +338,9 @@ describe('OpenAPI document', () => {
       ['post /api/friend-requests/{userId}/accept', () => rest.call('POST', `/api/friend-requests/${carol.id}/accept`, { token: bob.token }), 404],
       ['get /api/friends', () => rest.call('GET', '/api/friends', { token: alice.token }), 200],
       ['get /api/conversations', () => rest.call('GET', '/api/conversations', { token: alice.token }), 200],
+      ['get /api/search', () => rest.call('GET', '/api/search?q=hello', { token: alice.token }), 200],
+      ['get /api/search', () => rest.call('GET', '/api/search?q=', { token: alice.token }), 400],
+      ['get /api/search', () => rest.call('GET', `/api/search?q=hi&conversationId=${encodeURIComponent('g:nosuch')}`, { token: alice.token }), 404],
       ['get /api/conversations/{conversationId}/messages', async () => {
         // A conversation exists once it has a message.
         const client = await RawClient.connect(t.wsUrl, alice.token);
@@ -316,6 +351,7 @@ describe('OpenAPI document', () => {
       }, 200],
       ['get /api/conversations/{conversationId}/messages', () => rest.call('GET', `/api/conversations/${dmConversationId(carol.id, dave.id)}/messages`, { token: alice.token }), 404],
       ['get /api/conversations/{conversationId}/messages', () => rest.call('GET', '/api/conversations/nonsense/messages', { token: alice.token }), 400],
+      ...fileProbes(),
       ['delete /api/friends/{userId}', () => rest.call('DELETE', `/api/friends/${bob.id}`, { token: alice.token }), 204],
       ['post /api/friend-requests', () => rest.call('POST', '/api/friend-requests', { token: alice.token, body: { userId: carol.id } }), 200],
       ['post /api/friend-requests/{userId}/decline', () => rest.call('POST', `/api/friend-requests/${alice.id}/decline`, { token: carol.token }), 204],

@@ -90,7 +90,7 @@ describe('SQLite schema migrations', () => {
         Object.fromEntries(
           // Every column version 1 had, except conversations.last_seq (derived since version 3).
           [
-            ['users', '*'],
+            ['users', 'id, handle, display_name, avatar_url, signature, password_hash, created_at'],
             ['refresh_tokens', '*'],
             ['friendships', '*'],
             ['blocks', '*'],
@@ -178,7 +178,7 @@ describe('SQLite schema migrations', () => {
     const unique = raw((db) => db.prepare(`SELECT name FROM pragma_index_list('messages') WHERE origin = 'u'`).pluck().all() as string[]);
     expect(unique).toHaveLength(1);
     expect(raw((db) => db.prepare(`SELECT name FROM pragma_index_info(?)`).pluck().all(unique[0]))).toEqual(['conversation_id', 'sender_id', 'client_msg_id']);
-    expect(raw((db) => db.prepare(`SELECT name FROM pragma_table_info('conversations')`).pluck().all())).toEqual(['id', 'kind', 'created_at']);
+    expect(raw((db) => db.prepare(`SELECT name FROM pragma_table_info('conversations')`).pluck().all())).not.toContain('last_seq');
 
     for (const { conversation_id, user_id, unread } of expectedUnread) {
       const state = await store.getConversation(conversation_id, user_id, EVERY);
@@ -231,8 +231,15 @@ describe('SQLite schema migrations', () => {
         });
       }
     });
-    const tables = ['users', 'friendships', 'user_events', 'conversations', 'messages'];
-    const dump = () => raw((db) => Object.fromEntries(tables.map((table) => [table, db.prepare(`SELECT * FROM ${table} ORDER BY 1, 2`).all()])));
+    // The columns version 4 had (later versions add some).
+    const tables: [string, string][] = [
+      ['users', 'id, handle, display_name, avatar_url, signature, password_hash, created_at'],
+      ['friendships', '*'],
+      ['user_events', '*'],
+      ['conversations', 'id, kind, created_at'],
+      ['messages', 'conversation_id, seq, id, sender_id, client_msg_id, content, created_at, sender_count'],
+    ];
+    const dump = () => raw((db) => Object.fromEntries(tables.map(([table, columns]) => [table, db.prepare(`SELECT ${columns} FROM ${table} ORDER BY 1, 2`).all()])));
     const memberColumns = 'conversation_id, user_id, delivered, read, own_after_read';
     const members = () => raw((db) => db.prepare(`SELECT ${memberColumns} FROM conversation_members ORDER BY 1, 2`).all());
     const before = dump();
@@ -241,7 +248,7 @@ describe('SQLite schema migrations', () => {
     expect(expectedUnread.map((u) => u.unread)).toEqual([1, 0, 2, 3, 0]);
 
     const store = open();
-    expect(pragma('user_version')).toBe(5);
+    expect(pragma('user_version')).toBe(LATEST_SCHEMA_VERSION);
     expect(dump()).toEqual(before);
     expect(members()).toEqual(membersBefore);
     // New member columns: no role, floor 0, joined at 0. No group rows are invented for old group conversations.
@@ -271,5 +278,33 @@ describe('SQLite schema migrations', () => {
     });
     expect(created).toMatchObject({ status: 'applied', message: { seq: 1 }, group: { memberCount: 2 } });
     expect(await store.listGroupsOf('u_a')).toEqual(['g:new']);
+  });
+
+  it('migrates a version-5 database to rich messages: conversations get search keys and old messages become searchable at open', async () => {
+    raw((db) => {
+      for (const step of MIGRATIONS.slice(0, 5)) db.exec(step.up);
+      db.pragma('user_version = 5');
+      const conversation = db.prepare('INSERT INTO conversations (id, kind, created_at) VALUES (?, ?, ?)');
+      conversation.run(AB, 'dm', 2);
+      conversation.run('g:old', 'group', 1);
+      const member = db.prepare('INSERT INTO conversation_members (conversation_id, user_id) VALUES (?, ?)');
+      for (const [c, u] of [[AB, 'u_a'], [AB, 'u_b'], ['g:old', 'u_a']]) member.run(c, u);
+      const message = db.prepare('INSERT INTO messages (conversation_id, seq, id, sender_id, client_msg_id, content, created_at, sender_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+      message.run(AB, 1, 'm1', 'u_a', 'k1', JSON.stringify({ type: 'text', text: 'old pancake recipe' }), 10, 1);
+      message.run(AB, 2, 'm2', 'u_b', 'k2', JSON.stringify({ type: 'text', text: '旧的煎饼食谱' }), 11, 1);
+      message.run('g:old', 1, 'm3', 'u_a', 'k3', JSON.stringify({ type: 'system', action: 'created', actorId: 'u_a' }), 12, 0);
+    });
+    const store = open();
+    expect(pragma('user_version')).toBe(LATEST_SCHEMA_VERSION);
+    // Numbered by creation time; the next conversation continues.
+    expect(raw((db) => db.prepare('SELECT id, num, indexed_seq FROM conversations ORDER BY num').all())).toEqual([
+      { id: 'g:old', num: 1, indexed_seq: 1 },
+      { id: AB, num: 2, indexed_seq: 2 },
+    ]);
+    const where = async (query: string) => (await store.searchMessages('u_b', { query, limit: 5 })).hits.map((h) => h.seq);
+    expect(await where('pancake')).toEqual([1]);
+    expect(await where('煎饼')).toEqual([2]);
+    await store.createConversation({ id: dmConversationId('u_a', 'u_c'), kind: 'dm', members: ['u_a', 'u_c'], createdAt: 3 });
+    expect(raw((db) => db.prepare('SELECT num FROM conversations WHERE id = ?').pluck().get(dmConversationId('u_a', 'u_c')))).toBe(3);
   });
 });

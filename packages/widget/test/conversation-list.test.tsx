@@ -73,7 +73,7 @@ describe('conversation list', () => {
     client.connectionState = 'connecting';
     const { getByRole, getByText } = renderChat(<ConversationList {...screenProps({ name: 'chats' }).props} />, { client });
     expect(getByRole('status').textContent).toBe('Loading…');
-    client.emit('synced', { userId: ME, conversations: 0, backfilled: 0 });
+    client.emit('synced', { userId: ME, conversations: 0, backfilled: 0, eventsLimited: false });
     await waitFor(() => expect(getByText('No chats yet. Add a friend in Contacts to start one.')).toBeTruthy());
   });
 });

@@ -45,7 +45,7 @@ describe("a friend's profile change (issue 9)", () => {
   it('stops following userUpdated when disposed', () => {
     const client = friendsWithBob();
     const before = client.listenerCount();
-    const profiles = new Profiles(client);
+    const profiles = new Profiles(client, client.friends);
     expect(client.listenerCount()).toBe(before + 1);
     profiles.dispose();
     expect(client.listenerCount()).toBe(before);

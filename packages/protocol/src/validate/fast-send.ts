@@ -24,7 +24,7 @@ function isRequestId(id: unknown): id is string | number {
 }
 
 /**
- * A hand-written check of the usual `send` frame (text content), for the server's hot path. It
+ * A hand-written check of the usual `send` frame (plain text content), for the server's hot path. It
  * returns exactly what the zod `sendFrame` schema returns (the same keys in the same order,
  * unknown keys dropped) when it is sure the frame is valid, and `undefined` otherwise. It never
  * refuses anything: on `undefined` the caller runs zod, so every refusal and its message still
@@ -39,6 +39,8 @@ export function fastSendFrame(obj: Record<string, unknown>): SendFrame | undefin
   if (typeof content !== 'object' || content === null || Array.isArray(content)) return undefined;
   const { type, text } = content as Record<string, unknown>;
   if (type !== 'text' || typeof text !== 'string' || text.length < 1 || text.length > L.maxTextLength) return undefined;
+  // Plain text only: a reply, mentions or files go to zod, which checks and keeps them (other keys are dropped by both).
+  if ('replyTo' in content || 'mentions' in content || 'attachments' in content) return undefined;
   const body = { type: 'text' as const, text };
   return id === undefined
     ? { type: 'send', conversationId, clientMsgId, content: body }

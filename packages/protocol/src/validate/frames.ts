@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { PROTOCOL_LIMITS as L } from '../limits.js';
 import * as p from './primitives.js';
 import { ErrorCode } from '../codes.js';
+import { messageContent, quote, reactionCount, sendableContent } from './content.js';
 
 // ---------- client → server ----------
 
@@ -23,8 +24,11 @@ export const sendFrame = z.object({
   id: p.requestId.optional(),
   conversationId: p.conversationId,
   clientMsgId: p.clientMsgId,
-  /** Only what clients may author: a `system` notice is refused here. */
-  content: p.sendableContent,
+  /**
+   * Only what clients may author: text, or an edit, delete or reaction of an earlier message
+   * (each its own entry in the log, acked like a message). A `system` notice is refused here.
+   */
+  content: sendableContent,
 });
 
 /** Ask for everything since the client's cursors. */
@@ -61,6 +65,18 @@ export const typingFrame = z.object({
   active: z.boolean(),
 });
 
+/**
+ * Follow (or stop following) the presence of users the viewer may see, beyond those pushed
+ * unasked (friends, and members of groups up to `presenceMaxGroupMembers`): for the members of
+ * a large group on screen. Answered with a `presence` frame holding their current state.
+ */
+export const presenceFrame = z.object({
+  type: z.literal('presence'),
+  id: p.requestId.optional(),
+  subscribe: z.array(p.userId).max(L.maxPresenceUsersPerFrame).optional(),
+  unsubscribe: z.array(p.userId).max(L.maxPresenceUsersPerFrame).optional(),
+});
+
 /** Application-level liveness check (browsers cannot see WebSocket pings). */
 export const pingFrame = z.object({ type: z.literal('ping'), id: p.requestId.optional() });
 
@@ -71,6 +87,7 @@ export const clientFrame = z.discriminatedUnion('type', [
   syncFrame,
   receiptFrame,
   typingFrame,
+  presenceFrame,
   pingFrame,
 ]);
 
@@ -83,9 +100,20 @@ export const message = z.object({
   seq: p.seq,
   senderId: z.string(),
   clientMsgId: z.string(),
-  content: p.messageContent,
+  content: messageContent,
   /** Server time, ms since the epoch. */
   createdAt: z.number(),
+  /**
+   * The seq of the newest edit, delete or reaction entry already applied to this message (absent
+   * when none): a client skips entries at or below it, so each is applied exactly once.
+   */
+  updatedSeq: p.seq.optional(),
+  /** When its text was last edited. */
+  editedAt: z.number().optional(),
+  /** With a reply (`content.replyTo`): the quoted message as it is now. */
+  quote: quote.optional(),
+  /** In history and sync pages: reactions per emoji, with whether the viewer is among them. */
+  reactions: z.array(reactionCount).optional(),
 });
 
 /** A member's delivered and read cursors in a conversation. */
@@ -203,6 +231,8 @@ export const conversationSync = z.object({
   /** True when more messages exist after the last one returned: backfill over REST. */
   limited: z.boolean(),
   unread: z.int().nonnegative(),
+  /** Messages after the viewer's read cursor that mention the viewer. */
+  mentions: z.int().nonnegative(),
   cursors: z.array(memberCursor),
   lastMessage: message.nullable(),
 });
@@ -227,6 +257,17 @@ export const readyFrame = z.object({
       invitesPerHour: z.int(),
       typingMaxMembers: z.int(),
       liveReceiptsMaxMembers: z.int(),
+      /** Above this many members, a group's presence is sent only to those who subscribe. */
+      presenceMaxMembers: z.int(),
+    }),
+    /** Rich messages: files per message and their size, the edit window, reactions per message. */
+    messages: z.object({
+      maxAttachments: z.int(),
+      maxUploadBytes: z.int(),
+      /** How long after sending its author may edit a message, in ms; null: no limit. */
+      editWindowMs: z.int().nullable(),
+      /** Most different emoji on one message. */
+      maxReactions: z.int(),
     }),
   }),
 });
@@ -255,6 +296,15 @@ export const typingEventFrame = z.object({
   userId: z.string(),
   active: z.boolean(),
 });
+/** A user's presence as the viewer may see it: `unknown` when they hide it (no "last seen" then either). */
+export const presenceState = z.object({
+  userId: z.string(),
+  status: z.enum(['online', 'offline', 'unknown']),
+  /** With `offline`: when their last device went away (ms since the epoch), if known. */
+  lastSeenAt: z.number().optional(),
+});
+/** Presence changes, coalesced: several users per frame. */
+export const presenceEventFrame = z.object({ type: z.literal('presence'), id: p.requestId.optional(), users: z.array(presenceState) });
 export const eventFrame = z.object({ type: z.literal('event'), event: userEvent });
 export const syncedFrame = z.object({
   type: z.literal('synced'),
@@ -282,6 +332,7 @@ export const serverFrame = z.discriminatedUnion('type', [
   messageFrame,
   receiptEventFrame,
   typingEventFrame,
+  presenceEventFrame,
   eventFrame,
   syncedFrame,
   pongFrame,

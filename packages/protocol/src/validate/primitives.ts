@@ -95,59 +95,25 @@ export const groupRole = z.enum(['owner', 'admin', 'member']);
  */
 export const joinMode = z.enum(['invite', 'request', 'closed']);
 
+/**
+ * A file's name as shown to people: 1 to 255 characters, one line, no control characters, no
+ * path separators, not `.` or `..`. The server never uses it as a path; it is a label.
+ */
+export const fileName = z
+  .string()
+  .min(1)
+  .max(L.maxFileNameLength)
+  .refine((s) => !LINE_CONTROLS.test(s), 'must not contain control characters or line breaks')
+  .refine((s) => !/[/\\]/.test(s) && s !== '.' && s !== '..', 'must not contain path separators');
+
+/** An uploaded file's id (`f_…`), as returned by the upload endpoint. */
+export const attachmentId = z.string().regex(/^f_[A-Za-z0-9_-]{8,40}$/, 'must be an attachment id (f_…)');
+
 /** A group's conversation id (`g:<id>`): a conversation id of the group kind. */
 export const groupId = z
   .string()
   .max(200)
   .refine((s) => parseConversationId(s)?.kind === 'group', 'must be a group id (g:<id>)');
-
-/** Text a user writes. Measured in UTF-16 code units (see `maxTextLength`). */
-export const textContent = z.object({
-  type: z.literal('text'),
-  // Measured in UTF-16 code units as documented; zod's `.max()` counts code points, which would
-  // let astral characters (emoji) through at up to twice the cap.
-  text: z
-    .string()
-    .min(1)
-    .refine((s) => s.length <= L.maxTextLength, `must be at most ${L.maxTextLength} UTF-16 code units`),
-});
-
-/**
- * A notice the server writes into a group's history when its membership or settings change. Only
- * the server authors these: no client frame can carry one (see {@link sendableContent}).
- * - `created`: the actor created the group (`changes.name`);
- * - `added`: the actor added `targetIds` directly;
- * - `joined`: the actor joined (accepted an invite);
- * - `approved`: the actor approved the join requests of `targetIds`;
- * - `left`: the actor left;
- * - `removed`: the actor removed `targetIds`;
- * - `role_changed`: the actor made `targetIds` `role`;
- * - `owner_changed`: the actor handed ownership to `targetIds[0]` (and became an admin);
- * - `edited`: the actor changed the settings in `changes`;
- * - `dissolved`: the actor dissolved the group (its last message).
- */
-export const systemContent = z.object({
-  type: z.literal('system'),
-  action: z.enum(['created', 'added', 'joined', 'approved', 'left', 'removed', 'role_changed', 'owner_changed', 'edited', 'dissolved']),
-  actorId: z.string(),
-  targetIds: z.array(z.string()).optional(),
-  role: groupRole.optional(),
-  changes: z
-    .object({
-      name: z.string().optional(),
-      avatarUrl: z.string().nullable().optional(),
-      description: z.string().optional(),
-      joinMode: joinMode.optional(),
-      historyVisible: z.boolean().optional(),
-    })
-    .optional(),
-});
-
-/** What a client may send: text today (attachments later). Never system notices. */
-export const sendableContent = z.discriminatedUnion('type', [textContent]);
-
-/** Stored message content: what clients send, plus the server's own notices. */
-export const messageContent = z.discriminatedUnion('type', [textContent, systemContent]);
 
 /**
  * A number from a query string. Only plain decimal text is converted, so `""`, `" 5 "`, `"0x10"`,

@@ -12,9 +12,12 @@ export const registerBody = z.object({ handle: p.handle, displayName: p.displayN
 export const loginBody = z.object({ handle: p.handle, password: z.string().min(1).max(256) });
 /** POST /api/auth/refresh and POST /api/auth/logout */
 export const refreshBody = z.object({ refreshToken: z.string().min(1).max(512) });
-/** PATCH /api/me: any subset of the profile fields. */
+/**
+ * PATCH /api/me: any subset of the profile fields. `showPresence: false` hides your online state
+ * and last seen from everyone (they see `unknown`).
+ */
 export const profilePatchBody = z
-  .object({ displayName: p.displayName.optional(), avatarUrl: p.avatarUrl.optional(), signature: p.signature.optional() })
+  .object({ displayName: p.displayName.optional(), avatarUrl: p.avatarUrl.optional(), signature: p.signature.optional(), showPresence: z.boolean().optional() })
   .refine((b) => Object.keys(b).length > 0, 'needs at least one field');
 /** POST /api/friend-requests */
 export const friendRequestBody = z.object({ userId: p.userId, memo: p.memo.optional() });
@@ -61,6 +64,8 @@ export const conversationSummary = z.object({
   /** See `conversationSync.floor`. */
   floor: p.seq,
   unread: z.int().nonnegative(),
+  /** See `conversationSync.mentions`. */
+  mentions: z.int().nonnegative(),
   cursors: z.array(memberCursor),
   lastMessage: message.nullable(),
 });

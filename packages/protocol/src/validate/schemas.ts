@@ -3,3 +3,6 @@ export * from './primitives.js';
 export * from './frames.js';
 export * from './rest.js';
 export * from './groups.js';
+export * from './content.js';
+export * from './search.js';
+export * from './uploads.js';

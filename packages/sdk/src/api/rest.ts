@@ -1,8 +1,6 @@
 import type {
   AuthResponse,
   ConversationSummary,
-  FriendEntry,
-  FriendshipStatus,
   HistoryResponse,
   ProfilePatchBody,
   PublicUser,
@@ -40,8 +38,9 @@ export interface RestOptions {
 export class RestClient {
   private readonly timing: RequestTiming;
 
+  /** `baseUrl`: the server's origin (what paths such as `/api/…` are appended to). */
   constructor(
-    private readonly baseUrl: string,
+    readonly baseUrl: string,
     private readonly fetchFn: FetchLike,
     private readonly bearer: BearerSource | null,
     options: RestOptions = {},
@@ -85,52 +84,6 @@ export class RestClient {
     return this.request({ method: 'GET', path: `/api/users/by-handle/${encodeURIComponent(handle)}` });
   }
 
-  // ---------- friendships ----------
-  /** Friends, including peers who removed you (status `removed`). */
-  friends(): Promise<FriendEntry[]> {
-    return this.list<FriendEntry>('/api/friends');
-  }
-  /** Requests waiting for your answer. */
-  incomingRequests(): Promise<FriendEntry[]> {
-    return this.list<FriendEntry>('/api/friend-requests/incoming');
-  }
-  /** Requests you sent that are still pending. */
-  outgoingRequests(): Promise<FriendEntry[]> {
-    return this.list<FriendEntry>('/api/friend-requests/outgoing');
-  }
-  /** Sends a friend request (accepts theirs if they already asked). Resolves with your resulting status. */
-  async requestFriend(userId: string, memo?: string): Promise<FriendshipStatus> {
-    return (await this.request<{ status: FriendshipStatus }>({ method: 'POST', path: '/api/friend-requests', body: memo === undefined ? { userId } : { userId, memo } })).status;
-  }
-  /** Accepts the request from `userId`. */
-  async acceptFriend(userId: string): Promise<FriendshipStatus> {
-    return (await this.request<{ status: FriendshipStatus }>({ method: 'POST', path: `/api/friend-requests/${encodeURIComponent(userId)}/accept` })).status;
-  }
-  /** Declines the request from `userId`. */
-  declineFriend(userId: string): Promise<void> {
-    return this.request({ method: 'POST', path: `/api/friend-requests/${encodeURIComponent(userId)}/decline` });
-  }
-  /** Cancels your request to `userId`. */
-  cancelFriendRequest(userId: string): Promise<void> {
-    return this.request({ method: 'DELETE', path: `/api/friend-requests/${encodeURIComponent(userId)}` });
-  }
-  /** Removes a friend (one-way: they see `removed`). */
-  removeFriend(userId: string): Promise<void> {
-    return this.request({ method: 'DELETE', path: `/api/friends/${encodeURIComponent(userId)}` });
-  }
-  /** Users you blocked. */
-  blocked(): Promise<PublicUser[]> {
-    return this.list<PublicUser>('/api/blocks');
-  }
-  /** Blocks a user. */
-  block(userId: string): Promise<void> {
-    return this.request({ method: 'PUT', path: `/api/blocks/${encodeURIComponent(userId)}` });
-  }
-  /** Unblocks a user. */
-  unblock(userId: string): Promise<void> {
-    return this.request({ method: 'DELETE', path: `/api/blocks/${encodeURIComponent(userId)}` });
-  }
-
   // ---------- conversations ----------
   /** Your conversations with unread counts, cursors and last message. */
   conversations(): Promise<ConversationSummary[]> {
@@ -151,6 +104,15 @@ export class RestClient {
 
   private anonymous<T>(req: HttpRequest): Promise<T> {
     return requestJson<T>(this.fetchFn, this.baseUrl, req, this.timing);
+  }
+
+  /**
+   * A current access token, for requests the SDK's other entries make themselves (an upload with
+   * progress). `forceRefresh` after the server answered 401.
+   */
+  token(forceRefresh = false): Promise<string> {
+    if (!this.bearer) throw new ApiError('unauthenticated', 'this client has no credentials', 401);
+    return this.bearer.getToken({ forceRefresh });
   }
 
   /**

@@ -1,7 +1,7 @@
-import { dmPeer, parseConversationId, type ConversationSync, type GroupRole, type Message, type ReceiptEventFrame } from '@quickchat/protocol';
+import { dmPeer, isMutation, parseConversationId, type ConversationSync, type GroupRole, type Message, type ReceiptEventFrame } from '@quickchat/protocol';
 import type { Environment, TimerHandle } from '../connection/environment.js';
 import { createStore, type ReadableStore, type WritableStore } from '../stores/store.js';
-import { EMPTY_LIST, applyPeerCursor, fromServer, patchMessage, prependHistory, upsertStored } from '../stores/messages.js';
+import { EMPTY_LIST, applyMutation, applyPeerCursor, fromServer, patchMessage, prependHistory, upsertStored } from '../stores/messages.js';
 import type { ConversationView, ConversationsState, LocalMessage, MessageList, MessagesState } from '../stores/state.js';
 
 /** How long a typing indicator lasts without being renewed. */
@@ -23,8 +23,12 @@ export interface Conversations {
   setLeft(conversationId: string, left: boolean, role?: GroupRole): void;
   /** Shows a pending own message at the end of its conversation. */
   addPending(message: LocalMessage): void;
-  /** A stored message surfaced in order: insert it (replacing its pending copy) and update the list entry. */
-  surface(message: Message): LocalMessage;
+  /**
+   * A stored message surfaced in order: insert it (replacing its pending copy) and update the list
+   * entry. An edit, delete or reaction is applied to its target instead; the target's updated copy
+   * is returned (null when it is not loaded).
+   */
+  surface(message: Message): LocalMessage | null;
   /** Changes one loaded message; returns the updated copy, or null when it is not loaded. */
   patch(conversationId: string, senderId: string, clientMsgId: string, change: Partial<LocalMessage>): LocalMessage | null;
   /** A cursor moved: update the member's cursors, own message states, and unread. Returns own messages whose state changed. */
@@ -64,13 +68,16 @@ export function createConversations(me: () => string, env: Environment): Convers
     convs.update((all) => ({ ...all, [conversationId]: change(all[conversationId] ?? emptyView(conversationId, me())) }));
   };
 
+  /** Unread and unread mentions after your read cursor moved to `read`. */
   const unreadAfter = (conversationId: string, read: number, c: ConversationView) => {
-    if (read >= c.lastSeq) return 0;
+    if (read >= c.lastSeq) return { unread: 0, mentions: 0 };
     const items = (lists.getState()[conversationId]?.items ?? []).filter((m) => m.seq !== null);
     // Count loaded messages only when they cover (read, lastSeq]; mid-backfill they do not.
-    if ((items[0]?.seq ?? Infinity) > read + 1 || (items.at(-1)?.seq ?? 0) < c.lastSeq) return Math.min(c.unread, c.lastSeq - read);
-    return items.filter((m) => (m.seq as number) > read && m.senderId !== me()).length;
+    if ((items[0]?.seq ?? Infinity) > read + 1 || (items.at(-1)?.seq ?? 0) < c.lastSeq) return { unread: Math.min(c.unread, c.lastSeq - read), mentions: c.mentions };
+    const after = items.filter((m) => (m.seq as number) > read && m.senderId !== me());
+    return { unread: after.length, mentions: after.filter(mentionsMe).length };
   };
+  const mentionsMe = (m: LocalMessage | Message) => m.content.type == 'text' && !!m.content.mentions?.includes(me());
 
   const typing = (conversationId: string, userId: string, active: boolean): void => {
     const key = `${conversationId}\n${userId}`;
@@ -105,6 +112,7 @@ export function createConversations(me: () => string, env: Environment): Convers
           peerId: summary.peerId ?? null,
           lastSeq: Math.max(summary.lastSeq, previous?.lastSeq ?? 0),
           unread: summary.unread,
+          mentions: summary.mentions,
           lastMessage: previous?.lastMessage && previous.lastMessage.seq !== null && previous.lastMessage.seq > summary.lastSeq ? previous.lastMessage : lastMessage,
           cursors: summary.cursors,
           typing: previous?.typing ?? [],
@@ -129,14 +137,22 @@ export function createConversations(me: () => string, env: Environment): Convers
     },
     surface(message) {
       const self = me();
+      const id = message.conversationId;
+      if (isMutation(message.content)) {
+        updateList(id, (list) => applyMutation(list, message, self));
+        touch(id, (c) => ({ ...c, lastSeq: Math.max(c.lastSeq, message.seq) }));
+        return lists.getState()[id]?.items.find((m) => m.seq === (message.content as { target: number }).target) ?? null;
+      }
       const peer = peerOf(message.conversationId);
       const state = message.senderId === self && peer ? (peer.read >= message.seq ? 'read' : peer.delivered >= message.seq ? 'delivered' : 'sent') : 'sent';
       const local = fromServer(message, state);
       updateList(message.conversationId, (list) => upsertStored(list, local));
       touch(message.conversationId, (c) => {
         const mine = c.cursors.find((x) => x.userId === self);
-        const unread = message.senderId !== self && message.seq > (mine?.read ?? 0) && message.seq > c.lastSeq ? c.unread + 1 : c.unread;
-        return { ...c, lastSeq: Math.max(c.lastSeq, message.seq), unread, lastMessage: local, typing: c.typing.filter((u) => u !== message.senderId) };
+        const fresh = message.senderId !== self && message.seq > (mine?.read ?? 0) && message.seq > c.lastSeq;
+        const unread = fresh ? c.unread + 1 : c.unread;
+        const mentions = fresh && mentionsMe(message) ? c.mentions + 1 : c.mentions;
+        return { ...c, lastSeq: Math.max(c.lastSeq, message.seq), unread, mentions, lastMessage: local, typing: c.typing.filter((u) => u !== message.senderId) };
       });
       return local;
     },
@@ -151,8 +167,7 @@ export function createConversations(me: () => string, env: Environment): Convers
         const cursors = [...c.cursors.filter((x) => x.userId !== frame.userId), { userId: frame.userId, delivered: frame.delivered, read: frame.read }];
         // Only a move of my own read cursor changes unread (a delivered-only receipt does not).
         const moved = frame.userId === self && frame.read !== (c.cursors.find((x) => x.userId === self)?.read ?? 0);
-        const unread = moved ? unreadAfter(frame.conversationId, frame.read, c) : c.unread;
-        return { ...c, cursors, unread };
+        return { ...c, cursors, ...(moved ? unreadAfter(frame.conversationId, frame.read, c) : {}) };
       });
       if (frame.userId === self) return [];
       updateList(frame.conversationId, (list) => applyPeerCursor(list, self, frame));
@@ -161,7 +176,8 @@ export function createConversations(me: () => string, env: Environment): Convers
     },
     typing,
     prepend(conversationId, messages, hasMoreBefore) {
-      updateList(conversationId, (list) => prependHistory(list, messages.map((m) => fromServer(m)), hasMoreBefore));
+      // Edits, deletes and reactions in history are already applied to the messages they change.
+      updateList(conversationId, (list) => prependHistory(list, messages.filter((m) => !isMutation(m.content)).map((m) => fromServer(m)), hasMoreBefore));
       settle(conversationId);
     },
     claimPending(userId) {
@@ -194,6 +210,7 @@ function emptyView(conversationId: string, me: string): ConversationView {
     peerId: dmPeer(conversationId, me),
     lastSeq: 0,
     unread: 0,
+    mentions: 0,
     lastMessage: null,
     cursors: [],
     typing: [],

@@ -25,6 +25,8 @@ export interface FrameHook {
   onFrame<T extends ServerFrame['type']>(type: T, handler: (frame: ServerFrameOf<T>) => void): () => void;
   /** Subscribes to a client event (`connectionStateChanged`, `synced`, …); returns the unsubscribe function. */
   on<E extends keyof ClientEvents>(event: E, listener: ClientEvents[E]): () => void;
+  /** Reports a failure of background work (nobody awaits it) as the client's `error` event. */
+  fail(error: unknown): void;
 }
 
 /**
@@ -37,6 +39,7 @@ export type ClientExtension = (hook: FrameHook) => (() => void) | void;
 export interface HookSource {
   send(frame: ClientFrame): boolean;
   on: FrameHook['on'];
+  fail: FrameHook['fail'];
   userId(): string;
   state(): ConnectionState;
 }
@@ -76,6 +79,7 @@ export function createFrameRouter(source: HookSource): FrameRouter {
         return keep(() => void set.delete(handler as Handler));
       },
       on: (event, listener) => keep(source.on(event, listener)),
+      fail: source.fail,
     };
   };
   return {

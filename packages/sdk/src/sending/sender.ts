@@ -1,4 +1,4 @@
-import type { Message, SendableContent } from '@quickchat/protocol';
+import { isMutation, type Message, type MessageContent, type SendableContent } from '@quickchat/protocol';
 import type { Conversations } from '../conversations/conversations.js';
 import type { Environment, TimerHandle } from '../connection/environment.js';
 import { ConnectionState } from '../connection/state.js';
@@ -32,7 +32,7 @@ export interface Sender {
    * See `ChatClient.send`. Throws, and enqueues nothing, when the text is too long (`validation`)
    * or the conversation is a group you are no longer a member of (`not_found`).
    */
-  send(conversationId: string, text: string): LocalMessage;
+  send(conversationId: string, content: string | SendableContent): LocalMessage;
   /** See `ChatClient.retry`. */
   retry(conversationId: string, clientMsgId: string): void;
   /**
@@ -90,7 +90,8 @@ export function createSender(d: SenderDeps): Sender {
   hook.onFrame('ack', (frame) => {
     const entry = outbox.get(frame.clientMsgId);
     void outbox.remove(frame.clientMsgId);
-    if (entry) d.ingest({ id: frame.messageId, conversationId: frame.conversationId, seq: frame.seq, senderId: hook.userId, clientMsgId: frame.clientMsgId, content: entry.content, createdAt: frame.createdAt });
+    // Usually a no-op: the server sends our own `message` copy (as stored: files described) before the ack.
+    if (entry) d.ingest({ id: frame.messageId, conversationId: frame.conversationId, seq: frame.seq, senderId: hook.userId, clientMsgId: frame.clientMsgId, content: entry.content as MessageContent, createdAt: frame.createdAt });
   });
   // An error about one of our sends carries its clientMsgId as id; any other is reported as is.
   hook.onFrame('error', (frame) => {
@@ -124,13 +125,16 @@ export function createSender(d: SenderDeps): Sender {
   });
 
   return {
-    send(conversationId, text) {
+    send(conversationId, input) {
+      const content = typeof input == 'string' ? { type: 'text' as const, text: input } : input;
       const max = d.maxTextLength();
-      if (text.length > max) throw new QuickchatError('validation', `message too long: ${text.length} characters, the server accepts ${max}`);
+      const length = 'text' in content ? content.text.length : 0;
+      if (length > max) throw new QuickchatError('validation', `message too long: ${length} characters, the server accepts ${max}`);
       if (convs.conversations.getState()[conversationId]?.left) throw new QuickchatError('not_found', `you are no longer a member of ${conversationId}`);
-      const entry: OutboxEntry = { userId: hook.userId, conversationId, clientMsgId: newClientMsgId(env.random), content: { type: 'text', text }, createdAt: env.now() };
+      const entry: OutboxEntry = { userId: hook.userId, conversationId, clientMsgId: newClientMsgId(env.random), content, createdAt: env.now() };
       const local = pendingCopy(entry);
-      convs.addPending(local);
+      // An edit, delete or reaction shows once stored, applied to its target; it is never a message of its own.
+      if (!isMutation(content)) convs.addPending(local);
       enqueue(entry);
       return local;
     },

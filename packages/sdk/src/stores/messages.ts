@@ -1,4 +1,4 @@
-import type { Message } from '@quickchat/protocol';
+import type { Message, MutationContent, ReactionCount } from '@quickchat/protocol';
 import type { DeliveryState, LocalMessage, MessageList } from './state.js';
 
 /** An empty list: nothing loaded, and we don't know yet whether older messages exist. */
@@ -6,17 +6,39 @@ export const EMPTY_LIST: MessageList = { items: [], hasMoreBefore: true };
 
 /** A stored message as a {@link LocalMessage}. */
 export function fromServer(message: Message, state: DeliveryState = 'sent'): LocalMessage {
-  return {
-    clientMsgId: message.clientMsgId,
-    id: message.id,
-    conversationId: message.conversationId,
-    senderId: message.senderId,
-    content: message.content,
-    seq: message.seq,
-    createdAt: message.createdAt,
-    state,
-    error: null,
-  };
+  return { ...message, state, error: null };
+}
+
+/**
+ * Applies a log entry that changes an earlier message (edit, delete, reaction) to the loaded
+ * copy of its target, once: an entry at or below the target's `updatedSeq` is already in it. A
+ * delete also marks quotes of the target deleted. Returns the list unchanged when nothing is loaded.
+ */
+export function applyMutation(list: MessageList, entry: Message, me: string): MessageList {
+  const c = entry.content as MutationContent;
+  let changed = false;
+  const items = list.items.map((m) => {
+    if (m.seq === c.target && (m.updatedSeq ?? 0) < entry.seq) {
+      changed = true;
+      return { ...m, updatedSeq: entry.seq, ...change(m, entry, c, me) };
+    }
+    if (c.type == 'delete' && m.quote?.seq === c.target && !m.quote.deleted) {
+      changed = true;
+      return { ...m, quote: { ...m.quote, text: '', deleted: true } };
+    }
+    return m;
+  });
+  return changed ? { ...list, items } : list;
+}
+
+/** What an entry changes in its target. */
+function change(m: LocalMessage, entry: Message, c: MutationContent, me: string): Partial<LocalMessage> {
+  if (c.type == 'edit') return { content: { ...m.content, text: c.text, mentions: c.mentions } as LocalMessage['content'], editedAt: entry.createdAt };
+  if (c.type == 'delete') return { content: { type: 'deleted', by: entry.senderId }, reactions: undefined, editedAt: undefined };
+  const all: ReactionCount[] = m.reactions ?? [];
+  const r = all.find((x) => x.emoji == c.emoji) ?? { emoji: c.emoji, count: 0, mine: false };
+  const next = { emoji: c.emoji, count: r.count + (c.active ? 1 : -1), mine: entry.senderId == me ? c.active : r.mine };
+  return { reactions: all.filter((x) => x !== r).concat(next.count > 0 ? [next] : []) };
 }
 
 /**

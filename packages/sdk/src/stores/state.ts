@@ -1,4 +1,4 @@
-import type { FriendEntry, GroupBrief, MemberCursor, MessageContent, PublicUser } from '@quickchat/protocol';
+import type { FriendEntry, GroupBrief, MemberCursor, Message, MessageContent, PublicUser, SendableContent } from '@quickchat/protocol';
 import type { QuickchatError } from '../errors.js';
 
 /**
@@ -8,8 +8,12 @@ import type { QuickchatError } from '../errors.js';
  */
 export type DeliveryState = 'pending' | 'sent' | 'delivered' | 'read' | 'failed';
 
-/** A message as the app sees it, including own messages not yet stored by the server. */
-export interface LocalMessage {
+/**
+ * A message as the app sees it, including own messages not yet stored by the server. Edits,
+ * deletes and reactions are applied to it in place as they arrive (`updatedSeq` says up to which
+ * log entry), so it always shows the message as it is now.
+ */
+export interface LocalMessage extends Pick<Message, 'updatedSeq' | 'editedAt' | 'quote' | 'reactions'> {
   /** Idempotency key chosen by the sender; stable from the moment `send()` returns. */
   clientMsgId: string;
   /** Server id; null while pending. */
@@ -17,10 +21,12 @@ export interface LocalMessage {
   conversationId: string;
   senderId: string;
   /**
-   * Text, or (in groups) a `system` notice the server wrote about a membership or settings change
-   * (`action`, `actorId`, `targetIds`, …): check `content.type` before reading `text`.
+   * Text (with its reply target, mentions and files), a tombstone (`deleted`) once deleted, or
+   * (in groups) a `system` notice the server wrote about a membership or settings change
+   * (`action`, `actorId`, `targetIds`, …): check `content.type` before reading `text`. While an
+   * own message is pending or failed, it is the content as sent (files as upload ids).
    */
-  content: MessageContent;
+  content: MessageContent | SendableContent;
   /** Position in the conversation; null while pending. */
   seq: number | null;
   /** Server time once stored; local time while pending. */
@@ -37,8 +43,10 @@ export interface ConversationView {
   /** For DMs, the other member. */
   peerId: string | null;
   lastSeq: number;
-  /** Messages from others after your read cursor. */
+  /** Messages from others after your read cursor (edits, deletes and reactions are not counted). */
   unread: number;
+  /** Messages after your read cursor that mention you. */
+  mentions: number;
   lastMessage: LocalMessage | null;
   cursors: MemberCursor[];
   /** Members currently typing (not you), most recent last. */

@@ -10,8 +10,8 @@ export interface CatchUpHooks {
   surface(message: Message): void;
   /** A conversation summary arrived from sync. */
   summary(conversation: ConversationSync): void;
-  /** Relation events arrived (in order); `limited` means some were skipped: refetch the lists. */
-  events(events: UserEvent[], limited: boolean): void;
+  /** User events arrived, in order (whether some were skipped is the reply's `eventsLimited`). */
+  events(events: UserEvent[]): void;
   /** A background fetch failed. */
   failed(error: unknown): void;
   /** A message arrived for a group this client has no summary (so no floor) for: ask sync for one. */
@@ -206,7 +206,7 @@ export function createCatchUp(storage: StorageAdapter, hooks: CatchUpHooks): Cat
         }
       }
       const fresh = frame.events.filter(acceptEvent);
-      hooks.events(fresh, frame.eventsLimited);
+      hooks.events(fresh);
       // A cursor past the server's newest event (other data, a restored backup) is answered with
       // the real, lower cursor and `eventsLimited`: take it, or every later event would be skipped.
       eventsCursor = frame.eventsCursor < (requestedAfter ?? 0) ? frame.eventsCursor : Math.max(frame.eventsCursor, eventsCursor ?? 0);

@@ -20,8 +20,6 @@ export interface SyncDeps {
   surface(message: Message): void;
   /** A conversation summary arrived from sync. */
   summary(conversation: ConversationSync): void;
-  /** New user events (already emitted as `relationChanged`, `userUpdated` or `groupChanged`); `limited`: some were skipped. */
-  relations(events: UserEvent[], limited: boolean): void;
   /** You left a group (`left: true`: left, removed, dissolved) or joined one (`false`), or got a new `role` in it. */
   membership(conversationId: string, left: boolean, role?: GroupRole): void;
 }
@@ -56,7 +54,7 @@ export function createSync(d: SyncDeps): Sync {
       hook.send(catchUp.request(`sync-${++seq}`));
     });
   };
-  const events = (list: UserEvent[], limited: boolean) => {
+  const events = (list: UserEvent[]) => {
     for (const event of list) {
       if (event.kind == 'profile') emit('userUpdated', { user: event.user });
       else if (event.kind != 'group') emit('relationChanged', { event });
@@ -73,20 +71,19 @@ export function createSync(d: SyncDeps): Sync {
         emit('groupChanged', { event });
       }
     }
-    d.relations(list, limited);
   };
   const catchUp = createCatchUp(d.storage, { fetchAfter: d.fetchAfter, surface: d.surface, summary: d.summary, events, failed: d.fail, resync });
   hook.onFrame('synced', (frame) => {
     catchUp
       .applySynced(frame)
       .then((backfilled) => {
-        if (hook.connectionState === ConnectionState.Connected) emit('synced', { userId: hook.userId, conversations: frame.conversations.length, backfilled });
+        if (hook.connectionState === ConnectionState.Connected) emit('synced', { userId: hook.userId, conversations: frame.conversations.length, backfilled, eventsLimited: frame.eventsLimited });
       })
       .catch(d.fail);
   });
   hook.onFrame('message', (frame) => catchUp.ingest(frame.message));
   hook.onFrame('event', (frame) => {
-    if (catchUp.acceptEvent(frame.event)) events([frame.event], false);
+    if (catchUp.acceptEvent(frame.event)) events([frame.event]);
   });
   return {
     cursor: catchUp.cursor,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PROTOCOL_LIMITS, PROTOCOL_VERSION } from '@quickchat/protocol';
 import { Rest, type TestServer, type TestUser, clientMaker, until, usePair } from '../support/sdk-server.js';
 import type { ChatClient, LocalMessage } from '../../src/index.js';
+import { friendsOf } from '../../src/friends/index.js';
 import { connected, range, recordSurfaced, seqTexts } from './helpers.js';
 
 describe('SDK against the real server', () => {
@@ -19,10 +20,10 @@ describe('SDK against the real server', () => {
     const b = open(bob);
     await until(a, () => a.connectionState === 'connected', 15_000, 'alice connected');
     await until(b, () => b.connectionState === 'connected', 15_000, 'bob connected');
-    await a.friends.request(bob.id, 'hi bob');
-    await until(b, () => b.friends.store.getState().incoming.some((e) => e.user.id === alice.id), 15_000, 'bob sees request');
-    await b.friends.accept(alice.id);
-    await until(a, () => a.friends.store.getState().friends.some((e) => e.user.id === bob.id && e.status === 'friends'), 15_000, 'alice sees friend');
+    await friendsOf(a).request(bob.id, 'hi bob');
+    await until(b, () => friendsOf(b).store.getState().incoming.some((e) => e.user.id === alice.id), 15_000, 'bob sees request');
+    await friendsOf(b).accept(alice.id);
+    await until(a, () => friendsOf(a).store.getState().friends.some((e) => e.user.id === bob.id && e.status === 'friends'), 15_000, 'alice sees friend');
 
     const received: LocalMessage[] = [];
     b.on('message', ({ message }) => received.push(message));

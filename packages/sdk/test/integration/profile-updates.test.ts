@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { PublicUser } from '@quickchat/protocol';
 import { Rest, type TestServer, type TestUser, clientMaker, until, usePair } from '../support/sdk-server.js';
 import type { ChatClient, ClientOptions, FetchLike } from '../../src/index.js';
+import { friendsOf } from '../../src/friends/index.js';
 import { connected } from './helpers.js';
 
 /** Issue 9: a friend's rename reaches the SDK's stores live and on sync, without a reload or a refetch. */
@@ -23,15 +24,15 @@ describe('SDK profile updates against the real server', () => {
     }) as FetchLike };
     return counter;
   };
-  const friendOf = (c: ChatClient, id: string) => c.friends.store.getState().friends.find((f) => f.user.id === id)?.user;
+  const friendOf = (c: ChatClient, id: string) => friendsOf(c).store.getState().friends.find((f) => f.user.id === id)?.user;
 
-  it("a friend's rename updates friends.store live (no refetch) and emits userUpdated; the user's other device updates client.user", async () => {
+  it("a friend's rename updates friendsOf(client).store live (no refetch) and emits userUpdated; the user's other device updates client.user", async () => {
     const counter = counting();
     const b = open(bob, { fetch: counter.fetch } as Partial<ClientOptions>);
     const a1 = open(alice);
     const a2 = open(alice);
     await Promise.all([connected(b, 'bob'), connected(a1, 'alice 1'), connected(a2, 'alice 2')]);
-    await until(b, () => b.friends.store.getState().loaded && friendOf(b, alice.id)?.displayName === 'alice', 15_000, 'bob loaded his friends');
+    await until(b, () => friendsOf(b).store.getState().loaded && friendOf(b, alice.id)?.displayName === 'alice', 15_000, 'bob loaded his friends');
     await until(a2, () => a2.user.getState()?.id === alice.id, 15_000, 'alice 2 knows who she is');
     const listsBefore = counter.lists;
     const updates: PublicUser[] = [];

@@ -182,7 +182,7 @@ export function fakeFetch(route: (call: FetchCall) => { status?: number; body?: 
   return { fetch, calls };
 }
 
-/** Routes the REST calls a connected client makes by itself (profile, friend lists, empty history). */
+/** Routes the REST calls a connected client makes by itself (profile, empty history), and the friend lists `friendsOf(client)` loads. */
 export function defaultRoutes(userId: string): (call: FetchCall) => { status?: number; body?: unknown } | undefined {
   return (call) => {
     if (call.path === '/api/me') return { body: user(userId) };
@@ -197,7 +197,7 @@ export function user(id: string): { id: string; handle: string; displayName: str
 }
 
 export function readyFrame(userId: string): ReadyFrame {
-  return { type: 'ready', protocol: 1, userId, sessionId: `s-${userId}`, serverTime: 0, heartbeatMs: 30_000, limits: { maxFrameBytes: 65_536, maxTextLength: 4000, messagesPerSecond: 10, groups: { maxMembers: 1000, maxOwned: 100, maxPendingRequests: 100, invitesPerHour: 100, typingMaxMembers: 100, liveReceiptsMaxMembers: 100 } } };
+  return { type: 'ready', protocol: 1, userId, sessionId: `s-${userId}`, serverTime: 0, heartbeatMs: 30_000, limits: { maxFrameBytes: 65_536, maxTextLength: 4000, messagesPerSecond: 10, groups: { maxMembers: 1000, maxOwned: 100, maxPendingRequests: 100, invitesPerHour: 100, typingMaxMembers: 100, liveReceiptsMaxMembers: 100, presenceMaxMembers: 100 }, messages: { maxAttachments: 10, maxUploadBytes: 26_214_400, editWindowMs: null, maxReactions: 20 } } };
 }
 
 export function message(conversationId: string, seq: number, senderId = 'bob', text = `m${seq}`): Message {
@@ -207,7 +207,7 @@ export function message(conversationId: string, seq: number, senderId = 'bob', t
 export function syncedFrame(conversations: Partial<ConversationSync>[] = [], extra: Partial<SyncedFrame> = {}): SyncedFrame {
   return {
     type: 'synced',
-    conversations: conversations.map((c) => ({ conversationId: 'dm:alice~bob', kind: 'dm', peerId: 'bob', lastSeq: 0, floor: 0, messages: [], limited: false, unread: 0, cursors: [], lastMessage: null, ...c })),
+    conversations: conversations.map((c) => ({ conversationId: 'dm:alice~bob', kind: 'dm', peerId: 'bob', lastSeq: 0, floor: 0, messages: [], limited: false, unread: 0, mentions: 0, cursors: [], lastMessage: null, ...c })),
     events: [],
     eventsCursor: 0,
     eventsLimited: false,

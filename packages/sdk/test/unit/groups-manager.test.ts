@@ -28,7 +28,6 @@ let answer: { status: number; body?: DefaultBodyType };
 const server = setupServer(
   // What a connected client fetches by itself (not recorded).
   http.get(`${BASE}/api/me`, () => HttpResponse.json(user('alice'))),
-  ...['friends', 'friend-requests/incoming', 'friend-requests/outgoing', 'blocks'].map((list) => http.get(`${BASE}/api/${list}`, () => HttpResponse.json({ items: [] }))),
   http.all(`${BASE}/api/*`, async ({ request }) => {
     const url = new URL(request.url);
     const text = await request.text();

@@ -28,10 +28,6 @@ const server = setupServer(
     return HttpResponse.json({ messages: page, hasMore: rows.length > page.length });
   }),
   http.get(`${BASE}/api/me`, () => HttpResponse.json(user('alice'))),
-  http.get(`${BASE}/api/friends`, () => HttpResponse.json({ items: [] })),
-  http.get(`${BASE}/api/friend-requests/incoming`, () => HttpResponse.json({ items: [] })),
-  http.get(`${BASE}/api/friend-requests/outgoing`, () => HttpResponse.json({ items: [] })),
-  http.get(`${BASE}/api/blocks`, () => HttpResponse.json({ items: [] })),
 );
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterAll(() => server.close());

@@ -15,6 +15,7 @@ describe('own messages loaded after a reload', () => {
     lastSeq: 4,
     floor: 0,
     unread: 0,
+    mentions: 0,
     cursors: [
       { userId: 'alice', delivered: 4, read: 4 },
       { userId: 'bob', delivered, read },

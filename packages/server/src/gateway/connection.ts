@@ -7,6 +7,7 @@ import { AppError } from '../errors.js';
 import type { Identity } from '../auth/access-tokens.js';
 import type { AccountService } from '../services/accounts.js';
 import type { MessageService, SendFailure } from '../services/messages.js';
+import type { PresenceService } from '../services/presence/presence-service.js';
 import type { ServerLimits } from '../config.js';
 import { TokenBucket } from '../limits/token-bucket.js';
 import type { Session, SessionRegistry } from './sessions.js';
@@ -15,6 +16,8 @@ import type { Session, SessionRegistry } from './sessions.js';
 export interface ConnectionDeps {
   accounts: AccountService;
   messages: MessageService;
+  /** Presence: told when this session opens and closes, and handles its `presence` frames. */
+  presence: PresenceService;
   sessions: SessionRegistry;
   limits: ServerLimits;
   log: Logger;
@@ -261,6 +264,8 @@ export class Connection implements Session {
         return this.deps.messages.receipt(userId, frame);
       case 'typing':
         return this.deps.messages.typing(userId, frame);
+      case 'presence':
+        return this.deps.presence.handleFrame(this, frame);
       case 'ping':
         return this.send({ type: 'pong', ...(frame.id !== undefined ? { id: frame.id } : {}) });
     }
@@ -333,9 +338,18 @@ export class Connection implements Session {
           invitesPerHour: limits.groupInvitesPerHour,
           typingMaxMembers: limits.typingMaxGroupMembers,
           liveReceiptsMaxMembers: limits.liveReceiptsMaxGroupMembers,
+          presenceMaxMembers: limits.presenceMaxGroupMembers,
+        },
+        messages: {
+          maxAttachments: limits.maxAttachmentsPerMessage,
+          maxUploadBytes: limits.maxUploadBytes,
+          editWindowMs: limits.editWindowMs === 0 ? null : limits.editWindowMs,
+          maxReactions: limits.maxReactionsPerMessage,
         },
       },
     });
+    // After `ready`: the states of everyone this session watches follow in one `presence` frame.
+    if (first && !this.isClosed()) void this.deps.presence.sessionOpened(this).catch((err: unknown) => this.deps.log.error({ err, sessionId: this.sessionId }, 'presence: opening the session failed'));
   }
 
   private scheduleExpiry(expiresAt: number): void {
@@ -370,7 +384,10 @@ export class Connection implements Session {
     this.state = 'closed';
     if (this.authTimer) clearTimeout(this.authTimer);
     if (this.expiryTimer) clearTimeout(this.expiryTimer);
-    if (this.identity) this.deps.sessions.remove(this);
+    if (this.identity) {
+      this.deps.sessions.remove(this);
+      this.deps.presence.sessionClosed(this);
+    }
   }
 }
 

@@ -97,6 +97,8 @@ export function errorHandler(log: Logger) {
     const appError = toAppError(err);
     if (appError.code === ErrorCode.Internal) log.error({ err, method: req.method, path: req.path }, 'request failed');
     if (appError.retryAfterMs) res.setHeader('Retry-After', String(Math.ceil(appError.retryAfterMs / 1000)));
+    // A refusal before the body was read (an upload cut off, a bad token): close rather than drain it.
+    if (!req.complete) res.setHeader('Connection', 'close');
     const body: ErrorBody = {
       error: { code: appError.code, message: appError.message, ...(appError.retryAfterMs ? { retryAfterMs: appError.retryAfterMs } : {}) },
     };

@@ -32,7 +32,7 @@ export function buildOpenApi(routes: readonly Route[], version: string): object 
     const responses: Record<string, unknown> = spec.response
       ? { [String(spec.status ?? 200)]: { description: 'OK', content: { 'application/json': { schema: jsonSchema(spec.response, 'output') } } } }
       : { '204': { description: 'Done' } };
-    const errorStatuses = [...new Set([400, ...(spec.auth ? [401] : []), ...(spec.errors ?? []), ...(spec.body ? [413] : []), 429, 500])].sort((x, y) => x - y);
+    const errorStatuses = [...new Set([400, ...(spec.auth ? [401] : []), ...(spec.errors ?? []), ...(spec.body || spec.rawBody ? [413] : []), 429, 500])].sort((x, y) => x - y);
     for (const status of errorStatuses) {
       responses[String(status)] = { description: COMMON_ERRORS[status] ?? 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
     }
@@ -42,6 +42,7 @@ export function buildOpenApi(routes: readonly Route[], version: string): object 
       ...(spec.auth ? { security: [{ bearer: [] }] } : { security: [] }),
       ...(params.length ? { parameters: params } : {}),
       ...(spec.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(spec.body, 'input') } } } } : {}),
+      ...(spec.rawBody ? { requestBody: { required: true, description: spec.rawBody, content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } } } : {}),
       responses,
     };
   }

@@ -15,6 +15,11 @@ export interface RouteSpec<B extends z.ZodType | undefined = undefined, Q extend
   /** Requires `Authorization: Bearer <access token>`. */
   auth: boolean;
   body?: B;
+  /**
+   * The body is a file's raw bytes, not JSON: it reaches the handler unread, as the `req`
+   * stream, for the handler to stream and cap. Describes the body in OpenAPI.
+   */
+  rawBody?: string;
   query?: Q;
   /** Schema of the path parameters (an object keyed by the `:names` in `path`); required when the path has any. */
   params?: P;
@@ -60,6 +65,7 @@ export function route<B extends z.ZodType | undefined = undefined, Q extends z.Z
       router[spec.method](spec.path, async (req: Request, res: Response) => {
         const identity = spec.auth ? await authenticate(req) : (undefined as unknown as Identity);
         const body = spec.body ? parseBody(spec.body, req.body) : undefined;
+        if (spec.rawBody && req.body !== undefined) throw new AppError(ErrorCode.Validation, 'body: send the raw bytes with Content-Type: application/octet-stream, not as JSON');
         const query = spec.query ? unwrap(validate(spec.query, { ...(req.query as object) })) : undefined;
         const params = spec.params ? unwrap(validate(spec.params, { ...req.params })) : undefined;
         const result = await handler({ body: body as Out<B>, query: query as Out<Q>, params: params as Out<P>, identity, req });

@@ -1,4 +1,4 @@
-import type { Message, MessageContent } from '@quickchat/protocol';
+import type { Message, MessageContent, SendableContent } from '@quickchat/protocol';
 
 /** Printable ASCII without `"` or `\`: JSON.stringify only wraps such a string in quotes. */
 const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
@@ -10,22 +10,29 @@ export function jsonString(s: string): string {
 
 /**
  * The keys of text content, in schema order. Typed so that a field added to text content in the
- * protocol fails to compile here until {@link contentJson} writes it too.
+ * protocol fails to compile here until {@link contentJson} handles it too: all but `type` and
+ * `text` are optional, and their presence sends the content to the general serializer.
  */
-const TEXT_KEYS: Record<keyof Extract<MessageContent, { type: 'text' }>, true> = { type: true, text: true };
+const TEXT_KEYS: Record<keyof Extract<MessageContent, { type: 'text' }>, true> = { type: true, text: true, replyTo: true, mentions: true, attachments: true };
 void TEXT_KEYS;
 
+/** Plain text: a text with no reply, mentions or files (the hot path's content). */
+export function isPlainText(content: MessageContent | SendableContent): content is { type: 'text'; text: string } {
+  return content.type === 'text' && content.replyTo === undefined && content.mentions === undefined && content.attachments === undefined;
+}
+
 /**
- * `JSON.stringify(content)` of validated content. Text content has exactly `type` and `text`
+ * `JSON.stringify(content)` of validated content. Plain text has exactly `type` and `text`
  * (validation strips anything else), so only its text needs the serializer.
  */
-export function contentJson(content: MessageContent): string {
-  return content.type === 'text' ? `{"type":"text","text":${JSON.stringify(content.text)}}` : JSON.stringify(content);
+export function contentJson(content: MessageContent | SendableContent): string {
+  return isPlainText(content) ? `{"type":"text","text":${JSON.stringify(content.text)}}` : JSON.stringify(content);
 }
 
 /**
  * `JSON.stringify({ type: 'message', message })`, byte for byte, with the message's content
- * already serialized (the store serializes it too, so it is done once per message).
+ * already serialized (the store serializes it too, so it is done once per message). For a new
+ * message: only the fields every new message has (a reply's `quote` needs `JSON.stringify`).
  */
 export function messageFrameJson(message: Message, contentJson: string): string {
   return (

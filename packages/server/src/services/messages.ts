@@ -2,10 +2,11 @@ import { dmPeer, ErrorCode, PROTOCOL_LIMITS } from '@quickchat/protocol';
 import type { ConversationSummary, HistoryResponse, ReadByResponse, ReceiptFrame, SendableContent, SendFrame, SyncFrame, SyncedFrame, TypingFrame, ConversationSync } from '@quickchat/protocol';
 import { AppError, notFound } from '../errors.js';
 import { newMessageId } from './message-ids.js';
-import type { ConversationState, NewMessage } from '../store/types.js';
+import type { ConversationState, MessageRules, NewMessage } from '../store/types.js';
+import { MESSAGE_MODERATION } from './access/group-rules.js';
 import { MessageWriter } from './message-writer.js';
 import { publishJsonToGroup, publishJsonToSession, publishJsonToUsers } from './publish.js';
-import { ackFrameJson, contentJson, messageFrameJson } from './frame-json.js';
+import { ackFrameJson, contentJson, isPlainText, messageFrameJson } from './frame-json.js';
 import type { Audience, ConversationAccess } from './access/access.js';
 import type { ServiceContext } from './context.js';
 import { TypingCoalescer } from './typing-coalescer.js';
@@ -19,6 +20,9 @@ export interface SendOrigin {
 /** Told why a queued message failed after it was accepted (its ack travels on the bus instead). */
 export type SendFailure = (err: unknown) => void;
 
+/** Deletes the stored files of deleted messages (their blob keys), after the delete committed. */
+export type ReleasedFiles = (blobKeys: string[]) => void;
+
 /**
  * Messages, history, catch-up, receipts and typing, for socket and REST. Who may read or write
  * a conversation is asked of the conversation-access seam, never decided here.
@@ -26,13 +30,18 @@ export type SendFailure = (err: unknown) => void;
 export class MessageService {
   private readonly writer: MessageWriter;
   private readonly groupTyping: TypingCoalescer;
+  private readonly rules: MessageRules;
 
+  /** `released`: told the blob keys of files whose message was deleted (the attachments service deletes them). */
   constructor(
     private readonly ctx: ServiceContext,
     private readonly access: ConversationAccess,
+    private readonly released: ReleasedFiles = () => undefined,
   ) {
     this.writer = new MessageWriter(ctx.store);
     this.groupTyping = new TypingCoalescer(ctx.now);
+    const { editWindowMs, maxReactionsPerMessage } = ctx.config.limits;
+    this.rules = { editWindowMs: editWindowMs === 0 ? null : editWindowMs, maxReactions: maxReactionsPerMessage, moderation: MESSAGE_MODERATION };
   }
 
   /**
@@ -58,7 +67,8 @@ export class MessageService {
 
   /** Queues a permitted message for the group commit; see {@link submit}. */
   private queue(origin: SendOrigin, frame: SendFrame, audience: Audience, failed: SendFailure): void {
-    const json = contentJson(frame.content);
+    const plain = isPlainText(frame.content);
+    const json = plain ? contentJson(frame.content) : null;
     const senderId = origin.userId;
     const item: NewMessage = {
       id: newMessageId(),
@@ -66,16 +76,19 @@ export class MessageService {
       senderId,
       clientMsgId: frame.clientMsgId,
       content: frame.content,
-      contentJson: json,
+      ...(json !== null ? { contentJson: json } : { rules: this.rules }),
       createdAt: this.ctx.now(),
     };
     this.writer.write(item, (err, result) => {
       if (!result) return failed(err);
       if (result.status === 'no_conversation' || result.status === 'not_member') return failed(notFound('conversation'));
+      if (result.status === 'refused') return failed(new AppError(result.code, result.reason));
       try {
         const { message } = result;
         const duplicate = result.status === 'duplicate';
-        if (!duplicate) this.deliver(audience, senderId, messageFrameJson(message, json));
+        if (result.status === 'stored' && result.released) this.released(result.released);
+        const frameJson = json !== null ? messageFrameJson(message, json) : JSON.stringify({ type: 'message', message });
+        if (!duplicate) this.deliver(audience, senderId, frameJson);
         publishJsonToSession(this.ctx.bus, senderId, origin.sessionId, ackFrameJson(frame.id, message, duplicate));
       } catch (publishErr) {
         failed(publishErr);
@@ -109,7 +122,7 @@ export class MessageService {
       let messages: ConversationSync['messages'] = [];
       let limited = false;
       if (cursor !== null && state.lastSeq > cursor) {
-        const page = await this.ctx.store.getMessages(state.conversationId, { after: cursor, limit, floor: state.floor });
+        const page = await this.ctx.store.getMessages(state.conversationId, { after: cursor, limit, floor: state.floor, viewerId: userId });
         messages = page.messages;
         limited = page.hasMore;
       }
@@ -133,7 +146,7 @@ export class MessageService {
   async history(userId: string, conversationId: string, range: { before?: number; after?: number; limit?: number }): Promise<HistoryResponse> {
     const floor = await this.access.requireReadable(userId, conversationId);
     const limit = Math.min(range.limit ?? PROTOCOL_LIMITS.defaultPageSize, PROTOCOL_LIMITS.maxPageSize);
-    return this.ctx.store.getMessages(conversationId, { ...range, limit, floor });
+    return this.ctx.store.getMessages(conversationId, { ...range, limit, floor, viewerId: userId });
   }
 
   /** The user's conversations with unread counts and last messages, most recent first. */
@@ -202,6 +215,7 @@ export class MessageService {
       lastSeq: state.lastSeq,
       floor: state.floor,
       unread: state.unread,
+      mentions: state.mentions,
       cursors: state.cursors,
       lastMessage: state.lastMessage,
     };
@@ -226,10 +240,14 @@ export class MessageService {
     return { events, eventsCursor: events.at(-1)?.seq ?? after, eventsLimited: false };
   }
 
+  /** The server's own limits, tighter than the protocol's: checked before anything is opened or queued. */
   private checkContent(content: SendableContent): void {
-    const max = this.ctx.config.limits.maxTextLength;
-    if (content.type === 'text' && content.text.length > max) {
-      throw new AppError(ErrorCode.Validation, `content.text: at most ${max} characters`);
+    const { maxTextLength, maxAttachmentsPerMessage } = this.ctx.config.limits;
+    if ((content.type === 'text' || content.type === 'edit') && content.text.length > maxTextLength) {
+      throw new AppError(ErrorCode.Validation, `content.text: at most ${maxTextLength} characters`);
+    }
+    if (content.type === 'text' && (content.attachments?.length ?? 0) > maxAttachmentsPerMessage) {
+      throw new AppError(ErrorCode.Validation, `content.attachments: at most ${maxAttachmentsPerMessage} files per message`);
     }
   }
 }

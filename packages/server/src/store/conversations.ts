@@ -1,4 +1,4 @@
-import type { GroupBrief, MemberCursor, Message, MessageContent } from '@quickchat/protocol';
+import type { ErrorCode, GroupBrief, GroupRole, MemberCursor, Message, MessageContent, SendableContent } from '@quickchat/protocol';
 
 /**
  * The conversations part of the storage seam: conversations, their members, messages and
@@ -24,12 +24,20 @@ export interface ConversationStore {
    *   and the other items are stored as usual;
    * - `duplicate` with the stored message when `(senderId, conversationId, clientMsgId)` already
    *   exists (also earlier in the same batch): nothing is written;
-   * - otherwise `stored`: the message gets the conversation's next `seq` (gap-free from 1).
+   * - `refused` when a reply, mention, file or mutation does not hold up against what is stored
+   *   (see {@link MessageRules}): nothing is written for that item;
+   * - otherwise `stored`: the message gets the conversation's next `seq` (gap-free from 1). A
+   *   mutation entry (edit, delete, reaction) is stored like a message and also changes its
+   *   target in place, in the same transaction.
    *
    * Never creates a conversation or a member. When this promise resolves, every result is durable.
    */
   appendMessages(batch: readonly NewMessage[]): Promise<AppendResult[]>;
-  /** A page of messages, ascending by seq. See {@link HistoryPage}. */
+  /**
+   * A page of messages, ascending by seq, as they are now (edited text, tombstones), with each
+   * reply's quote and, when `range.viewerId` is given, reactions as that viewer sees them.
+   * Mutation entries are included (seqs stay gap-free). See {@link HistoryPage}.
+   */
   getMessages(conversationId: string, range: HistoryRange): Promise<HistoryPage>;
   /**
    * Conversations `userId` is a member of, with unread count, last message and cursors: every
@@ -65,16 +73,41 @@ export interface NewMessage {
   senderId: string;
   /** The sender's idempotency key, unique per sender and conversation. */
   clientMsgId: string;
-  content: MessageContent;
-  /** `JSON.stringify(content)`, when the caller has it already (it is then not serialized again). */
+  /**
+   * As sent: plain text is stored as is; a text's `attachments` (upload ids) are stored as their
+   * descriptions; edits, deletes and reactions change their target too.
+   */
+  content: MessageContent | SendableContent;
+  /** `JSON.stringify(content)`, when the caller has it already (it is then not serialized again). Plain text only. */
   contentJson?: string;
   createdAt: number;
+  /** Needed for anything but plain text (replies, mentions, files, mutations): the rules to check it against. */
+  rules?: MessageRules;
+}
+
+/**
+ * What the store checks a rich message against, inside the write transaction (so a race with
+ * another edit, a delete or a membership change cannot slip between check and write). The
+ * service decides the values; the store only applies them.
+ */
+export interface MessageRules {
+  /** How long after sending its author may edit a message, in ms; null: no limit. */
+  editWindowMs: number | null;
+  /** Different emoji one message may carry. */
+  maxReactions: number;
+  /** In groups: for each role, the authors' roles whose messages it may delete (its own always). */
+  moderation: Readonly<Record<GroupRole, readonly GroupRole[]>>;
 }
 
 /** What became of one appended item; see {@link ConversationStore.appendMessages}. */
 export type AppendResult =
-  /** Newly stored, with its assigned seq. */
-  | { status: 'stored'; message: Message }
+  /**
+   * Newly stored, with its assigned seq (a reply with its quote, files with their descriptions).
+   * `released`: blob keys of the files of a message this entry deleted, to delete after commit.
+   */
+  | { status: 'stored'; message: Message; released?: string[] }
+  /** A rich message that does not hold up (see {@link MessageRules}); nothing was written. */
+  | { status: 'refused'; code: ErrorCode; reason: string }
   /** A repeat of `(senderId, conversationId, clientMsgId)`: the message stored the first time. */
   | { status: 'duplicate'; message: Message }
   /** The conversation does not exist; nothing was written. */
@@ -89,6 +122,8 @@ export interface HistoryRange {
   limit: number;
   /** Only messages with seq > floor (a group member's floor); default 0. `hasMore` never looks below it. */
   floor?: number;
+  /** Whose `mine` the reactions show; without it, pages carry no reactions. */
+  viewerId?: string;
 }
 
 /** One page of history. */
@@ -110,11 +145,15 @@ export interface ConversationState {
   /** For a live group: what a conversation list shows of it. */
   group: GroupBrief | null;
   /**
-   * Messages after the viewer's read cursor that the viewer did not send. Reading it costs the
-   * same whatever the backlog (no count over messages).
+   * Messages after the viewer's read cursor that the viewer did not send, leaving out mutation
+   * entries. Reading it costs the same whatever the backlog of messages (the mutation entries
+   * after the cursor are counted from an index that holds only them).
    */
   unread: number;
+  /** Messages after the viewer's read cursor that mention the viewer. */
+  mentions: number;
   /** Every member's cursors, or only the viewer's in a large group (see `listConversations`). */
   cursors: MemberCursor[];
+  /** The newest message that is not a mutation entry (null if none among the newest 1,000 entries). */
   lastMessage: Message | null;
 }

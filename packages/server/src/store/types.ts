@@ -3,14 +3,19 @@ import type { RelationStore } from './relations.js';
 import type { TokenStore } from './tokens.js';
 import type { UserStore } from './users.js';
 import type { GroupStore } from './groups.js';
+import type { SearchStore } from './search.js';
+import type { AttachmentStore } from './attachments.js';
 
 export type { UserStore, UserRecord, NewUser, NewExternalUser, ProfilePatch } from './users.js';
 export { HandleTakenError } from './users.js';
 export type { TokenStore, RefreshTokenRecord } from './tokens.js';
 export type { RelationStore, StoredFriendshipStatus, FriendshipRow, NewUserEvent, RelationChange } from './relations.js';
 export type { GroupStore, GroupRecord, GroupSettings, GroupMemberRecord, PendingKind, PendingRecord, NewGroup, GroupChange, GroupChangeResult } from './groups.js';
+export type { SearchStore, SearchRequest, SearchPage, StoredHit } from './search.js';
+export type { AttachmentStore, AttachmentRecord, NewUpload } from './attachments.js';
 export type {
   ConversationStore,
+  MessageRules,
   NewConversation,
   NewMessage,
   AppendResult,
@@ -31,7 +36,7 @@ export type {
  * Rules (who may do what) live in services, not here; the store only guarantees atomicity
  * of each method and the invariants documented on it.
  */
-export interface Store extends UserStore, TokenStore, RelationStore, ConversationStore, GroupStore {
+export interface Store extends UserStore, TokenStore, RelationStore, ConversationStore, GroupStore, SearchStore, AttachmentStore {
   /** Releases file handles / connections. Idempotent. */
   close(): Promise<void>;
 }

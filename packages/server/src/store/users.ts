@@ -21,6 +21,11 @@ export interface UserStore {
   getUserByHandle(handle: string): Promise<UserRecord | null>;
   /** Applies a partial profile update; returns the new record, or null when the user is missing. */
   updateProfile(id: string, patch: ProfilePatch): Promise<UserRecord | null>;
+  /**
+   * Those of `ids` who hide their presence (`showPresence: false`, set with {@link updateProfile});
+   * everyone else, including ids of nobody, shows it. One read for a whole list of watched users.
+   */
+  listPresenceHidden(ids: readonly string[]): Promise<string[]>;
 }
 
 /** Thrown by {@link UserStore.createUser} when the handle is in use (the service maps it to a conflict). */
@@ -68,4 +73,6 @@ export interface ProfilePatch {
   displayName?: string;
   avatarUrl?: string | null;
   signature?: string;
+  /** False hides the user's online state and last seen from everyone; true (the default) shows them to friends and group co-members. */
+  showPresence?: boolean;
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { A, AB, AC, B, BC, C, conversation, create, EVERY, G, memberIds, messageOf, messages, MISSING, sortCursors, useStore, type OpenStore } from './support.js';
 import { messagesContract } from './messages.js';
 import { unreadContract } from './unread.js';
+import { mutationsContract } from './mutations.js';
 
 /**
  * The {@link ConversationStore} part of the contract: conversations and members here, then
@@ -27,6 +28,7 @@ export function conversationStoreContract(open: OpenStore): void {
         floor: 0,
         group: null,
         unread: 0,
+        mentions: 0,
         lastMessage: null,
         cursors: [{ userId: A, delivered: 0, read: 0 }, { userId: B, delivered: 0, read: 0 }],
       });
@@ -119,4 +121,5 @@ export function conversationStoreContract(open: OpenStore): void {
 
   messagesContract(open);
   unreadContract(open);
+  mutationsContract(open);
 }

@@ -72,6 +72,7 @@ export function groupStoreContract(open: OpenStore): void {
         floor: 0,
         group: { name: 'Team', avatarUrl: 'https://img/t.png', memberCount: 3, role: 'owner' },
         unread: 0,
+        mentions: 0,
         cursors: [A, B, C].map((userId) => ({ userId, delivered: 0, read: 0 })),
         lastMessage: result.message,
       });

@@ -4,14 +4,16 @@ import { groupStoreContract } from './groups.js';
 import { relationStoreContract } from './relations.js';
 import { tokenStoreContract } from './tokens.js';
 import { userStoreContract } from './users.js';
+import { searchStoreContract } from './search.js';
+import { attachmentStoreContract } from './attachments.js';
 import { useStore, type OpenStore } from './support.js';
 
 export type { OpenedStore, OpenStore } from './support.js';
-export { conversationStoreContract, groupStoreContract, relationStoreContract, tokenStoreContract, userStoreContract };
+export { attachmentStoreContract, conversationStoreContract, groupStoreContract, relationStoreContract, searchStoreContract, tokenStoreContract, userStoreContract };
 
 /**
  * The behaviour every {@link Store} implementation must share, as one vitest suite: one part per
- * entity interface (users, tokens, relations, conversations, groups), each of which can also run on its
+ * entity interface (users, tokens, relations, conversations, groups, search, attachments), each of which can also run on its
  * own, so a new backend (e.g. MongoDB) is built and proven part by part. Every test gets a fresh
  * store from `open`.
  */
@@ -29,5 +31,7 @@ export function runStoreContract(name: string, open: OpenStore): void {
     relationStoreContract(open);
     conversationStoreContract(open);
     groupStoreContract(open);
+    searchStoreContract(open);
+    attachmentStoreContract(open);
   });
 }

@@ -50,6 +50,20 @@ export function userStoreContract(open: OpenStore): void {
       expect(await store.updateProfile('u_missing', { displayName: 'x' })).toBeNull();
     });
 
+    it('stores showPresence with the profile and lists who hides it', async () => {
+      const { store } = t;
+      await store.createUser({ id: A, handle: 'alice', displayName: 'Alice', passwordHash: 'h', createdAt: 1 });
+      await store.upsertExternalUser({ id: B, displayName: 'Bob', avatarUrl: null, createdAt: 2 });
+      expect(await store.listPresenceHidden([A, B, 'u_missing'])).toEqual([]);
+      expect(await store.updateProfile(A, { showPresence: false })).toMatchObject({ displayName: 'Alice' });
+      expect(await store.listPresenceHidden([A, B, 'u_missing'])).toEqual([A]);
+      await store.updateProfile(A, { displayName: 'Al' });
+      expect(await store.listPresenceHidden([A])).toEqual([A]);
+      await store.updateProfile(A, { showPresence: true });
+      expect(await store.listPresenceHidden([A, B])).toEqual([]);
+      expect(await store.listPresenceHidden([])).toEqual([]);
+    });
+
     it('getUsers returns the existing users and omits missing ids', async () => {
       const { store } = t;
       await store.createUser({ id: A, handle: 'alice', displayName: 'Alice', passwordHash: 'h', createdAt: 1 });

@@ -103,11 +103,25 @@ export async function errorFor(client: RawClient, id: string | number, payload: 
 export function tableCounts(scene: Scene): Record<string, number> {
   const db = new Database(scene.t.dbFile, { readonly: true });
   try {
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[];
+    // The search index is derived and written after commits (see `snapshot`): not counted.
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'message\\_search%' ESCAPE '\\' ORDER BY name").all() as { name: string }[];
     return Object.fromEntries(tables.map(({ name }) => [name, (db.prepare(`SELECT COUNT(*) AS n FROM "${name}"`).get() as { n: number }).n]));
   } finally {
     db.close();
   }
+}
+
+/**
+ * Every row of every table: "nothing stored, nothing changed" compares two of these. The search
+ * index (the `message_search` tables, and how far it got: `conversations.indexed_seq`) is left
+ * out: it is derived from the messages and written shortly after their commit, so it may move
+ * between two snapshots without anything having changed.
+ */
+export function snapshot(scene: Scene): Record<string, unknown[]> {
+  const tables = query<{ name: string }>(scene, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'message\\_search%' ESCAPE '\\' ORDER BY name");
+  return Object.fromEntries(
+    tables.map(({ name }) => [name, query<Record<string, unknown>>(scene, `SELECT * FROM "${name}" ORDER BY 1, 2`).map(({ indexed_seq: _derived, ...row }) => row)]),
+  );
 }
 
 /** Runs a query against the database file (read-only). */

@@ -53,8 +53,16 @@ let requestId = 0;
  * by request id. `clientMsgId` defaults to a fresh one.
  */
 export async function sendTo(c: RawClient, conversationId: string, text: string, clientMsgId?: string): Promise<AckFrame | ErrorFrame> {
+  return sendContent(c, conversationId, { type: 'text', text }, clientMsgId);
+}
+
+/**
+ * Sends any content (a reply, an edit, a delete, a reaction…) and resolves with its `ack` or
+ * `error`, matched by request id. `clientMsgId` defaults to a fresh one.
+ */
+export async function sendContent(c: RawClient, conversationId: string, content: Record<string, unknown>, clientMsgId?: string): Promise<AckFrame | ErrorFrame> {
   const id = ++requestId;
-  c.send(textFrame(conversationId, clientMsgId ?? `c-${id}`, text, id));
+  c.send({ type: 'send', id, conversationId, clientMsgId: clientMsgId ?? `c-${id}`, content });
   return c.next<AckFrame | ErrorFrame>((f) => (f.type === 'ack' || f.type === 'error') && f.id === id);
 }
 

@@ -48,9 +48,8 @@ export class RawClient {
   static async connect(url: string, token: string, options: WebSocket.ClientOptions = {}): Promise<RawClient> {
     const client = await RawClient.open(url, options);
     client.send({ type: 'auth', token });
-    await client.next((f) => f.type === 'ready' || f.type === 'error');
-    const last = client.frames.at(-1);
-    if (last?.type !== 'ready') throw new Error(`auth failed: ${JSON.stringify(last)}`);
+    const reply = await client.next((f) => f.type === 'ready' || f.type === 'error');
+    if (reply.type !== 'ready') throw new Error(`auth failed: ${JSON.stringify(reply)}`);
     return client;
   }
 

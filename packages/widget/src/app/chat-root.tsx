@@ -1,5 +1,6 @@
 import { useLayoutEffect, useMemo } from 'preact/hooks';
-import type { ConversationsState } from '@quickchat/sdk';
+import type { ChatClient, ConversationsState } from '@quickchat/sdk';
+import { friendsOf } from '@quickchat/sdk/friends';
 import { ChatContext, useEnv } from '../state/context.js';
 import { Drafts } from '../state/drafts.js';
 import { Profiles } from '../state/profiles.js';
@@ -7,7 +8,6 @@ import { DeclinedRequests } from '../state/declined-requests.js';
 import { safely } from '../state/session.js';
 import { usePageVisible } from '../state/use-connection.js';
 import { useStore } from '../state/use-store.js';
-import type { WidgetClient } from '../state/widget-client.js';
 import { Shell } from './shell.js';
 
 /** Total unread messages across conversations. */
@@ -17,13 +17,17 @@ export function totalUnread(conversations: ConversationsState): number {
   return total;
 }
 
-/** Everything behind sign-in, for one client: per-client state (drafts, profiles) and the shell. */
-export function ChatRoot({ client }: { client: WidgetClient }) {
+/**
+ * Everything behind sign-in, for one client: per-client state (its friends manager, drafts,
+ * profiles) and the shell.
+ */
+export function ChatRoot({ client }: { client: ChatClient }) {
   const { open, options } = useEnv();
+  const friends = useMemo(() => friendsOf(client), [client]);
   const drafts = useMemo(() => new Drafts(), [client]);
-  const profiles = useMemo(() => new Profiles(client), [client]);
+  const profiles = useMemo(() => new Profiles(client, friends), [client]);
   useLayoutEffect(() => () => profiles.dispose(), [profiles]);
-  const declined = useMemo(() => new DeclinedRequests(client), [client]);
+  const declined = useMemo(() => new DeclinedRequests(client, friends), [client]);
   useLayoutEffect(() => () => declined.dispose(), [declined]);
   const isOpen = useStore(open, (o) => o);
   const pageVisible = usePageVisible();
@@ -36,7 +40,7 @@ export function ChatRoot({ client }: { client: WidgetClient }) {
   }, [client]);
 
   return (
-    <ChatContext.Provider value={{ client, drafts, profiles, declined, visible: isOpen && pageVisible }}>
+    <ChatContext.Provider value={{ client, friends, drafts, profiles, declined, visible: isOpen && pageVisible }}>
       <Shell />
     </ChatContext.Provider>
   );

@@ -14,7 +14,7 @@ const MAX_MEMO = 200;
  */
 export function AddFriend({ actions = 0, onActivity }: { actions?: number; onActivity?: () => void }) {
   const { t } = useEnv();
-  const { client } = useChat();
+  const { client, friends } = useChat();
   const [handle, setHandle] = useState('');
   const [memo, setMemo] = useState('');
   const [busy, setBusy] = useState(false);
@@ -39,7 +39,7 @@ export function AddFriend({ actions = 0, onActivity }: { actions?: number; onAct
         setResult({ key: 'contacts.self', error: true });
         return;
       }
-      const status = await client.friends.request(person.id, memo.trim() || undefined);
+      const status = await friends.request(person.id, memo.trim() || undefined);
       setResult({ key: status === 'friends' ? 'contacts.nowFriends' : 'contacts.requested', name: person.displayName });
       setHandle('');
       setMemo('');

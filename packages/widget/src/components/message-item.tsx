@@ -11,8 +11,9 @@ export const LONG_TEXT = 1200;
 const CUT = 800;
 
 /**
- * One message: text (links for http(s) only), time, and for own messages the delivery state or a
- * retry button; a group's system notice is one centered line.
+ * One message: text (links for http(s) only), time (and "edited"), and for own messages the
+ * delivery state or a retry button; a deleted message says so; a group's system notice is one
+ * centered line.
  */
 export function MessageItem({ message, own, senderName }: { message: LocalMessage; own: boolean; senderName: string }) {
   if (message.content.type === 'system') return <SystemNotice content={message.content} />;
@@ -23,6 +24,7 @@ function TextMessage({ message, own, senderName }: { message: LocalMessage; own:
   const { t, locale } = useEnv();
   const { client } = useChat();
   const [expanded, setExpanded] = useState(false);
+  const deleted = message.content.type === 'deleted';
   const text = message.content.type === 'text' ? message.content.text : '';
   const long = text.length > LONG_TEXT;
   const shown = long && !expanded ? `${cut(text, CUT)}…` : text;
@@ -33,7 +35,7 @@ function TextMessage({ message, own, senderName }: { message: LocalMessage; own:
         <span class="qc-sr">{own ? t('thread.you') : senderName}: </span>
         {/* Only the user's text decides its direction (not the hidden "You:" before it). */}
         <div class="qc-text" dir="auto">
-          <RichText text={shown} />
+          {deleted ? <i>{t('thread.deleted')}</i> : <RichText text={shown} />}
         </div>
       </div>
       {long && (
@@ -43,6 +45,7 @@ function TextMessage({ message, own, senderName }: { message: LocalMessage; own:
       )}
       <div class="qc-meta">
         <time dateTime={new Date(message.createdAt).toISOString()}>{timeLabel(message.createdAt, locale)}</time>
+        {message.editedAt !== undefined && <span>{t('thread.edited')}</span>}
         {own && <Ticks state={message.state} />}
         {own && failed && (
           <button type="button" class="qc-link" aria-label={t('thread.retryLabel')} onClick={() => client.retry(message.conversationId, message.clientMsgId)}>

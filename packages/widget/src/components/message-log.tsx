@@ -259,7 +259,7 @@ export function MessageLog({ conversationId, peerName, unread = null }: { conver
     for (const m of items) known.add(keyOf(m));
     if (fresh.length === 0) return;
     const line = ({ content, senderId }: LocalMessage) =>
-      content.type === 'system' ? systemNotice(content, profiles.store.getState(), client.userId, t) : `${senderId === client.userId ? t('thread.you') : peerName}: ${content.text}`;
+      content.type === 'system' ? systemNotice(content, profiles.store.getState(), client.userId, t) : `${senderId === client.userId ? t('thread.you') : peerName}: ${content.type === 'text' ? content.text : ''}`;
     const texts = fresh.length > 3 ? [counted(t, 'thread.newOne', 'thread.newCount', fresh.length)] : fresh.map(line);
     setSaid((s) => [...s, ...texts.map((text) => ({ id: ++announced.current, text }))].slice(-3));
     if (anchor.current !== null) setNewCount((n) => n + fresh.filter((m) => m.senderId !== client.userId).length);

@@ -60,6 +60,8 @@ export const en = {
   'thread.typing': '{name} is typing…',
   'thread.typingTwo': '{name} and {other} are typing…',
   'thread.typingMany': '{name} and {count} others are typing…',
+  'thread.deleted': 'Message deleted',
+  'thread.edited': 'edited',
   'thread.you': 'You',
   'thread.today': 'Today',
   'thread.yesterday': 'Yesterday',

@@ -62,6 +62,8 @@ export const zhCN: Catalogue = {
   'thread.typing': '{name} 正在输入…',
   'thread.typingTwo': '{name} 和 {other} 正在输入…',
   'thread.typingMany': '{name} 和另外 {count} 人正在输入…',
+  'thread.deleted': '消息已删除',
+  'thread.edited': '已编辑',
   'thread.you': '我',
   'thread.today': '今天',
   'thread.yesterday': '昨天',

@@ -16,9 +16,9 @@ import type { ScreenProps } from './navigation.js';
 /** Friends, friend requests both ways, blocked people, and adding a friend by handle. */
 export function Contacts({ go, focus }: ScreenProps<'contacts'>) {
   const { t } = useEnv();
-  const { client } = useChat();
+  const { client, friends } = useChat();
   const dialogs = useDialogs();
-  const state = useStore(client.friends.store, (s) => s);
+  const state = useStore(friends.store, (s) => s);
   const [error, setError] = useState<MessageKey | null>(null);
   /** Bumped by every action here, so the add-friend form drops its old result. */
   const [actions, setActions] = useState(0);
@@ -96,8 +96,8 @@ export function Contacts({ go, focus }: ScreenProps<'contacts'>) {
           <>
             {section(t('contacts.incoming'), withNote(state.incoming), (u) => (
               <>
-                {button(t('contacts.accept'), () => void act(() => client.friends.accept(u.id)), '', t('contacts.acceptName', { name: u.displayName }))}
-                {button(t('contacts.decline'), () => void act(() => client.friends.decline(u.id)), ' qc-secondary', t('contacts.declineName', { name: u.displayName }))}
+                {button(t('contacts.accept'), () => void act(() => friends.accept(u.id)), '', t('contacts.acceptName', { name: u.displayName }))}
+                {button(t('contacts.decline'), () => void act(() => friends.decline(u.id)), ' qc-secondary', t('contacts.declineName', { name: u.displayName }))}
               </>
             ))}
             {state.friends.length === 0 ? (
@@ -110,8 +110,8 @@ export function Contacts({ go, focus }: ScreenProps<'contacts'>) {
                     class="qc-btn qc-small qc-secondary"
                     label={t('contacts.more', { name: u.displayName })}
                     items={[
-                      { label: t('contacts.removeFriend'), danger: true, onSelect: () => void confirmThen('remove', u, () => client.friends.remove(u.id)) },
-                      { label: t('contacts.block'), danger: true, onSelect: () => void confirmThen('block', u, () => client.friends.block(u.id)) },
+                      { label: t('contacts.removeFriend'), danger: true, onSelect: () => void confirmThen('remove', u, () => friends.remove(u.id)) },
+                      { label: t('contacts.block'), danger: true, onSelect: () => void confirmThen('block', u, () => friends.block(u.id)) },
                     ]}
                   >
                     <span aria-hidden="true">⋯</span>
@@ -122,10 +122,10 @@ export function Contacts({ go, focus }: ScreenProps<'contacts'>) {
             {section(t('contacts.outgoing'), outgoing, (u) =>
               declined.some((d) => d.id === u.id) && !state.outgoing.some((e) => e.user.id === u.id)
                 ? button(t('contacts.dismiss'), () => dismiss(u.id), ' qc-secondary', t('contacts.dismissName', { name: u.displayName }))
-                : button(t('contacts.cancel'), () => void act(() => client.friends.cancel(u.id)), ' qc-secondary', t('contacts.cancelName', { name: u.displayName })),
+                : button(t('contacts.cancel'), () => void act(() => friends.cancel(u.id)), ' qc-secondary', t('contacts.cancelName', { name: u.displayName })),
             )}
             {section(t('contacts.blocked'), state.blocked.map((user) => ({ user })), (u) =>
-              button(t('contacts.unblock'), () => void act(() => client.friends.unblock(u.id)), ' qc-secondary', t('contacts.unblockName', { name: u.displayName })),
+              button(t('contacts.unblock'), () => void act(() => friends.unblock(u.id)), ' qc-secondary', t('contacts.unblockName', { name: u.displayName })),
             )}
           </>
         )}

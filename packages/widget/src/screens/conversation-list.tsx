@@ -32,7 +32,7 @@ export function ConversationList({ go, focus }: ScreenProps<'chats'>) {
     const name = c.group?.name ?? person?.displayName ?? c.peerId ?? c.conversationId;
     const content = c.lastMessage?.content;
     const notice = content?.type === 'system';
-    const text = content?.type === 'text' ? content.text : notice ? systemNotice(content, people, me, t) : '';
+    const text = content?.type === 'text' ? content.text : notice ? systemNotice(content, people, me, t) : content?.type === 'deleted' ? t('thread.deleted') : '';
     // "You: …" around the text, split so that only the user's text decides its direction.
     const by = !c.lastMessage ? null : c.lastMessage.senderId === me && !notice ? t('list.you', { text: '\n' }).split('\n') : ['', ''];
     const preview = by ? { before: by[0] ?? '', text, after: by[1] ?? '', user: true } : { before: '', text: t('list.noMessages'), after: '', user: false };

@@ -7,7 +7,7 @@ import type { Session } from './session.js';
 import type { Drafts } from './drafts.js';
 import type { Profiles } from './profiles.js';
 import type { DeclinedRequests } from './declined-requests.js';
-import type { WidgetClient } from './widget-client.js';
+import type { WidgetClient, WidgetFriends } from './widget-client.js';
 
 /** A store the widget writes to. */
 export type Writable<T> = ReturnType<typeof createStore<T>>;
@@ -28,6 +28,8 @@ export interface WidgetEnv {
 /** What screens behind sign-in can reach. */
 export interface ChatEnv {
   client: WidgetClient;
+  /** Friends, requests and blocks of the client (its `friendsOf(client)`). */
+  friends: WidgetFriends;
   drafts: Drafts;
   profiles: Profiles;
   /** Answers "no" to your friend requests, heard on any screen. */

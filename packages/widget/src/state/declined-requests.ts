@@ -1,5 +1,5 @@
 import { createStore, type PublicUser, type ReadableStore } from '@quickchat/sdk';
-import type { WidgetClient } from './widget-client.js';
+import type { WidgetClient, WidgetFriends } from './widget-client.js';
 
 /**
  * People who turned down a request you sent, newest first, kept until dismissed. It listens for
@@ -15,14 +15,14 @@ export class DeclinedRequests {
   readonly store: ReadableStore<PublicUser[]> = this.list;
   private readonly off: () => void;
 
-  constructor(client: WidgetClient) {
+  constructor(client: WidgetClient, friends: WidgetFriends) {
     this.off = client.on('relationChanged', ({ event }) => {
       if (event.kind !== 'friendship') return;
       const current = this.list.getState();
       const others = current.filter((u) => u.id !== event.peerId);
       if (event.status === 'none' && event.actorId === event.peerId) {
         // Relation events arrive before the SDK refetches the lists: the request is still there.
-        const request = client.friends.store.getState().outgoing.find((e) => e.user.id === event.peerId);
+        const request = friends.store.getState().outgoing.find((e) => e.user.id === event.peerId);
         if (request) this.list.update(() => [request.user, ...others]);
       } else if (event.status !== 'none' && others.length < current.length) this.list.update(() => others);
     });

@@ -1,5 +1,5 @@
 import { createStore, type PublicUser, type ReadableStore } from '@quickchat/sdk';
-import type { WidgetClient } from './widget-client.js';
+import type { WidgetClient, WidgetFriends } from './widget-client.js';
 
 /**
  * Public profiles by user id, for names and avatars. Friends' profiles come from the friends
@@ -13,14 +13,17 @@ export class Profiles {
   private readonly requested = new Set<string>();
   private readonly stop: () => void;
 
-  constructor(private readonly client: WidgetClient) {
+  constructor(
+    private readonly client: WidgetClient,
+    friends: WidgetFriends,
+  ) {
     this.store = this.state;
     const fromFriends = () => {
-      const f = client.friends.store.getState();
+      const f = friends.store.getState();
       this.put([...f.friends, ...f.incoming, ...f.outgoing].map((e) => e.user).concat(f.blocked));
     };
     fromFriends();
-    const stopFriends = client.friends.store.subscribe((s) => s, fromFriends);
+    const stopFriends = friends.store.subscribe((s) => s, fromFriends);
     const stopUser = client.user.subscribe((u) => u, (u) => u && this.put([u]));
     // Someone you see changed their profile (live, or replayed by sync): `profile` user events.
     const stopUpdates = client.on('userUpdated', ({ user }) => this.put([user]));

@@ -5,13 +5,15 @@
  * whose SDK signature changes) fails to type-check here rather than at run time.
  */
 import type { Writable } from '../../src/state/context.js';
-import type { WidgetClient } from '../../src/state/widget-client.js';
-import { ApiError, createStore, type ChatClient, type ClientEvents, type ConnectionState, type ConversationView, type ConversationsState, type FriendshipStatus, type FriendsState, type LocalMessage, type MessagesState, type PublicUser, type ServerLimits } from '@quickchat/sdk';
+import type { WidgetClient, WidgetFriends } from '../../src/state/widget-client.js';
+import { ApiError, createStore, type ChatClient, type ClientEvents, type ClientExtension, type ConnectionState, type HttpRequest, type RestClient, type ConversationView, type ConversationsState, type FriendshipStatus, type FriendsState, type LocalMessage, type MessagesState, type PublicUser, type ServerLimits } from '@quickchat/sdk';
 
 export const ME = 'u_me';
 
 /** The group limits a server announces in `ready` (the defaults of the reference server). */
-export const GROUP_LIMITS: ServerLimits['groups'] = { maxMembers: 1000, maxOwned: 100, maxPendingRequests: 100, invitesPerHour: 100, typingMaxMembers: 100, liveReceiptsMaxMembers: 100 };
+export const GROUP_LIMITS: ServerLimits['groups'] = { maxMembers: 1000, maxOwned: 100, maxPendingRequests: 100, invitesPerHour: 100, typingMaxMembers: 100, liveReceiptsMaxMembers: 100, presenceMaxMembers: 100 };
+/** The message limits a server announces in `ready` (the defaults of the reference server). */
+export const MESSAGE_LIMITS: ServerLimits['messages'] = { maxAttachments: 10, maxUploadBytes: 26_214_400, editWindowMs: null, maxReactions: 20 };
 
 export function user(id: string, displayName: string, extra: Partial<PublicUser> = {}): PublicUser {
   return { id, handle: displayName.toLowerCase(), displayName, avatarUrl: null, signature: '', ...extra };
@@ -29,26 +31,41 @@ export function message(conversationId: string, senderId: string, seq: number | 
 }
 
 export function conversation(peerId: string, extra: Partial<ConversationView> = {}): ConversationView {
-  return { conversationId: dmId(ME, peerId), kind: 'dm', peerId, lastSeq: 0, unread: 0, lastMessage: null, cursors: [], typing: [], floor: 0, group: null, left: false, ...extra };
+  return { conversationId: dmId(ME, peerId), kind: 'dm', peerId, lastSeq: 0, unread: 0, mentions: 0, lastMessage: null, cursors: [], typing: [], floor: 0, group: null, left: false, ...extra };
 }
 
 type Listener = (context: never) => void;
 
 /** The friend actions, as the widget calls them. */
-type FriendAction = Exclude<keyof WidgetClient['friends'], 'store'>;
+type FriendAction = Exclude<keyof WidgetFriends, 'store'>;
 
-export class FakeClient implements WidgetClient {
+/** The friend list routes, by the `friendsStore` list each answers. */
+const FRIEND_LISTS: Record<string, Exclude<keyof FriendsState, 'loaded'>> = {
+  '/api/friends': 'friends',
+  '/api/friend-requests/incoming': 'incoming',
+  '/api/friend-requests/outgoing': 'outgoing',
+  '/api/blocks': 'blocked',
+};
+
+/**
+ * Component tests take the friends store and actions from `friends` below (the signed-in
+ * context's `friends`). A widget mounted whole attaches the SDK's real friends manager
+ * (`friendsOf(client)`) instead: `attach()` and `rest.request()` serve it, its lists loaded from
+ * `friendsStore`.
+ */
+export class FakeClient implements WidgetClient, Pick<ChatClient, 'attach'> {
   readonly conversations: Writable<ConversationsState> = createStore<ConversationsState>({});
   readonly messages: Writable<MessagesState> = createStore<MessagesState>({});
   readonly user: Writable<PublicUser | null> = createStore<PublicUser | null>(user(ME, 'Me'));
   /** What the server announced in `ready` (null: not yet). */
-  readonly limits: Writable<ServerLimits | null> = createStore<ServerLimits | null>({ maxFrameBytes: 65_536, maxTextLength: 4000, messagesPerSecond: 20, groups: GROUP_LIMITS });
+  readonly limits: Writable<ServerLimits | null> = createStore<ServerLimits | null>({ maxFrameBytes: 65_536, maxTextLength: 4000, messagesPerSecond: 20, groups: GROUP_LIMITS, messages: MESSAGE_LIMITS });
   readonly friendsStore: Writable<FriendsState> = createStore<FriendsState>({ friends: [], incoming: [], outgoing: [], blocked: [], loaded: true });
   /** Friend actions: recorded, then answered by `friendReply` (default: resolve). */
   readonly friendCalls: [FriendAction, string, string?][] = [];
   /** Scripted answer to every friend action; tests replace it (e.g. to reject). */
   friendReply: (action: FriendAction, userId: string) => Promise<unknown> = async () => 'outgoing';
-  readonly friends: WidgetClient['friends'] = {
+  /** Stands in for the client's `friendsOf(client)` (the signed-in context's `friends`). */
+  readonly friends: WidgetFriends = {
     store: this.friendsStore,
     request: (userId, memo) => this.friendAction<FriendshipStatus>('request', userId, memo),
     accept: (userId) => this.friendAction<FriendshipStatus>('accept', userId),
@@ -59,7 +76,7 @@ export class FakeClient implements WidgetClient {
     unblock: (userId) => this.friendAction<void>('unblock', userId),
   };
   readonly profiles = new Map<string, PublicUser>();
-  readonly rest: WidgetClient['rest'] = {
+  readonly rest: WidgetClient['rest'] & Pick<RestClient, 'request'> = {
     user: async (id: string): Promise<PublicUser> => {
       const found = this.profiles.get(id);
       if (!found) throw new Error(`no profile ${id}`);
@@ -75,6 +92,12 @@ export class FakeClient implements WidgetClient {
       const next = { ...this.user.getState()!, ...patch };
       return next;
     },
+    /** The friend lists, from `friendsStore` (what `friendsOf(client)` loads); nothing else is faked. */
+    request: async <T>({ method, path }: HttpRequest): Promise<T> => {
+      const list = FRIEND_LISTS[path];
+      if (method !== 'GET' || !list) throw new Error(`FakeClient: no fake for ${method} ${path}`);
+      return { items: this.friendsStore.getState()[list] } as T;
+    },
   };
   readonly profilePatches: Partial<PublicUser>[] = [];
   readonly calls = { send: [] as [string, string][], retry: [] as [string, string][], markRead: [] as string[], setTyping: [] as [string, boolean][], loadOlder: [] as string[], connect: 0, close: 0 };
@@ -83,6 +106,10 @@ export class FakeClient implements WidgetClient {
   connectionState: ConnectionState = 'connected';
   userId = ME;
   private readonly listeners = new Map<string, Set<Listener>>();
+  /** Listeners of attached extensions: the SDK's, for the client's lifetime, not the UI's (not in `listenerCount()`). */
+  private readonly extensionListeners = new Set<Listener>();
+  /** What attached extensions reported through `hook.fail`. */
+  readonly extensionFailures: unknown[] = [];
   private activeSubscriptions = 0;
 
   constructor() {
@@ -118,10 +145,38 @@ export class FakeClient implements WidgetClient {
     for (const l of this.listeners.get(event) ?? []) (l as (c: typeof context) => void)(context);
   }
 
+  /** Event listeners the widget holds (those of attached extensions aside). */
   listenerCount(): number {
     let n = 0;
-    for (const set of this.listeners.values()) n += set.size;
+    for (const set of this.listeners.values()) for (const l of set) if (!this.extensionListeners.has(l)) n++;
     return n;
+  }
+
+  /** Attaches an extension with a hook on this fake's events; it sends no frames and receives none. */
+  attach(extension: ClientExtension): () => void {
+    const offs: (() => void)[] = [];
+    const fake = this;
+    const teardown = extension({
+      get userId() {
+        return fake.userId;
+      },
+      get connectionState() {
+        return fake.connectionState;
+      },
+      send: () => false,
+      onFrame: () => () => undefined,
+      on: (event, listener) => {
+        this.extensionListeners.add(listener as Listener);
+        const off = this.on(event, listener);
+        offs.push(off);
+        return off;
+      },
+      fail: (error) => void this.extensionFailures.push(error),
+    });
+    return () => {
+      for (const off of offs.splice(0)) off();
+      teardown?.();
+    };
   }
 
   setConnection(state: ConnectionState): void {

@@ -64,3 +64,20 @@ export function refusal(operation: GroupOperation, role: GroupRole, joinMode: Jo
 export function outranks(actor: GroupRole, target: GroupRole): boolean {
   return RANK[actor] > RANK[target];
 }
+
+const ROLES: readonly GroupRole[] = ['member', 'admin', 'owner'];
+
+/**
+ * Whose messages each role may delete besides its own: the authors it could remove, that is
+ * those of a strictly lower role, for the roles allowed to remove members at all. Derived from
+ * {@link minimumRole} and {@link outranks}, so deleting and removing follow one rule.
+ */
+export const MESSAGE_MODERATION: Readonly<Record<GroupRole, readonly GroupRole[]>> = {
+  member: deletableBy('member'),
+  admin: deletableBy('admin'),
+  owner: deletableBy('owner'),
+};
+
+function deletableBy(actor: GroupRole): readonly GroupRole[] {
+  return RANK[actor] >= RANK[minimumRole('remove', 'invite')] ? ROLES.filter((author) => outranks(actor, author)) : [];
+}

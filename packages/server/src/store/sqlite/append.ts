@@ -1,6 +1,9 @@
 import type Database from 'better-sqlite3';
+import type { Message, SendableContent } from '@quickchat/protocol';
 import type { AppendResult, NewMessage } from '../types.js';
-import { MESSAGE_COLS, toMessage, type MessageRow } from './rows.js';
+import { MESSAGE_COLS, MESSAGE_READ_COLS, toMessage, type MessageRow } from './rows.js';
+import type { RichWrites } from './rich-writes.js';
+import type { SearchIndexer } from './search-index.js';
 
 /** How many conversations' tails {@link MessageAppender} remembers (about 150 bytes each). */
 const TAIL_CACHE_SIZE = 50_000;
@@ -54,6 +57,12 @@ function inDm(conversationId: string, user: string): boolean {
   );
 }
 
+/** Whether storing `content` needs {@link RichWrites}: a mutation, or a text with a reply, mentions or files. */
+function isRich(content: NewMessage['content']): boolean {
+  if (content.type !== 'text') return 'target' in content;
+  return content.replyTo !== undefined || content.mentions !== undefined || content.attachments !== undefined;
+}
+
 interface TailRow { kind: 'dm' | 'group'; seq: number | null; sender_id: string | null; sender_count: number | null; }
 
 function prepare(db: Database.Database) {
@@ -78,8 +87,12 @@ function prepare(db: Database.Database) {
       `INSERT INTO messages (${MESSAGE_COLS}, sender_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (conversation_id, sender_id, client_msg_id) DO NOTHING`,
     ),
+    /** A rich item, already known not to be a duplicate: with its `target` when it is a mutation entry. */
+    insertRich: db.prepare<[id: string, conversationId: string, seq: number, senderId: string, clientMsgId: string, content: string, createdAt: number, senderCount: number, target: number | null]>(
+      `INSERT INTO messages (${MESSAGE_COLS}, sender_count, target) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
     messageByClientId: db.prepare<[string, string, string], MessageRow>(
-      `SELECT ${MESSAGE_COLS} FROM messages WHERE conversation_id = ? AND sender_id = ? AND client_msg_id = ?`,
+      `SELECT ${MESSAGE_READ_COLS} FROM messages WHERE conversation_id = ? AND sender_id = ? AND client_msg_id = ?`,
     ),
   };
 }
@@ -114,7 +127,12 @@ export class MessageAppender {
   /** `PRAGMA data_version` as of the last batch; a different value means another connection wrote. */
   private dataVersion = -1;
 
-  constructor(db: Database.Database) {
+  /** `rich`: replies, mentions, files and mutations; `search` learns after each commit which conversations grew. */
+  constructor(
+    db: Database.Database,
+    private readonly rich: RichWrites,
+    private readonly search: SearchIndexer,
+  ) {
     this.s = prepare(db);
     this.tx = db.transaction((batch: readonly NewMessage[], touched: Map<string, Touched>) => this.appendBatch(batch, touched));
     this.outerTx = db.transaction((work: () => unknown) => work());
@@ -159,6 +177,7 @@ export class MessageAppender {
     for (const [conversationId, t] of touched) {
       this.tails.delete(conversationId);
       this.tails.set(conversationId, { dm: t.dm, seq: t.seq, sender: t.sender, count: t.count });
+      this.search.noteAppended(conversationId, t.seq);
     }
     for (const oldest of this.tails.keys()) {
       if (this.tails.size <= TAIL_CACHE_SIZE) break;
@@ -228,16 +247,43 @@ export class MessageAppender {
       }
       if (!member) return NOT_MEMBER;
     }
+    if (item.rules !== undefined) return this.appendRich(item, t, seq, count);
+    if (isRich(content)) throw new Error('a reply, mention, file or mutation must come with rules (NewMessage.rules)');
     const json = item.contentJson ?? JSON.stringify(content);
     if (this.s.insertMessage.run(id, conversationId, seq, senderId, clientMsgId, json, createdAt, count).changes === 0) {
       const existing = this.s.messageByClientId.get(conversationId, senderId, clientMsgId);
       if (!existing) throw new Error(`message (${conversationId}, ${senderId}, ${clientMsgId}) was neither inserted nor found`);
       return { status: 'duplicate', message: toMessage(existing) };
     }
+    this.advance(t, seq, senderId, count);
+    return { status: 'stored', message: { id, conversationId, seq, senderId, clientMsgId, content: content as Message['content'], createdAt } };
+  }
+
+  /** The tail moves to the row just stored; a group sender's `own_after_read` grows with it. */
+  private advance(t: Touched, seq: number, senderId: string, count: number): void {
     t.seq = seq;
     t.sender = senderId;
     t.count = count;
     if (t.own !== null) t.own.set(senderId, (t.own.get(senderId) ?? 0) + 1);
-    return { status: 'stored', message: { id, conversationId, seq, senderId, clientMsgId, content, createdAt } };
+  }
+
+  /**
+   * A reply, mention, file or mutation: the duplicate check comes first (a resend returns what
+   * was stored even if it would be refused now), then {@link RichWrites} checks it and applies a
+   * mutation to its target, then the row is stored with its `target`.
+   */
+  private appendRich(item: NewMessage, t: Touched, seq: number, count: number): AppendResult {
+    const { id, conversationId, senderId, clientMsgId, createdAt } = item;
+    const existing = this.s.messageByClientId.get(conversationId, senderId, clientMsgId);
+    if (existing) return { status: 'duplicate', message: toMessage(existing) };
+    const isMember = (userId: string) => (t.dm ? inDm(conversationId, userId) : this.s.isMember.get(conversationId, userId) === 1);
+    const prepared = this.rich.prepare(conversationId, senderId, seq, createdAt, item.content as SendableContent, item.rules!, isMember);
+    if ('refused' in prepared) return { status: 'refused', code: prepared.code, reason: prepared.reason };
+    const { content, target, quote, released } = prepared;
+    this.s.insertRich.run(id, conversationId, seq, senderId, clientMsgId, JSON.stringify(content), createdAt, count, target);
+    if (content.type === 'text') this.rich.afterText(conversationId, seq, content, senderId);
+    this.advance(t, seq, senderId, count);
+    const message: Message = { id, conversationId, seq, senderId, clientMsgId, content, createdAt, ...(quote ? { quote } : {}) };
+    return { status: 'stored', message, ...(released?.length ? { released } : {}) };
   }
 }

@@ -10,7 +10,11 @@ import type {
   NewMessage,
 } from '../types.js';
 import type { MessageAppender } from './append.js';
-import { MESSAGE_COLS, toCursor, toMessage, type ConversationRow, type MemberRow, type MessageRow } from './rows.js';
+import { MESSAGE_READ_COLS, NEXT_CONVERSATION_NUM, toCursor, toMessage, type ConversationRow, type MemberRow, type MessageRow } from './rows.js';
+import { MessageViews } from './message-views.js';
+
+/** How far back from the last entry a conversation's last message is looked for, past mutation entries. */
+const LAST_MESSAGE_LOOKBACK = 1000;
 
 type CursorTarget = { delivered?: number; read?: number };
 type CursorResult = { cursor: MemberCursor; changed: boolean } | null;
@@ -36,17 +40,29 @@ const SIZE = `CASE WHEN c.kind = 'dm' THEN 2
   ELSE COALESCE(g.member_count, (SELECT COUNT(*) FROM conversation_members x WHERE x.conversation_id = c.id)) END`;
 
 /**
+ * Others' mutation entries (edits, deletes, reactions) after the member's read cursor: unread
+ * leaves them out. A range of the partial index that holds only mutation entries (covering).
+ */
+const QUIET_AFTER_READ = `(SELECT COUNT(*) FROM messages q
+  WHERE q.conversation_id = c.id AND q.target IS NOT NULL AND q.seq > m.read AND q.sender_id <> m.user_id)`;
+
+/** Messages after the member's read cursor that mention them: one range of the mentions key. */
+const MENTIONS_AFTER_READ = `(SELECT COUNT(*) FROM mentions x WHERE x.user_id = m.user_id AND x.conversation_id = c.id AND x.seq > m.read)`;
+
+/**
  * A conversation as one member sees it. Unread is every message after the read cursor minus the
  * member's own ones (messages are gap-free from 1), read from at most three rows whatever the
  * backlog: in a DM from the rows at the last seq (`lm`) and at the read cursor (`rm`), in a group
- * from the member's `own_after_read` counter. See docs/decisions/0007. A group's brief comes from
- * its `groups` row (one primary-key read); the viewer's own cursors and floor from `m`.
+ * from the member's `own_after_read` counter (see docs/decisions/0007); minus others' mutation
+ * entries after the cursor. A group's brief comes from its `groups` row (one primary-key read);
+ * the viewer's own cursors and floor from `m`.
  */
 const CONVERSATION_SELECT = `
   SELECT c.id, c.kind, COALESCE(lm.seq, 0) AS last_seq,
     CASE WHEN c.kind = 'dm'
       THEN COALESCE(lm.seq, 0) - m.read - ${dmOwn('lm')} + ${dmOwn('rm')}
-      ELSE COALESCE(lm.seq, 0) - m.read - m.own_after_read END AS unread,
+      ELSE COALESCE(lm.seq, 0) - m.read - m.own_after_read END - ${QUIET_AFTER_READ} AS unread,
+    ${MENTIONS_AFTER_READ} AS mentions,
     m.user_id, m.delivered, m.read, m.floor, m.role,
     g.name AS group_name, g.avatar_url AS group_avatar_url, g.member_count AS group_member_count,
     ${SIZE} AS size
@@ -59,20 +75,24 @@ const CONVERSATION_SELECT = `
 function prepare(db: Database.Database) {
   return {
     insertConversation: db.prepare<[string, string, number]>(
-      'INSERT INTO conversations (id, kind, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+      `INSERT INTO conversations (id, kind, created_at, num) VALUES (?, ?, ?, ${NEXT_CONVERSATION_NUM}) ON CONFLICT DO NOTHING`,
     ),
     insertMember: db.prepare<[string, string]>(
       'INSERT INTO conversation_members (conversation_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING',
     ),
 
     messagesAfter: db.prepare<[string, number, number, number], MessageRow>(
-      `SELECT ${MESSAGE_COLS} FROM messages WHERE conversation_id = ? AND seq > ? AND seq < ? ORDER BY seq ASC LIMIT ?`,
+      `SELECT ${MESSAGE_READ_COLS} FROM messages WHERE conversation_id = ? AND seq > ? AND seq < ? ORDER BY seq ASC LIMIT ?`,
     ),
     /** Newest first, strictly between the floor and `before`: a page that reaches the floor has nothing more. */
     messagesBefore: db.prepare<[string, number, number, number], MessageRow>(
-      `SELECT ${MESSAGE_COLS} FROM messages WHERE conversation_id = ? AND seq > ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
+      `SELECT ${MESSAGE_READ_COLS} FROM messages WHERE conversation_id = ? AND seq > ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
     ),
-    messageAt: db.prepare<[string, number], MessageRow>(`SELECT ${MESSAGE_COLS} FROM messages WHERE conversation_id = ? AND seq = ?`),
+    /** The newest message at or below `seq` that is not a mutation entry, looking back at most {@link LAST_MESSAGE_LOOKBACK} entries. */
+    lastMessageUpTo: db.prepare<{ id: string; seq: number; lookback: number }, MessageRow>(
+      `SELECT ${MESSAGE_READ_COLS} FROM messages
+       WHERE conversation_id = @id AND seq <= @seq AND seq > @seq - @lookback AND target IS NULL ORDER BY seq DESC LIMIT 1`,
+    ),
 
     conversationsOf: db.prepare<[string], ConversationRow>(
       `${CONVERSATION_SELECT}
@@ -129,6 +149,7 @@ export class SqliteConversations implements ConversationStore {
   private readonly cursorTx: Database.Transaction<(id: string, userId: string, to: CursorTarget) => CursorResult>;
   /** Runs several reads on one snapshot (a deferred transaction), so they agree with each other. */
   private readonly readTx: <T>(read: () => T) => T;
+  private readonly views: MessageViews;
 
   /** `appender`: the store's one message appender (group changes append through it too). */
   constructor(db: Database.Database, appender: MessageAppender) {
@@ -137,6 +158,7 @@ export class SqliteConversations implements ConversationStore {
     this.createTx = db.transaction((conversation: NewConversation) => this.create(conversation));
     this.cursorTx = db.transaction((id: string, userId: string, to: CursorTarget) => this.moveCursor(id, userId, to));
     this.readTx = db.transaction((read: () => unknown) => read()) as <T>(read: () => T) => T;
+    this.views = new MessageViews(db);
   }
 
   async createConversation(conversation: NewConversation): Promise<boolean> {
@@ -163,7 +185,7 @@ export class SqliteConversations implements ConversationStore {
         : this.s.messagesBefore.all(conversationId, floor, upper, fetch).reverse();
     const hasMore = rows.length > range.limit;
     const page = !hasMore ? rows : range.after !== undefined ? rows.slice(0, range.limit) : rows.slice(1);
-    return { messages: page.map(toMessage), hasMore };
+    return { messages: this.views.decorate(conversationId, page.map(toMessage), range.viewerId), hasMore };
   }
 
   async listConversations(userId: string, allCursorsUpTo: number): Promise<ConversationState[]> {
@@ -209,9 +231,10 @@ export class SqliteConversations implements ConversationStore {
   }
 
   private toState(row: ConversationRow, cursors: MemberCursor[]): ConversationState {
-    const last = row.last_seq > 0 ? this.s.messageAt.get(row.id, row.last_seq) : undefined;
-    const lastMessage = last ? toMessage(last) : null;
-    return { conversationId: row.id, kind: row.kind, lastSeq: row.last_seq, floor: row.floor, group: toBrief(row), unread: row.unread, cursors, lastMessage };
+    const last = row.last_seq > 0 ? this.s.lastMessageUpTo.get({ id: row.id, seq: row.last_seq, lookback: LAST_MESSAGE_LOOKBACK }) : undefined;
+    const lastMessage = last ? this.views.decorate(row.id, [toMessage(last)], row.user_id)[0]! : null;
+    const { unread, mentions } = row;
+    return { conversationId: row.id, kind: row.kind, lastSeq: row.last_seq, floor: row.floor, group: toBrief(row), unread, mentions, cursors, lastMessage };
   }
 }
 

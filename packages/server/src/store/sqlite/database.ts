@@ -49,6 +49,8 @@ export class SqliteDatabase {
       db.pragma(`synchronous = ${options.synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`);
       db.pragma('foreign_keys = ON');
       db.pragma('busy_timeout = 5000');
+      // Freed pages are zeroed: a deleted message's text must not linger in the file.
+      db.pragma('secure_delete = ON');
       migrate(db);
     } catch (err) {
       db.close();

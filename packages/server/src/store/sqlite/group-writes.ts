@@ -3,6 +3,7 @@ import type { GroupRole, Message } from '@quickchat/protocol';
 import type { GroupChange, GroupChangeResult, GroupRecord, NewGroup, NewMessage, PendingKind } from '../types.js';
 import type { AppendInTransaction, MessageAppender } from './append.js';
 import type { UserEventLog } from './events.js';
+import { NEXT_CONVERSATION_NUM } from './rows.js';
 import { fromGroup, fromPending, GROUP_COLS, toGroup, type GroupRow, type PendingRow } from './group-rows.js';
 
 const NO_GROUP: GroupChangeResult = Object.freeze({ status: 'no_group' });
@@ -13,7 +14,7 @@ function prepare(db: Database.Database) {
   return {
     group: db.prepare<[string], GroupRow>(`SELECT ${GROUP_COLS} FROM groups WHERE id = ?`),
     /** Fails on an existing id (group ids are random: a clash is a bug, not a race to absorb). */
-    insertConversation: db.prepare<[string, number]>(`INSERT INTO conversations (id, kind, created_at) VALUES (?, 'group', ?)`),
+    insertConversation: db.prepare<[string, number]>(`INSERT INTO conversations (id, kind, created_at, num) VALUES (?, 'group', ?, ${NEXT_CONVERSATION_NUM})`),
     insertGroup: db.prepare<[GroupRow]>(
       `INSERT INTO groups (${GROUP_COLS})
        VALUES (@id, @name, @avatar_url, @description, @join_mode, @history_visible, @owner_id, @member_count, @created_at, @dissolved_at)`,

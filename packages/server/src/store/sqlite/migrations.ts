@@ -256,6 +256,110 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX group_pending_by_kind ON group_pending (conversation_id, kind, created_at);
     `,
   },
+  {
+    version: 6,
+    name: 'mutations, reactions, mentions and search',
+    // See docs/messages.md. Every edit, delete and reaction is an entry of its own in the log (a
+    // messages row with a seq, `target` naming the message it changes); the target row is also
+    // changed in place (text, edited_at, updated_seq), so pages show messages as they are now.
+    //
+    // - messages.target: NULL for messages, the target seq for mutation entries. Added columns
+    //   with no default: existing rows are not rewritten.
+    // - messages_mutations: partial, so only mutation entries have an entry (the text hot path
+    //   never writes it): unread leaves out others' entries after the read cursor by counting
+    //   this range (covering: sender_id is in it), and a target's edits are found by `target`.
+    // - reactions: one row per (message, emoji, user), clustered by message, so a page's reactions
+    //   are one range and a message's distinct emoji count one scan of its few rows.
+    // - mentions: one row per mentioned member and message, keyed by member first, so a member's
+    //   unread mentions in a conversation are one range from their read cursor.
+    // - conversations.num: a small integer key per conversation; the search index's rowid is
+    //   num * 2^32 + seq, so a hit maps back to its message, a message's entry is found without a
+    //   lookup table, and one conversation's entries are one rowid range. indexed_seq: how far the
+    //   search indexer got (search-index.ts): it indexes after commits, in batches, so a message
+    //   commit writes no index pages; on open it catches up from here (which also fills the index
+    //   for messages stored before this version).
+    // - message_search: FTS5, contentless (the text lives only in messages, so a delete erases it
+    //   once) with secure-delete: an entry is removed with FTS5's 'delete' command and the text it
+    //   was indexed with, which takes its tokens out of the index at once (contentless_delete's
+    //   tombstones would leave them in place). Tokens: unicode61 over searchText(text).
+    up: `
+      ALTER TABLE messages ADD COLUMN target INTEGER;
+      ALTER TABLE messages ADD COLUMN updated_seq INTEGER;
+      ALTER TABLE messages ADD COLUMN edited_at INTEGER;
+      CREATE INDEX messages_mutations ON messages (conversation_id, seq, sender_id, target) WHERE target IS NOT NULL;
+
+      CREATE TABLE reactions (
+        conversation_id TEXT NOT NULL,
+        seq             INTEGER NOT NULL,
+        emoji           TEXT NOT NULL,
+        user_id         TEXT NOT NULL,
+        PRIMARY KEY (conversation_id, seq, emoji, user_id)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE mentions (
+        user_id         TEXT NOT NULL,
+        conversation_id TEXT NOT NULL,
+        seq             INTEGER NOT NULL,
+        PRIMARY KEY (user_id, conversation_id, seq)
+      ) WITHOUT ROWID;
+
+      ALTER TABLE conversations ADD COLUMN num INTEGER;
+      ALTER TABLE conversations ADD COLUMN indexed_seq INTEGER NOT NULL DEFAULT 0;
+      WITH n AS (SELECT id, ROW_NUMBER() OVER (ORDER BY created_at, id) AS k FROM conversations)
+      UPDATE conversations SET num = n.k FROM n WHERE n.id = conversations.id;
+      CREATE UNIQUE INDEX conversations_by_num ON conversations (num);
+
+      CREATE VIRTUAL TABLE message_search USING fts5(body, content = '', tokenize = 'unicode61 remove_diacritics 2');
+      INSERT INTO message_search (message_search, rank) VALUES ('secure-delete', 1);
+    `,
+  },
+  {
+    version: 7,
+    name: 'attachments',
+    // See docs/messages.md#attachments. One row per uploaded file; its bytes are in the blob store
+    // under blob_key (and its thumbnail's under thumb_key). seq is NULL until a message claims the
+    // file (in the message's own transaction, attachment-claims.ts); expires_at is when an unsent
+    // upload is swept. Each index serves one query and holds only what that query reads:
+    //
+    // - attachments_by_owner: the quota's sum of a user's sizes, read from the index alone.
+    // - attachments_unsent: the sweep of expired unsent uploads, oldest first. Partial, so it
+    //   holds only unsent rows and a claim removes the row's entry.
+    // - attachments_by_message: a deleted message's files. Partial: sent rows only.
+    // - attachments_by_blob, attachments_by_thumb: the orphan sweep asks which blob keys a row
+    //   still names.
+    up: `
+      CREATE TABLE attachments (
+        id              TEXT PRIMARY KEY,
+        owner_id        TEXT NOT NULL,
+        conversation_id TEXT NOT NULL,
+        seq             INTEGER,
+        name            TEXT NOT NULL,
+        mime            TEXT NOT NULL,
+        size            INTEGER NOT NULL CHECK (size > 0),
+        width           INTEGER,
+        height          INTEGER,
+        blob_key        TEXT NOT NULL,
+        thumb_key       TEXT,
+        created_at      INTEGER NOT NULL,
+        expires_at      INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX attachments_by_owner ON attachments (owner_id, size);
+      CREATE INDEX attachments_unsent ON attachments (expires_at) WHERE seq IS NULL;
+      CREATE INDEX attachments_by_message ON attachments (conversation_id, seq) WHERE seq IS NOT NULL;
+      CREATE UNIQUE INDEX attachments_by_blob ON attachments (blob_key);
+      CREATE UNIQUE INDEX attachments_by_thumb ON attachments (thumb_key) WHERE thumb_key IS NOT NULL;
+    `,
+  },
+  {
+    version: 8,
+    name: 'presence visibility',
+    // See docs/messages.md#presence. users.show_presence: 0 when the user hides their online state
+    // and last seen (PATCH /api/me {showPresence:false}). A constant default: existing rows are not
+    // rewritten. Presence itself is ephemeral and never stored.
+    up: `
+      ALTER TABLE users ADD COLUMN show_presence INTEGER NOT NULL DEFAULT 1;
+    `,
+  },
 ];
 
 /** The schema version a fully migrated database reports in `PRAGMA user_version`. */

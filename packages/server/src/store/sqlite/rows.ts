@@ -11,8 +11,20 @@ export interface TokenRow { token_hash: string; family_id: string; user_id: stri
 export interface FriendshipDbRow { user_id: string; peer_id: string; status: StoredFriendshipStatus; memo: string | null; updated_at: number; }
 /** A `user_events` row, without its owner; `payload` is the event's other fields as JSON. */
 export interface EventRow { seq: number; kind: string; at: number; payload: string; }
-/** A `messages` row, in {@link MESSAGE_COLS} order. */
-export interface MessageRow { id: string; conversation_id: string; seq: number; sender_id: string; client_msg_id: string; content: string; created_at: number; }
+/** A `messages` row as read ({@link MESSAGE_READ_COLS}): the inserted columns, then what mutations change. */
+export interface MessageRow {
+  id: string;
+  conversation_id: string;
+  seq: number;
+  sender_id: string;
+  client_msg_id: string;
+  content: string;
+  created_at: number;
+  /** Mutation entries only: the seq they change. */
+  target: number | null;
+  updated_seq: number | null;
+  edited_at: number | null;
+}
 /** A member's cursors. */
 export interface MemberRow { conversation_id: string; user_id: string; delivered: number; read: number; }
 /**
@@ -27,6 +39,7 @@ export interface ConversationRow {
   read: number;
   last_seq: number;
   unread: number;
+  mentions: number;
   floor: number;
   role: GroupRole | null;
   group_name: string | null;
@@ -37,8 +50,15 @@ export interface ConversationRow {
 
 /** The `users` columns, in {@link UserRow} order. */
 export const USER_COLS = 'id, handle, display_name, avatar_url, signature, password_hash, created_at';
-/** The `messages` columns, in {@link MessageRow} order (and the positional order of the hot INSERT). */
+/** The `messages` columns a new message is inserted with, in {@link MessageRow} order (the positional order of the hot INSERT). */
 export const MESSAGE_COLS = 'id, conversation_id, seq, sender_id, client_msg_id, content, created_at';
+/**
+ * A new conversation's search key (`conversations.num`, see migration 6): one more than the
+ * largest, read from its unique index.
+ */
+export const NEXT_CONVERSATION_NUM = '(SELECT COALESCE(MAX(num), 0) + 1 FROM conversations)';
+/** Every `messages` column a {@link MessageRow} holds. */
+export const MESSAGE_READ_COLS = `${MESSAGE_COLS}, target, updated_seq, edited_at`;
 
 /** A user row as a record. */
 export function toUser(r: UserRow): UserRecord {
@@ -83,6 +103,8 @@ export function toMessage(r: MessageRow): Message {
     clientMsgId: r.client_msg_id,
     content: JSON.parse(r.content) as MessageContent,
     createdAt: r.created_at,
+    ...(r.updated_seq !== null ? { updatedSeq: r.updated_seq } : {}),
+    ...(r.edited_at !== null ? { editedAt: r.edited_at } : {}),
   };
 }
 

@@ -31,7 +31,14 @@ import { SqliteRelations } from './relations.js';
 import { SqliteConversations } from './conversations.js';
 import { SqliteGroups } from './groups.js';
 import { MessageAppender } from './append.js';
+import { RichWrites } from './rich-writes.js';
+import { SqliteSearch } from './search.js';
+import { SearchIndexer } from './search-index.js';
+import type { SearchPage, SearchRequest } from '../search.js';
 import { UserEventLog } from './events.js';
+import { SqliteAttachments } from './attachments.js';
+import { prepareAttachmentClaims } from './attachment-claims.js';
+import type { AttachmentRecord, NewUpload } from '../attachments.js';
 
 export type { SqliteStoreOptions } from './database.js';
 
@@ -59,21 +66,30 @@ export class SqliteStore implements Store {
   private readonly relations: SqliteRelations;
   private readonly conversations: SqliteConversations;
   private readonly groups: SqliteGroups;
+  private readonly search: SqliteSearch;
+  private readonly attachments: SqliteAttachments;
+  private readonly indexer: SearchIndexer;
 
   constructor(options: SqliteStoreOptions) {
     this.database = new SqliteDatabase(options);
     const db = this.database.db;
-    const appender = new MessageAppender(db);
+    const indexer = (this.indexer = new SearchIndexer(db));
+    indexer.catchUp();
+    const appender = new MessageAppender(db, new RichWrites(db, prepareAttachmentClaims(db), indexer), indexer);
     const events = new UserEventLog(db);
     this.users = new SqliteUsers(db);
     this.tokens = new SqliteTokens(db);
     this.relations = new SqliteRelations(db, events);
     this.conversations = new SqliteConversations(db, appender);
     this.groups = new SqliteGroups(db, appender, events);
+    this.search = new SqliteSearch(db, indexer);
+    this.attachments = new SqliteAttachments(db);
   }
 
   /** Stops the checkpointer, checkpoints, and closes the connection. Idempotent. */
   close(): Promise<void> {
+    if (this.database.db.open) this.indexer.flush();
+    this.indexer.stop();
     return this.database.close();
   }
 
@@ -84,6 +100,7 @@ export class SqliteStore implements Store {
   getUsers(ids: readonly string[]): Promise<UserRecord[]> { return this.users.getUsers(ids); }
   getUserByHandle(handle: string): Promise<UserRecord | null> { return this.users.getUserByHandle(handle); }
   updateProfile(id: string, patch: ProfilePatch): Promise<UserRecord | null> { return this.users.updateProfile(id, patch); }
+  listPresenceHidden(ids: readonly string[]): Promise<string[]> { return this.users.listPresenceHidden(ids); }
 
   // ---------- refresh tokens ----------
   insertRefreshToken(token: RefreshTokenRecord): Promise<void> { return this.tokens.insertRefreshToken(token); }
@@ -114,6 +131,17 @@ export class SqliteStore implements Store {
   advanceCursor(conversationId: string, userId: string, to: { delivered?: number; read?: number }): Promise<{ cursor: MemberCursor; changed: boolean } | null> {
     return this.conversations.advanceCursor(conversationId, userId, to);
   }
+
+  // ---------- search ----------
+  searchMessages(userId: string, request: SearchRequest): Promise<SearchPage> { return this.search.searchMessages(userId, request); }
+
+  // ---------- attachments ----------
+  insertUpload(upload: NewUpload, quotaBytes: number): Promise<boolean> { return this.attachments.insertUpload(upload, quotaBytes); }
+  getAttachment(id: string): Promise<AttachmentRecord | null> { return this.attachments.getAttachment(id); }
+  storedBytesOf(ownerId: string): Promise<number> { return this.attachments.storedBytesOf(ownerId); }
+  deleteUpload(id: string, ownerId: string): Promise<string[] | null> { return this.attachments.deleteUpload(id, ownerId); }
+  deleteExpiredUploads(now: number, limit: number): Promise<{ deleted: number; blobKeys: string[] }> { return this.attachments.deleteExpiredUploads(now, limit); }
+  referencedBlobKeys(keys: readonly string[]): Promise<Set<string>> { return this.attachments.referencedBlobKeys(keys); }
 
   // ---------- groups ----------
   getGroup(conversationId: string): Promise<GroupRecord | null> { return this.groups.getGroup(conversationId); }

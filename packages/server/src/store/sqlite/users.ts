@@ -3,7 +3,7 @@ import { HandleTakenError } from '../types.js';
 import type { NewExternalUser, NewUser, ProfilePatch, UserRecord, UserStore } from '../types.js';
 import { toUser, USER_COLS, type UserRow } from './rows.js';
 
-type ProfileParams = { id: string; displayName: string | null; setAvatar: number; avatarUrl: string | null; signature: string | null };
+type ProfileParams = { id: string; displayName: string | null; setAvatar: number; avatarUrl: string | null; signature: string | null; showPresence: number | null };
 
 function prepare(db: Database.Database) {
   return {
@@ -21,9 +21,11 @@ function prepare(db: Database.Database) {
       `UPDATE users SET
          display_name = COALESCE(@displayName, display_name),
          avatar_url = CASE WHEN @setAvatar THEN @avatarUrl ELSE avatar_url END,
-         signature = COALESCE(@signature, signature)
+         signature = COALESCE(@signature, signature),
+         show_presence = COALESCE(@showPresence, show_presence)
        WHERE id = @id RETURNING ${USER_COLS}`,
     ),
+    presenceHidden: db.prepare<[string], string>('SELECT id FROM users WHERE show_presence = 0 AND id IN (SELECT value FROM json_each(?))').pluck(),
   };
 }
 
@@ -75,8 +77,14 @@ export class SqliteUsers implements UserStore {
       setAvatar: patch.avatarUrl !== undefined ? 1 : 0,
       avatarUrl: patch.avatarUrl ?? null,
       signature: patch.signature ?? null,
+      showPresence: patch.showPresence === undefined ? null : Number(patch.showPresence),
     });
     return row ? toUser(row) : null;
+  }
+
+  async listPresenceHidden(ids: readonly string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    return this.s.presenceHidden.all(JSON.stringify(ids));
   }
 }
 
