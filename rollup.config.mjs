@@ -1,11 +1,13 @@
 // Builds the publishable bundles. Browser-facing packages (protocol, sdk) get ESM (`.js`) + CJS
-// (`.cjs`) + sourcemaps; the widget gets ESM plus a self-contained, minified IIFE for script
-// tags (`quickchat-widget.js`); the server gets ESM for Node. Type declarations come from
-// `npm run build:types` (`tsc --emitDeclarationOnly` per package: TypeScript is used for
-// checking and declarations only).
+// (`.cjs`) + sourcemaps; the widget gets ESM plus a minified script-tag build
+// (`quickchat-widget.js` and its lazily loaded sibling files); the server gets ESM for Node.
+// Type declarations come from `npm run build:types` (`tsc --emitDeclarationOnly` per package:
+// TypeScript is used for checking and declarations only).
 //
-// `libraryBuilds(outRoot)` and `widgetBuilds(outDir)` are exported so tests can build into a temp dir.
+// `libraryBuilds(outRoot)`, `widgetBuilds(outDir)` and `scriptTagBuild(outDir)` are exported so
+// tests (and scripts/build-demo.mjs) can build into another dir.
 import esbuild from 'rollup-plugin-esbuild';
+import { buildSync } from 'esbuild';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -79,8 +81,7 @@ const widgetPlugins = (options = {}) => [
 /**
  * The widget: an ESM build for bundlers (preact and the SDK stay external: dependencies; one
  * file per module, so every `import()` stays a chunk the app's bundler loads on first use), and
- * `quickchat-widget.js`, one minified IIFE with everything inside that only defines the
- * `QuickChat` global.
+ * the script-tag build ({@link scriptTagBuild}).
  */
 export function widgetBuilds(outDir = join(root, 'packages/widget/dist')) {
   return [
@@ -90,13 +91,42 @@ export function widgetBuilds(outDir = join(root, 'packages/widget/dist')) {
       plugins: widgetPlugins(),
       output: { dir: outDir, format: 'es', entryFileNames: '[name].js', sourcemap: true, preserveModules: true, preserveModulesRoot: join(root, 'packages/widget/src') },
     },
-    {
-      input: src('widget', 'iife.ts'),
-      plugins: widgetPlugins({ minify: true }),
-      // One file for a script tag: lazily loaded screens are inlined (their code still runs only on first use).
-      output: { file: join(outDir, 'quickchat-widget.js'), format: 'iife', sourcemap: true, inlineDynamicImports: true },
-    },
+    scriptTagBuild(outDir),
   ];
+}
+
+/**
+ * The script-tag build: `quickchat-widget.js`, minified, with Preact, the SDK and everything up
+ * front inside, which only defines the `QuickChat` global; and each `import()` (profile, emoji
+ * picker, emoji search words, later calls) as a file of its own next to it,
+ * `quickchat-widget-<name>-<hash>.js`, loaded on first use. The files are rollup's AMD output
+ * with `define` renamed to `QuickChat.__define`: a lazy file registers on the one global and
+ * takes Preact and the widget's shared modules from the main file's exports. The main file
+ * starts with script-tag/bootstrap.ts (the loader: sibling files by URL, `<script>` elements
+ * with the page's nonce). Decision 0006.
+ */
+export function scriptTagBuild(outDir = join(root, 'packages/widget/dist')) {
+  return {
+    input: { 'quickchat-widget': src('widget', 'iife.ts') },
+    plugins: widgetPlugins({ minify: true }),
+    output: {
+      dir: outDir,
+      format: 'amd',
+      amd: { define: 'QuickChat.__define', forceJsExtensionForImports: true },
+      entryFileNames: '[name].js',
+      chunkFileNames: 'quickchat-widget-[name]-[hash].js',
+      minifyInternalExports: true,
+      banner: (chunk) => (chunk.isEntry ? scriptTagBootstrap() : ''),
+      sourcemap: true,
+    },
+  };
+}
+
+let bootstrapCode;
+/** script-tag/bootstrap.ts as one minified script, for the top of `quickchat-widget.js`. */
+function scriptTagBootstrap() {
+  bootstrapCode ??= buildSync({ entryPoints: [src('widget', 'script-tag/bootstrap.ts')], bundle: true, format: 'iife', minify: true, target: 'es2020', platform: 'browser', write: false, logLevel: 'silent' }).outputFiles[0].text.trim();
+  return bootstrapCode;
 }
 
 export default [

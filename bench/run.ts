@@ -1,4 +1,4 @@
-// `npm run bench`: runs P1, P2, P4, P5, P6, P6g, P6b, P6s, U1 and B1 against their baselines, prints a table, and writes
+// `npm run bench`: runs P1, P2, P4, P5, P6, P6g, P6b, P6s, S1, U1 and B1 against their baselines, prints a table, and writes
 // docs/benchmarks.md with docs/images/benchmarks.svg. See `--help` below for the flags.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
@@ -13,13 +13,14 @@ import { runP6, type P6Params } from './p6-history.js';
 import { runP6b, type P6bParams } from './p6b-list.js';
 import { B1_BASELINE_COMMIT, runB1, type B1Params } from './b1-scrollback.js';
 import { runU1, type U1Params } from './u1-uploads.js';
+import { runS1, type S1Params } from './s1-search.js';
 import { profileP1, profileP2, profileP4, type ProfileResult } from './profile.js';
 import type { BenchReport } from './report/figures.js';
 import { markdown } from './report/markdown.js';
 import { svgChart } from './report/chart.js';
 import { textTable } from './report/table.js';
 
-const HELP = `usage: npm run bench -- [--quick] [--only=p1|p2|p4|p5|p6|p6g|p6b|p6s|u1|b1] [--profile] [--write|--no-write] [--render]
+const HELP = `usage: npm run bench -- [--quick] [--only=p1|p2|p4|p5|p6|p6g|p6b|p6s|s1|u1|b1] [--profile] [--write|--no-write] [--render]
   --merge          with --only: write this run's results into docs/benchmarks.json (and the .md and chart)
                    beside the saved results of the benchmarks not run
   --render         re-write docs/benchmarks.md and the chart from docs/benchmarks.json (no run),
@@ -35,6 +36,7 @@ const HELP = `usage: npm run bench -- [--quick] [--only=p1|p2|p4|p5|p6|p6g|p6b|p
   P6g: P6 in a group: --group-history=1000000 --history-group-members=100 (pages, requests and rounds as P6)
   P6b: --list-conversations=500 --backlog=100000 --p6b-requests=300 --p6b-warmup=30 --p6b-rounds=4
   P6s: P6b for a member of groups: --list-groups=200 --list-group-members=1000 --group-backlog=100000 (requests and rounds as P6b)
+  S1: --search-messages=1000000 --search-conversations=100 --search-vocabulary=5000 --search-page=20 --s1-requests=1000 --s1-warmup=100 --s1-rounds=4
   U1: --u1-uploads=20 --u1-size-mib=5 --u1-rounds=3 (through the real server, beside fs.copyFile)
   B1: --b1-messages=2000 --b1-speed=4000 --b1-rounds=2 --b1-baseline=<git rev> (widget in headless Chromium)
   --deadline=120   seconds allowed per benchmark before it stops itself
@@ -67,7 +69,7 @@ if (flags.has('render')) {
 }
 const quick = flags.has('quick');
 const only = flags.str('only');
-const ONLY = ['p1', 'p2', 'p4', 'p5', 'p6', 'p6g', 'p6b', 'p6s', 'u1', 'b1'];
+const ONLY = ['p1', 'p2', 'p4', 'p5', 'p6', 'p6g', 'p6b', 'p6s', 's1', 'u1', 'b1'];
 if (only && !ONLY.includes(only)) throw new Error(`--only must be one of ${ONLY.join(', ')}, got "${only}"`);
 const deadlineMs = flags.num('deadline', 120) * 1000;
 const payloadBytes = flags.num('payload', 32);
@@ -143,6 +145,17 @@ const p6sParams: P6bParams = {
   backlog: flags.num('group-backlog', quick ? 10_000 : 100_000),
 };
 
+const s1Params: S1Params = {
+  messages: flags.num('search-messages', quick ? 100_000 : 1_000_000),
+  conversations: flags.num('search-conversations', 100),
+  vocabulary: flags.num('search-vocabulary', 5000),
+  pageSize: flags.num('search-page', 20),
+  requests: flags.num('s1-requests', quick ? 200 : 1000),
+  warmup: flags.num('s1-warmup', quick ? 20 : 100),
+  rounds: flags.num('s1-rounds', quick ? 2 : 4),
+  deadlineMs,
+};
+
 const u1Params: U1Params = {
   uploads: flags.num('u1-uploads', quick ? 5 : 20),
   sizeMiB: flags.num('u1-size-mib', 5),
@@ -215,12 +228,19 @@ if (!only || only === 'p6s') {
   report.p6s = await runP6b(p6sParams);
   console.log(`P6s: seeded in ${(report.p6s.seedMs / 1000).toFixed(1)} s; responses of ${report.p6s.responseBytes} B, identical JSON from both servers: ${report.p6s.sameJson ? 'yes' : 'NO'}`);
 }
+if (!only || only === 's1') {
+  const p = s1Params;
+  console.log(`S1: search over ${p.messages} messages in ${p.conversations} conversations, ${p.requests} requests per server…`);
+  report.s1 = await runS1(s1Params);
+  const r = report.s1;
+  console.log(`S1: seeded and indexed in ${(r.seedMs / 1000).toFixed(1)} s; raw FTS5 query p50 ${r.rawQuery.p50} µs, p99 ${r.rawQuery.p99} µs; identical JSON from both servers: ${r.sameJson ? 'yes' : 'NO'}`);
+}
 if (!only || only === 'u1') {
   const p = u1Params;
   console.log(`U1: ${p.uploads} uploads of ${p.sizeMiB} MiB through the server beside fs.copyFile of the same bytes, ${p.rounds} rounds…`);
   report.u1 = await runU1(u1Params);
   const r = report.u1;
-  console.log(`U1: uploads ${r.upload.mbPerSec} MB/s, copyFile ${r.copy.mbPerSec} MB/s, copyFile + fsync ${r.copySynced.mbPerSec} MB/s`);
+  console.log(`U1: uploads ${r.upload.mbPerSec} MB/s (bare node:http ${r.bareHttp.mbPerSec} MB/s), copyFile ${r.copy.mbPerSec} MB/s, copyFile + fsync ${r.copySynced.mbPerSec} MB/s`);
 }
 if (!only || only === 'b1') {
   console.log(`B1: scrolling back through ${b1Params.messages} messages in the widget (headless Chromium), windowed list vs ${b1Params.baseline.slice(0, 9)}, ${b1Params.rounds} rounds…`);
@@ -266,7 +286,7 @@ const write = flags.has('write') || (!flags.has('no-write') && !quick && !only);
 if (flags.has('merge')) {
   if (!only) throw new Error('--merge goes with --only');
   const saved = JSON.parse(readFileSync(RESULTS, 'utf8')) as BenchReport;
-  const key = only as 'p1' | 'p2' | 'p4' | 'p5' | 'p6' | 'p6g' | 'p6b' | 'p6s' | 'u1' | 'b1';
+  const key = only as 'p1' | 'p2' | 'p4' | 'p5' | 'p6' | 'p6g' | 'p6b' | 'p6s' | 's1' | 'u1' | 'b1';
   const merged = { ...saved, [key]: report[key], ...(report.profiles ? { profiles: { ...saved.profiles, ...report.profiles } } : {}) } as BenchReport;
   console.log(`merged ${only} into the saved results of ${saved.machine.date}`);
   writeDocs(merged);

@@ -2,14 +2,16 @@
 // server (a child process): POST /api/uploads over one keep-alive connection, streamed to disk
 // with the size cap and the type sniffer, fsynced, and recorded in SQLite. Beside it, in the same
 // run and on the same file system, a plain `fs.copyFile` of the same bytes the same number of
-// times, and the same copy followed by an fsync (what an upload also pays for durability).
+// times, the same copy followed by an fsync (what an upload also pays for durability), and the
+// same uploads to a bare node:http server that only writes each body to a file
+// (baselines/upload-http.ts): what any HTTP upload costs on this machine.
 import { randomBytes } from 'node:crypto';
-import { copyFile, mkdtemp, open, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { request, Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dmConversationId } from '@quickchat/protocol';
-import { startQuickchat } from './lib/servers.js';
+import { startQuickchat, startUploadBaseline } from './lib/servers.js';
 import { befriend, registerUsers, type BenchUser } from './lib/quickchat-client.js';
 import { checkDeadline } from './lib/stats.js';
 
@@ -35,6 +37,8 @@ export interface U1Result {
   copy: U1Side;
   /** `fs.copyFile` then fsync of each copy. */
   copySynced: U1Side;
+  /** The same uploads to a bare node:http server writing each body to a file. */
+  bareHttp: U1Side;
   /** Upload MB/s ÷ copy MB/s. */
   ratio: number;
   durationMs: number;
@@ -47,7 +51,7 @@ function payload(bytes: number): Buffer {
   return body;
 }
 
-/** One upload over `agent`; resolves its id, rejects unless 201. */
+/** One upload over `agent`; resolves the response body, rejects unless 201. */
 function postUpload(url: string, user: BenchUser, conversationId: string, name: string, body: Buffer, agent: Agent): Promise<string> {
   return new Promise((resolve, reject) => {
     const { hostname, port } = new URL(url);
@@ -64,7 +68,7 @@ function postUpload(url: string, user: BenchUser, conversationId: string, name: 
         let text = '';
         res.setEncoding('utf8');
         res.on('data', (part: string) => (text += part));
-        res.on('end', () => (res.statusCode === 201 ? resolve((JSON.parse(text) as { attachment: { id: string } }).attachment.id) : reject(new Error(`upload: ${res.statusCode} ${text}`))));
+        res.on('end', () => (res.statusCode === 201 ? resolve(text) : reject(new Error(`upload: ${res.statusCode} ${text}`))));
       },
     );
     req.on('error', reject);
@@ -88,7 +92,11 @@ export async function runU1(params: U1Params): Promise<U1Result> {
     dataDir,
     serverOptions: { limits: { maxUploadBytes: bytes, uploadQuotaBytes: 2 * params.rounds * params.uploads * bytes, requestTimeoutMs: 120_000 } },
   });
+  const bareDir = join(scratch, 'bare');
+  await mkdir(bareDir);
+  const bare = await startUploadBaseline(bareDir);
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const bareAgent = new Agent({ keepAlive: true, maxSockets: 1 });
   try {
     const [alice, bob] = await registerUsers(server.url, 2, 'u1');
     await befriend(server.url, alice!, bob!);
@@ -96,12 +104,18 @@ export async function runU1(params: U1Params): Promise<U1Result> {
     const uploads: number[] = [];
     const copies: number[] = [];
     const synced: number[] = [];
+    const bareUploads: number[] = [];
     await postUpload(server.url, alice!, conversationId, 'warmup.pdf', body, agent);
+    await postUpload(bare.url, alice!, conversationId, 'warmup.pdf', body, bareAgent);
     for (let round = 0; round < params.rounds; round++) {
       checkDeadline(deadline, 'U1');
       let t = performance.now();
       for (let i = 0; i < params.uploads; i++) await postUpload(server.url, alice!, conversationId, `file-${round}-${i}.pdf`, body, agent);
       uploads.push(performance.now() - t);
+
+      t = performance.now();
+      for (let i = 0; i < params.uploads; i++) await postUpload(bare.url, alice!, conversationId, `file-${round}-${i}.pdf`, body, bareAgent);
+      bareUploads.push(performance.now() - t);
 
       t = performance.now();
       for (let i = 0; i < params.uploads; i++) await copyFile(source, join(scratch, `copy-${round}-${i}.pdf`));
@@ -128,12 +142,14 @@ export async function runU1(params: U1Params): Promise<U1Result> {
       upload,
       copy,
       copySynced: side(synced),
+      bareHttp: side(bareUploads),
       ratio: Math.round((upload.mbPerSec / copy.mbPerSec) * 1000) / 1000,
       durationMs: Math.round(performance.now() - started),
     };
   } finally {
     agent.destroy();
-    await server.stop();
+    bareAgent.destroy();
+    await Promise.all([server.stop(), bare.stop()]);
     await rm(scratch, { recursive: true, force: true });
   }
 }

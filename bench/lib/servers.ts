@@ -37,3 +37,9 @@ export async function startReadBaseline(dbFile: string, script = 'baselines/read
   const child = await startChild(script, { label: 'read-baseline', args: [`--db=${dbFile}`] });
   return { ...child, url: `http://127.0.0.1:${child.port}`, wsUrl: '' };
 }
+
+/** The bare `node:http` upload baseline (U1), writing bodies into `dir`. */
+export async function startUploadBaseline(dir: string): Promise<RunningServer> {
+  const child = await startChild('baselines/upload-http.ts', { label: 'upload-baseline', args: [`--dir=${dir}`] });
+  return { ...child, url: `http://127.0.0.1:${child.port}`, wsUrl: '' };
+}

@@ -6,6 +6,7 @@ import type { P6Result } from '../p6-history.js';
 import type { P6bResult } from '../p6b-list.js';
 import type { B1Result } from '../b1-scrollback.js';
 import type { U1Result } from '../u1-uploads.js';
+import type { S1Result } from '../s1-search.js';
 import type { ProfileResult } from '../profile.js';
 
 /** The machine and toolchain a run was measured on. */
@@ -36,6 +37,8 @@ export interface BenchReport {
   p6b?: P6bResult;
   /** P6b for a member of many groups. */
   p6s?: P6bResult;
+  /** S1: full-text search over a user's conversations beside the store's raw FTS5 query behind a bare server. */
+  s1?: S1Result;
   /** U1: upload throughput through the server beside a plain file copy. */
   u1?: U1Result;
   /** B1: the widget's message list scrolled back in headless Chromium, windowed vs. the list before windowing. */
@@ -78,10 +81,10 @@ export const P2_GOALS = { bare: 0.9, socketio: 1.1 };
  */
 export const U1_GOAL = 0.25;
 
-/** The goal-bearing figures of a report (P1 p50, P1 p99, P2 vs bare and vs socket.io, P4, P5, P6 p50/p99, P6b p50/p99, U1, B1 time/frames/DOM), in brief order. */
+/** The goal-bearing figures of a report (P1 p50, P1 p99, P2 vs bare and vs socket.io, P4, P5, P6 p50/p99, P6b p50/p99, S1 p50/p99, U1, B1 time/frames/DOM), in brief order. */
 export function figuresOf(report: BenchReport): Figure[] {
   const out: Figure[] = [];
-  const { p1, p2, p4, p5, p6, p6g, p6b, p6s, u1, b1 } = report;
+  const { p1, p2, p4, p5, p6, p6g, p6b, p6s, s1, u1, b1 } = report;
   if (p1) {
     out.push(figure('P1', 'delivery latency p50', us(p1.quickchat.p50), `${us(p1.relay.p50)} (bare ws relay)`, p1.ratios.p50, '≤', 2));
     out.push(figure('P1', 'delivery latency p99', us(p1.quickchat.p99), `${us(p1.relay.p99)} (bare ws relay)`, p1.ratios.p99, '≤', 5));
@@ -99,7 +102,7 @@ export function figuresOf(report: BenchReport): Figure[] {
     const ms = p5.catchUp.max / 1000;
     out.push(figure('P5', `catch-up of ${p5.params.missed.toLocaleString('en-US')} missed messages (slowest round)`, `${ms.toFixed(1)} ms`, `${P5_BUDGET_MS} ms (the goal's budget)`, ms / P5_BUDGET_MS, '≤', 1));
   }
-  const read = (id: string, what: string, r: P6Result | P6bResult) => {
+  const read = (id: string, what: string, r: P6Result | P6bResult | S1Result) => {
     for (const q of ['p50', 'p99'] as const) {
       out.push(figure(id, `${what} ${q}`, us(r.quickchat[q]), `${us(r.baseline[q])} (bare node:http + raw SQL)`, r.ratios[q], '≤', P6_GOAL));
     }
@@ -108,6 +111,7 @@ export function figuresOf(report: BenchReport): Figure[] {
   if (p6g) read('P6g', `group history page of ${p6g.params.pageSize} from ${p6g.params.messages.toLocaleString('en-US')} messages`, p6g);
   if (p6b) read('P6b', `conversation list, ${p6b.params.conversations.toLocaleString('en-US')} conversations`, p6b);
   if (p6s) read('P6s', `conversation list (sync summaries), ${p6s.params.conversations.toLocaleString('en-US')} groups`, p6s);
+  if (s1) read('S1', `search over ${s1.params.messages.toLocaleString('en-US')} messages, ${s1.params.pageSize} hits`, s1);
   if (u1) {
     const what = `upload throughput, ${u1.params.uploads} files of ${u1.params.sizeMiB} MiB one after another`;
     out.push(figure('U1', what, perSec(u1.upload.mbPerSec, 'MB'), `${perSec(u1.copy.mbPerSec, 'MB')} (fs.copyFile)`, u1.ratio, '≥', U1_GOAL));

@@ -218,6 +218,27 @@ function p6b(p: BenchReport['p6b']): string {
   ].join('\n');
 }
 
+function s1(p: BenchReport['s1']): string {
+  if (!p) return '_Not run in this run._';
+  const x = p.params;
+  const raw = p.rawQuery;
+  return [
+    `One user in **${n(x.conversations)} DMs holding ${n(x.messages)} messages** (eight words each from a ${n(x.vocabulary)}-word vocabulary with a Zipf-like spread; one message in ten is twelve Chinese characters), ` +
+      `seeded through the store and indexed by its search indexer (\`bench/lib/seed-search.ts\`). Each request is \`GET /api/search?q=<words>&limit=${x.pageSize}\`, cycling through a common word, a mid-frequency word, a rare word, two words and two Chinese characters. ` +
+      `${n(p.requests)} timed requests per server in ${x.rounds} rounds after ${n(x.warmup)} warm-up requests; first response ${n(p.responseBytes)} B; identical JSON from both: ${p.sameJson ? 'yes' : '**no**'}. ` +
+      `Seeding and indexing took ${(p.seedMs / 1000).toFixed(1)} s; the run ${(p.durationMs / 1000).toFixed(1)} s.`,
+    '',
+    'The baseline (`bench/baselines/search-http.ts`) is a bare `node:http` server that runs the store\'s own FTS5 query (imported from `store/sqlite/search.ts`) and builds the same JSON and snippets, with no auth, validation, framework or access checks; ' +
+      'both run at once on the same SQLite file, as for P6.',
+    '',
+    readTable(p),
+    '',
+    `The raw FTS5 query alone, in the benchmark\'s own process (no HTTP), for the same queries: p50 ${n(raw.p50)} µs, p90 ${n(raw.p90)} µs, p99 ${n(raw.p99)} µs.`,
+    '',
+    `Ratios quickchat ÷ baseline: p50 ${formatRatio(p.ratios.p50)}, p99 ${formatRatio(p.ratios.p99)} (held to P6\'s ≤ 1.5×).`,
+  ].join('\n');
+}
+
 function u1(r: BenchReport): string {
   const p = r.u1;
   if (!p) return '_Not run in this run._';
@@ -226,12 +247,19 @@ function u1(r: BenchReport): string {
   return [
     `**${n(x.uploads)} files of ${x.sizeMiB} MiB** (a PDF header, then random bytes) uploaded one after another to the real server (a child process) with \`POST /api/uploads\` over one keep-alive connection: ` +
       'each is streamed through the size cap and the type sniffer to a file under the data directory, fsynced, renamed into place and recorded in SQLite. ' +
-      `Beside it, in the same run and file system, \`fs.copyFile\` of the same bytes as many times, and the same copies each followed by an fsync. ` +
+      `Beside it, in the same run and file system, \`fs.copyFile\` of the same bytes as many times, the same copies each followed by an fsync, ` +
+      'and the same uploads to a bare `node:http` server that only writes each body to a file and flushes it (`bench/baselines/upload-http.ts`: no auth, checks, rename or database), for what any HTTP upload costs on the machine. ' +
       `Times are the median of ${x.rounds} rounds (after one warm-up upload); MB is 10^6 bytes. The run took ${(p.durationMs / 1000).toFixed(1)} s.`,
     '',
-    table(['what', 'time', 'throughput'], [row('uploads through the server', p.upload), row('fs.copyFile', p.copy), row('fs.copyFile + fsync', p.copySynced)]),
+    table(['what', 'time', 'throughput'], [
+      row('uploads through the quickchat server', p.upload),
+      row('uploads to a bare node:http server', p.bareHttp),
+      row('fs.copyFile', p.copy),
+      row('fs.copyFile + fsync', p.copySynced),
+    ]),
     '',
-    `Ratio uploads ÷ copyFile: ${formatRatio(p.ratio)} (goal ≥ ${U1_GOAL}×); uploads ÷ copyFile + fsync: ${formatRatio(p.upload.mbPerSec / p.copySynced.mbPerSec)}.`,
+    `Ratio uploads ÷ copyFile: ${formatRatio(p.ratio)} (goal ≥ ${U1_GOAL}×); uploads ÷ copyFile + fsync: ${formatRatio(p.upload.mbPerSec / p.copySynced.mbPerSec)}; ` +
+      `quickchat ÷ bare node:http uploads: ${formatRatio(p.upload.mbPerSec / p.bareHttp.mbPerSec)}.`,
   ].join('\n');
 }
 
@@ -355,6 +383,10 @@ export function markdown(r: BenchReport): string {
     '',
     p6b(r.p6s),
     '',
+    '## S1: search',
+    '',
+    s1(r.s1),
+    '',
     '## U1: upload throughput',
     '',
     u1(r),
@@ -374,11 +406,11 @@ export function markdown(r: BenchReport): string {
     '## How to run',
     '',
     '```sh',
-    'npm run bench                      # P1, P2, P4, P5, P6, P6g, P6b, P6s, U1 and B1, writes this file and docs/images/benchmarks.svg',
+    'npm run bench                      # P1, P2, P4, P5, P6, P6g, P6b, P6s, S1, U1 and B1, writes this file and docs/images/benchmarks.svg',
     'npm run bench -- --profile         # also profiles the server under the P4, P1 and P2 loads (fills "What limits us")',
     'npm run bench -- --render          # re-writes this file and the chart from docs/benchmarks.json',
     'npm run bench -- --quick           # scaled-down smoke run; prints only, unless --write',
-    'npm run bench -- --only=p1         # or p2, p4, p5, p6, p6g, p6b, p6s, u1, b1; sizes: --messages --payload --p2-members --p4-messages --pairs --window ... (see --help)',
+    'npm run bench -- --only=p1         # or p2, p4, p5, p6, p6g, p6b, p6s, s1, u1, b1; sizes: --messages --payload --p2-members --p4-messages --pairs --window ... (see --help)',
     'npm run bench -- --only=p2 --merge # re-measures P2 only and writes it into this file beside the saved results of the others',
     '```',
     '',

@@ -2,8 +2,9 @@
  * Keeps examples/script-tag true: the example's own index.html and app.js, served from another
  * origin (with `http://localhost:8787` pointed at a real server started with the real rollup
  * bundle in demo mode, and that origin in `allowedOrigins`), under a strict CSP. In Chromium the
- * launcher opens the widget, its sign-in form is inside the shadow root, and a registered user
- * signs in and sees the Chats heading.
+ * launcher opens the widget, its sign-in form is inside the shadow root, a registered user
+ * signs in and sees the Chats heading, and the profile screen (a lazy file of the script-tag
+ * build) loads from the server, next to quickchat-widget.js, with no configuration.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -70,7 +71,7 @@ describe.skipIf(!chromium)('examples/script-tag in Chromium with the real bundle
     build?.dispose();
   });
 
-  it('the launcher opens the sign-in form, and a registered user signs in and sees Chats', async () => {
+  it('the launcher opens the sign-in form, a registered user signs in and sees Chats, and the profile loads from the server', async () => {
     await new Rest(t.url).register('scripttag', 'script-tag-password', 'Script Tag');
     const { page, errors, close } = await openPage(browser, site.url, { context: { locale: 'en-US' }, cspViolations: true });
     try {
@@ -87,6 +88,13 @@ describe.skipIf(!chromium)('examples/script-tag in Chromium with the real bundle
       await page.locator('input[type=password]').fill('script-tag-password');
       await page.getByRole('button', { name: 'Sign in', exact: true }).click();
       await page.getByRole('heading', { name: 'Chats', level: 2 }).waitFor();
+
+      // A lazy part comes from where quickchat-widget.js came from (the server), not from the page's origin.
+      const lazy: string[] = [];
+      page.on('request', (r) => void (/quickchat-widget-/.test(r.url()) && lazy.push(r.url())));
+      await page.getByRole('button', { name: 'Profile' }).click();
+      await page.getByRole('button', { name: 'Save profile' }).waitFor();
+      expect(lazy).toEqual([expect.stringMatching(new RegExp(`^${t.url}/quickchat-widget-profile-[\\w-]{8}\\.js$`))]);
 
       expect(errors).toEqual([]);
     } finally {

@@ -213,7 +213,8 @@ export interface ServerOptions {
    * Demo mode (off by default; never in production: the demo passwords are published on the
    * page). Seeds two friends, `alice` and `bob`, and serves the widget demo page at `/` (the
    * status page moves to `/status`) and `widgetBundle` (the built `quickchat-widget.js`) at
-   * `/quickchat-widget.js`. Needs built-in accounts.
+   * `/quickchat-widget.js`, with the lazy files next to it at `/quickchat-widget-<name>-<hash>.js`.
+   * Needs built-in accounts.
    */
   demo?: { widgetBundle: string };
 }

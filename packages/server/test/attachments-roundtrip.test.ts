@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import sharp from 'sharp';
 import { dmConversationId, type AckFrame, type ErrorFrame, type MessageFrame } from '@quickchat/protocol';
 import { ChatFixture, sendContent } from './support/messaging.js';
@@ -136,5 +136,20 @@ describe('attachments: upload, link, download', () => {
     expect((await h.rest.call('DELETE', `/api/uploads/${id}`, { token: alice.token })).status).toBe(404);
     const again = (await sendContent(a, ab, { type: 'text', text: 'again', attachments: [id] })) as ErrorFrame;
     expect(again).toMatchObject({ type: 'error', code: 'validation', message: expect.stringContaining(id) });
+  });
+
+  it('deleting the message deletes its files: links made before stop working, new ones are refused, the bytes leave the disk', async () => {
+    const id = await uploadId(h.t.url, alice, ab, 'gone.png', await pngImage(64, 64));
+    const a = await h.connect(alice);
+    const sent = (await sendContent(a, ab, { type: 'text', text: 'soon gone', attachments: [id] })) as AckFrame;
+    const url = await linkUrl(h.t.url, bob, id);
+    expect((await download(h.t.url, url)).status).toBe(200);
+    const deleted = await sendContent(a, ab, { type: 'delete', target: sent.seq });
+    expect(deleted.type).toBe('ack');
+    expect((await download(h.t.url, url)).status).toBe(404);
+    expect((await fileLink(h.t.url, bob, id)).status).toBe(404);
+    expect((await fileLink(h.t.url, alice, id)).status).toBe(404);
+    // The bytes go right after the delete committed.
+    await vi.waitFor(() => expect(filesOnDisk(h.t.dataDir)).toEqual([]));
   });
 });

@@ -105,9 +105,16 @@ describe('attachments: the upload sweeper', () => {
     expect(filesOnDisk(dataDir)).toEqual(before.filter((f) => !f.endsWith(orphanKey) && !f.endsWith('.part')));
   });
 
-  it('sweeps on its own timer between start and stop (every quarter of the TTL, at most every 15 minutes)', async () => {
+  it('sweeps on its own timer between start and stop: expired uploads every tick, orphans on the first tick and then every 6 hours', async () => {
     const stale = await uploadPng('stale.png');
     clock += TTL + 1;
+    const files = join(dataDir, 'files');
+    const orphan = join(files, 'Zz', 'Zz'.padEnd(32, 'q'));
+    const tick = async () => {
+      sweeper.start();
+      vi.advanceTimersByTime(15 * 60_000);
+      await sweeper.stop(); // waits for the pass the timer started
+    };
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     try {
       sweeper.start();
@@ -115,11 +122,22 @@ describe('attachments: the upload sweeper', () => {
       vi.advanceTimersByTime(15 * 60_000 - 1);
       await sweeper.stop();
       expect(await store.getAttachment(stale)).not.toBeNull();
-      sweeper.start();
-      vi.advanceTimersByTime(15 * 60_000);
-      await sweeper.stop(); // waits for the pass the timer started
+
+      await tick();
       expect(await store.getAttachment(stale)).toBeNull();
       expect(filesOnDisk(dataDir)).toEqual([]);
+
+      mkdirSync(join(files, 'Zz'), { recursive: true });
+      writeFileSync(orphan, 'left behind');
+      const old = (clock - ORPHAN_GRACE_MS - 60_000) / 1000;
+      utimesSync(orphan, old, old);
+      clock += 15 * 60_000;
+      await tick();
+      expect(filesOnDisk(dataDir)).toHaveLength(1);
+      clock += 6 * HOUR;
+      await tick();
+      expect(filesOnDisk(dataDir)).toEqual([]);
+
       vi.advanceTimersByTime(60 * 60_000);
       expect(vi.getTimerCount()).toBe(0);
     } finally {

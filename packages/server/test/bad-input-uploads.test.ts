@@ -3,7 +3,8 @@
  * refused by a streaming size cap and a content check. Each case gets a clear error, nothing is
  * stored (no row, no file on disk), and the server and everyone else carry on.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { request } from 'node:http';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ErrorCode } from '@quickchat/protocol';
 import { expectRestError, expectUnharmed, setupScene, tableCounts, teardown, type Scene } from './support/bad-input.js';
 import { chunksOf, filesOnDisk, pngImage, streamUpload, upload, uploadPath } from './support/uploads.js';
@@ -109,6 +110,17 @@ describe('bad input, row 18: uploads', () => {
     const res = await streamUpload(s!.t.url, s!.alice.token, uploadPath(s!.ab, 'huge.txt'), chunksOf(Buffer.from('x'), 64 * 1024, 64), 64 * CAP);
     expect([res.status, res.body.error?.code]).toEqual([413, ErrorCode.PayloadTooLarge]);
     expect(res.finishedSending).toBe(false);
+    await expectNothingKept();
+  });
+
+  it('an upload the client abandons halfway leaves nothing behind', async () => {
+    const { hostname, port } = new URL(s!.t.url);
+    const req = request({ host: hostname, port, method: 'POST', path: uploadPath(s!.ab, 'partial.pdf'), headers: { authorization: `Bearer ${s!.alice.token}`, 'content-type': 'application/octet-stream' } });
+    req.on('error', () => undefined);
+    await new Promise<void>((written) => req.write(Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(256 * 1024, 0x61)]), () => written()));
+    await vi.waitFor(() => expect(filesOnDisk(s!.t.dataDir)).toEqual([expect.stringMatching(/^\.incoming\/.*\.part$/)]));
+    req.destroy();
+    await vi.waitFor(() => expect(filesOnDisk(s!.t.dataDir)).toEqual([]));
     await expectNothingKept();
   });
 

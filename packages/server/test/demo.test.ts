@@ -1,15 +1,16 @@
 /**
  * Demo mode (`--demo`, what `npm start` runs): off by default; when on, it seeds two friends
  * (alice, bob) idempotently, serves the widget demo page at `/` under a strict CSP, the widget
- * bundle at `/quickchat-widget.js`, and the status page at `/status`. The CLI refuses to start
- * without the bundle. In real Chromium, the real rollup bundle mounts on the demo page with no
- * CSP violation, and two windows signed in as alice and bob chat.
+ * bundle at `/quickchat-widget.js` and its lazy files (`/quickchat-widget-<name>-<hash>.js`, from
+ * the same folder), and the status page at `/status`. The CLI refuses to start without the
+ * bundle. In real Chromium, the real rollup bundle mounts on the demo page with no CSP violation,
+ * two windows signed in as alice and bob chat, and the profile screen loads from its lazy file.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -109,6 +110,22 @@ describe('demo mode on', () => {
     expect(await res.text()).toBe(FAKE_BUNDLE);
     writeFileSync(bundle, '/* rebuilt */');
     expect(await (await fetch(`${t.url}/quickchat-widget.js`)).text()).toBe('/* rebuilt */');
+  });
+
+  it('serves the lazy files next to the bundle at /quickchat-widget-<name>-<hash>.js, cacheable for good, and nothing else from that folder', async () => {
+    const bundle = fakeBundle();
+    const lazy = 'QuickChat.__define(["exports"], function (e) { e.Profile = 1; });\n';
+    writeFileSync(join(dirname(bundle), 'quickchat-widget-profile-Bj-DzevI.js'), lazy);
+    writeFileSync(join(dirname(bundle), 'secret.js'), 'no');
+    const t = await start({ demo: { widgetBundle: bundle } });
+    const res = await fetch(`${t.url}/quickchat-widget-profile-Bj-DzevI.js`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/javascript/);
+    expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(await res.text()).toBe(lazy);
+    expect((await fetch(`${t.url}/quickchat-widget-calls-AAAAAAAA.js`)).status).toBe(404);
+    expect((await fetch(`${t.url}/secret.js`)).status).toBe(404);
+    expect((await fetch(`${t.url}/quickchat-widget-..%2Fsecret.js`)).status).toBe(404);
   });
 
   it('keeps the status page at /status', async () => {
@@ -269,6 +286,11 @@ describe.skipIf(!chromium)('demo page in Chromium with the real widget bundle', 
     await a.page.getByRole('heading', { name: 'Chats', level: 2 }).waitFor();
     await a.page.getByRole('button', { name: /Bob \(demo\)/ }).click();
     await a.page.getByRole('log', { name: 'Messages with Bob (demo)' }).getByText('hello from the demo').waitFor();
+
+    // The profile screen is a lazy file of the script-tag build, served from next to the bundle.
+    await a.page.getByRole('button', { name: 'Back to chats' }).click();
+    await a.page.getByRole('button', { name: 'Profile' }).click();
+    await a.page.getByRole('button', { name: 'Save profile' }).waitFor();
 
     expect([...a.errors, ...b.errors]).toEqual([]);
   });

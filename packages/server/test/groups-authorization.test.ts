@@ -3,6 +3,7 @@ import type { TestUser } from './support/rest.js';
 import type { RestResult } from './support/rest.js';
 import { GroupsHarness } from './support/groups.js';
 import { openReader, sendContent } from './support/messaging.js';
+import { fileLink, pdfDocument, uploadId } from './support/uploads.js';
 
 /**
  * The authorization matrix: every group operation tried by each kind of user. Only the allowed
@@ -17,8 +18,10 @@ type Role = (typeof ROLES)[number];
 interface World {
   g: string;
   users: Record<Role | 'victim', TestUser>;
-  /** The seq of a text message the victim (a plain member) sent. */
+  /** The seq of a text message the victim (a plain member) sent, with a file. */
   victimSeq: number;
+  /** The id of the file in that message. */
+  fileId: string;
 }
 
 /** What an operation answers, reduced to a status. */
@@ -46,11 +49,12 @@ async function world(): Promise<World> {
     await h.requestToJoin(users.requester, g, 'let me in'),
   ];
   for (const s of steps) if (s.status >= 300) throw new Error(`world setup failed: ${s.status} ${JSON.stringify(s.body)}`);
-  const said = await socketSend(users.victim, g, { type: 'text', text: 'victim says hello' });
+  const fileId = await uploadId(h.t.url, users.victim, g, 'minutes.pdf', pdfDocument());
+  const said = await socketSend(users.victim, g, { type: 'text', text: 'victim says hello', attachments: [fileId] });
   if (said.status !== 200) throw new Error(`world setup failed: ${JSON.stringify(said.body)}`);
   // A search indexes what is pending now, so the indexer writes nothing while a cell runs.
   await h.rest.call('GET', '/api/search?q=settle', { token: owner.token });
-  return { g, users, victimSeq: (said.body as { seq: number }).seq };
+  return { g, users, victimSeq: (said.body as { seq: number }).seq, fileId };
 }
 
 /** Every row of every table, to prove a refused operation changed nothing. */
@@ -110,6 +114,7 @@ const MATRIX: Record<string, [Attempt, Role[], 403 | 404] | [Attempt, Role[]]> =
   'react to a message': [(_h, a, w, g) => socketSend(a, g, { type: 'reaction', target: w.victimSeq, emoji: '👍', active: true }), MEMBERS],
   "edit a member's message": [(_h, a, w, g) => socketSend(a, g, { type: 'edit', target: w.victimSeq, text: 'hijacked' }), []],
   "delete a member's message": [(_h, a, w, g) => socketSend(a, g, { type: 'delete', target: w.victimSeq }), ADMINS],
+  'get a link to a file': [(h, a, w) => fileLink(h.t.url, a, w.fileId), MEMBERS],
   'search the group': [(h, a, _w, g) => h.rest.call('GET', `/api/search?q=victim&conversationId=${encodeURIComponent(g)}`, { token: a.token }), MEMBERS],
 };
 

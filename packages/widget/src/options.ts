@@ -90,7 +90,12 @@ export interface WidgetOptions extends WidgetCallbacks {
   themeTokens?: ThemeTokens;
   /** A BCP 47 tag such as `en` or `zh-CN`; default: the browser's language. */
   locale?: string;
-  /** Nonce for the widget's `<style>` element, for pages whose CSP needs one (only used where constructable stylesheets are unavailable). */
+  /**
+   * CSP nonce, for pages whose policy needs one: for the widget's `<style>` element (only used
+   * where constructable stylesheets are unavailable) and, in the script-tag build, for the
+   * `<script>` elements that load its lazy files (default there: the nonce of the `<script>` tag
+   * that loaded `quickchat-widget.js`).
+   */
   nonce?: string;
   /**
    * Built-in accounts: where the sign-in is remembered between page loads. `local` (default):

@@ -23,6 +23,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['screens'],
   ['app'],
   ['mount.tsx'],
+  ['script-tag'],
   ['index.ts', 'iife.ts'],
 ];
 

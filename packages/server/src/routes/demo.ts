@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import type { Router } from 'express';
+import { dirname, join } from 'node:path';
+import type { RequestHandler, Router } from 'express';
 import { DEMO_ACCOUNTS } from '../demo/seed.js';
 
 /**
@@ -68,8 +69,32 @@ window.quickchatDemo = QuickChat.mount('#chat', { url: location.origin, auth: { 
 `;
 
 /**
+ * The script-tag build's lazily loaded files, which `quickchat-widget.js` loads from next to
+ * itself: `quickchat-widget-<name>-<hash>.js` (decision 0006). The name carries a content hash,
+ * so a file never changes and may be cached for good.
+ */
+const LAZY_FILE = /^\/(quickchat-widget-[\w-]+\.js)$/;
+
+/** Sends the JavaScript file at `path()` with `cacheControl`; a file that isn't there is a 404. */
+const sendScript =
+  (path: (req: Parameters<RequestHandler>[0]) => string, cacheControl: string): RequestHandler =>
+  async (req, res, next) => {
+    let code: Buffer;
+    try {
+      code = await readFile(path(req));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') res.sendStatus(404);
+      else next(err);
+      return;
+    }
+    res.setHeader('Cache-Control', cacheControl);
+    res.type('application/javascript').send(code);
+  };
+
+/**
  * Demo mode's routes: the demo page at `/` (under a strict CSP), its boot script and stylesheet,
- * and the widget bundle read from `widgetBundle` on every request (so a rebuild shows up on reload).
+ * the widget bundle read from `widgetBundle` on every request (so a rebuild shows up on reload),
+ * and the lazily loaded files of the script-tag build from the same folder.
  */
 export function registerDemo(router: Router, widgetBundle: string): void {
   const noCache = 'no-cache';
@@ -86,17 +111,8 @@ export function registerDemo(router: Router, widgetBundle: string): void {
     res.setHeader('Cache-Control', noCache);
     res.type('css').send(CSS);
   });
-  router.get('/quickchat-widget.js', async (_req, res, next) => {
-    let code: Buffer;
-    try {
-      code = await readFile(widgetBundle);
-    } catch (err) {
-      next(err);
-      return;
-    }
-    res.setHeader('Cache-Control', noCache);
-    res.type('application/javascript').send(code);
-  });
+  router.get('/quickchat-widget.js', sendScript(() => widgetBundle, noCache));
+  router.get(LAZY_FILE, sendScript((req) => join(dirname(widgetBundle), LAZY_FILE.exec(req.path)![1]!), 'public, max-age=31536000, immutable'));
   // Browsers ask for it; answering keeps the console free of 404s.
   router.get('/favicon.ico', (_req, res) => void res.status(204).end());
 }

@@ -11,7 +11,7 @@ export { HandleTakenError } from './users.js';
 export type { TokenStore, RefreshTokenRecord } from './tokens.js';
 export type { RelationStore, StoredFriendshipStatus, FriendshipRow, NewUserEvent, RelationChange } from './relations.js';
 export type { GroupStore, GroupRecord, GroupSettings, GroupMemberRecord, PendingKind, PendingRecord, NewGroup, GroupChange, GroupChangeResult } from './groups.js';
-export type { SearchStore, SearchRequest, SearchPage, StoredHit } from './search.js';
+export type { SearchStore, StoredHit } from './search.js';
 export type { AttachmentStore, AttachmentRecord, NewUpload } from './attachments.js';
 export type {
   ConversationStore,

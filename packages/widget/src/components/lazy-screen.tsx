@@ -2,6 +2,7 @@ import type { ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { useEnv } from '../state/context.js';
 import { lazyChunk } from '../util/lazy.js';
+import { LoadFailed } from './load-failed.js';
 
 /**
  * A component whose code is a lazily loaded chunk (see {@link lazyChunk}): the first render
@@ -27,19 +28,12 @@ export function lazyScreen<P extends object>(load: () => Promise<ComponentType<P
     if (loaded) return <loaded.Screen {...props} />;
     if (!failed) return <p class="qc-note" role="status">{t('state.loading')}</p>;
     return (
-      <p class="qc-note" role="alert">
-        {t('state.loadFailed')}{' '}
-        <button
-          type="button"
-          class="qc-link"
-          onClick={() => {
-            setFailed(false);
-            setAttempt(attempt + 1);
-          }}
-        >
-          {t('banner.retry')}
-        </button>
-      </p>
+      <LoadFailed
+        onRetry={() => {
+          setFailed(false);
+          setAttempt(attempt + 1);
+        }}
+      />
     );
   };
 }

@@ -1,8 +1,9 @@
 /**
- * Page setup shared by the widget's real-Chromium suites: the rollup-built IIFE bundle served from
- * a real http://127.0.0.1 origin, one real server per test, host pages that mount the widget from
- * an external boot script (under a strict CSP, or with no CSP at all), connected Node SDK clients,
- * and clean-up that fails the test on any uncaught page error or `console.error`.
+ * Page setup shared by the widget's real-Chromium suites: the rollup-built script-tag build
+ * (quickchat-widget.js and its lazy files, side by side) served from a real http://127.0.0.1
+ * origin, one real server per test, host pages that mount the widget from an external boot
+ * script (under a strict CSP, or with no CSP at all), connected Node SDK clients, and clean-up
+ * that fails the test on any uncaught page error or `console.error`.
  *
  * Call {@link useWidgetBrowser} once inside a `describe`; it registers the hooks.
  */
@@ -33,6 +34,10 @@ export interface WidgetPageOptions {
   csp?: 'strict' | 'none';
   /** Appended to the strict CSP's `style-src` (e.g. `" 'nonce-…'"`). */
   styleSrc?: string;
+  /** The strict CSP's `script-src` sources, in place of `'self'` (e.g. `'nonce-…'`, or exact file URLs). */
+  scriptSrc?: string;
+  /** A nonce for the page's own `<script>` tags (the widget, the boot script and `scripts`). */
+  scriptNonce?: string;
   /** Extra HTML in `<head>` (e.g. a stylesheet link). */
   head?: string;
   /** Host-page HTML before the widget's target element (e.g. something focusable). */
@@ -85,6 +90,9 @@ export async function sendStored(client: ChatClient, conv: string, texts: string
   await until(client, () => stored() === texts.length, BROWSER_TIMEOUT_MS, 'messages stored');
 }
 
+/** Where host pages load the script-tag build's main file from; its lazy files are served next to it. */
+export const SCRIPT_TAG_MAIN = '/quickchat-widget.js';
+
 /** Signs in through the widget's own form and waits for the chats. */
 export async function signInWithForm(page: Page, user: TestUser): Promise<void> {
   await page.getByRole('textbox', { name: 'Handle' }).fill(user.handle);
@@ -110,7 +118,8 @@ export function useWidgetBrowser(): WidgetBrowser {
   beforeAll(async () => {
     const build = await rollupWidget();
     dispose = build.dispose;
-    routes['/quickchat-widget.js'] = build.read('quickchat-widget.js');
+    // quickchat-widget.js and the lazy files it loads from next to itself.
+    for (const file of build.scriptTag) routes[`/${file}`] = build.read(file);
     pages = await serveStatic(routes);
     browser = await launchChromium();
   }, 120_000);
@@ -151,15 +160,16 @@ export function useWidgetBrowser(): WidgetBrowser {
 
     async open(s, options) {
       if (!browser) throw new Error('useWidgetBrowser: no browser (beforeAll failed?)');
-      const { csp = 'strict', styleSrc = '', head = '', before = '', bootPrelude = '', scripts = [] } = options;
+      const { csp = 'strict', styleSrc = '', scriptSrc = "'self'", scriptNonce, head = '', before = '', bootPrelude = '', scripts = [] } = options;
       const ws = s.url.replace(/^http/, 'ws');
-      const policy = `default-src 'none'; script-src 'self'; style-src 'self'${styleSrc}; connect-src ${s.url} ${ws}; img-src 'self'; base-uri 'none'; form-action 'none'`;
+      const policy = `default-src 'none'; script-src ${scriptSrc}; style-src 'self'${styleSrc}; connect-src ${s.url} ${ws}; img-src 'self'; base-uri 'none'; form-action 'none'`;
+      const script = (src: string) => `<script src="${src}"${scriptNonce ? ` nonce="${scriptNonce}"` : ''}></script>`;
       routes['/'] = {
         contentType: 'text/html; charset=utf-8',
         headers: csp === 'strict' ? { 'content-security-policy': policy } : {},
         body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Host page</title>${head}</head>
 <body><main><h1>Host page</h1>${before}<div id="chat"></div></main>
-<script src="/quickchat-widget.js"></script><script src="/boot.js"></script>${scripts.map((src) => `<script src="${src}"></script>`).join('')}</body></html>`,
+${[SCRIPT_TAG_MAIN, '/boot.js', ...scripts].map(script).join('')}</body></html>`,
       };
       routes['/boot.js'] = `window.violations = [];
 document.addEventListener('securitypolicyviolation', (e) => window.violations.push(e.violatedDirective + ' ' + e.blockedURI));

@@ -1,9 +1,9 @@
 /** Builds the widget for tests: the real rollup config (into a temp dir) or an in-process esbuild bundle. */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { rollup, type OutputOptions, type RollupOptions } from 'rollup';
+import { rollup, type OutputChunk, type OutputOptions, type RollupOptions } from 'rollup';
 import { measureBrowserBundle } from '../../../sdk/test/support/measure-bundle.js';
 
 const repo = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -12,6 +12,7 @@ const repo = fileURLToPath(new URL('../../../../', import.meta.url));
 interface RollupConfig {
   libraryBuilds(outRoot: (pkgDir: string) => string): RollupOptions[];
   widgetBuilds(outDir: string): RollupOptions[];
+  scriptTagBuild(outDir: string): RollupOptions & { output: OutputOptions };
 }
 
 /** Runs rollup builds, writing every output of each; any rollup warning fails the build. */
@@ -24,11 +25,46 @@ async function runBuilds(builds: (config: RollupConfig) => RollupOptions[]): Pro
   }
 }
 
+/** What {@link rollupWidget} built. */
+export interface WidgetBuild {
+  /** The temp dir: what `packages/widget/dist` would hold. */
+  dir: string;
+  read(file: string): string;
+  /** The script-tag build's files: `quickchat-widget.js` and its lazy siblings (no source maps). */
+  scriptTag: string[];
+  dispose(): void;
+}
+
 /** Runs the widget's rollup builds (from rollup.config.mjs) into a fresh temp dir; returns the dir and a cleanup. */
-export async function rollupWidget(): Promise<{ dir: string; read(file: string): string; dispose(): void }> {
+export async function rollupWidget(): Promise<WidgetBuild> {
   const dir = mkdtempSync(join(tmpdir(), 'qc-widget-'));
   await runBuilds((config) => config.widgetBuilds(dir));
-  return { dir, read: (file) => readFileSync(join(dir, file), 'utf8'), dispose: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    read: (file) => readFileSync(join(dir, file), 'utf8'),
+    scriptTag: readdirSync(dir).filter((f) => /^quickchat-widget(-[\w-]+)?\.js$/.test(f)),
+    dispose: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** One file of the script-tag build as rollup generated it, with the source modules it holds code of. */
+export type ScriptTagFile = Pick<OutputChunk, 'fileName' | 'code' | 'isEntry' | 'dynamicImports' | 'imports'> & { modules: string[] };
+
+/** Generates the script-tag build (`scriptTagBuild` in rollup.config.mjs) in memory. */
+export async function scriptTagFiles(): Promise<ScriptTagFile[]> {
+  const config = (await import(join(repo, 'rollup.config.mjs'))) as RollupConfig;
+  const options = config.scriptTagBuild(join(tmpdir(), 'qc-unwritten'));
+  const bundle = await rollup({ ...options, onwarn: (w) => { throw new Error(`rollup warning: ${w.message}`); } });
+  try {
+    const { output } = await bundle.generate(options.output);
+    return output.flatMap((f) =>
+      f.type === 'chunk'
+        ? [{ fileName: f.fileName, code: f.code, isEntry: f.isEntry, imports: f.imports, dynamicImports: f.dynamicImports, modules: Object.entries(f.modules).filter(([, m]) => m.renderedLength > 0).map(([id]) => id) }]
+        : [],
+    );
+  } finally {
+    await bundle.close();
+  }
 }
 
 /** What {@link rollupPackages} built: each package's would-be `dist` folder. */
@@ -56,7 +92,7 @@ export async function rollupPackages(): Promise<PackageDists> {
   return { dir, protocol: join(dir, 'protocol'), sdk: join(dir, 'sdk'), widget: join(dir, 'widget'), dispose };
 }
 
-/** The widget entry bundled for browsers with everything it imports, minified. */
-export function browserBundle(entry: 'index.ts' | 'iife.ts', format: 'esm' | 'iife') {
-  return measureBrowserBundle(join(repo, 'packages/widget/src', entry), format);
+/** The npm entry bundled for browsers with everything it imports, minified, split at `import()` as an app's bundler would. */
+export function browserBundle() {
+  return measureBrowserBundle(join(repo, 'packages/widget/src/index.ts'), 'esm');
 }

@@ -150,7 +150,6 @@ function textType(bytes: Buffer, complete: boolean): FileType | Refusal | null {
   } catch {
     return null;
   }
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u0008\u000b\u000e-\u001f\u007f]/.test(text)) return null;
   const body = text.replace(/^\ufeff/, '').trimStart();
   if (body.startsWith('#!')) return { refused: 'scripts (files starting with #!) are not accepted' };

@@ -11,12 +11,17 @@ const BATCH = 500;
 export const ORPHAN_GRACE_MS = 60 * 60_000;
 /** Longest pause between sweeps. */
 const MAX_INTERVAL_MS = 15 * 60_000;
+/**
+ * The timer looks for orphans (which means listing every blob) on its first sweep and then at
+ * most this often: orphans only come from crashes and failed deletes.
+ */
+const ORPHAN_SCAN_INTERVAL_MS = 6 * 60 * 60_000;
 
 /** What one sweep deleted. */
 export interface SweepResult {
   /** Unsent uploads past their expiry (rows and blobs). */
   expired: number;
-  /** Blobs no row names, older than {@link ORPHAN_GRACE_MS}. */
+  /** Blobs no row names, older than {@link ORPHAN_GRACE_MS} (0 when the pass did not look for them). */
   orphans: number;
 }
 
@@ -33,11 +38,13 @@ export interface SweeperDeps {
  * Deletes what no message will ever carry: uploads never sent within their TTL
  * (`limits.uploadTtlMs`), blobs no row names (left by a crash, or by a failed delete), and
  * writes a crash interrupted. Runs every quarter of the TTL (at most every 15 minutes) on an
- * unref'd timer between `start` and `stop`; {@link sweep} runs one pass now.
+ * unref'd timer between `start` and `stop`, looking for orphans on the first pass and then every
+ * 6 hours; {@link sweep} runs one full pass now.
  */
 export class UploadSweeper {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<SweepResult> | null = null;
+  private lastOrphanScan = -Infinity;
 
   constructor(
     private readonly deps: SweeperDeps,
@@ -49,7 +56,8 @@ export class UploadSweeper {
     if (this.timer) return;
     const interval = Math.max(1000, Math.min(MAX_INTERVAL_MS, Math.floor(this.uploadTtlMs / 4)));
     this.timer = setInterval(() => {
-      this.sweep().catch((err: unknown) => this.deps.log.error({ err }, 'upload sweep failed'));
+      const orphans = this.deps.now() - this.lastOrphanScan >= ORPHAN_SCAN_INTERVAL_MS;
+      this.sweep({ orphans }).catch((err: unknown) => this.deps.log.error({ err }, 'upload sweep failed'));
     }, interval);
     this.timer.unref();
   }
@@ -61,15 +69,15 @@ export class UploadSweeper {
     await this.running?.catch(() => undefined);
   }
 
-  /** One pass; a call while a pass runs joins it. */
-  sweep(): Promise<SweepResult> {
-    this.running ??= this.pass().finally(() => {
+  /** One pass (expired uploads, and orphans unless `orphans` is false); a call while a pass runs joins it. */
+  sweep({ orphans = true }: { orphans?: boolean } = {}): Promise<SweepResult> {
+    this.running ??= this.pass(orphans).finally(() => {
       this.running = null;
     });
     return this.running;
   }
 
-  private async pass(): Promise<SweepResult> {
+  private async pass(lookForOrphans: boolean): Promise<SweepResult> {
     const { store, blobs, log } = this.deps;
     const now = this.deps.now();
     let expired = 0;
@@ -79,6 +87,15 @@ export class UploadSweeper {
       expired += deleted;
       if (deleted < BATCH) break;
     }
+    const orphans = lookForOrphans ? await this.deleteOrphans(now) : 0;
+    if (expired > 0 || orphans > 0) log.info({ expired, orphans }, 'swept unsent uploads and orphaned files');
+    return { expired, orphans };
+  }
+
+  /** Deletes blobs older than the grace period that no row names, and abandoned partial writes; resolves how many blobs. */
+  private async deleteOrphans(now: number): Promise<number> {
+    const { store, blobs } = this.deps;
+    this.lastOrphanScan = now;
     const settled = now - ORPHAN_GRACE_MS;
     let orphans = 0;
     let candidates: string[] = [];
@@ -96,7 +113,6 @@ export class UploadSweeper {
     }
     if (candidates.length > 0) await check();
     await blobs.discardIncomplete(settled);
-    if (expired > 0 || orphans > 0) log.info({ expired, orphans }, 'swept unsent uploads and orphaned files');
-    return { expired, orphans };
+    return orphans;
   }
 }

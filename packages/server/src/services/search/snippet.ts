@@ -16,9 +16,9 @@ export function snippetOf(text: string, query: string): Pick<SearchHit, 'snippet
   const pattern = words.length ? new RegExp(words.map(escape).join('|'), 'giu') : null;
   const first = pattern ? text.search(pattern) : -1;
   let start = first > LEAD ? first - LEAD : 0;
-  // Cut at a word boundary near the lead, never inside a surrogate pair.
-  const space = text.lastIndexOf(' ', first);
-  if (start > 0 && space >= start && space < first) start = space + 1;
+  // Start after the first space past the cut (a whole word), never inside a surrogate pair.
+  const space = start > 0 ? text.indexOf(' ', start) : -1;
+  if (space >= 0 && space < first) start = space + 1;
   if (isLowSurrogate(text.charCodeAt(start))) start++;
   let end = Math.min(text.length, start + SNIPPET_LENGTH);
   if (end < text.length && isLowSurrogate(text.charCodeAt(end))) end--;
