@@ -4,10 +4,8 @@
 //   GET /api/conversations/<id>/messages?before=<seq>&limit=<n>&floor=<seq>   (history page, P6, P6g)
 //   GET /api/conversations?userId=<id>                                         (conversation list, P6b, P6s)
 // Usage: read-http.ts --db=<file>. Prints `PORT <n>` once listening.
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import Database from 'better-sqlite3';
-import { exitWhenTold } from '../lib/child-main.js';
+import { serveJson } from '../lib/json-server.js';
 
 const file = process.argv.find((a) => a.startsWith('--db='))?.slice('--db='.length);
 if (!file) throw new Error('read-http: --db=<file> is required');
@@ -109,30 +107,12 @@ function list(userId: string) {
   });
 }
 
-const server = createServer((req, res) => {
-  const url = new URL(req.url ?? '/', 'http://baseline');
+serveJson((url) => {
   const match = /^\/api\/conversations\/([^/]+)\/messages$/.exec(url.pathname);
-  let body: unknown;
   if (match) {
     const param = (name: string, fallback: number) => Number(url.searchParams.get(name) ?? fallback);
-    body = history(decodeURIComponent(match[1]!), param('before', Number.MAX_SAFE_INTEGER), param('limit', 50), param('floor', 0));
-  } else if (url.pathname === '/api/conversations') {
-    body = list(url.searchParams.get('userId') ?? '');
-  } else {
-    res.writeHead(404).end();
-    return;
+    return history(decodeURIComponent(match[1]!), param('before', Number.MAX_SAFE_INTEGER), param('limit', 50), param('floor', 0));
   }
-  const json = JSON.stringify(body);
-  res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json) });
-  res.end(json);
-});
-server.listen(0, '127.0.0.1', () => console.log(`PORT ${(server.address() as AddressInfo).port}`));
-
-exitWhenTold(
-  () =>
-    new Promise((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-      db.close();
-    }),
-);
+  if (url.pathname === '/api/conversations') return list(url.searchParams.get('userId') ?? '');
+  return undefined;
+}, () => db.close());

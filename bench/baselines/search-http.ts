@@ -2,10 +2,8 @@
 // search SQL (packages/server/src/store/sqlite/search.ts, imported so the two cannot drift) and
 // building the same JSON, snippets included, with no auth, validation, framework or access
 // checks. GET /api/search?userId=<id>&q=<words>&limit=<n>. Prints `PORT <n>` once listening.
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import Database from 'better-sqlite3';
-import { exitWhenTold } from '../lib/child-main.js';
+import { serveJson } from '../lib/json-server.js';
 import { ROWID_END, SEARCH_SQL, toMatchExpression } from '../../packages/server/src/store/sqlite/search.js';
 import { snippetOf } from '../../packages/server/src/services/search/snippet.js';
 
@@ -14,29 +12,13 @@ if (!file) throw new Error('search-http: --db=<file> is required');
 const db = new Database(file, { readonly: true, fileMustExist: true });
 const search = db.prepare<Record<string, unknown>, { k: string; conversation_id: string; seq: number; sender_id: string; created_at: number; text: string }>(SEARCH_SQL);
 
-const server = createServer((req, res) => {
-  const url = new URL(req.url ?? '/', 'http://baseline');
-  if (url.pathname !== '/api/search') {
-    res.writeHead(404).end();
-    return;
-  }
+serveJson((url) => {
+  if (url.pathname !== '/api/search') return undefined;
   const q = url.searchParams.get('q') ?? '';
   const limit = Number(url.searchParams.get('limit') ?? 20);
   const match = toMatchExpression(q);
   const rows = match === null ? [] : search.all({ user: url.searchParams.get('userId') ?? '', match, lo: 0n, hi: ROWID_END, limit: limit + 1 });
   const page = rows.slice(0, limit);
   const items = page.map((r) => ({ conversationId: r.conversation_id, seq: r.seq, senderId: r.sender_id, createdAt: r.created_at, ...snippetOf(r.text, q) }));
-  const json = JSON.stringify({ items, next: rows.length > limit ? page.at(-1)!.k : null });
-  res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json) });
-  res.end(json);
-});
-server.listen(0, '127.0.0.1', () => console.log(`PORT ${(server.address() as AddressInfo).port}`));
-
-exitWhenTold(
-  () =>
-    new Promise((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-      db.close();
-    }),
-);
+  return { items, next: rows.length > limit ? page.at(-1)!.k : null };
+}, () => db.close());

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomBytes } from 'node:crypto';
-import jwt from 'jsonwebtoken';
 import type { ErrorFrame, MessageFrame, ServerFrame } from '@quickchat/protocol';
 import { errorOf, GroupsHarness } from './support/groups.js';
 import { sync } from './support/friends.js';
 import type { TestUser } from './support/rest.js';
 import type { RawClient } from './support/ws-client.js';
+import { externalIssuer } from './support/external-users.js';
 import { messageIn, sendTo } from './support/messaging.js';
 
 /**
@@ -13,17 +12,7 @@ import { messageIn, sendTo } from './support/messaging.js';
  * costs no frame to anyone else, typing is off, members page, and the cap holds. Bounded in time.
  */
 const MEMBERS = 1000;
-const ISSUER = 'https://auth.large-group.example';
-const AUDIENCE = 'large-group-chat';
-const secret = randomBytes(32).toString('base64url');
-/** A bring-your-own-identity user: provisioned on first sight, with no password to hash. */
-const user = (sub: string): TestUser => ({
-  id: sub,
-  handle: sub,
-  token: jwt.sign({ sub, iss: ISSUER, aud: AUDIENCE, exp: Math.floor(Date.now() / 1000) + 600, name: sub }, secret, { algorithm: 'HS256' }),
-  refreshToken: '',
-  password: '',
-});
+const { auth: EXTERNAL_AUTH, user } = externalIssuer('large-group');
 
 describe(`a group of ${MEMBERS} members`, () => {
   let h: GroupsHarness;
@@ -34,7 +23,7 @@ describe(`a group of ${MEMBERS} members`, () => {
 
   beforeAll(async () => {
     h = await GroupsHarness.start({
-      auth: { external: { issuer: ISSUER, audience: AUDIENCE, algorithm: 'HS256', key: secret } },
+      auth: EXTERNAL_AUTH,
       limits: { connectionsPerIp: MEMBERS + 10, groupInvitesPerHour: MEMBERS * 2 },
     });
     owner = user('owner');
@@ -141,7 +130,7 @@ describe('a group of 10,000 members', () => {
     h = await GroupsHarness.start({
       dataDir,
       store,
-      auth: { external: { issuer: ISSUER, audience: AUDIENCE, algorithm: 'HS256', key: secret } },
+      auth: EXTERNAL_AUTH,
       limits: { maxGroupMembers: BIG },
     });
     const owner = user('big-owner');

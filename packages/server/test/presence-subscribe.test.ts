@@ -1,13 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ErrorFrame, ServerFrame } from '@quickchat/protocol';
 import { GroupsHarness } from './support/groups.js';
-import type { TestUser } from './support/rest.js';
 import type { RawClient } from './support/ws-client.js';
+import { externalIssuer } from './support/external-users.js';
 import { isPresence, presenceFrames, presenceRequest, subscribe, waitForState } from './support/presence.js';
 import { openSqliteStore, type SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { systemMessage } from '../src/services/groups/notices.js';
@@ -18,16 +16,7 @@ import { systemMessage } from '../src/services/groups/notices.js';
  * through the store, as in groups-large.test.ts. The storm: hundreds of members connect at once.
  */
 const MEMBERS = 1000;
-const ISSUER = 'https://auth.presence.example';
-const AUDIENCE = 'presence-chat';
-const secret = randomBytes(32).toString('base64url');
-const user = (sub: string): TestUser => ({
-  id: sub,
-  handle: sub,
-  token: jwt.sign({ sub, iss: ISSUER, aud: AUDIENCE, exp: Math.floor(Date.now() / 1000) + 600, name: sub }, secret, { algorithm: 'HS256' }),
-  refreshToken: '',
-  password: '',
-});
+const { auth: EXTERNAL_AUTH, user } = externalIssuer('presence');
 const BATCH_MS = 50;
 
 describe(`presence in a group of ${MEMBERS}`, () => {
@@ -44,7 +33,7 @@ describe(`presence in a group of ${MEMBERS}`, () => {
     h = await GroupsHarness.start({
       dataDir,
       store,
-      auth: { external: { issuer: ISSUER, audience: AUDIENCE, algorithm: 'HS256', key: secret } },
+      auth: EXTERNAL_AUTH,
       limits: { connectionsPerIp: MEMBERS + 50, presenceBatchMs: BATCH_MS, presenceGraceMs: 20, messagesPerSecond: 10_000, messageBurst: 10_000 },
     });
     ids = Array.from({ length: MEMBERS }, (_, i) => `p${String(i).padStart(4, '0')}`);
