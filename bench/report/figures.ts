@@ -76,10 +76,12 @@ export const P5_BUDGET_MS = 300;
 export const P2_GOALS = { bare: 0.9, socketio: 1.1 };
 
 /**
- * U1's goal: uploads (HTTP, type sniffing, size cap, fsync, a SQLite row) at a quarter of the
- * speed of an in-kernel file copy of the same bytes or better.
+ * U1's goal: uploads through quickchat (auth, access, type sniffing, the size cap and quota, a
+ * thumbnail for images, fsync, a SQLite row) at 80% or more of the throughput of a bare node:http
+ * server that only writes each body to a file. The plain file copy is shown beside both: on a
+ * warm page cache it measures memory bandwidth, not what an upload can reach.
  */
-export const U1_GOAL = 0.25;
+export const U1_GOAL = 0.8;
 
 /** The goal-bearing figures of a report (P1 p50, P1 p99, P2 vs bare and vs socket.io, P4, P5, P6 p50/p99, P6b p50/p99, S1 p50/p99, U1, B1 time/frames/DOM), in brief order. */
 export function figuresOf(report: BenchReport): Figure[] {
@@ -114,7 +116,8 @@ export function figuresOf(report: BenchReport): Figure[] {
   if (s1) read('S1', `search over ${s1.params.messages.toLocaleString('en-US')} messages, ${s1.params.pageSize} hits`, s1);
   if (u1) {
     const what = `upload throughput, ${u1.params.uploads} files of ${u1.params.sizeMiB} MiB one after another`;
-    out.push(figure('U1', what, perSec(u1.upload.mbPerSec, 'MB'), `${perSec(u1.copy.mbPerSec, 'MB')} (fs.copyFile)`, u1.ratio, '≥', U1_GOAL));
+    const ratio = Math.round((u1.upload.mbPerSec / u1.bareHttp.mbPerSec) * 100) / 100;
+    out.push(figure('U1', what, perSec(u1.upload.mbPerSec, 'MB'), `${perSec(u1.bareHttp.mbPerSec, 'MB')} (bare node:http upload; fs.copyFile ${perSec(u1.copy.mbPerSec, 'MB')})`, ratio, '≥', U1_GOAL));
   }
   if (b1) {
     const ms = (n: number) => `${(n / 1000).toFixed(1)} s`;

@@ -66,4 +66,16 @@ describe('attachments in messages', () => {
     const history = await fixture.rest.call<{ messages: Message[] }>('GET', `/api/conversations/${encodeURIComponent(ab)}/messages`, { token: alice.token });
     expect(history.body.messages).toEqual([]);
   });
+
+  it('caps the files per message at the configured number', async () => {
+    fixture = await ChatFixture.start({ limits: { maxAttachmentsPerMessage: 2 } });
+    const { alice, bob } = await fixture.users(['alice', 'bob'], [['alice', 'bob']]);
+    const dm = dmConversationId(alice.id, bob.id);
+    const a = await fixture.connect(alice);
+    expect(a.frames.find((f) => f.type === 'ready')).toMatchObject({ limits: { messages: { maxAttachments: 2 } } });
+    const ids = [];
+    for (const name of ['1.pdf', '2.pdf', '3.pdf']) ids.push(await uploadId(fixture.t.url, alice, dm, name, pdfDocument()));
+    expect(await sendContent(a, dm, { type: 'text', text: 'three', attachments: ids })).toMatchObject({ type: 'error', code: 'validation', message: 'content.attachments: at most 2 files per message' });
+    acked(await sendContent(a, dm, { type: 'text', text: 'two', attachments: ids.slice(0, 2) }));
+  });
 });

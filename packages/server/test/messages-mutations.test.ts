@@ -3,6 +3,7 @@ import { dmConversationId, type AckFrame, type ErrorFrame, type Message, type Me
 import { parseServerFrame, ProtocolError } from '@quickchat/protocol/validate';
 import { ChatFixture, messageIn, sendContent, sendTo } from './support/messaging.js';
 import { sync } from './support/friends.js';
+import { waitUntil } from './support/tokens.js';
 import type { RawClient } from './support/ws-client.js';
 import type { TestUser } from './support/rest.js';
 
@@ -182,5 +183,15 @@ describe('message mutations in a DM', () => {
     const page = await history(bob, dm);
     expect(page.map((m) => m.seq)).toEqual([1, 2]);
     expect(page[0]!.reactions).toEqual([{ emoji: '🎉', count: 1, mine: true }]);
+  });
+
+  it('enforces the configured edit window, announced in ready', async () => {
+    const { a, dm } = await dmPair({ limits: { editWindowMs: 50 } });
+    expect(a.frames.find((f) => f.type === 'ready')).toMatchObject({ limits: { messages: { editWindowMs: 50 } } });
+    const sent = acked(await sendTo(a, dm, 'quick fix allowed'));
+    acked(await sendContent(a, dm, { type: 'edit', target: sent.seq, text: 'fixed in time' }));
+    // Wait for the clock, not for luck: the window has passed once now is beyond it.
+    await waitUntil(() => Date.now() > sent.createdAt + 60, 5_000, 'the edit window to pass');
+    expect(refused(await sendContent(a, dm, { type: 'edit', target: sent.seq, text: 'too late' }))).toEqual({ code: 'forbidden', message: 'messages can be edited for 50 ms after sending' });
   });
 });

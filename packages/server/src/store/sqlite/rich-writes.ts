@@ -101,7 +101,7 @@ export class RichWrites {
     if (content.type === 'edit') {
       if (row.sender_id !== senderId) return refuse(ErrorCode.Forbidden, 'you can edit only your own messages');
       if (rules.editWindowMs !== null && createdAt - row.created_at > rules.editWindowMs) {
-        return refuse(ErrorCode.Forbidden, `messages can be edited for ${Math.round(rules.editWindowMs / 1000)} s after sending`);
+        return refuse(ErrorCode.Forbidden, `messages can be edited for ${duration(rules.editWindowMs)} after sending`);
       }
       const edited: TextContent = { ...text, text: content.text };
       delete edited.mentions;
@@ -214,4 +214,11 @@ function clip(text: string, max: number): string {
   if (text.length <= max) return text;
   const cut = text.slice(0, max);
   return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
+}
+
+/** `50 ms`, `90 s`, `15 min`: a window as people read it. */
+function duration(ms: number): string {
+  if (ms < 1000) return `${ms} ms`;
+  if (ms < 120_000) return `${Math.round(ms / 1000)} s`;
+  return `${Math.round(ms / 60_000)} min`;
 }
