@@ -14,10 +14,9 @@ describe('searchText: CJK characters become tokens of their own', () => {
 });
 
 describe('toMatchExpression: user input never becomes FTS5 syntax', () => {
-  it('quotes every word as a phrase, CJK words as phrases of characters, the last Latin word as a prefix', () => {
-    expect(toMatchExpression('dinner plans')).toBe('"dinner" AND "plans"*');
-    expect(toMatchExpression('北京 dinner')).toBe('"北 京" AND "dinner"*');
-    expect(toMatchExpression('dinner 北京')).toBe('"dinner" AND "北 京"');
+  it('quotes every word as a phrase (whole words), CJK words as phrases of characters', () => {
+    expect(toMatchExpression('dinner plans')).toBe('"dinner" AND "plans"');
+    expect(toMatchExpression('北京 dinner')).toBe('"北 京" AND "dinner"');
   });
   it('drops operators, quotes and punctuation; nothing searchable is null', () => {
     expect(toMatchExpression('"quoted" OR NEAR(x)')).toBe('"quoted" AND "OR" AND "NEAR x"');

@@ -4,8 +4,8 @@ import * as p from './primitives.js';
 
 /**
  * Query of GET /api/search: full-text search of the viewer's own conversations (only those they
- * are in, only above their floor, text as it is now). `q` is words to find, all of them (Chinese,
- * Japanese and Korean text matches anywhere inside words). `cursor` is the previous page's `next`.
+ * are in, only above their floor, text as it is now). `q` is words to find, all of them, each
+ * whole (Chinese, Japanese and Korean text matches anywhere inside words). `cursor` is the previous page's `next`.
  */
 export const searchQuery = z.object({
   q: z
