@@ -27,6 +27,14 @@ export type Attachment = Out<typeof S.attachment>;
 export type Quote = Out<typeof S.quote>;
 /** One emoji's reactions on a message. */
 export type ReactionCount = Out<typeof S.reactionCount>;
+/** A call record: what every call leaves in its DM when it ends (server-authored only). */
+export type CallRecordContent = Out<typeof S.callRecordContent>;
+/** What one side of a call sends: audio and/or video. */
+export type CallMedia = Out<typeof S.callMedia>;
+/** Where a call is in its lifecycle. */
+export type CallState = Out<typeof S.callState>;
+/** How an ended call ended. */
+export type CallOutcome = Out<typeof S.callOutcome>;
 /** A user's presence as the viewer may see it. */
 export type PresenceState = Out<typeof S.presenceState>;
 /** A server-authored notice in a group's history (membership and settings changes). */
@@ -57,6 +65,10 @@ export type ReceiptFrame = Out<typeof S.receiptFrame>;
 export type TypingFrame = Out<typeof S.typingFrame>;
 export type PingFrame = Out<typeof S.pingFrame>;
 export type PresenceFrame = Out<typeof S.presenceFrame>;
+/** A call lifecycle request (invite, accept, decline, cancel, hangup, connected, rejoin). */
+export type CallFrame = Out<typeof S.callFrame>;
+/** SDP or ICE for the other side of an accepted call. */
+export type SignalFrame = Out<typeof S.signalFrame>;
 /** Any client→server frame. */
 export type ClientFrame = Out<typeof S.clientFrame>;
 
@@ -70,6 +82,10 @@ export type PresenceEventFrame = Out<typeof S.presenceEventFrame>;
 export type SyncedFrame = Out<typeof S.syncedFrame>;
 export type PongFrame = Out<typeof S.pongFrame>;
 export type ErrorFrame = Out<typeof S.errorFrame>;
+/** A call's state as one session sees it. */
+export type CallEventFrame = Out<typeof S.callEventFrame>;
+/** Signaling relayed from the other side of a call. */
+export type SignalEventFrame = Out<typeof S.signalEventFrame>;
 /** Any server→client frame. */
 export type ServerFrame = Out<typeof S.serverFrame>;
 
@@ -107,3 +123,7 @@ export type SearchResponse = Out<typeof S.searchResponse>;
 export type UploadQuery = Out<typeof S.uploadQuery>;
 export type UploadResponse = Out<typeof S.uploadResponse>;
 export type FileLinkResponse = Out<typeof S.fileLinkResponse>;
+/** One ICE server for `RTCPeerConnection` (STUN, or TURN with short-lived credentials). */
+export type IceServer = Out<typeof S.iceServer>;
+/** GET /api/turn-credentials: ICE servers with TURN REST credentials, or STUN only and a note. */
+export type TurnCredentialsResponse = Out<typeof S.turnCredentialsResponse>;

@@ -107,6 +107,7 @@ export class ChatClient {
         this.rest.me().catch((error: QuickchatError) => error.code == ErrorCode.OriginNotAllowed && emit('error', { error }));
       }
     });
+    hook.onFrame('call', (call) => emit('call', { call }));
     this.connection.on('ready', (frame) => void this.onReady(frame).catch(fail));
     this.connection.on('frame', (frame) => this.router.dispatch(frame));
     this.connection.on('error', (error) => emit('error', { error }));

@@ -1,4 +1,4 @@
-import type { PublicUser, UserEvent } from '@quickchat/protocol';
+import type { CallEventFrame, PublicUser, UserEvent } from '@quickchat/protocol';
 import type { QuickchatError } from './errors.js';
 import type { StateChange } from './connection/state.js';
 import type { LocalMessage } from './stores/state.js';
@@ -43,6 +43,12 @@ export interface ClientEvents {
    * `friendsOf(client).store` (from `@quickchat/sdk/friends`) when the app uses it.
    */
   userUpdated: (context: { user: PublicUser }) => void;
+  /**
+   * A call you are part of changed: it rings (on every device of the callee), was answered (on
+   * this device when `here`, else elsewhere), connected, or ended (`outcome`). The core emits it
+   * so an app can show an incoming call before it loads the calls code; answering needs that code.
+   */
+  call: (context: { call: CallEventFrame }) => void;
   /** Something failed in the background (auth refused, a send failed for good, a backfill failed). */
   error: (context: { error: QuickchatError }) => void;
 }

@@ -31,5 +31,5 @@ export { createStore, shallowEqual, type ReadableStore, type Equality } from './
 export type { LocalMessage, DeliveryState, ConversationView, MessageList, FriendsState, ConversationsState, MessagesState } from './stores/state.js';
 export type { FrameHook, ClientExtension, ServerFrameOf } from './extension/frame-hook.js';
 export { dmConversationId, dmPeer, parseConversationId, ErrorCode, CloseCode, PROTOCOL_VERSION } from '@quickchat/protocol';
-export type { Message, MessageContent, SendableContent, SystemContent, PublicUser, FriendEntry, FriendshipStatus, UserEvent, ParsedConversationId, ClientFrame, ServerFrame } from '@quickchat/protocol';
+export type { Message, MessageContent, SendableContent, SystemContent, CallRecordContent, CallEventFrame, PublicUser, FriendEntry, FriendshipStatus, UserEvent, ParsedConversationId, ClientFrame, ServerFrame } from '@quickchat/protocol';
 export type { GroupBrief, GroupChange, GroupRole, JoinMode } from '@quickchat/protocol';

@@ -21,6 +21,7 @@ import { GroupService } from './services/groups/group-service.js';
 import { MembershipService } from './services/groups/membership.js';
 import { LocalPresence } from './services/presence/local-presence.js';
 import { PresenceService } from './services/presence/presence-service.js';
+import { CallService } from './services/calls/call-service.js';
 import type { ServiceContext } from './services/context.js';
 import { Gateway } from './gateway/gateway.js';
 import { SessionRegistry } from './gateway/sessions.js';
@@ -35,6 +36,8 @@ import { friendRoutes } from './routes/friends.js';
 import { conversationRoutes } from './routes/conversations.js';
 import { groupRoutes } from './routes/groups.js';
 import { searchRoutes } from './routes/search.js';
+import { turnRoutes } from './routes/turn.js';
+import { TurnService } from './turn/turn-service.js';
 import { SearchService } from './services/search/search-service.js';
 import { registerHealth, registerStatusPage } from './routes/meta.js';
 import { registerDemo } from './routes/demo.js';
@@ -131,6 +134,7 @@ async function startRunning(options: ServerOptions, config: ResolvedConfig): Pro
   const ownsPresence = !options.presence;
   const onlineUsers = options.presence ?? new LocalPresence({ graceMs: config.limits.presenceGraceMs, now: Date.now });
   const presence = new PresenceService(ctx, onlineUsers);
+  const calls = new CallService(ctx, access);
   const sessions = new SessionRegistry(bus, config.limits.connectionsPerUser, (userId) => store.listGroupsOf(userId));
 
   let port = 0;
@@ -141,7 +145,7 @@ async function startRunning(options: ServerOptions, config: ResolvedConfig): Pro
   };
 
   const refusedOrigin = originRefusalLog(log);
-  const gateway = new Gateway({ accounts, messages, presence, sessions, limits: config.limits, log, now: Date.now, isOriginAllowed, refusedOrigin });
+  const gateway = new Gateway({ accounts, messages, presence, calls, sessions, limits: config.limits, log, now: Date.now, isOriginAllowed, refusedOrigin });
   const startedAt = Date.now();
   let ready = false;
 
@@ -170,6 +174,7 @@ async function startRunning(options: ServerOptions, config: ResolvedConfig): Pro
     ...attachmentRoutes(attachments),
     ...groupRoutes(groups, membership),
     ...searchRoutes(new SearchService(ctx, access)),
+    ...turnRoutes(new TurnService(config.turn, secrets.turnSecret, config.limits.turnCredentialsPerMinute)),
   ];
   const router = express.Router();
   const authenticate = (req: Request) => accounts.authenticate(bearerToken(req));
@@ -223,6 +228,7 @@ async function startRunning(options: ServerOptions, config: ResolvedConfig): Pro
     async stop() {
       ready = false;
       gateway.close();
+      calls.close();
       await messages.drain();
       access.close();
       presence.close();

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createServer, demoBanner } from './app.js';
-import { ConfigError, type ServerOptions, type ExternalAuthOptions, type SecretOverrides } from './config.js';
+import { ConfigError, type ServerOptions, type ExternalAuthOptions, type SecretOverrides, type TurnOptions } from './config.js';
 
 /** Where `--demo` looks for the widget bundle, relative to the working directory (the repository root for `npm start`). */
 export const DEMO_BUNDLE = 'packages/widget/dist/quickchat-widget.js';
@@ -24,6 +24,11 @@ Options (each also settable by the environment variable shown):
   --demo                     QUICKCHAT_DEMO=1              demo mode: seed accounts alice and bob (published passwords!)
                                                            and serve the widget demo at / from
                                                            ./${DEMO_BUNDLE}. Never in production.
+  Calls (STUN/TURN handed out by GET /api/turn-credentials; see docs/deploy.md#turn):
+  --turn-urls <list>         QUICKCHAT_TURN_URLS           comma-separated stun:, turn:, turns: URLs
+  --turn-ttl <sec>           QUICKCHAT_TURN_TTL            TURN credential lifetime, 60-3600 (default 3600)
+                             QUICKCHAT_TURN_SECRET         the TURN REST secret (coturn's static-auth-secret);
+                                                           default: generated into <data-dir>/secrets.json
   Bring-your-own identity (host-signed JWTs):
   --external-issuer <iss>    QUICKCHAT_EXTERNAL_ISSUER
   --external-audience <aud>  QUICKCHAT_EXTERNAL_AUDIENCE
@@ -57,6 +62,8 @@ export function optionsFromCli(argv: string[], env: NodeJS.ProcessEnv): ServerOp
         'external-audience': { type: 'string' },
         'external-algorithm': { type: 'string' },
         'external-key-file': { type: 'string' },
+        'turn-urls': { type: 'string' },
+        'turn-ttl': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -86,6 +93,7 @@ export function optionsFromCli(argv: string[], env: NodeJS.ProcessEnv): ServerOp
     logLevel,
     sqliteSynchronous: sync,
     secrets: secretsFrom(env),
+    turn: turnFrom(values, env),
     auth: { builtinAccounts: !(values['no-builtin-accounts'] ?? env['QUICKCHAT_BUILTIN_ACCOUNTS'] === '0'), ...(external ? { external } : {}) },
     ...(demo ? { demo: { widgetBundle: resolve(DEMO_BUNDLE) } } : {}),
   };
@@ -96,6 +104,17 @@ function secretsFrom(env: NodeJS.ProcessEnv): SecretOverrides {
   const jwtSecret = env['QUICKCHAT_JWT_SECRET'];
   const turnSecret = env['QUICKCHAT_TURN_SECRET'];
   return { ...(jwtSecret ? { jwtSecret } : {}), ...(turnSecret ? { turnSecret } : {}) };
+}
+
+/** STUN/TURN URLs and the credential lifetime; the URLs' syntax and the TTL range are checked by `resolveConfig`. */
+function turnFrom(values: Record<string, string | boolean | undefined>, env: NodeJS.ProcessEnv): TurnOptions {
+  const urls = (values['turn-urls'] as string | undefined) ?? env['QUICKCHAT_TURN_URLS'];
+  const ttl = (values['turn-ttl'] as string | undefined) ?? env['QUICKCHAT_TURN_TTL'];
+  if (ttl !== undefined && !/^\d+$/.test(ttl)) throw new ConfigError(`turn-ttl must be a number of seconds, got "${ttl}"`);
+  return {
+    ...(urls ? { urls: urls.split(',').map((u) => u.trim()).filter(Boolean) } : {}),
+    ...(ttl !== undefined ? { ttlSec: Number(ttl) } : {}),
+  };
 }
 
 function externalFrom(values: Record<string, string | boolean | undefined>, env: NodeJS.ProcessEnv): ExternalAuthOptions | undefined {

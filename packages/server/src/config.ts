@@ -95,6 +95,21 @@ export interface ServerLimits {
   editWindowMs: number;
   /** Different emoji one message may carry as reactions. */
   maxReactionsPerMessage: number;
+  /** TURN credential requests (GET /api/turn-credentials) per user per minute; past it `429`. */
+  turnCredentialsPerMinute: number;
+  /** How long an unanswered call rings before it ends as `missed`. */
+  callRingTimeoutMs: number;
+  /**
+   * How long a call survives a bound session going away: the user may `rejoin` it from a new
+   * session within it (a reload, a network switch); after it the call ends as `failed`.
+   */
+  callGraceMs: number;
+  /** Call invites one user may send per minute (a burst of as many is allowed). */
+  callInvitesPerMinute: number;
+  /** `signal` frames per second on one socket: their own budget, apart from `messagesPerSecond`. */
+  callSignalsPerSecond: number;
+  /** Burst of `signal` frames one socket may send at once (trickle ICE sends dozens together). */
+  callSignalBurst: number;
 }
 
 /** Defaults chosen for a small self-hosted deployment. */
@@ -136,6 +151,12 @@ export const DEFAULT_LIMITS: ServerLimits = {
   uploadTtlMs: 24 * 3600_000,
   editWindowMs: 0,
   maxReactionsPerMessage: 20,
+  turnCredentialsPerMinute: 30,
+  callRingTimeoutMs: 30_000,
+  callGraceMs: 10_000,
+  callInvitesPerMinute: 10,
+  callSignalsPerSecond: 50,
+  callSignalBurst: 200,
 };
 
 /** Bring-your-own identity: JWTs signed by the host application's backend. */
@@ -171,6 +192,31 @@ export interface SecretOverrides {
   turnSecret?: string;
   /** HMAC key of file download links; nodes serving one deployment must share it. */
   fileLinkSecret?: string;
+}
+
+/** The longest TURN credential lifetime the server issues: one hour. */
+const MAX_TURN_TTL_SEC = 3600;
+
+/**
+ * STUN and TURN servers for calls, handed out by GET /api/turn-credentials (see docs/deploy.md#turn).
+ * TURN credentials are minted there from the TURN secret (`secrets.turnSecret`).
+ */
+export interface TurnOptions {
+  /**
+   * `stun:`/`stuns:` and `turn:`/`turns:` URLs, e.g. `turn:turn.example.com:3478?transport=udp`,
+   * `turns:turn.example.com:5349?transport=tcp`. TURN URLs get credentials; STUN URLs go out as
+   * they are. Default none: the endpoint then says that no TURN is configured.
+   */
+  urls?: string[];
+  /** Lifetime of issued TURN credentials in seconds: 60 to 3600 (the default). */
+  ttlSec?: number;
+}
+
+/** TURN settings after defaults, URLs split by kind. */
+export interface ResolvedTurn {
+  stunUrls: string[];
+  turnUrls: string[];
+  ttlSec: number;
 }
 
 /** Options of {@link createServer}. Only `dataDir` (or an injected `store`) is required. */
@@ -209,6 +255,8 @@ export interface ServerOptions {
    * QUICKCHAT_JWT_SECRET and QUICKCHAT_TURN_SECRET here.
    */
   secrets?: SecretOverrides;
+  /** STUN/TURN URLs and the TURN credential lifetime for calls; default: no STUN or TURN. */
+  turn?: TurnOptions;
   /**
    * Demo mode (off by default; never in production: the demo passwords are published on the
    * page). Seeds two friends, `alice` and `bob`, and serves the widget demo page at `/` (the
@@ -231,6 +279,7 @@ export interface ResolvedConfig {
   limits: ServerLimits;
   /** Demo mode, or null (the default). */
   demo: { widgetBundle: string } | null;
+  turn: ResolvedTurn;
 }
 
 /** Thrown at startup for invalid configuration, with a message naming the bad setting. */
@@ -293,7 +342,24 @@ export function resolveConfig(options: ServerOptions): ResolvedConfig {
     auth,
     limits,
     demo,
+    turn: resolveTurn(options.turn ?? {}),
   };
+}
+
+/** A STUN or TURN URL (RFC 7064/7065): scheme, host or [IPv6], optional port; TURN may name its transport. */
+const ICE_URL = /^(?:(stuns?)|(turns?)):(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::\d{1,5})?(\?transport=(?:udp|tcp))?$/;
+
+function resolveTurn(turn: TurnOptions): ResolvedTurn {
+  const ttlSec = turn.ttlSec ?? MAX_TURN_TTL_SEC;
+  if (!Number.isInteger(ttlSec) || ttlSec < 60 || ttlSec > MAX_TURN_TTL_SEC) throw new ConfigError(`turn.ttlSec must be a whole number of seconds from 60 to ${MAX_TURN_TTL_SEC} (TURN credentials live at most an hour), got ${String(ttlSec)}`);
+  const stunUrls: string[] = [];
+  const turnUrls: string[] = [];
+  for (const url of turn.urls ?? []) {
+    const match = ICE_URL.exec(url);
+    if (!match || (match[1] && match[3])) throw new ConfigError(`turn.urls: "${url}" is not a STUN or TURN URL (stun:host[:port], turn:host[:port][?transport=udp|tcp], or stuns:/turns:)`);
+    (match[1] ? stunUrls : turnUrls).push(url);
+  }
+  return { stunUrls, turnUrls, ttlSec };
 }
 
 function checkExternal(external: ExternalAuthOptions, builtinIssuer: string): void {

@@ -9,6 +9,7 @@ import { conversationRoutes } from '../src/routes/conversations.js';
 import { groupRoutes } from '../src/routes/groups.js';
 import { searchRoutes } from '../src/routes/search.js';
 import { attachmentRoutes } from '../src/routes/attachments.js';
+import { turnRoutes } from '../src/routes/turn.js';
 import { startTestServer, type TestServer } from './support/server.js';
 import { Rest, type RestResult, type TestUser } from './support/rest.js';
 import { RawClient } from './support/ws-client.js';
@@ -57,6 +58,7 @@ const OTHER_OPS = [
   'get /api/conversations/{conversationId}/messages',
   'get /api/conversations/{conversationId}/read-by',
   'get /api/search',
+  'get /api/turn-credentials',
   'post /api/uploads',
   'delete /api/uploads/{id}',
   'get /api/files/{id}/link',
@@ -159,7 +161,7 @@ describe('OpenAPI document', () => {
     expect(documented).toEqual([...AUTH_OPS, ...OTHER_OPS].sort());
     // The route factories the server registers from produce the same set.
     const dummy = {} as never;
-    const registered = specOps([...authRoutes(dummy), ...userRoutes(dummy, dummy), ...friendRoutes(dummy), ...conversationRoutes(dummy), ...groupRoutes(dummy, dummy), ...attachmentRoutes(dummy), ...searchRoutes(dummy)]).sort();
+    const registered = specOps([...authRoutes(dummy), ...userRoutes(dummy, dummy), ...friendRoutes(dummy), ...conversationRoutes(dummy), ...groupRoutes(dummy, dummy), ...attachmentRoutes(dummy), ...searchRoutes(dummy), ...turnRoutes(dummy)]).sort();
     expect(registered).toEqual(documented);
   });
 
@@ -341,6 +343,7 @@ describe('OpenAPI document', () => {
       ['get /api/search', () => rest.call('GET', '/api/search?q=hello', { token: alice.token }), 200],
       ['get /api/search', () => rest.call('GET', '/api/search?q=', { token: alice.token }), 400],
       ['get /api/search', () => rest.call('GET', `/api/search?q=hi&conversationId=${encodeURIComponent('g:nosuch')}`, { token: alice.token }), 404],
+      ['get /api/turn-credentials', () => rest.call('GET', '/api/turn-credentials', { token: alice.token }), 200],
       ['get /api/conversations/{conversationId}/messages', async () => {
         // A conversation exists once it has a message.
         const client = await RawClient.connect(t.wsUrl, alice.token);

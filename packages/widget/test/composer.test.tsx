@@ -3,7 +3,7 @@ import { act, cleanup, fireEvent, waitFor } from '@testing-library/preact';
 import { useState } from 'preact/hooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Composer } from '../src/components/composer.js';
-import { FakeClient, GROUP_LIMITS, MESSAGE_LIMITS } from './support/fake-client.js';
+import { CALL_LIMITS, FakeClient, GROUP_LIMITS, MESSAGE_LIMITS } from './support/fake-client.js';
 import { renderChat } from './support/render.js';
 
 afterEach(cleanup);
@@ -90,7 +90,7 @@ describe('composer', () => {
   describe('text length (the server\'s limit, from client.limits)', () => {
     const limited = (maxTextLength: number | null) => {
       const client = new FakeClient();
-      client.limits.update(() => (maxTextLength === null ? null : { maxFrameBytes: 65_536, maxTextLength, messagesPerSecond: 20, groups: GROUP_LIMITS, messages: MESSAGE_LIMITS }));
+      client.limits.update(() => (maxTextLength === null ? null : { maxFrameBytes: 65_536, maxTextLength, messagesPerSecond: 20, groups: GROUP_LIMITS, messages: MESSAGE_LIMITS, calls: CALL_LIMITS }));
       return client;
     };
 
@@ -104,7 +104,7 @@ describe('composer', () => {
       const { getByRole } = renderChat(<Composer conversationId={A} peerName="A" />, { client });
       const box = getByRole('textbox') as HTMLTextAreaElement;
       expect(box.maxLength).toBe(16_000);
-      act(() => client.limits.update(() => ({ maxFrameBytes: 65_536, maxTextLength: 500, messagesPerSecond: 20, groups: GROUP_LIMITS, messages: MESSAGE_LIMITS })));
+      act(() => client.limits.update(() => ({ maxFrameBytes: 65_536, maxTextLength: 500, messagesPerSecond: 20, groups: GROUP_LIMITS, messages: MESSAGE_LIMITS, calls: CALL_LIMITS })));
       await waitFor(() => expect(box.maxLength).toBe(500));
     });
 
@@ -132,7 +132,7 @@ describe('composer', () => {
       const { getByRole, queryByText, drafts } = renderChat(<Composer conversationId={A} peerName="A" />, { client });
       const box = getByRole('textbox') as HTMLTextAreaElement;
       type(box, 'z'.repeat(120));
-      act(() => client.limits.update(() => ({ maxFrameBytes: 65_536, maxTextLength: 100, messagesPerSecond: 20, groups: GROUP_LIMITS, messages: MESSAGE_LIMITS })));
+      act(() => client.limits.update(() => ({ maxFrameBytes: 65_536, maxTextLength: 100, messagesPerSecond: 20, groups: GROUP_LIMITS, messages: MESSAGE_LIMITS, calls: CALL_LIMITS })));
       await waitFor(() => expect(queryByText('20 characters over the limit')).not.toBeNull());
       const send = getByRole('button', { name: 'Send' }) as HTMLButtonElement;
       expect(send.disabled).toBe(true);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PROTOCOL_LIMITS as L } from '../limits.js';
 import * as p from './primitives.js';
+import { callRecordContent } from './calls.js';
 
 /**
  * Message content: what a client may send (text, and the mutations of earlier messages) and what
@@ -123,8 +124,11 @@ export const systemContent = z.object({
 /** What stays of a deleted message: who deleted it (the author, or a group's owner or admin). */
 export const deletedContent = z.object({ type: z.literal('deleted'), by: z.string() });
 
-/** Stored content: messages as they are now (text, notices, tombstones) and the mutation entries of the log. */
-export const messageContent = z.discriminatedUnion('type', [textContent, systemContent, deletedContent, editContent, deleteContent, reactionContent]);
+/**
+ * Stored content: messages as they are now (text, notices, call records, tombstones) and the
+ * mutation entries of the log.
+ */
+export const messageContent = z.discriminatedUnion('type', [textContent, systemContent, callRecordContent, deletedContent, editContent, deleteContent, reactionContent]);
 
 /** The quoted message of a reply, as it is when read: `deleted` once it was deleted (no text then). */
 export const quote = z.object({

@@ -3,6 +3,7 @@ import { PROTOCOL_LIMITS as L } from '../limits.js';
 import * as p from './primitives.js';
 import { ErrorCode } from '../codes.js';
 import { messageContent, quote, reactionCount, sendableContent } from './content.js';
+import { callEventFrame, callFrame, signalEventFrame, signalFrame } from './calls.js';
 
 // ---------- client → server ----------
 
@@ -89,6 +90,8 @@ export const clientFrame = z.discriminatedUnion('type', [
   typingFrame,
   presenceFrame,
   pingFrame,
+  callFrame,
+  signalFrame,
 ]);
 
 // ---------- server → client ----------
@@ -269,6 +272,14 @@ export const readyFrame = z.object({
       /** Most different emoji on one message. */
       maxReactions: z.int(),
     }),
+    /** 1:1 calls: how long an unanswered call rings, how long a dropped side may rejoin, invites allowed per minute. */
+    calls: z.object({
+      ringTimeoutMs: z.int(),
+      graceMs: z.int(),
+      invitesPerMinute: z.int(),
+      /** `signal` frames per second on one socket (a budget of their own, apart from `messagesPerSecond`). */
+      signalsPerSecond: z.number(),
+    }),
   }),
 });
 export const ackFrame = z.object({
@@ -337,4 +348,6 @@ export const serverFrame = z.discriminatedUnion('type', [
   syncedFrame,
   pongFrame,
   errorFrame,
+  callEventFrame,
+  signalEventFrame,
 ]);

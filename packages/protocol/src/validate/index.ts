@@ -6,5 +6,7 @@
 export * as schemas from './schemas.js';
 export { parseFrame, parseServerFrame, parseJsonObject, validate, ProtocolError } from './parse.js';
 export * from './content.js';
+export * from './calls.js';
 export * from './search.js';
 export * from './uploads.js';
+export * from './turn.js';

@@ -4,5 +4,7 @@ export * from './frames.js';
 export * from './rest.js';
 export * from './groups.js';
 export * from './content.js';
+export * from './calls.js';
 export * from './search.js';
 export * from './uploads.js';
+export * from './turn.js';

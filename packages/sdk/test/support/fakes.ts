@@ -197,7 +197,7 @@ export function user(id: string): { id: string; handle: string; displayName: str
 }
 
 export function readyFrame(userId: string): ReadyFrame {
-  return { type: 'ready', protocol: 1, userId, sessionId: `s-${userId}`, serverTime: 0, heartbeatMs: 30_000, limits: { maxFrameBytes: 65_536, maxTextLength: 4000, messagesPerSecond: 10, groups: { maxMembers: 1000, maxOwned: 100, maxPendingRequests: 100, invitesPerHour: 100, typingMaxMembers: 100, liveReceiptsMaxMembers: 100, presenceMaxMembers: 100 }, messages: { maxAttachments: 10, maxUploadBytes: 26_214_400, editWindowMs: null, maxReactions: 20 } } };
+  return { type: 'ready', protocol: 1, userId, sessionId: `s-${userId}`, serverTime: 0, heartbeatMs: 30_000, limits: { maxFrameBytes: 65_536, maxTextLength: 4000, messagesPerSecond: 10, groups: { maxMembers: 1000, maxOwned: 100, maxPendingRequests: 100, invitesPerHour: 100, typingMaxMembers: 100, liveReceiptsMaxMembers: 100, presenceMaxMembers: 100 }, messages: { maxAttachments: 10, maxUploadBytes: 26_214_400, editWindowMs: null, maxReactions: 20 }, calls: { ringTimeoutMs: 30_000, graceMs: 10_000, invitesPerMinute: 10, signalsPerSecond: 50 } } };
 }
 
 export function message(conversationId: string, seq: number, senderId = 'bob', text = `m${seq}`): Message {

@@ -17,7 +17,7 @@ describe('ready: limits and protocol version', () => {
     client.limits.subscribe((l) => l, (l) => seen.push(l));
     await online();
     expect(ws.last().sent[0]).toMatchObject({ type: 'auth', protocol: PROTOCOL_VERSION });
-    expect(client.limits.getState()).toEqual({ maxFrameBytes: 65_536, maxTextLength: MAX, messagesPerSecond: 10, groups: readyFrame('alice').limits.groups, messages: readyFrame('alice').limits.messages });
+    expect(client.limits.getState()).toEqual({ maxFrameBytes: 65_536, maxTextLength: MAX, messagesPerSecond: 10, groups: readyFrame('alice').limits.groups, messages: readyFrame('alice').limits.messages, calls: readyFrame('alice').limits.calls });
     expect(client.limits.getState()?.groups).toMatchObject({ typingMaxMembers: 100, liveReceiptsMaxMembers: 100 });
     expect(seen).toEqual([client.limits.getState()]);
     expect(client.serverProtocol).toBe(1);

@@ -6,7 +6,7 @@ const userId = z.string().min(1).max(256);
 
 /** The one schema of what may arrive from another node; mirrors {@link BusMessage}. */
 const busMessage = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('frame'), json: z.string(), to: z.string().min(1).max(64).optional() }),
+  z.object({ kind: z.literal('frame'), json: z.string(), to: z.string().min(1).max(64).optional(), except: z.string().min(1).max(64).optional() }),
   z.object({ kind: z.literal('revoke'), familyId: z.string().min(1).max(256).optional() }),
   z.object({ kind: z.literal('relations'), pairs: z.array(z.tuple([userId, userId])) }),
   z.object({ kind: z.literal('group-frame'), json: z.string(), except: userId.optional() }),

@@ -18,6 +18,8 @@ export interface FrameDelivery {
   json: string;
   /** A session id: deliver to that session only (on whichever node holds it). */
   to?: string;
+  /** A session id: deliver to every session of the user but that one (a call's other devices). */
+  except?: string;
 }
 
 /**

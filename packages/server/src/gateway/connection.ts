@@ -8,6 +8,7 @@ import type { Identity } from '../auth/access-tokens.js';
 import type { AccountService } from '../services/accounts.js';
 import type { MessageService, SendFailure } from '../services/messages.js';
 import type { PresenceService } from '../services/presence/presence-service.js';
+import type { CallService } from '../services/calls/call-service.js';
 import type { ServerLimits } from '../config.js';
 import { TokenBucket } from '../limits/token-bucket.js';
 import type { Session, SessionRegistry } from './sessions.js';
@@ -18,6 +19,8 @@ export interface ConnectionDeps {
   messages: MessageService;
   /** Presence: told when this session opens and closes, and handles its `presence` frames. */
   presence: PresenceService;
+  /** 1:1 calls: handles `call` and `signal` frames, and is told when this session closes. */
+  calls: CallService;
   sessions: SessionRegistry;
   limits: ServerLimits;
   log: Logger;
@@ -98,6 +101,8 @@ export class Connection implements Session {
   private state: State = 'authenticating';
   private identity: Identity | null = null;
   private readonly bucket: TokenBucket;
+  /** `signal` frames have a budget of their own, so a burst of trickle ICE is not refused. */
+  private readonly signalBucket: TokenBucket;
   private strikes = 0;
   private authTimer: NodeJS.Timeout | null;
   private expiryTimer: NodeJS.Timeout | null = null;
@@ -130,6 +135,7 @@ export class Connection implements Session {
   ) {
     this.batch = socket ? new TickBatch(socket) : null;
     this.bucket = new TokenBucket(deps.limits.messagesPerSecond, deps.limits.messageBurst, deps.now);
+    this.signalBucket = new TokenBucket(deps.limits.callSignalsPerSecond, deps.limits.callSignalBurst, deps.now);
     this.authTimer = setTimeout(() => this.close(CloseCode.AuthTimeout, 'authentication timed out'), deps.limits.authTimeoutMs);
     ws.on('message', (data: Buffer, isBinary: boolean) => this.onMessage(data, isBinary));
     ws.on('pong', () => (this.alive = true));
@@ -202,9 +208,14 @@ export class Connection implements Session {
 
   private onMessage(data: Buffer, isBinary: boolean): void {
     if (this.state === 'closed') return;
-    if (!this.bucket.take()) return this.rateLimited(data);
+    // Charged by how the frame starts, before parsing it; a frame that only looked like a signal
+    // is charged to the message budget as well once parsed.
+    const signal = !isBinary && this.authReceived && looksLikeSignal(data);
+    const budget = signal ? this.signalBucket : this.bucket;
+    if (!budget.take()) return this.rateLimited(data, budget);
     this.strikes = 0;
     const frame = isBinary ? new ProtocolError(ErrorCode.BadFrame, 'binary frames are not supported') : parseFrame(data);
+    if (signal && (frame instanceof ProtocolError || frame.type !== 'signal') && !this.bucket.take()) return this.rateLimited(data, this.bucket);
     if (!this.authReceived) {
       if (frame instanceof ProtocolError || frame.type !== 'auth') {
         this.close(CloseCode.ProtocolError, frame instanceof ProtocolError ? truncate(frame.message) : 'authenticate first');
@@ -266,6 +277,10 @@ export class Connection implements Session {
         return this.deps.messages.typing(userId, frame);
       case 'presence':
         return this.deps.presence.handleFrame(this, frame);
+      case 'call':
+        return this.deps.calls.handle(this, frame);
+      case 'signal':
+        return this.deps.calls.signal(this, frame);
       case 'ping':
         return this.send({ type: 'pong', ...(frame.id !== undefined ? { id: frame.id } : {}) });
     }
@@ -346,6 +361,12 @@ export class Connection implements Session {
           editWindowMs: limits.editWindowMs === 0 ? null : limits.editWindowMs,
           maxReactions: limits.maxReactionsPerMessage,
         },
+        calls: {
+          ringTimeoutMs: limits.callRingTimeoutMs,
+          graceMs: limits.callGraceMs,
+          invitesPerMinute: limits.callInvitesPerMinute,
+          signalsPerSecond: limits.callSignalsPerSecond,
+        },
       },
     });
     // After `ready`: the states of everyone this session watches follow in one `presence` frame.
@@ -358,7 +379,7 @@ export class Connection implements Session {
     this.expiryTimer = setTimeout(() => this.close(CloseCode.AuthExpired, 'token expired'), delay);
   }
 
-  private rateLimited(data: Buffer): void {
+  private rateLimited(data: Buffer, budget: TokenBucket): void {
     this.strikes++;
     if (this.strikes >= this.deps.limits.rateLimitStrikes || this.state === 'authenticating') {
       this.deps.log.warn({ sessionId: this.sessionId, userId: this.userId, ip: this.ip }, 'closing flooding connection');
@@ -366,7 +387,7 @@ export class Connection implements Session {
       return;
     }
     const id = requestIdOf(data);
-    this.send(errorFrame(ErrorCode.RateLimited, 'too many frames; slow down', id, this.bucket.retryAfterMs()));
+    this.send(errorFrame(ErrorCode.RateLimited, 'too many frames; slow down', id, budget.retryAfterMs()));
   }
 
   private fail(frame: ClientFrame, err: unknown): void {
@@ -387,6 +408,7 @@ export class Connection implements Session {
     if (this.identity) {
       this.deps.sessions.remove(this);
       this.deps.presence.sessionClosed(this);
+      this.deps.calls.sessionClosed(this);
     }
   }
 }
@@ -394,6 +416,11 @@ export class Connection implements Session {
 /** The one builder of `error` frames: optional fields are present only when set. */
 function errorFrame(code: ErrorFrame['code'], message: string, id?: ErrorFrame['id'], retryAfterMs?: number): ErrorFrame {
   return { type: 'error', ...(id !== undefined ? { id } : {}), code, message, ...(retryAfterMs ? { retryAfterMs } : {}) };
+}
+
+/** A frame whose text starts `{"type":"signal"` (how the SDK writes it), judged before parsing. */
+function looksLikeSignal(data: Buffer): boolean {
+  return /^\s*\{\s*"type"\s*:\s*"signal"/.test(data.toString('utf8', 0, 48));
 }
 
 /** Reads a request id from a frame we did not fully parse (for rate-limit errors). */

@@ -152,7 +152,7 @@ export class SessionRegistry {
   private deliver(sessions: Map<string, Session>, message: Exclude<UserTopicMessage, MembershipChanged>): void {
     if (message.kind === 'revoke') return this.revoke(sessions, message.familyId);
     if (message.to !== undefined) return sessions.get(message.to)?.sendRaw(message.json);
-    for (const s of sessions.values()) s.sendRaw(message.json);
+    for (const s of sessions.values()) if (s.sessionId !== message.except) s.sendRaw(message.json);
   }
 
   private revoke(sessions: Map<string, Session>, familyId: string | undefined): void {

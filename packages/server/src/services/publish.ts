@@ -22,6 +22,14 @@ export function publishJsonToSession(bus: Bus, userId: string, sessionId: string
   bus.publish(userTopic(userId), { kind: 'frame', json, to: sessionId });
 }
 
+/**
+ * Publishes an already-serialized frame to every session of `userId` but `exceptSessionId`, on
+ * whichever nodes hold them (a call's state as the user's other devices see it).
+ */
+export function publishJsonToOtherSessions(bus: Bus, userId: string, exceptSessionId: string, json: string): void {
+  bus.publish(userTopic(userId), { kind: 'frame', json, except: exceptSessionId });
+}
+
 /** Ends sessions of `userId` on every node (see {@link Revocation}). */
 export function publishRevocation(bus: Bus, userId: string, familyId?: string): void {
   const message: Revocation = familyId === undefined ? { kind: 'revoke' } : { kind: 'revoke', familyId };

@@ -1,9 +1,10 @@
 import { useState } from 'preact/hooks';
-import type { LocalMessage } from '@quickchat/sdk';
+import type { CallRecordContent, LocalMessage } from '@quickchat/sdk';
 import { useChat, useEnv } from '../state/context.js';
 import { isJumboEmoji, timeLabel } from '../util/format.js';
 import { RichText } from './rich-text.js';
 import { SystemNotice } from './system-notice.js';
+import { callRecordText } from '../util/call-record.js';
 import { Ticks } from './ticks.js';
 
 /** Messages longer than this are shown cut, with "Show more". */
@@ -13,11 +14,21 @@ const CUT = 800;
 /**
  * One message: text (links for http(s) only), time (and "edited"), and for own messages the
  * delivery state or a retry button; a deleted message says so; a group's system notice is one
- * centered line.
+ * centered line, as is the record a call left.
  */
 export function MessageItem({ message, own, senderName }: { message: LocalMessage; own: boolean; senderName: string }) {
   if (message.content.type === 'system') return <SystemNotice content={message.content} />;
+  if (message.content.type === 'call') return <CallRecord content={message.content} />;
   return <TextMessage message={message} own={own} senderName={senderName} />;
+}
+
+function CallRecord({ content }: { content: CallRecordContent }) {
+  const { t } = useEnv();
+  return (
+    <p class="qc-system" dir="auto">
+      {callRecordText(content, t)}
+    </p>
+  );
 }
 
 function TextMessage({ message, own, senderName }: { message: LocalMessage; own: boolean; senderName: string }) {

@@ -6,6 +6,7 @@ import { useChat, useEnv } from '../state/context.js';
 import { useStore } from '../state/use-store.js';
 import { useSynced } from '../state/use-synced.js';
 import { shortStamp } from '../util/format.js';
+import { callRecordText } from '../util/call-record.js';
 import { systemNotice } from '../util/system-notice.js';
 import type { ScreenProps } from './navigation.js';
 
@@ -32,7 +33,7 @@ export function ConversationList({ go, focus }: ScreenProps<'chats'>) {
     const name = c.group?.name ?? person?.displayName ?? c.peerId ?? c.conversationId;
     const content = c.lastMessage?.content;
     const notice = content?.type === 'system';
-    const text = content?.type === 'text' ? content.text : notice ? systemNotice(content, people, me, t) : content?.type === 'deleted' ? t('thread.deleted') : '';
+    const text = content?.type === 'text' ? content.text : notice ? systemNotice(content, people, me, t) : content?.type === 'deleted' ? t('thread.deleted') : content?.type === 'call' ? callRecordText(content, t) : '';
     // "You: …" around the text, split so that only the user's text decides its direction.
     const by = !c.lastMessage ? null : c.lastMessage.senderId === me && !notice ? t('list.you', { text: '\n' }).split('\n') : ['', ''];
     const preview = by ? { before: by[0] ?? '', text, after: by[1] ?? '', user: true } : { before: '', text: t('list.noMessages'), after: '', user: false };

@@ -14,6 +14,8 @@ export const ME = 'u_me';
 export const GROUP_LIMITS: ServerLimits['groups'] = { maxMembers: 1000, maxOwned: 100, maxPendingRequests: 100, invitesPerHour: 100, typingMaxMembers: 100, liveReceiptsMaxMembers: 100, presenceMaxMembers: 100 };
 /** The message limits a server announces in `ready` (the defaults of the reference server). */
 export const MESSAGE_LIMITS: ServerLimits['messages'] = { maxAttachments: 10, maxUploadBytes: 26_214_400, editWindowMs: null, maxReactions: 20 };
+/** The server's default call limits. */
+export const CALL_LIMITS: ServerLimits['calls'] = { ringTimeoutMs: 30_000, graceMs: 10_000, invitesPerMinute: 10, signalsPerSecond: 50 };
 
 export function user(id: string, displayName: string, extra: Partial<PublicUser> = {}): PublicUser {
   return { id, handle: displayName.toLowerCase(), displayName, avatarUrl: null, signature: '', ...extra };
@@ -58,7 +60,7 @@ export class FakeClient implements WidgetClient, Pick<ChatClient, 'attach'> {
   readonly messages: Writable<MessagesState> = createStore<MessagesState>({});
   readonly user: Writable<PublicUser | null> = createStore<PublicUser | null>(user(ME, 'Me'));
   /** What the server announced in `ready` (null: not yet). */
-  readonly limits: Writable<ServerLimits | null> = createStore<ServerLimits | null>({ maxFrameBytes: 65_536, maxTextLength: 4000, messagesPerSecond: 20, groups: GROUP_LIMITS, messages: MESSAGE_LIMITS });
+  readonly limits: Writable<ServerLimits | null> = createStore<ServerLimits | null>({ maxFrameBytes: 65_536, maxTextLength: 4000, messagesPerSecond: 20, groups: GROUP_LIMITS, messages: MESSAGE_LIMITS, calls: CALL_LIMITS });
   readonly friendsStore: Writable<FriendsState> = createStore<FriendsState>({ friends: [], incoming: [], outgoing: [], blocked: [], loaded: true });
   /** Friend actions: recorded, then answered by `friendReply` (default: resolve). */
   readonly friendCalls: [FriendAction, string, string?][] = [];

@@ -1,4 +1,4 @@
-import { ErrorCode, parseConversationId, type ParsedConversationId } from '@quickchat/protocol';
+import { dmConversationId, ErrorCode, parseConversationId, type ParsedConversationId } from '@quickchat/protocol';
 import { AppError, notFound } from '../../errors.js';
 import { GROUPS_TOPIC, RELATIONS_TOPIC } from '../../bus/topics.js';
 import type { Subscription } from '../../bus/types.js';
@@ -165,6 +165,24 @@ export class ConversationAccess {
       trim(this.existing);
     }
     return audience;
+  }
+
+  /**
+   * Whether `callerId` may ring `peerId`: calls are 1:1 and follow the DM rule (mutual friends
+   * under `dmPolicy: 'friends'`; anyone not blocked either way under `'anyone'`; see
+   * docs/decisions/0011-call-state.md). Resolves with their DM's id, which now exists so the
+   * call's record can be written there; throws the same "not found" for a stranger, a blocked
+   * user, oneself and a user who does not exist.
+   */
+  async requireCallable(callerId: string, peerId: string): Promise<string> {
+    if (callerId === peerId) throw notFound('user');
+    const conversationId = dmConversationId(callerId, peerId);
+    try {
+      await this.openForSend(callerId, conversationId);
+    } catch (err) {
+      throw err instanceof AppError && err.code === ErrorCode.NotFound ? notFound('user') : err;
+    }
+    return conversationId;
   }
 
   /**

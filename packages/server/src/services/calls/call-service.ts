@@ -1,0 +1,226 @@
+import { ErrorCode, type CallFrame, type CallMedia, type CallOutcome, type SignalFrame } from '@quickchat/protocol';
+import { AppError, notFound } from '../../errors.js';
+import { newId } from '../../ids.js';
+import { KeyedRateLimiter } from '../../limits/token-bucket.js';
+import type { ConversationAccess } from '../access/access.js';
+import type { ServiceContext } from '../context.js';
+import { SYSTEM_TIMERS, type PresenceTimers } from '../presence/presence.js';
+import { publishJsonToSession } from '../publish.js';
+import { announceCall, type CallOrigin } from './announce.js';
+import { Call, type CallSide, type CallTransition } from './call.js';
+import { writeCallRecord } from './records.js';
+import { LocalCallRegistry, type CallRegistry } from './registry.js';
+
+/** The socket a call frame came from. */
+export interface CallSession {
+  readonly userId: string;
+  readonly sessionId: string;
+}
+
+/** Timers of ring timeouts and rejoin graces (injectable: tests and fake clocks). */
+export type CallTimers = PresenceTimers;
+
+/** A call this node owns, with its pending timers. */
+interface LiveCall {
+  call: Call;
+  ring: unknown;
+  grace: Partial<Record<CallSide, unknown>>;
+}
+
+/** What the call service may be given instead of its defaults. */
+export interface CallServiceOptions {
+  registry?: CallRegistry;
+  timers?: CallTimers;
+}
+
+/** "No such call" for every call id a session may not act on: unknown, ended, or someone else's. */
+const noCall = (): AppError => notFound('call');
+
+/**
+ * 1:1 calls, enforced on the server: who may ring whom (the access seam), one call per user
+ * (busy), every device of the callee rings and the first accept wins, the ring timeout, the
+ * rejoin grace after a bound session drops, signaling relayed only between the two bound
+ * sessions, and one record per call in the DM. This node owns the calls it took the invite for;
+ * who is in a call is asked of the {@link CallRegistry}. See docs/calls.md.
+ */
+export class CallService {
+  private readonly calls = new Map<string, LiveCall>();
+  /** The call each bound session of this node is bound to. */
+  private readonly bySession = new Map<string, string>();
+  private readonly invites: KeyedRateLimiter;
+  private readonly registry: CallRegistry;
+  private readonly timers: CallTimers;
+
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly access: ConversationAccess,
+    options: CallServiceOptions = {},
+  ) {
+    const perMinute = ctx.config.limits.callInvitesPerMinute;
+    this.invites = new KeyedRateLimiter(perMinute / 60, perMinute, ctx.now);
+    this.registry = options.registry ?? new LocalCallRegistry();
+    this.timers = options.timers ?? SYSTEM_TIMERS;
+  }
+
+  /** Handles one `call` frame; refusals throw an {@link AppError} (an `error` frame for that session). */
+  async handle(session: CallSession, frame: CallFrame): Promise<void> {
+    const origin: CallOrigin = { userId: session.userId, sessionId: session.sessionId, ...(frame.id !== undefined ? { requestId: frame.id } : {}) };
+    if (frame.action === 'invite') return this.invite(origin, frame.peerId, frame.media);
+    const live = this.calls.get(frame.callId);
+    const side = live?.call.sideOf(session.userId) ?? null;
+    if (!live || side === null) throw noCall();
+    const { call } = live;
+    switch (frame.action) {
+      case 'accept':
+        return this.accept(live, side, origin, frame.media);
+      case 'decline':
+        if (side !== 'callee') throw noCall();
+        if (call.state !== 'ringing') throw new AppError(ErrorCode.Conflict, 'the call was already answered');
+        return this.end(live, 'declined', origin);
+      case 'cancel':
+      case 'hangup':
+        return this.hangUp(live, side, origin);
+      case 'connected':
+        if (call.boundSide(session.sessionId) === null || !call.live) throw noCall();
+        if (call.state === 'accepted') {
+          call.connect(this.ctx.now());
+          announceCall(this.ctx.bus, call, origin);
+        }
+        return;
+      case 'rejoin':
+        return this.rejoin(live, side, origin);
+    }
+  }
+
+  /**
+   * Relays signaling to the other bound session of a live call. Anything else (an unknown or
+   * ended call, a session not bound to it, a call not yet accepted, a peer that is away during
+   * its grace) is refused with an error: never delivered, never lost silently.
+   */
+  signal(session: CallSession, frame: SignalFrame): void {
+    const call = this.calls.get(frame.callId)?.call;
+    const side = call?.boundSide(session.sessionId) ?? null;
+    if (!call || side === null || call.userOf(side) !== session.userId || !call.live) throw noCall();
+    const peer: CallSide = side === 'caller' ? 'callee' : 'caller';
+    const peerSession = call.sessionOf(peer);
+    if (peerSession === null || !call.isPresent(peer)) throw new AppError(ErrorCode.Conflict, 'the other side is reconnecting; signal again once it rejoins');
+    const json = JSON.stringify({ type: 'signal', callId: call.callId, fromUserId: session.userId, data: frame.data });
+    publishJsonToSession(this.ctx.bus, call.userOf(peer), peerSession, json);
+  }
+
+  /**
+   * A session closed. If it was bound to a call, the call waits `callGraceMs` for that user to
+   * `rejoin` from another session, then ends (`failed`; `cancelled` while still ringing).
+   */
+  sessionClosed(session: CallSession): void {
+    const callId = this.bySession.get(session.sessionId);
+    if (callId === undefined) return;
+    this.bySession.delete(session.sessionId);
+    const live = this.calls.get(callId);
+    const side = live?.call.boundSide(session.sessionId) ?? null;
+    if (!live || side === null) return;
+    live.call.markAbsent(side);
+    this.clearGrace(live, side);
+    live.grace[side] = this.timers.setTimeout(() => {
+      live.grace[side] = undefined;
+      if (live.call.sessionOf(side) !== session.sessionId || live.call.state === 'ended') return;
+      void this.end(live, live.call.state === 'ringing' ? 'cancelled' : 'failed', null);
+    }, this.ctx.config.limits.callGraceMs);
+  }
+
+  /** Stops every timer (server shutdown). Calls in progress are not recorded. */
+  close(): void {
+    for (const live of this.calls.values()) {
+      if (live.ring !== undefined) this.timers.clearTimeout(live.ring);
+      this.clearGrace(live, 'caller');
+      this.clearGrace(live, 'callee');
+    }
+    this.calls.clear();
+    this.bySession.clear();
+  }
+
+  private async invite(origin: CallOrigin, peerId: string, media: CallMedia): Promise<void> {
+    const wait = this.invites.take(origin.userId);
+    if (wait > 0) throw new AppError(ErrorCode.RateLimited, 'too many call invites; wait before calling again', Math.ceil(wait));
+    const conversationId = await this.access.requireCallable(origin.userId, peerId);
+    const callId = newId('c');
+    const engagement = await this.registry.engage(callId, origin.userId, peerId);
+    if (engagement === 'caller_busy') throw new AppError(ErrorCode.Conflict, 'you are already in a call; end it first');
+    const live: LiveCall = {
+      call: new Call(callId, conversationId, origin.userId, peerId, media, origin.sessionId, this.ctx.now(), (t) => this.logTransition(t)),
+      ring: undefined,
+      grace: {},
+    };
+    this.calls.set(callId, live);
+    this.bySession.set(origin.sessionId, callId);
+    if (engagement === 'callee_busy') {
+      // The callee never rings: only the caller hears "busy"; both see the record.
+      return this.end(live, 'busy', origin, ['caller']);
+    }
+    live.ring = this.timers.setTimeout(() => {
+      live.ring = undefined;
+      if (live.call.state === 'ringing') void this.end(live, 'missed', null);
+    }, this.ctx.config.limits.callRingTimeoutMs);
+    announceCall(this.ctx.bus, live.call, origin);
+  }
+
+  private accept(live: LiveCall, side: CallSide, origin: CallOrigin, media: CallMedia): void {
+    const { call } = live;
+    if (side !== 'callee') throw noCall();
+    if (call.state !== 'ringing') throw new AppError(ErrorCode.Conflict, 'the call was already answered');
+    if (live.ring !== undefined) this.timers.clearTimeout(live.ring);
+    live.ring = undefined;
+    call.accept(origin.sessionId, media, this.ctx.now());
+    this.bySession.set(origin.sessionId, call.callId);
+    announceCall(this.ctx.bus, call, origin);
+  }
+
+  /** `cancel` and `hangup`: only from a bound session; before an answer the caller cancels. */
+  private hangUp(live: LiveCall, side: CallSide, origin: CallOrigin): Promise<void> {
+    const { call } = live;
+    if (call.sessionOf(side) !== origin.sessionId) throw noCall();
+    if (call.state === 'ringing') return this.end(live, 'cancelled', origin);
+    return this.end(live, 'completed', origin);
+  }
+
+  /** Binds this session to the call in place of the side's earlier one (a reconnect, a device switch). */
+  private rejoin(live: LiveCall, side: CallSide, origin: CallOrigin): void {
+    const { call } = live;
+    if (side === 'callee' && call.state === 'ringing') throw new AppError(ErrorCode.Conflict, 'the call is ringing: accept it instead');
+    const before = call.sessionOf(side);
+    if (before !== null) this.bySession.delete(before);
+    this.clearGrace(live, side);
+    call.rebind(side, origin.sessionId);
+    this.bySession.set(origin.sessionId, call.callId);
+    announceCall(this.ctx.bus, call, origin);
+  }
+
+  /** Ends a call: timers stopped, users freed, every session told, then the record written. */
+  private async end(live: LiveCall, outcome: CallOutcome, origin: CallOrigin | null, sides?: readonly CallSide[]): Promise<void> {
+    const { call } = live;
+    if (call.state === 'ended') return;
+    if (live.ring !== undefined) this.timers.clearTimeout(live.ring);
+    live.ring = undefined;
+    this.clearGrace(live, 'caller');
+    this.clearGrace(live, 'callee');
+    call.end(outcome, this.ctx.now());
+    this.calls.delete(call.callId);
+    for (const side of ['caller', 'callee'] as const) {
+      const session = call.sessionOf(side);
+      if (session !== null && this.bySession.get(session) === call.callId) this.bySession.delete(session);
+    }
+    announceCall(this.ctx.bus, call, origin, sides);
+    await this.registry.release(call.callId, [call.callerId, call.calleeId]);
+    await writeCallRecord(this.ctx.store, this.ctx.bus, this.ctx.log, call);
+  }
+
+  private clearGrace(live: LiveCall, side: CallSide): void {
+    const handle = live.grace[side];
+    if (handle !== undefined) this.timers.clearTimeout(handle);
+    live.grace[side] = undefined;
+  }
+
+  private logTransition(t: CallTransition): void {
+    this.ctx.log.debug(t, 'call state');
+  }
+}
