@@ -51,10 +51,10 @@ export function libraryBuilds(outRoot = (dir) => join(root, 'packages', dir, 'di
     },
     {
       // The SDK: the core entry, and entries apps import only when they use them (friends,
-      // groups, presence, IndexedDB storage), so the core stays within its size budget. `@quickchat/protocol` and
-      // `eventemitter3` stay external (dependencies). The CJS build shares the code of several
+      // groups, presence, calls, IndexedDB storage), so the core stays within its size budget. `@quickchat/protocol`,
+      // `eventemitter3` and (for calls) `simple-peer` stay external (dependencies). The CJS build shares the code of several
       // entries (errors, stores) through chunks, so `instanceof QuickchatError` holds across them.
-      input: { index: src('sdk', 'index.ts'), 'friends/index': src('sdk', 'friends/index.ts'), 'groups/index': src('sdk', 'groups/index.ts'), 'messages/index': src('sdk', 'messages/index.ts'), 'presence/index': src('sdk', 'presence/index.ts'), 'storage/indexeddb': src('sdk', 'storage/indexeddb.ts') },
+      input: { index: src('sdk', 'index.ts'), 'friends/index': src('sdk', 'friends/index.ts'), 'groups/index': src('sdk', 'groups/index.ts'), 'messages/index': src('sdk', 'messages/index.ts'), 'presence/index': src('sdk', 'presence/index.ts'), 'calls/index': src('sdk', 'calls/index.ts'), 'storage/indexeddb': src('sdk', 'storage/indexeddb.ts') },
       external: externalFor('sdk'),
       plugins: plugins('neutral'),
       output: dualOutput(outRoot('sdk'), join(root, 'packages/sdk/src')),

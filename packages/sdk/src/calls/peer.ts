@@ -1,0 +1,37 @@
+import SimplePeer from 'simple-peer';
+
+/** SDP or ICE produced by a peer for the other side; relayed as the `data` of `signal` frames. */
+export type PeerSignal = Record<string, unknown>;
+
+/** What a call hands the peer factory: one fresh peer per call, never reused. */
+export interface PeerOptions {
+  /** True on the caller's side: it makes the offer once the callee accepted. */
+  initiator: boolean;
+  /** ICE servers fetched for this call (`GET /api/turn-credentials`). */
+  config: RTCConfiguration;
+  /** The local media to send (none for a receive-only or data-only call). */
+  streams: MediaStream[];
+  /** Always true: candidates are relayed as they are found. */
+  trickle: true;
+}
+
+/**
+ * The peer a call drives: simple-peer's shape, narrowed to what the SDK uses. A factory may wrap
+ * a real simple-peer (Node tests pass `wrtc`; a test may count `signal` and `destroy` calls).
+ */
+export interface PeerLike {
+  /** Feeds SDP or ICE from the other side. Never called after `destroy()`. */
+  signal(data: PeerSignal): void;
+  /** Closes the peer connection. Called exactly once per peer. */
+  destroy(): void;
+  on(event: 'signal', listener: (data: PeerSignal) => void): unknown;
+  on(event: 'connect' | 'close', listener: () => void): unknown;
+  on(event: 'stream', listener: (stream: MediaStream) => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+}
+
+/** Makes a peer for a call: the injection point for a WebRTC implementation (or a test double). */
+export type PeerFactory = (options: PeerOptions) => PeerLike;
+
+/** The default {@link PeerFactory}: simple-peer over the platform's own `RTCPeerConnection` (browsers). */
+export const simplePeerFactory: PeerFactory = (options) => new SimplePeer(options) as unknown as PeerLike;

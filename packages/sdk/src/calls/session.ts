@@ -1,0 +1,283 @@
+import { EventEmitter } from 'eventemitter3';
+import type { CallEventFrame, CallMedia, CallOutcome, ClientFrame } from '@quickchat/protocol';
+import { ClientErrorCode } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { CallError } from './errors.js';
+import type { CallSessionEvents } from './events.js';
+import { enableTracks, stopStream, type MediaSource } from './media.js';
+import type { PeerFactory, PeerLike, PeerSignal } from './peer.js';
+import type { CallRequests } from './requests.js';
+import { CallReason, CallState } from './state.js';
+
+/** What a session needs from its manager. */
+export interface SessionDeps {
+  requests: CallRequests;
+  send(frame: ClientFrame): boolean;
+  createPeer: PeerFactory;
+  openMedia: MediaSource;
+  iceServers(): Promise<RTCIceServer[]>;
+  logger: Logger;
+  /** The session reached `ended`: forget it (signals for it are dropped from now on). */
+  ended(session: CallSession): void;
+}
+
+/** What `place()` prepared before the invite: the caller's media and the call's ICE servers. */
+export interface OutgoingSetup {
+  stream: MediaStream | null;
+  iceServers: RTCIceServer[];
+}
+
+/**
+ * One call on this device, placed (`callsOf(client).place()`) or ringing (the manager's
+ * `incoming` event). One state machine (see {@link CallState}) follows the server's `call`
+ * frames: ringing → connecting (accepted here) → connected (the peer connection is up) → ended.
+ *
+ * Each call gets a fresh peer, made once the callee accepted (the caller makes the offer) and
+ * destroyed exactly once when the call ends or the peer fails; signals for a destroyed peer are
+ * dropped, never fed to it. Media this session opened is stopped when it ends.
+ */
+export class CallSession {
+  /** The call's id, chosen by the server. */
+  readonly callId: string;
+  /** `outgoing`: placed on this device; `incoming`: ringing here. */
+  readonly direction: 'outgoing' | 'incoming';
+  /** The other user. */
+  readonly peerId: string;
+  /** What the caller offered. */
+  readonly media: CallMedia;
+
+  private readonly emitter = new EventEmitter<CallSessionEvents>();
+  private current: CallState = CallState.Ringing;
+  private frame: CallEventFrame;
+  private local: MediaStream | null = null;
+  private ice: RTCIceServer[] | null = null;
+  private peer: PeerLike | null = null;
+  /** True once this call made its peer: it never makes another. */
+  private peerMade = false;
+  private accepting = false;
+  /** Signals that came before the peer existed (fed to it once made). */
+  private readonly early: PeerSignal[] = [];
+  /** Signals the peer produced while the socket was down (sent after the rejoin). */
+  private readonly unsent: PeerSignal[] = [];
+  private readonly remoteIds = new Set<string>();
+  private endedWith: CallOutcome | null = null;
+
+  /** Made by the calls manager: use `place()` or the `incoming` event. */
+  constructor(
+    frame: CallEventFrame,
+    private readonly deps: SessionDeps,
+    setup?: OutgoingSetup,
+  ) {
+    this.frame = frame;
+    this.callId = frame.callId;
+    this.direction = setup ? 'outgoing' : 'incoming';
+    this.peerId = setup ? frame.calleeId : frame.callerId;
+    this.media = frame.media;
+    if (setup) {
+      this.local = setup.stream;
+      this.ice = setup.iceServers;
+    }
+  }
+
+  /** Where the call is now. */
+  get state(): CallState {
+    return this.current;
+  }
+
+  /** The server's latest view of the call (`acceptedMedia`, `acceptedAt`, `outcome`, …). */
+  get call(): CallEventFrame {
+    return this.frame;
+  }
+
+  /** How the call ended, once `ended` (null while it goes on, or when the server did not say). */
+  get outcome(): CallOutcome | null {
+    return this.endedWith;
+  }
+
+  /** The media this device sends (opened by `place()` or `accept()`), or null. */
+  get localStream(): MediaStream | null {
+    return this.local;
+  }
+
+  /** Subscribes to a session event; returns the function that unsubscribes. */
+  on<E extends keyof CallSessionEvents>(event: E, listener: CallSessionEvents[E]): () => void {
+    this.emitter.on(event, listener as never);
+    return () => void this.emitter.off(event, listener as never);
+  }
+
+  /**
+   * Answers a ringing incoming call with `media`: opens the camera and/or microphone (only now),
+   * fetches ICE servers, then accepts. Rejects with a `CallError` `conflict` when the call is not
+   * ringing here any more (answered elsewhere, cancelled), or with the media source's own error
+   * (nothing is sent then; the call keeps ringing).
+   */
+  async accept(media: CallMedia): Promise<void> {
+    if (this.direction !== 'incoming' || this.current !== CallState.Ringing || this.accepting) {
+      throw new CallError('conflict', 'only a ringing incoming call can be accepted, once', this.callId);
+    }
+    this.accepting = true;
+    try {
+      const ice = await this.deps.iceServers();
+      const stream = await this.deps.openMedia(media);
+      if (this.current !== CallState.Ringing) {
+        stopStream(stream);
+        throw new CallError('conflict', 'the call stopped ringing before it was accepted', this.callId);
+      }
+      this.ice = ice;
+      this.local = stream;
+      if (stream) this.emitter.emit('localStream', { stream });
+      await this.deps.requests.send({ type: 'call', action: 'accept', callId: this.callId, media }, this.callId);
+    } catch (error) {
+      if (this.current === CallState.Ringing) this.releaseMedia();
+      throw error;
+    } finally {
+      this.accepting = false;
+    }
+  }
+
+  /** Refuses a ringing incoming call (on every device of yours). */
+  async decline(): Promise<void> {
+    await this.deps.requests.send({ type: 'call', action: 'decline', callId: this.callId }, this.callId);
+  }
+
+  /**
+   * Ends the call for both sides: cancels it while it rings (caller), declines it (callee),
+   * hangs up once accepted. Offline, the session ends at once (`left_offline`) and the server
+   * ends the call after its grace period. Does nothing once ended.
+   */
+  async hangUp(): Promise<void> {
+    if (this.current === CallState.Ended) return;
+    const ringing = this.current === CallState.Ringing;
+    const action = !ringing ? 'hangup' : this.direction === 'outgoing' ? 'cancel' : 'decline';
+    try {
+      await this.deps.requests.send({ type: 'call', action, callId: this.callId }, this.callId);
+    } catch (error) {
+      if (!(error instanceof CallError) || error.code !== ClientErrorCode.Disconnected) throw error;
+      this.finish(null, CallReason.LeftOffline, 'hung up while offline');
+    }
+  }
+
+  /** Mutes (false) or unmutes the microphone (`track.enabled`); returns false when no audio is sent. */
+  setAudioEnabled(enabled: boolean): boolean {
+    return enableTracks(this.local, 'audio', enabled);
+  }
+
+  /** Turns the camera off (false: black frames) or on again; returns false when no video is sent. */
+  setVideoEnabled(enabled: boolean): boolean {
+    return enableTracks(this.local, 'video', enabled);
+  }
+
+  /** For the manager: the server's `call` frame for this call. */
+  handleCall(frame: CallEventFrame): void {
+    if (this.current === CallState.Ended) return;
+    this.frame = frame;
+    if (frame.state === 'ended') return this.finish(frame.outcome ?? null, CallReason.ServerEnded, `the call ended: ${frame.outcome ?? 'unknown'}`);
+    if (frame.state === 'ringing') return;
+    if (!frame.here) {
+      if (this.current === CallState.Ringing) return this.finish(null, CallReason.AnsweredElsewhere, 'answered on another device');
+      return this.finish(null, CallReason.MovedElsewhere, 'the call moved to another device');
+    }
+    if (this.current === CallState.Ringing) this.setState(CallState.Connecting, CallReason.Accepted, 'accepted');
+    this.startPeer();
+  }
+
+  /** For the manager: SDP or ICE from the other side. */
+  handleSignal(data: PeerSignal): void {
+    if (this.current === CallState.Ended || (this.peerMade && !this.peer)) {
+      this.deps.logger.debug('calls: dropped a signal for a call whose peer is gone', { callId: this.callId });
+      return;
+    }
+    if (this.peer) this.peer.signal(data);
+    else this.early.push(data);
+  }
+
+  /** For the manager: the socket reconnected; bind this new session to the call again. */
+  rejoin(): void {
+    if (this.current === CallState.Ended || (this.direction === 'incoming' && this.current === CallState.Ringing)) return;
+    this.deps.requests.send({ type: 'call', action: 'rejoin', callId: this.callId }, this.callId).then(
+      () => {
+        for (const data of this.unsent.splice(0)) this.relay(data);
+      },
+      (error: CallError) => {
+        if (error.code === 'not_found') this.finish(null, CallReason.RejoinRefused, 'the call ended while this device was away');
+        else this.emitter.emit('error', { error });
+      },
+    );
+  }
+
+  /** For the manager: ends the session here, telling no one (the client is closing). */
+  close(code: CallReason, reason: string): void {
+    this.finish(null, code, reason);
+  }
+
+  private setState(next: CallState, code: CallReason, reason: string): void {
+    const oldState = this.current;
+    if (next === oldState) return;
+    this.current = next;
+    this.deps.logger.debug('calls: state', { callId: this.callId, oldState, newState: next, code });
+    this.emitter.emit('state', { newState: next, oldState, code, reason });
+  }
+
+  private startPeer(): void {
+    if (this.peerMade) return;
+    this.peerMade = true;
+    let peer: PeerLike;
+    try {
+      peer = this.deps.createPeer({ initiator: this.direction === 'outgoing', config: { iceServers: this.ice ?? [] }, streams: this.local ? [this.local] : [], trickle: true });
+    } catch (error) {
+      return this.peerFailed(null, error);
+    }
+    this.peer = peer;
+    peer.on('signal', (data) => this.peer === peer && this.relay(data));
+    peer.on('connect', () => {
+      if (this.peer !== peer) return;
+      this.setState(CallState.Connected, CallReason.PeerConnected, 'the peer connection is up');
+      this.deps.send({ type: 'call', action: 'connected', callId: this.callId });
+    });
+    peer.on('stream', (stream) => {
+      if (this.peer !== peer || this.remoteIds.has(stream.id)) return;
+      this.remoteIds.add(stream.id);
+      this.emitter.emit('remoteStream', { stream });
+    });
+    peer.on('error', (error) => this.peerFailed(peer, error));
+    peer.on('close', () => this.peerFailed(peer, null));
+    for (const data of this.early.splice(0)) peer.signal(data);
+  }
+
+  private relay(data: PeerSignal): void {
+    if (!this.deps.send({ type: 'signal', callId: this.callId, data })) this.unsent.push(data);
+  }
+
+  /** The peer failed or closed on its own (not destroyed by this session): hang up. */
+  private peerFailed(peer: PeerLike | null, cause: unknown): void {
+    if (this.peer !== peer || this.current === CallState.Ended) return;
+    this.destroyPeer();
+    if (cause) this.emitter.emit('error', { error: new CallError(ClientErrorCode.Network, `the peer connection failed: ${cause instanceof Error ? cause.message : String(cause)}`, this.callId, { cause }) });
+    this.deps.requests.send({ type: 'call', action: 'hangup', callId: this.callId }, this.callId).catch((error: CallError) => {
+      // not_found: the call already ended (the other side hung up first); its `ended` frame tells.
+      if (error.code === ClientErrorCode.Disconnected) this.finish(null, CallReason.PeerFailed, 'the peer connection closed while offline');
+    });
+  }
+
+  private destroyPeer(): void {
+    const peer = this.peer;
+    this.peer = null;
+    peer?.destroy();
+  }
+
+  private releaseMedia(): void {
+    stopStream(this.local);
+    this.local = null;
+  }
+
+  private finish(outcome: CallOutcome | null, code: CallReason, reason: string): void {
+    if (this.current === CallState.Ended) return;
+    this.endedWith = outcome;
+    this.setState(CallState.Ended, code, reason);
+    this.destroyPeer();
+    this.releaseMedia();
+    this.early.length = this.unsent.length = 0;
+    this.deps.ended(this);
+    this.emitter.emit('ended', { outcome, code, call: this.frame });
+  }
+}

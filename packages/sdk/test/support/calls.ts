@@ -1,0 +1,123 @@
+/// <reference path="../../src/calls/simple-peer.d.ts" />
+import { createRequire } from 'node:module';
+import SimplePeer from 'simple-peer';
+import type { CallMedia } from '@quickchat/protocol';
+import type { ChatClient } from '../../src/index.js';
+import type { CallSession, CallSessionEvents, MediaSource, PeerFactory, PeerLike, PeerSignal } from '../../src/calls/index.js';
+
+/** Node WebRTC (@roamhq/wrtc, a prebuilt native module). CommonJS with no static named exports, hence require. */
+export const wrtc = createRequire(import.meta.url)('@roamhq/wrtc') as typeof import('@roamhq/wrtc');
+
+/** One peer a client's calls made, and how the SDK treated it. */
+export interface PeerRecord {
+  initiator: boolean;
+  /** How many times the SDK called `destroy()`. */
+  destroyCalls: number;
+  /** Signals the SDK fed to it after destroying it (must stay 0). */
+  signalsAfterDestroy: number;
+  /** The peer emitted `close` (simple-peer does once it is destroyed, whoever destroyed it). */
+  closed: boolean;
+}
+
+/**
+ * A peer factory for one client: real simple-peer over @roamhq/wrtc, behind a thin adapter that
+ * counts what the SDK does to each peer (made, destroyed, signalled after destroy).
+ */
+export function countingPeers(): { createPeer: PeerFactory; peers: PeerRecord[] } {
+  const peers: PeerRecord[] = [];
+  const createPeer: PeerFactory = (options) => {
+    const peer = new SimplePeer({ ...options, wrtc });
+    const record: PeerRecord = { initiator: options.initiator, destroyCalls: 0, signalsAfterDestroy: 0, closed: false };
+    peers.push(record);
+    peer.on('close', () => void (record.closed = true));
+    const adapter: PeerLike = {
+      signal(data: PeerSignal) {
+        if (record.destroyCalls > 0) record.signalsAfterDestroy++;
+        else peer.signal(data);
+      },
+      destroy() {
+        record.destroyCalls++;
+        peer.destroy();
+      },
+      on(event: string, listener: (...args: never[]) => void) {
+        peer.on(event, listener);
+        return adapter;
+      },
+    };
+    return adapter;
+  };
+  return { createPeer, peers };
+}
+
+/** A media source that records when it was asked, giving each call a fresh stream from `make` (or none). */
+export function recordingMedia(make: (media: CallMedia) => MediaStream | null): { source: MediaSource; asked: CallMedia[] } {
+  const asked: CallMedia[] = [];
+  return { asked, source: async (media) => (asked.push(media), make(media)) };
+}
+
+const feeding = new Set<ReturnType<typeof setInterval>>();
+
+/**
+ * A live microphone for Node: an audio track fed with 10 ms of 48 kHz silence-with-a-ramp every
+ * 10 ms (what a real microphone delivers), until {@link stopFeeding}.
+ */
+export function fakeMicrophone(): MediaStream {
+  const source = new wrtc.nonstandard.RTCAudioSource();
+  const track = source.createTrack();
+  const samples = new Int16Array(480).map((_, i) => i * 8);
+  const timer = setInterval(() => source.onData({ samples, sampleRate: 48_000, bitsPerSample: 16, channelCount: 1, numberOfFrames: 480 }), 10);
+  feeding.add(timer);
+  track.addEventListener?.('ended', () => clearInterval(timer));
+  return new wrtc.MediaStream([track]) as unknown as MediaStream;
+}
+
+/** Stops every fake microphone's feed. */
+export function stopFeeding(): void {
+  for (const timer of feeding) clearInterval(timer);
+  feeding.clear();
+}
+
+/** Resolves when the first audio data of `stream` arrives through a wrtc audio sink (bounded). */
+export function audioArrives(stream: MediaStream, timeoutMs = 10_000): Promise<void> {
+  const [track] = stream.getAudioTracks();
+  const sink = new wrtc.nonstandard.RTCAudioSink(track as never);
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => (sink.stop(), reject(new Error(`no audio within ${timeoutMs} ms`))), timeoutMs);
+    sink.ondata = () => {
+      clearTimeout(timer);
+      sink.stop();
+      resolve();
+    };
+  });
+}
+
+/** The next `event` of a call session (bounded). */
+export function next<E extends keyof CallSessionEvents>(session: CallSession, event: E, timeoutMs = 10_000): Promise<Parameters<CallSessionEvents[E]>[0]> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => (off(), reject(new Error(`no ${event} event on call ${session.callId} within ${timeoutMs} ms`))), timeoutMs);
+    const off = session.on(event, ((context: never) => {
+      clearTimeout(timer);
+      off();
+      resolve(context);
+    }) as never);
+  });
+}
+
+/** Resolves when the session is ended (at once when it already is), with its outcome. */
+export async function endedOutcome(session: CallSession, timeoutMs = 10_000): Promise<string | null> {
+  if (session.state !== 'ended') await next(session, 'ended', timeoutMs);
+  return session.outcome;
+}
+
+/** Resolves when `session` reaches `state` (at once when it is there). */
+export async function reaches(session: CallSession, state: CallSession['state'], timeoutMs = 10_000): Promise<void> {
+  while (session.state !== state) {
+    const change = await next(session, 'state', timeoutMs);
+    if (change.newState === 'ended' && state !== 'ended') throw new Error(`call ${session.callId} ended (${change.code}) before reaching ${state}`);
+  }
+}
+
+/** The call records in a client's loaded messages of a conversation. */
+export function callRecordsIn(client: ChatClient, conversationId: string): { callId: string; outcome: string }[] {
+  return (client.messages.getState()[conversationId]?.items ?? []).flatMap((m) => (m.content.type === 'call' ? [{ callId: m.content.callId, outcome: m.content.outcome }] : []));
+}

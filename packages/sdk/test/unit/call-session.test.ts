@@ -1,0 +1,213 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CallEventFrame, ServerFrame } from '@quickchat/protocol';
+import { callsOf, type CallSession, type CallStateChange, type PeerFactory, type PeerOptions, type PeerSignal } from '../../src/calls/index.js';
+import { closeAll, testClient } from '../support/client.js';
+import { defaultRoutes, fakeFetch, flush, handshake, type FakeSocket } from '../support/fakes.js';
+
+afterEach(closeAll);
+
+/** A scriptable peer: the test emits its events and sees what the session did to it. */
+class FakePeer {
+  readonly fed: PeerSignal[] = [];
+  destroyed = 0;
+  private readonly listeners = new Map<string, ((...args: never[]) => void)[]>();
+  constructor(readonly options: PeerOptions) {}
+  signal(data: PeerSignal): void {
+    this.fed.push(data);
+  }
+  destroy(): void {
+    this.destroyed++;
+    this.emit('close');
+  }
+  on(event: string, listener: (...args: never[]) => void): this {
+    this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
+    return this;
+  }
+  emit(event: string, ...args: unknown[]): void {
+    for (const l of this.listeners.get(event) ?? []) (l as (...a: unknown[]) => void)(...args);
+  }
+}
+
+const ICE = [{ urls: ['stun:127.0.0.1:3478'] }];
+const STREAM = { id: 'local', getTracks: () => [], getAudioTracks: () => [], getVideoTracks: () => [] } as unknown as MediaStream;
+
+/** A client for alice with a calls manager on fakes: peers, media, the ICE endpoint. */
+async function setup() {
+  const routes = defaultRoutes('alice');
+  const rest = fakeFetch((call) => (call.path === '/api/turn-credentials' ? { body: { iceServers: ICE, turn: false, ttlSeconds: 600, expiresAt: 0, note: 'no TURN' } } : routes(call)));
+  const t = testClient({ fetch: rest.fetch });
+  const peers: FakePeer[] = [];
+  const createPeer: PeerFactory = (options) => {
+    const peer = new FakePeer(options);
+    peers.push(peer);
+    return peer;
+  };
+  const asked: unknown[] = [];
+  const calls = callsOf(t.client, { createPeer, getUserMedia: async (media) => (asked.push(media), STREAM) });
+  const socket = await t.online();
+  return { ...t, rest, calls, peers, asked, socket };
+}
+
+const frame = (over: Partial<CallEventFrame> = {}): CallEventFrame => ({
+  type: 'call',
+  callId: 'c_abcdefgh12',
+  conversationId: 'dm:alice~bob',
+  callerId: 'bob',
+  calleeId: 'alice',
+  media: { audio: true, video: false },
+  state: 'ringing',
+  here: false,
+  startedAt: 1,
+  ...over,
+});
+
+/** The id of the last `call` frame with `action` the client sent. */
+function lastRequest(socket: FakeSocket, action: string): string {
+  const sent = socket.frames('call').filter((f) => f['action'] === action);
+  if (sent.length === 0) throw new Error(`no ${action} sent`);
+  return sent.at(-1)!['id'] as string;
+}
+
+function record(session: CallSession) {
+  const states: Pick<CallStateChange, 'oldState' | 'newState' | 'code'>[] = [];
+  const ended: unknown[] = [];
+  const remote: string[] = [];
+  const errors: string[] = [];
+  session.on('state', ({ oldState, newState, code }) => states.push({ oldState, newState, code }));
+  session.on('ended', (c) => ended.push({ outcome: c.outcome, code: c.code }));
+  session.on('remoteStream', ({ stream }) => remote.push(stream.id));
+  session.on('error', ({ error }) => errors.push(error.code));
+  return { states, ended, remote, errors };
+}
+
+describe('CallSession state machine (fakes)', () => {
+  it('incoming: rings without media or peer; accept opens media, then one non-initiator peer; follows the call to its end; drops late signals', async () => {
+    const t = await setup();
+    const incoming: CallSession[] = [];
+    t.calls.on('incoming', ({ session }) => incoming.push(session));
+    t.socket.deliver(frame());
+    await flush();
+    const [session] = incoming;
+    expect(session).toMatchObject({ state: 'ringing', direction: 'incoming', peerId: 'bob' });
+    expect([t.asked.length, t.peers.length]).toEqual([0, 0]);
+    const log = record(session!);
+
+    const accepting = session!.accept({ audio: true, video: false });
+    await flush();
+    expect(t.asked).toEqual([{ audio: true, video: false }]);
+    expect(t.rest.calls.filter((c) => c.path === '/api/turn-credentials')).toHaveLength(1);
+    t.socket.deliver(frame({ id: lastRequest(t.socket, 'accept'), state: 'accepted', here: true }) as ServerFrame);
+    await accepting;
+    expect(t.peers).toHaveLength(1);
+    expect(t.peers[0]!.options).toMatchObject({ initiator: false, config: { iceServers: ICE }, streams: [STREAM] });
+
+    t.socket.deliver({ type: 'signal', callId: session!.callId, fromUserId: 'bob', data: { type: 'offer', sdp: 'x' } });
+    t.peers[0]!.emit('signal', { type: 'answer', sdp: 'y' });
+    t.peers[0]!.emit('connect');
+    const remote = { id: 'remote' };
+    t.peers[0]!.emit('stream', remote);
+    t.peers[0]!.emit('stream', remote);
+    t.socket.deliver(frame({ state: 'connected', here: true }));
+    await flush();
+    expect(t.peers[0]!.fed).toEqual([{ type: 'offer', sdp: 'x' }]);
+    expect(t.socket.frames('signal')).toEqual([{ type: 'signal', callId: session!.callId, data: { type: 'answer', sdp: 'y' } }]);
+    expect(t.socket.frames('call').filter((f) => f['action'] === 'connected')).toHaveLength(1);
+    expect(log.remote).toEqual(['remote']);
+
+    t.socket.deliver(frame({ state: 'ended', outcome: 'completed', here: true }));
+    t.socket.deliver({ type: 'signal', callId: session!.callId, fromUserId: 'bob', data: { candidate: 'late' } });
+    await flush();
+    expect(log.states).toEqual([
+      { oldState: 'ringing', newState: 'connecting', code: 'accepted' },
+      { oldState: 'connecting', newState: 'connected', code: 'peer_connected' },
+      { oldState: 'connected', newState: 'ended', code: 'server_ended' },
+    ]);
+    expect(log.ended).toEqual([{ outcome: 'completed', code: 'server_ended' }]);
+    expect(t.peers[0]!.destroyed).toBe(1);
+    expect(t.peers[0]!.fed).toHaveLength(1);
+    // The close the destroy caused is not a failure: no hang-up, no error.
+    expect(t.socket.frames('call').filter((f) => f['action'] === 'hangup')).toEqual([]);
+    expect(log.errors).toEqual([]);
+    expect(t.calls.sessions.size).toBe(0);
+  });
+
+  it('outgoing: place resolves once ringing; the caller makes the one initiator peer after accept; a peer failure hangs up and destroys it once', async () => {
+    const t = await setup();
+    const placing = t.calls.place('bob', { audio: true, video: false });
+    await flush();
+    const invite = t.socket.frames('call').at(-1)!;
+    expect(invite).toMatchObject({ action: 'invite', peerId: 'bob', media: { audio: true, video: false } });
+    const mine = { callerId: 'alice', calleeId: 'bob' };
+    t.socket.deliver(frame({ ...mine, id: invite['id'] as string, here: true }) as ServerFrame);
+    const session = await placing;
+    const log = record(session);
+    expect(session).toMatchObject({ state: 'ringing', direction: 'outgoing', peerId: 'bob', localStream: STREAM });
+    expect(t.peers).toHaveLength(0);
+
+    t.socket.deliver(frame({ ...mine, state: 'accepted', here: true }));
+    t.socket.deliver(frame({ ...mine, state: 'accepted', here: true }));
+    await flush();
+    expect(t.peers.map((p) => p.options.initiator)).toEqual([true]);
+
+    t.peers[0]!.emit('error', new Error('ice failed'));
+    await flush();
+    expect(t.peers[0]!.destroyed).toBe(1);
+    expect(log.errors).toEqual(['network']);
+    const hangup = lastRequest(t.socket, 'hangup');
+    t.socket.deliver(frame({ ...mine, id: hangup, state: 'ended', outcome: 'completed', here: true }) as ServerFrame);
+    await flush();
+    expect(log.ended).toEqual([{ outcome: 'completed', code: 'server_ended' }]);
+    expect(t.peers).toHaveLength(1);
+    expect(t.peers[0]!.destroyed).toBe(1);
+  });
+
+  it('answered elsewhere: a ringing device stops ringing with no outcome, and never opens media or makes a peer', async () => {
+    const t = await setup();
+    const incoming: CallSession[] = [];
+    t.calls.on('incoming', ({ session }) => incoming.push(session));
+    t.socket.deliver(frame());
+    await flush();
+    const log = record(incoming[0]!);
+    t.socket.deliver(frame({ state: 'accepted', here: false }));
+    t.socket.deliver(frame({ state: 'ended', outcome: 'completed', here: false }));
+    await flush();
+    expect(log.states).toEqual([{ oldState: 'ringing', newState: 'ended', code: 'answered_elsewhere' }]);
+    expect(log.ended).toEqual([{ outcome: null, code: 'answered_elsewhere' }]);
+    expect([t.asked.length, t.peers.length]).toEqual([0, 0]);
+    await expect(incoming[0]!.accept({ audio: true, video: false })).rejects.toMatchObject({ code: 'conflict' });
+  });
+
+  it('after a socket reconnect, a call in progress is rejoined and the signals produced offline are sent then; a refused rejoin ends it', async () => {
+    const t = await setup();
+    const incoming: CallSession[] = [];
+    t.calls.on('incoming', ({ session }) => incoming.push(session));
+    for (const callId of ['c_abcdefgh12', 'c_zyxwvuts98']) {
+      t.socket.deliver(frame({ callId }));
+      await flush();
+      const accepting = incoming.at(-1)!.accept({ audio: true, video: false });
+      await flush();
+      t.socket.deliver(frame({ callId, id: lastRequest(t.socket, 'accept'), state: 'accepted', here: true }) as ServerFrame);
+      await accepting;
+    }
+    const [kept, lost] = incoming as [CallSession, CallSession];
+    const lostLog = record(lost);
+
+    t.socket.serverClose(1006);
+    t.peers[0]!.emit('signal', { candidate: 'offline' });
+    t.clock.advance(1000);
+    await flush();
+    const next = t.ws.last();
+    expect(next).not.toBe(t.socket);
+    await handshake(next, 'alice');
+    const rejoins = next.frames('call').filter((f) => f['action'] === 'rejoin');
+    expect(rejoins.map((f) => f['callId'])).toEqual([kept.callId, lost.callId]);
+    expect(next.frames('signal')).toEqual([]);
+    next.deliver(frame({ id: rejoins[0]!['id'] as string, state: 'accepted', here: true }) as ServerFrame);
+    next.deliver({ type: 'error', id: rejoins[1]!['id'] as string, code: 'not_found', message: 'no such call' });
+    await flush();
+    expect(next.frames('signal')).toEqual([{ type: 'signal', callId: kept.callId, data: { candidate: 'offline' } }]);
+    expect(kept.state).toBe('connecting');
+    expect(lostLog.ended).toEqual([{ outcome: null, code: 'rejoin_refused' }]);
+    expect(t.peers.map((p) => p.destroyed)).toEqual([0, 1]);
+  });
+});
