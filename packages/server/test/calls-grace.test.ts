@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { dmConversationId } from '@quickchat/protocol';
 import { ChatFixture, messageIn } from './support/messaging.js';
 import type { ServerOptions } from '../src/config.js';
-import { AV, callAction, callRecords, callState, expectCall, expectError, history, invite, sendSignal, signalError, signals } from './support/calls.js';
+import { acceptedCall, callAction, callRecords, callState, expectCall, expectError, history, sendSignal, signalError, signals } from './support/calls.js';
 
 /**
  * A bound session that drops: the call survives the grace period and its user can rejoin it
@@ -13,21 +13,14 @@ import { AV, callAction, callRecords, callState, expectCall, expectError, histor
 let fixture: ChatFixture;
 afterEach(async () => fixture?.close());
 
-async function acceptedCall(limits: Partial<ServerOptions['limits']>) {
+async function acceptedCallWith(limits: Partial<ServerOptions['limits']>) {
   fixture = await ChatFixture.start({ limits });
-  const { alice, bob } = await fixture.users(['alice', 'bob'], [['alice', 'bob']]);
-  const a = await fixture.connect(alice);
-  const b = await fixture.connect(bob);
-  const placed = await invite(a, bob.id);
-  await callState(b, placed.callId, 'ringing');
-  expectCall(await callAction(b, { action: 'accept', callId: placed.callId, media: AV }));
-  await callState(a, placed.callId, 'accepted');
-  return { alice, bob, a, b, callId: placed.callId, dm: dmConversationId(alice.id, bob.id) };
+  return acceptedCall(fixture);
 }
 
 describe('calls: a dropped socket', () => {
   it('rejoining within the grace keeps the call: the new session is bound and signaling flows to it', async () => {
-    const { bob, a, b, callId } = await acceptedCall({ callGraceMs: 10_000 });
+    const { bob, a, b, callId } = await acceptedCallWith({ callGraceMs: 10_000 });
     await b.close();
     // While bob is away, alice's signals are refused, not lost silently.
     expect((await signalError(a, sendSignal(a, callId, { lost: true }))).code).toBe('conflict');
@@ -48,7 +41,7 @@ describe('calls: a dropped socket', () => {
   });
 
   it('no rejoin within the grace: the call ends as failed for both, with one record; a late rejoin is refused', async () => {
-    const { alice, bob, a, b, callId, dm } = await acceptedCall({ callGraceMs: 300 });
+    const { alice, bob, a, b, callId, dm } = await acceptedCallWith({ callGraceMs: 300 });
     await b.close();
     const ended = await callState(a, callId, 'ended');
     expect(ended).toMatchObject({ outcome: 'failed', here: true });

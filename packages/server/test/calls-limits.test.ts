@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ChatFixture } from './support/messaging.js';
-import { AV, callAction, callState, expectCall, invite, sendSignal, signals } from './support/calls.js';
+import { acceptedCall, AV, callAction, expectCall, sendSignal, signals } from './support/calls.js';
 
 /**
  * Calls have budgets of their own: a burst of trickle ICE passes while the message budget is
@@ -13,13 +13,8 @@ afterEach(async () => fixture?.close());
 describe('calls: budgets', () => {
   it('a burst of 50 ICE candidates is delivered in full and in order while the message budget is tiny', async () => {
     fixture = await ChatFixture.start({ limits: { messagesPerSecond: 0.01, messageBurst: 4 } });
-    const { alice, bob } = await fixture.users(['alice', 'bob'], [['alice', 'bob']]);
-    const a = await fixture.connect(alice);
-    const b = await fixture.connect(bob);
-    const placed = await invite(a, bob.id);
-    await callState(b, placed.callId, 'ringing');
-    expectCall(await callAction(b, { action: 'accept', callId: placed.callId, media: AV }));
-    await callState(a, placed.callId, 'accepted');
+    const { a, b, callId } = await acceptedCall(fixture);
+    const placed = { callId };
 
     for (let i = 0; i < 50; i++) sendSignal(a, placed.callId, { candidate: `candidate:${i} 1 udp 2122260223 192.0.2.1 ${50000 + i} typ host`, sdpMid: '0' });
     await b.waitForCount((f) => f.type === 'signal', 50);

@@ -1,7 +1,9 @@
 import { expect } from 'vitest';
 import type { CallEventFrame, CallRecordContent, ErrorFrame, Message, ServerFrame, SignalEventFrame } from '@quickchat/protocol';
 import { parseServerFrame, ProtocolError } from '@quickchat/protocol/validate';
+import { dmConversationId } from '@quickchat/protocol';
 import type { RawClient } from './ws-client.js';
+import type { ChatFixture } from './messaging.js';
 import type { Rest, TestUser } from './rest.js';
 import { sync } from './friends.js';
 
@@ -83,4 +85,16 @@ export async function history(rest: Rest, user: TestUser, conversationId: string
 export async function syncedMessages(c: RawClient, conversationId: string): Promise<Message[]> {
   const synced = await sync(c, { eventsAfter: 0, cursors: { [conversationId]: 0 } });
   return synced.conversations.find((s) => s.conversationId === conversationId)?.messages ?? [];
+}
+
+/** Alice (friends with Bob) calls Bob on `fixture`, Bob accepts: both sockets, bound, and the call. */
+export async function acceptedCall(fixture: ChatFixture) {
+  const { alice, bob } = await fixture.users(['alice', 'bob'], [['alice', 'bob']]);
+  const a = await fixture.connect(alice);
+  const b = await fixture.connect(bob);
+  const placed = await invite(a, bob.id);
+  await callState(b, placed.callId, 'ringing');
+  expectCall(await callAction(b, { action: 'accept', callId: placed.callId, media: AV }));
+  await callState(a, placed.callId, 'accepted');
+  return { alice, bob, a, b, callId: placed.callId, dm: dmConversationId(alice.id, bob.id) };
 }
