@@ -149,9 +149,10 @@ export type BundleInput = { entry: string } | { code: string; resolveDir: string
 /**
  * Bundles TypeScript for the browser with esbuild and returns the code. Workspace packages
  * resolve to their TS sources (`conditions: ['source']`). Default format `iife`, so the code can
- * go in a classic `<script>`; use `esm` with `<script type="module">`.
+ * go in a classic `<script>`; use `esm` with `<script type="module">`. `alias` swaps packages
+ * (esbuild's `alias`), e.g. `{ 'simple-peer': 'simple-peer/simplepeer.min.js' }`.
  */
-export async function bundleForBrowser(input: BundleInput, options: { format?: 'iife' | 'esm'; minify?: boolean } = {}): Promise<string> {
+export async function bundleForBrowser(input: BundleInput, options: { format?: 'iife' | 'esm'; minify?: boolean; alias?: Record<string, string> } = {}): Promise<string> {
   const result = await build({
     ...('entry' in input
       ? { entryPoints: [input.entry] }
@@ -163,6 +164,7 @@ export async function bundleForBrowser(input: BundleInput, options: { format?: '
     target: 'es2022',
     conditions: ['source'],
     minify: options.minify ?? false,
+    ...(options.alias ? { alias: options.alias } : {}),
     sourcemap: 'inline',
     logLevel: 'silent',
   });
