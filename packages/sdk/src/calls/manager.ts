@@ -34,6 +34,8 @@ export class CallsManager {
   private readonly deps: SessionDeps;
   private hook: FrameHook | null = null;
   private requests: CallRequests | null = null;
+  /** The catch-up after the latest `ready` finished. */
+  private synced = false;
 
   /** Use `callsOf(client, options)`: it returns the one manager of a client. */
   constructor(client: ChatClient, options: CallsOptions = {}) {
@@ -49,6 +51,11 @@ export class CallsManager {
         return ice.iceServers;
       },
       logger,
+      reconnecting: () => {
+        const state = this.hook?.connectionState;
+        return state === 'reconnecting' || state === 'connecting' || state === 'authenticating';
+      },
+      caughtUp: () => this.synced,
       ended: (session) => void this.live.delete(session.callId),
     };
     client.attach((hook) => {
@@ -60,12 +67,22 @@ export class CallsManager {
           this.route(frame, true);
         }),
         hook.onFrame('signal', (frame) => {
+          // Only the other user of a call in progress here signals it (the server relays nothing else; checked here too).
           const session = this.live.get(frame.callId);
-          if (session) session.handleSignal(frame.data);
-          else logger.debug('calls: dropped a signal for an unknown or ended call', { callId: frame.callId });
+          if (session && frame.fromUserId === session.peerId) session.handleSignal(frame.data);
+          else logger.debug('calls: dropped a signal for an unknown or ended call, or from someone outside it', { callId: frame.callId, fromUserId: frame.fromUserId });
         }),
         hook.onFrame('ready', () => {
+          this.synced = false;
           for (const session of [...this.live.values()]) session.rejoin();
+        }),
+        hook.on('synced', () => {
+          this.synced = true;
+          for (const session of [...this.live.values()]) session.caughtUp();
+        }),
+        // A call's record tells how it ended, also for a call that ended while this device was away.
+        hook.on('message', ({ message: { content } }) => {
+          if (content.type === 'call') this.live.get(content.callId)?.recorded(content.outcome);
         }),
       ];
       return () => {

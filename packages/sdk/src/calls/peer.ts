@@ -28,6 +28,12 @@ export interface PeerLike {
   on(event: 'connect' | 'close', listener: () => void): unknown;
   on(event: 'stream', listener: (stream: MediaStream) => void): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
+  /**
+   * Optional: restarts ICE (a new offer with fresh ICE credentials), called on the initiator's
+   * peer after a rejoin. Without it, the SDK drives simple-peer's own `negotiate()` (see
+   * {@link restartIce}); a peer with neither is left as it is.
+   */
+  restartIce?(): void;
 }
 
 /** Makes a peer for a call: the injection point for a WebRTC implementation (or a test double). */
@@ -35,3 +41,27 @@ export type PeerFactory = (options: PeerOptions) => PeerLike;
 
 /** The default {@link PeerFactory}: simple-peer over the platform's own `RTCPeerConnection` (browsers). */
 export const simplePeerFactory: PeerFactory = (options) => new SimplePeer(options) as unknown as PeerLike;
+
+/** The parts of a simple-peer 9.11 instance an ICE restart needs (not in its typings). */
+interface SimplePeerInternals {
+  negotiate?: () => void;
+  offerOptions?: RTCOfferOptions;
+  _pc?: RTCPeerConnection | null;
+  destroyed?: boolean;
+}
+
+/**
+ * Restarts ICE on an initiator's peer: the factory's own `restartIce()` when it has one, else
+ * simple-peer's: mark the connection for an ICE restart (`RTCPeerConnection.restartIce()`, or the
+ * `iceRestart` offer option where that is missing), then `negotiate()`, which signals a new offer.
+ * Returns false when the peer can't (not simple-peer, or already destroyed).
+ */
+export function restartIce(peer: PeerLike): boolean {
+  if (peer.restartIce) return peer.restartIce(), true;
+  const sp = peer as PeerLike & SimplePeerInternals;
+  if (typeof sp.negotiate !== 'function' || !sp._pc || sp.destroyed) return false;
+  if (typeof sp._pc.restartIce === 'function') sp._pc.restartIce();
+  else sp.offerOptions = { ...sp.offerOptions, iceRestart: true };
+  sp.negotiate();
+  return true;
+}

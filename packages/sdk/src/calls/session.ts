@@ -5,7 +5,7 @@ import type { Logger } from '../logger.js';
 import { CallError } from './errors.js';
 import type { CallSessionEvents } from './events.js';
 import { enableTracks, stopStream, type MediaSource } from './media.js';
-import type { PeerFactory, PeerLike, PeerSignal } from './peer.js';
+import { restartIce, type PeerFactory, type PeerLike, type PeerSignal } from './peer.js';
 import type { CallRequests } from './requests.js';
 import { CallReason, CallState } from './state.js';
 
@@ -17,6 +17,10 @@ export interface SessionDeps {
   openMedia: MediaSource;
   iceServers(): Promise<RTCIceServer[]>;
   logger: Logger;
+  /** True while the socket is down but coming back (reconnecting), false when it is up or stopped. */
+  reconnecting(): boolean;
+  /** True once the catch-up after the latest `ready` finished (records of calls that ended while away surfaced). */
+  caughtUp(): boolean;
   /** The session reached `ended`: forget it (signals for it are dropped from now on). */
   ended(session: CallSession): void;
 }
@@ -34,7 +38,8 @@ export interface OutgoingSetup {
  *
  * Each call gets a fresh peer, made once the callee accepted (the caller makes the offer) and
  * destroyed exactly once when the call ends or the peer fails; signals for a destroyed peer are
- * dropped, never fed to it. Media this session opened is stopped when it ends.
+ * dropped, never fed to it. Media this session opened is stopped when it ends. After a socket
+ * reconnect it rejoins the call, and once a side rejoined the caller's peer restarts ICE.
  */
 export class CallSession {
   /** The call's id, chosen by the server. */
@@ -61,6 +66,12 @@ export class CallSession {
   private readonly unsent: PeerSignal[] = [];
   private readonly remoteIds = new Set<string>();
   private endedWith: CallOutcome | null = null;
+  /** A rejoin was sent and not answered yet. */
+  private rejoining = false;
+  /** The peer failed while offline: hang up once rejoined (the server could not be told). */
+  private hangUpWhenBack = false;
+  /** The server refused the rejoin (the call ended while away): waiting for its record. */
+  private refused = false;
 
   /** Made by the calls manager: use `place()` or the `incoming` event. */
   constructor(
@@ -170,6 +181,7 @@ export class CallSession {
   /** For the manager: the server's `call` frame for this call. */
   handleCall(frame: CallEventFrame): void {
     if (this.current === CallState.Ended) return;
+    const before = this.frame;
     this.frame = frame;
     if (frame.state === 'ended') return this.finish(frame.outcome ?? null, CallReason.ServerEnded, `the call ended: ${frame.outcome ?? 'unknown'}`);
     if (frame.state === 'ringing') return;
@@ -178,7 +190,10 @@ export class CallSession {
       return this.finish(null, CallReason.MovedElsewhere, 'the call moved to another device');
     }
     if (this.current === CallState.Ringing) this.setState(CallState.Connecting, CallReason.Accepted, 'accepted');
-    this.startPeer();
+    if (!this.peerMade) return this.startPeer();
+    // The server announces a live call again in the same state only when a side rejoined: this
+    // device (its reply) or the other side. Either way the network path may have changed.
+    if (this.rejoining || frame.state === before.state) this.rejoined();
   }
 
   /** For the manager: SDP or ICE from the other side. */
@@ -194,15 +209,31 @@ export class CallSession {
   /** For the manager: the socket reconnected; bind this new session to the call again. */
   rejoin(): void {
     if (this.current === CallState.Ended || (this.direction === 'incoming' && this.current === CallState.Ringing)) return;
+    this.rejoining = true;
     this.deps.requests.send({ type: 'call', action: 'rejoin', callId: this.callId }, this.callId).then(
       () => {
-        for (const data of this.unsent.splice(0)) this.relay(data);
+        // A ringing call's rejoin (the caller's) has no peer yet: only what was produced offline goes out.
+        if (this.rejoining) this.flushUnsent();
+        this.rejoining = false;
       },
       (error: CallError) => {
-        if (error.code === 'not_found') this.finish(null, CallReason.RejoinRefused, 'the call ended while this device was away');
-        else this.emitter.emit('error', { error });
+        this.rejoining = false;
+        if (error.code !== 'not_found') return void this.emitter.emit('error', { error });
+        // The call ended while this device was away: its record (surfaced by the catch-up) says how.
+        this.refused = true;
+        if (this.deps.caughtUp()) this.caughtUp();
       },
     );
+  }
+
+  /** For the manager: the catch-up after a reconnect finished; a refused call with no record ends without an outcome. */
+  caughtUp(): void {
+    if (this.refused) this.finish(null, CallReason.RejoinRefused, 'the call ended while this device was away');
+  }
+
+  /** For the manager: the call's record surfaced (it ended, e.g. while this device was away): it says how. */
+  recorded(outcome: CallOutcome): void {
+    this.finish(outcome, CallReason.ServerEnded, `the call ended: ${outcome}`);
   }
 
   /** For the manager: ends the session here, telling no one (the client is closing). */
@@ -244,6 +275,24 @@ export class CallSession {
     for (const data of this.early.splice(0)) peer.signal(data);
   }
 
+  /**
+   * This device or the other side rejoined the call: send what the peer produced offline, then
+   * hang up if the peer failed meanwhile, else (on the initiator) restart ICE: a new offer with
+   * fresh ICE credentials, so a changed network path (new interface, new address) recovers.
+   */
+  private rejoined(): void {
+    this.rejoining = false;
+    this.flushUnsent();
+    if (this.hangUpWhenBack) return this.hangUpPeerless();
+    if (!this.peer || this.direction !== 'outgoing') return;
+    this.deps.logger.debug('calls: restarting ICE after a rejoin', { callId: this.callId });
+    if (!restartIce(this.peer)) this.deps.logger.warn('calls: this peer cannot restart ICE', { callId: this.callId });
+  }
+
+  private flushUnsent(): void {
+    for (const data of this.unsent.splice(0)) this.relay(data);
+  }
+
   private relay(data: PeerSignal): void {
     if (!this.deps.send({ type: 'signal', callId: this.callId, data })) this.unsent.push(data);
   }
@@ -253,9 +302,21 @@ export class CallSession {
     if (this.peer !== peer || this.current === CallState.Ended) return;
     this.destroyPeer();
     if (cause) this.emitter.emit('error', { error: new CallError(ClientErrorCode.Network, `the peer connection failed: ${cause instanceof Error ? cause.message : String(cause)}`, this.callId, { cause }) });
+    this.hangUpPeerless();
+  }
+
+  /**
+   * Hangs up a call whose peer is gone. Offline with a reconnect under way, it waits for the
+   * rejoin (then hangs up), or for the record of a call that ended meanwhile (its outcome);
+   * offline for good, the session ends here without an outcome.
+   */
+  private hangUpPeerless(): void {
+    this.hangUpWhenBack = false;
     this.deps.requests.send({ type: 'call', action: 'hangup', callId: this.callId }, this.callId).catch((error: CallError) => {
       // not_found: the call already ended (the other side hung up first); its `ended` frame tells.
-      if (error.code === ClientErrorCode.Disconnected) this.finish(null, CallReason.PeerFailed, 'the peer connection closed while offline');
+      if (error.code !== ClientErrorCode.Disconnected) return;
+      if (this.deps.reconnecting()) this.hangUpWhenBack = true;
+      else this.finish(null, CallReason.PeerFailed, 'the peer connection closed while offline');
     });
   }
 
@@ -277,6 +338,7 @@ export class CallSession {
     this.destroyPeer();
     this.releaseMedia();
     this.early.length = this.unsent.length = 0;
+    this.rejoining = this.hangUpWhenBack = this.refused = false;
     this.deps.ended(this);
     this.emitter.emit('ended', { outcome, code, call: this.frame });
   }

@@ -30,7 +30,7 @@ export const CallReason = {
   Accepted: 'accepted',
   /** The peer connection came up. */
   PeerConnected: 'peer_connected',
-  /** The server ended the call (`outcome` says how). */
+  /** The server ended the call (`outcome` says how; for a call that ended while away, as its record says). */
   ServerEnded: 'server_ended',
   /** The callee accepted on another of their devices: this one stops ringing. */
   AnsweredElsewhere: 'answered_elsewhere',
@@ -38,9 +38,9 @@ export const CallReason = {
   MovedElsewhere: 'moved_elsewhere',
   /** `hangUp()` while offline: the server ends the call after its grace period (`failed`). */
   LeftOffline: 'left_offline',
-  /** The peer connection failed or closed and the server could not be told (offline). */
+  /** The peer connection failed or closed and the server could not be told (offline, not reconnecting). */
   PeerFailed: 'peer_failed',
-  /** After a reconnect the server no longer knew the call (it ended while this device was away). */
+  /** After a reconnect the server no longer knew the call (it ended while this device was away) and no record of it came with the catch-up. */
   RejoinRefused: 'rejoin_refused',
   /** The client was closed (or the calls manager detached) during the call. */
   ClientClosed: 'client_closed',

@@ -1,10 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { notLoopbackOnly } from '../../../server/test/support/loopback-only.js';
 import type { ChatClient } from '../../src/index.js';
-import { callsOf, type CallSession, type CallsManager } from '../../src/calls/index.js';
-import { audioArrives, callRecordsIn, countingPeers, endedOutcome, fakeMicrophone, next, reaches, recordingMedia, stopFeeding, type PeerRecord } from '../support/calls.js';
-import { clientMaker, startServerForSdk, until, usePair, type Pair, type TestUser } from '../support/sdk-server.js';
-import { connected } from './helpers.js';
+import { audioArrives, callDevice, cleanPeers, endedOutcome, incoming, next, reaches, recordedOnce, stopFeeding } from '../support/calls.js';
+import { clientMaker, startServerForSdk, usePair, type Pair, type TestUser } from '../support/sdk-server.js';
 
 /**
  * Calls between SDK clients over the real server, with real peer connections (simple-peer over
@@ -22,37 +20,8 @@ let pair: Pair;
 const start = () => startServerForSdk({ limits: { messagesPerSecond: 5000, messageBurst: 5000, authAttemptsPerMinute: 1000, callRingTimeoutMs: RING_TIMEOUT_MS } });
 afterEach(stopFeeding);
 
-/** A signed-in client with its calls manager, its peers and its media requests. */
-async function device(user: TestUser, mic: 'mic' | 'none' = 'none') {
-  const client = clientMaker(clients, () => pair.t)(user);
-  const { createPeer, peers } = countingPeers();
-  const media = recordingMedia(() => (mic === 'mic' ? fakeMicrophone() : null));
-  const calls = callsOf(client, { createPeer, getUserMedia: media.source });
-  await connected(client);
-  return { client, calls, peers, asked: media.asked, user };
-}
-type Device = Awaited<ReturnType<typeof device>>;
-
-/** The next incoming session on a device. */
-function incoming(calls: CallsManager): Promise<CallSession> {
-  return new Promise((resolve) => {
-    const off = calls.on('incoming', ({ session }) => (off(), resolve(session)));
-  });
-}
-
-/** Every peer made was destroyed by the SDK exactly once, closed, and never signalled after. */
-function cleanPeers(peers: PeerRecord[]): void {
-  for (const p of peers) expect(p).toMatchObject({ destroyCalls: 1, signalsAfterDestroy: 0, closed: true });
-}
-
-/** Each device shows exactly one record of `callId`, with `outcome`. */
-async function recordedOnce(devices: Device[], peer: TestUser, callId: string, outcome: string): Promise<void> {
-  for (const d of devices) {
-    const dm = d.client.dmWith(d.user.id === peer.id ? pair.alice.id : peer.id);
-    await until(d.client, () => callRecordsIn(d.client, dm).some((r) => r.callId === callId), 10_000, `the record of ${callId} on ${d.user.handle}`);
-    expect(callRecordsIn(d.client, dm).filter((r) => r.callId === callId)).toEqual([{ callId, outcome }]);
-  }
-}
+/** A signed-in client of `user` with its calls manager, its peers and its media requests. */
+const device = (user: TestUser, mic: 'mic' | 'none' = 'none') => callDevice(clientMaker(clients, () => pair.t)(user), user, mic);
 
 describe.skipIf(skip !== null)('calls between SDK clients (WebRTC, loopback only)', () => {
   usePair(clients, (p) => (pair = p), { start });
@@ -97,7 +66,7 @@ describe.skipIf(skip !== null)('calls between SDK clients (WebRTC, loopback only
       // The media each side opened is released with the call.
       expect(call.localStream).toBeNull();
       expect(alice.calls.sessions.size + bob.calls.sessions.size).toBe(0);
-      await recordedOnce([alice, bob], pair.bob, call.callId, 'completed');
+      await recordedOnce([alice, bob], [pair.alice, pair.bob], call.callId, 'completed');
     }
   });
 
@@ -111,7 +80,7 @@ describe.skipIf(skip !== null)('calls between SDK clients (WebRTC, loopback only
     expect(await Promise.all([endedOutcome(call), endedOutcome(answer)])).toEqual(['declined', 'declined']);
     expect(bob.asked).toEqual([]);
     expect([alice.peers.length, bob.peers.length]).toEqual([0, 0]);
-    await recordedOnce([alice, bob], pair.bob, call.callId, 'declined');
+    await recordedOnce([alice, bob], [pair.alice, pair.bob], call.callId, 'declined');
   });
 
   it('cancelled before an answer, and missed when nobody answers within the ring timeout', async () => {
@@ -130,8 +99,8 @@ describe.skipIf(skip !== null)('calls between SDK clients (WebRTC, loopback only
     expect(await Promise.all([endedOutcome(missed, RING_TIMEOUT_MS + 5000), endedOutcome(missedThere, RING_TIMEOUT_MS + 5000)])).toEqual(['missed', 'missed']);
 
     expect([alice.peers.length, bob.peers.length, bob.asked.length]).toEqual([0, 0, 0]);
-    await recordedOnce([alice, bob], pair.bob, cancelled.callId, 'cancelled');
-    await recordedOnce([alice, bob], pair.bob, missed.callId, 'missed');
+    await recordedOnce([alice, bob], [pair.alice, pair.bob], cancelled.callId, 'cancelled');
+    await recordedOnce([alice, bob], [pair.alice, pair.bob], missed.callId, 'missed');
   });
 
   it('busy: a callee already in a call ends a new call at once as busy, for the caller only', async () => {
@@ -159,7 +128,7 @@ describe.skipIf(skip !== null)('calls between SDK clients (WebRTC, loopback only
     await answer.hangUp();
     expect(await Promise.all([endedOutcome(call), endedOutcome(answer)])).toEqual(['completed', 'completed']);
     cleanPeers([...alice.peers, ...bob.peers]);
-    await recordedOnce([carol], pair.bob, busy.callId, 'busy');
+    await recordedOnce([carol], [carolUser, pair.bob], busy.callId, 'busy');
   });
 
   it('answered elsewhere: the first device to accept takes the call; the other stops ringing and never makes a peer', async () => {
@@ -180,6 +149,6 @@ describe.skipIf(skip !== null)('calls between SDK clients (WebRTC, loopback only
     await call.hangUp();
     expect(await Promise.all([endedOutcome(call), endedOutcome(atPhone)])).toEqual(['completed', 'completed']);
     cleanPeers([...alice.peers, ...phone.peers]);
-    await recordedOnce([alice, phone, laptop], pair.bob, call.callId, 'completed');
+    await recordedOnce([alice, phone, laptop], [pair.alice, pair.bob], call.callId, 'completed');
   });
 });

@@ -2,8 +2,10 @@
 import { createRequire } from 'node:module';
 import SimplePeer from 'simple-peer';
 import type { CallMedia } from '@quickchat/protocol';
+import { expect } from 'vitest';
 import type { ChatClient } from '../../src/index.js';
-import type { CallSession, CallSessionEvents, MediaSource, PeerFactory, PeerLike, PeerSignal } from '../../src/calls/index.js';
+import { callsOf, type CallSession, type CallSessionEvents, type CallsManager, type MediaSource, type PeerFactory, type PeerLike, type PeerSignal } from '../../src/calls/index.js';
+import { until, type TestUser } from './sdk-server.js';
 
 /** Node WebRTC (@roamhq/wrtc, a prebuilt native module). CommonJS with no static named exports, hence require. */
 export const wrtc = createRequire(import.meta.url)('@roamhq/wrtc') as typeof import('@roamhq/wrtc');
@@ -17,6 +19,14 @@ export interface PeerRecord {
   signalsAfterDestroy: number;
   /** The peer emitted `close` (simple-peer does once it is destroyed, whoever destroyed it). */
   closed: boolean;
+  /** Every signal the SDK fed to it (from the other side), in order. */
+  fed: PeerSignal[];
+  /** Every signal it produced (offers, answers, candidates), in order. */
+  produced: PeerSignal[];
+  /** Its ICE connection states, in order. */
+  ice: string[];
+  /** How many times the SDK asked it to negotiate again (simple-peer's `negotiate()`: an ICE restart). */
+  negotiations: number;
 }
 
 /**
@@ -27,13 +37,33 @@ export function countingPeers(): { createPeer: PeerFactory; peers: PeerRecord[] 
   const peers: PeerRecord[] = [];
   const createPeer: PeerFactory = (options) => {
     const peer = new SimplePeer({ ...options, wrtc });
-    const record: PeerRecord = { initiator: options.initiator, destroyCalls: 0, signalsAfterDestroy: 0, closed: false };
+    const record: PeerRecord = { initiator: options.initiator, destroyCalls: 0, signalsAfterDestroy: 0, closed: false, fed: [], produced: [], ice: [], negotiations: 0 };
     peers.push(record);
     peer.on('close', () => void (record.closed = true));
-    const adapter: PeerLike = {
+    peer.on('signal', (data: PeerSignal) => void record.produced.push(data));
+    peer.on('iceStateChange', (state: string) => void (record.ice.at(-1) !== state && record.ice.push(state)));
+    // What the SDK's ICE restart drives on a simple-peer (see restartIce in src/calls/peer.ts), passed through.
+    const internals = peer as unknown as { _pc: unknown; destroyed: boolean; offerOptions: unknown; negotiate(): void };
+    const adapter: PeerLike & typeof internals = {
+      get _pc() {
+        return internals._pc;
+      },
+      get destroyed() {
+        return internals.destroyed;
+      },
+      get offerOptions() {
+        return internals.offerOptions;
+      },
+      set offerOptions(value) {
+        internals.offerOptions = value;
+      },
+      negotiate() {
+        record.negotiations++;
+        internals.negotiate();
+      },
       signal(data: PeerSignal) {
         if (record.destroyCalls > 0) record.signalsAfterDestroy++;
-        else peer.signal(data);
+        else (record.fed.push(data), peer.signal(data));
       },
       destroy() {
         record.destroyCalls++;
@@ -120,4 +150,43 @@ export async function reaches(session: CallSession, state: CallSession['state'],
 /** The call records in a client's loaded messages of a conversation. */
 export function callRecordsIn(client: ChatClient, conversationId: string): { callId: string; outcome: string }[] {
   return (client.messages.getState()[conversationId]?.items ?? []).flatMap((m) => (m.content.type === 'call' ? [{ callId: m.content.callId, outcome: m.content.outcome }] : []));
+}
+
+/** A signed-in client with its calls manager, the peers its calls made and the media they asked for. */
+export interface CallDevice {
+  client: ChatClient;
+  calls: CallsManager;
+  peers: PeerRecord[];
+  asked: CallMedia[];
+  user: TestUser;
+}
+
+/** Gives `client` (signed in as `user`) a calls manager on counted wrtc peers and a fake microphone (or no media); resolves once connected. */
+export async function callDevice(client: ChatClient, user: TestUser, mic: 'mic' | 'none' = 'none'): Promise<CallDevice> {
+  const { createPeer, peers } = countingPeers();
+  const media = recordingMedia(() => (mic === 'mic' ? fakeMicrophone() : null));
+  const calls = callsOf(client, { createPeer, getUserMedia: media.source });
+  await until(client, () => client.connectionState === 'connected', 15_000, `${user.handle} connected`);
+  return { client, calls, peers, asked: media.asked, user };
+}
+
+/** The next incoming session on a device. */
+export function incoming(calls: CallsManager): Promise<CallSession> {
+  return new Promise((resolve) => {
+    const off = calls.on('incoming', ({ session }) => (off(), resolve(session)));
+  });
+}
+
+/** Every peer made was destroyed by the SDK exactly once, closed, and never signalled after. */
+export function cleanPeers(peers: PeerRecord[]): void {
+  for (const p of peers) expect(p).toMatchObject({ destroyCalls: 1, signalsAfterDestroy: 0, closed: true });
+}
+
+/** Each device (of one of the two users `between`) shows exactly one record of `callId`, with `outcome`. */
+export async function recordedOnce(devices: CallDevice[], between: [TestUser, TestUser], callId: string, outcome: string): Promise<void> {
+  for (const d of devices) {
+    const dm = d.client.dmWith(between.find((u) => u.id !== d.user.id)!.id);
+    await until(d.client, () => callRecordsIn(d.client, dm).some((r) => r.callId === callId), 10_000, `the record of ${callId} on ${d.user.handle}`);
+    expect(callRecordsIn(d.client, dm).filter((r) => r.callId === callId)).toEqual([{ callId, outcome }]);
+  }
 }

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { CallEventFrame, ServerFrame } from '@quickchat/protocol';
 import { callsOf, type CallSession, type CallStateChange, type PeerFactory, type PeerOptions, type PeerSignal } from '../../src/calls/index.js';
 import { closeAll, testClient } from '../support/client.js';
-import { defaultRoutes, fakeFetch, flush, handshake, type FakeSocket } from '../support/fakes.js';
+import { defaultRoutes, fakeFetch, flush, handshake, syncedFrame, type FakeSocket } from '../support/fakes.js';
 
 afterEach(closeAll);
 
@@ -10,10 +10,14 @@ afterEach(closeAll);
 class FakePeer {
   readonly fed: PeerSignal[] = [];
   destroyed = 0;
+  restarts = 0;
   private readonly listeners = new Map<string, ((...args: never[]) => void)[]>();
   constructor(readonly options: PeerOptions) {}
   signal(data: PeerSignal): void {
     this.fed.push(data);
+  }
+  restartIce(): void {
+    this.restarts++;
   }
   destroy(): void {
     this.destroyed++;
@@ -209,5 +213,87 @@ describe('CallSession state machine (fakes)', () => {
     expect(kept.state).toBe('connecting');
     expect(lostLog.ended).toEqual([{ outcome: null, code: 'rejoin_refused' }]);
     expect(t.peers.map((p) => p.destroyed)).toEqual([0, 1]);
+  });
+
+  it('rejoined: the caller restarts ICE after the other side rejoins and after its own rejoin; a peer that fails offline is hung up once rejoined', async () => {
+    const t = await setup();
+    const placing = t.calls.place('bob', { audio: true, video: false });
+    await flush();
+    const mine = { callerId: 'alice', calleeId: 'bob' };
+    t.socket.deliver(frame({ ...mine, id: lastRequest(t.socket, 'invite'), here: true }) as ServerFrame);
+    const session = await placing;
+    const log = record(session);
+    t.socket.deliver(frame({ ...mine, state: 'accepted', here: true }));
+    await flush();
+    const [peer] = t.peers as [FakePeer];
+    peer.emit('connect');
+    t.socket.deliver(frame({ ...mine, state: 'connected', here: true }));
+    await flush();
+    expect(peer.restarts).toBe(0);
+
+    // Bob rejoined: the server announces the call again in the same state.
+    t.socket.deliver(frame({ ...mine, state: 'connected', here: true }));
+    await flush();
+    expect(peer.restarts).toBe(1);
+
+    // Alice's socket drops; she rejoins on the next one (the call even moved on meanwhile).
+    const reconnect = async () => {
+      t.clock.advance(1000);
+      await flush();
+      const socket = t.ws.last();
+      await handshake(socket, 'alice');
+      return socket;
+    };
+    t.socket.serverClose(1006);
+    const second = await reconnect();
+    second.deliver(frame({ ...mine, id: lastRequest(second, 'rejoin'), state: 'connected', here: true }) as ServerFrame);
+    await flush();
+    expect(peer.restarts).toBe(2);
+    expect(second.frames('call').filter((f) => f['action'] === 'hangup')).toEqual([]);
+
+    // Offline again, the peer fails: it is destroyed, and the session waits to hang up once back.
+    second.serverClose(1006);
+    peer.emit('error', new Error('ice failed'));
+    await flush();
+    expect([peer.destroyed, session.state, log.ended.length]).toEqual([1, 'connected', 0]);
+    const third = await reconnect();
+    third.deliver(frame({ ...mine, id: lastRequest(third, 'rejoin'), state: 'connected', here: true }) as ServerFrame);
+    await flush();
+    const hangup = lastRequest(third, 'hangup');
+    expect(peer.restarts).toBe(2);
+    third.deliver(frame({ ...mine, id: hangup, state: 'ended', outcome: 'completed', here: true }) as ServerFrame);
+    await flush();
+    expect(log.ended).toEqual([{ outcome: 'completed', code: 'server_ended' }]);
+    expect([t.peers.length, peer.destroyed]).toEqual([1, 1]);
+  });
+
+  it('a call that ended while this device was away: its record gives the outcome; with no record by the end of the catch-up, none', async () => {
+    const t = await setup();
+    const incoming: CallSession[] = [];
+    t.calls.on('incoming', ({ session }) => incoming.push(session));
+    for (const callId of ['c_abcdefgh12', 'c_zyxwvuts98']) {
+      t.socket.deliver(frame({ callId }));
+      await flush();
+      const accepting = incoming.at(-1)!.accept({ audio: true, video: false });
+      await flush();
+      t.socket.deliver(frame({ callId, id: lastRequest(t.socket, 'accept'), state: 'accepted', here: true }) as ServerFrame);
+      await accepting;
+    }
+    const [recorded, unrecorded] = incoming as [CallSession, CallSession];
+    const logs = [record(recorded), record(unrecorded)];
+
+    t.socket.serverClose(1006);
+    t.clock.advance(1000);
+    await flush();
+    const next = t.ws.last();
+    // The catch-up brings the record of the first call (written by the server when its grace ran out).
+    const content = { type: 'call', callId: recorded.callId, callerId: 'bob', outcome: 'failed', media: { audio: true, video: false }, durationMs: 5 } as const;
+    const message = { id: 'm_1', conversationId: 'dm:alice~bob', seq: 1, senderId: 'bob', clientMsgId: `call:${recorded.callId}`, createdAt: 2, content } as const;
+    await handshake(next, 'alice', syncedFrame([{ lastSeq: 1, messages: [message] }]));
+    const rejoins = next.frames('call').filter((f) => f['action'] === 'rejoin');
+    for (const r of rejoins) next.deliver({ type: 'error', id: r['id'] as string, code: 'not_found', message: 'no such call' });
+    await flush();
+    expect(logs.map((l) => l.ended)).toEqual([[{ outcome: 'failed', code: 'server_ended' }], [{ outcome: null, code: 'rejoin_refused' }]]);
+    expect(t.peers.map((p) => p.destroyed)).toEqual([1, 1]);
   });
 });
