@@ -1,4 +1,4 @@
-// `npm run bench`: runs P1, P2, P4, P5, P6, P6g, P6b, P6s, S1, U1 and B1 against their baselines, prints a table, and writes
+// `npm run bench`: runs P1, P2, P4, P5, P6, P6g, P6b, P6s, S1, U1, B1 and P8 against their baselines, prints a table, and writes
 // docs/benchmarks.md with docs/images/benchmarks.svg. See `--help` below for the flags.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
@@ -14,13 +14,14 @@ import { runP6b, type P6bParams } from './p6b-list.js';
 import { B1_BASELINE_COMMIT, runB1, type B1Params } from './b1-scrollback.js';
 import { runU1, type U1Params } from './u1-uploads.js';
 import { runS1, type S1Params } from './s1-search.js';
+import { p8Unavailable, runP8, type P8Params } from './p8-call-setup.js';
 import { profileP1, profileP2, profileP4, type ProfileResult } from './profile.js';
 import type { BenchReport } from './report/figures.js';
 import { markdown } from './report/markdown.js';
 import { svgChart } from './report/chart.js';
 import { textTable } from './report/table.js';
 
-const HELP = `usage: npm run bench -- [--quick] [--only=p1|p2|p4|p5|p6|p6g|p6b|p6s|s1|u1|b1] [--profile] [--write|--no-write] [--render]
+const HELP = `usage: npm run bench -- [--quick] [--only=p1|p2|p4|p5|p6|p6g|p6b|p6s|s1|u1|b1|p8] [--profile] [--write|--no-write] [--render]
   --merge          with --only: write this run's results into docs/benchmarks.json (and the .md and chart)
                    beside the saved results of the benchmarks not run
   --render         re-write docs/benchmarks.md and the chart from docs/benchmarks.json (no run),
@@ -39,6 +40,9 @@ const HELP = `usage: npm run bench -- [--quick] [--only=p1|p2|p4|p5|p6|p6g|p6b|p
   S1: --search-messages=1000000 --search-conversations=100 --search-vocabulary=5000 --search-page=20 --s1-requests=1000 --s1-warmup=100 --s1-rounds=4
   U1: --u1-uploads=20 --u1-size-mib=5 --u1-rounds=3 (through the real server, beside fs.copyFile)
   B1: --b1-messages=2000 --b1-speed=4000 --b1-rounds=2 --b1-baseline=<git rev> (widget in headless Chromium)
+  P8: --p8-rounds=10 (calls per implementation and mode, after a warm-up; headless Chromium and coturn,
+      only inside a loopback-only network namespace: ../shared/tools/loopback-only npm run bench -- --only=p8;
+      skipped with the reason printed anywhere else)
   --deadline=120   seconds allowed per benchmark before it stops itself
 Every numeric flag can also be set as BENCH_<NAME>, e.g. BENCH_MESSAGES=2000.`;
 
@@ -69,7 +73,7 @@ if (flags.has('render')) {
 }
 const quick = flags.has('quick');
 const only = flags.str('only');
-const ONLY = ['p1', 'p2', 'p4', 'p5', 'p6', 'p6g', 'p6b', 'p6s', 's1', 'u1', 'b1'];
+const ONLY = ['p1', 'p2', 'p4', 'p5', 'p6', 'p6g', 'p6b', 'p6s', 's1', 'u1', 'b1', 'p8'];
 if (only && !ONLY.includes(only)) throw new Error(`--only must be one of ${ONLY.join(', ')}, got "${only}"`);
 const deadlineMs = flags.num('deadline', 120) * 1000;
 const payloadBytes = flags.num('payload', 32);
@@ -171,6 +175,11 @@ const b1Params: B1Params = {
   deadlineMs,
 };
 
+const p8Params: P8Params = {
+  rounds: flags.num('p8-rounds', quick ? 3 : 10),
+  deadlineMs,
+};
+
 const started = performance.now();
 const otherLoad = watchOtherLoad();
 const report: BenchReport = {
@@ -253,6 +262,23 @@ if (!only || only === 'b1') {
   }
   console.log(`B1: history ${report.b1.historyPx} px, ${(report.b1.idealReadMs / 1000).toFixed(1)} s at ${b1Params.speed} px/s if nothing waited`);
 }
+if (!only || only === 'p8') {
+  const why = p8Unavailable();
+  if (why) {
+    console.log(`P8: skipped: ${why} (for P8: ../shared/tools/loopback-only npm run bench -- --only=p8)`);
+  } else {
+    console.log(`P8: call setup in headless Chromium, accept → first decoded video frame, quickchat SDK vs bare RTCPeerConnection over plain ws, direct and relay-only through coturn, ${p8Params.rounds} rounds…`);
+    report.p8 = await runP8(p8Params);
+    const r = report.p8;
+    for (const [name, side] of [['quickchat direct', r.ours.direct], ['bare direct', r.bare.direct], ['quickchat relay', r.ours.relay], ['bare relay', r.bare.relay]] as const) {
+      const ms = (us: number) => `${(us / 1000).toFixed(1)} ms`;
+      const stages = (s: Record<string, number>) => Object.entries(s).map(([k, v]) => `${k} ${v}`).join(', ');
+      console.log(`P8 ${name}: later side p50 ${ms(side.both.p50)}, p90 ${ms(side.both.p90)} (caller p50 ${ms(side.caller.p50)}, callee p50 ${ms(side.callee.p50)}; pairs ${side.selected.join(', ')})`);
+      console.log(`    median ms after the accept: callee ${stages(side.stages.callee)}; caller ${stages(side.stages.caller)}`);
+    }
+    console.log(`P8: ours ÷ bare direct ${r.ratios.direct}×, ours relay ÷ ours direct ${r.ratios.relay}×, bare relay ÷ bare direct ${r.ratios.bareRelay}×, ${r.completedRounds} rounds in ${(r.durationMs / 1000).toFixed(1)} s`);
+  }
+}
 if (flags.has('profile')) {
   report.profiles = {};
   if (!only || only === 'p4') {
@@ -286,7 +312,11 @@ const write = flags.has('write') || (!flags.has('no-write') && !quick && !only);
 if (flags.has('merge')) {
   if (!only) throw new Error('--merge goes with --only');
   const saved = JSON.parse(readFileSync(RESULTS, 'utf8')) as BenchReport;
-  const key = only as 'p1' | 'p2' | 'p4' | 'p5' | 'p6' | 'p6g' | 'p6b' | 'p6s' | 's1' | 'u1' | 'b1';
+  const key = only as 'p1' | 'p2' | 'p4' | 'p5' | 'p6' | 'p6g' | 'p6b' | 'p6s' | 's1' | 'u1' | 'b1' | 'p8';
+  if (report[key] === undefined) {
+    console.log(`nothing to merge: ${only} did not run; docs not written`);
+    process.exit(0);
+  }
   const merged = { ...saved, [key]: report[key], ...(report.profiles ? { profiles: { ...saved.profiles, ...report.profiles } } : {}) } as BenchReport;
   console.log(`merged ${only} into the saved results of ${saved.machine.date}`);
   writeDocs(merged);

@@ -7,6 +7,7 @@ import type { P6bResult } from '../p6b-list.js';
 import type { B1Result } from '../b1-scrollback.js';
 import type { U1Result } from '../u1-uploads.js';
 import type { S1Result } from '../s1-search.js';
+import type { P8Result } from '../p8-call-setup.js';
 import type { ProfileResult } from '../profile.js';
 
 /** The machine and toolchain a run was measured on. */
@@ -43,6 +44,8 @@ export interface BenchReport {
   u1?: U1Result;
   /** B1: the widget's message list scrolled back in headless Chromium, windowed vs. the list before windowing. */
   b1?: B1Result;
+  /** P8: call setup in headless Chromium, the SDK beside a bare RTCPeerConnection over plain ws, direct and relay-only. */
+  p8?: P8Result;
   /** CPU profiles of the server under each workload (`--profile`). */
   profiles?: { p4?: ProfileResult; p1?: ProfileResult; p2?: ProfileResult };
   durationMs: number;
@@ -83,10 +86,13 @@ export const P2_GOALS = { bare: 0.9, socketio: 1.1 };
  */
 export const U1_GOAL = 0.8;
 
-/** The goal-bearing figures of a report (P1 p50, P1 p99, P2 vs bare and vs socket.io, P4, P5, P6 p50/p99, P6b p50/p99, S1 p50/p99, U1, B1 time/frames/DOM), in brief order. */
+/** P8's goals: accept → first frame ≤ 1.2× the bare RTCPeerConnection call (direct); relay-only through coturn ≤ 1.5× our direct call. */
+export const P8_GOALS = { direct: 1.2, relay: 1.5 };
+
+/** The goal-bearing figures of a report (P1 p50, P1 p99, P2 vs bare and vs socket.io, P4, P5, P6 p50/p99, P6b p50/p99, S1 p50/p99, U1, B1 time/frames/DOM, P8 direct/relay), in brief order. */
 export function figuresOf(report: BenchReport): Figure[] {
   const out: Figure[] = [];
-  const { p1, p2, p4, p5, p6, p6g, p6b, p6s, s1, u1, b1 } = report;
+  const { p1, p2, p4, p5, p6, p6g, p6b, p6s, s1, u1, b1, p8 } = report;
   if (p1) {
     out.push(figure('P1', 'delivery latency p50', us(p1.quickchat.p50), `${us(p1.relay.p50)} (bare ws relay)`, p1.ratios.p50, '≤', 2));
     out.push(figure('P1', 'delivery latency p99', us(p1.quickchat.p99), `${us(p1.relay.p99)} (bare ws relay)`, p1.ratios.p99, '≤', 5));
@@ -131,6 +137,12 @@ export function figuresOf(report: BenchReport): Figure[] {
     out.push(figure('B1', 'frame time p95 while scrolling back', `${read.frames.p95} ms`, `${base.frames.p95} ms ${was}`, read.frames.p95 / base.frames.p95, '≤', 1));
     out.push(figure('B1', 'longest frame while scrolling back', `${read.frames.max} ms`, `${base.frames.max} ms ${was}`, read.frames.max / base.frames.max, '≤', 1));
     out.push(figure('B1', `elements in the list with all ${msgs} messages loaded`, read.elements.toLocaleString('en-US'), `${base.elements.toLocaleString('en-US')} ${was}`, read.elements / base.elements, '≤', 0.1));
+  }
+  if (p8) {
+    const ms = (us: number) => `${Math.round(us / 1000).toLocaleString('en-US')} ms`;
+    const { ours, bare, ratios } = p8;
+    out.push(figure('P8', 'accept → first frame, direct (p50 of the later side)', ms(ours.direct.both.p50), `${ms(bare.direct.both.p50)} (bare RTCPeerConnection, plain ws signaling)`, ratios.direct, '≤', P8_GOALS.direct));
+    out.push(figure('P8', 'accept → first frame, relay-only through coturn ÷ direct (p50 of the later side)', ms(ours.relay.both.p50), `${ms(ours.direct.both.p50)} (quickchat direct; bare relay ${ms(bare.relay.both.p50)}, ${formatRatio(ratios.bareRelay)} bare direct)`, ratios.relay, '≤', P8_GOALS.relay));
   }
   return out;
 }

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { figuresOf, formatRatio, P2_GOALS, U1_GOAL, type BenchReport } from './figures.js';
+import { figuresOf, formatRatio, P2_GOALS, P8_GOALS, U1_GOAL, type BenchReport } from './figures.js';
 import type { ProfileResult } from '../profile.js';
 
 /** Hand-written reading of the profile, kept in the repo so re-runs do not overwrite it. */
@@ -304,6 +304,54 @@ function b1(r: BenchReport): string {
   ].join('\n');
 }
 
+function p8(r: BenchReport): string {
+  const p = r.p8;
+  if (!p) return '_Not run in this run (it runs only inside a loopback-only network namespace, with Chromium and coturn installed)._';
+  const ms = (us: number) => (us / 1000).toFixed(0);
+  const variants = [
+    ['quickchat', 'direct', p.ours.direct],
+    ['bare', 'direct', p.bare.direct],
+    ['quickchat', 'relay only', p.ours.relay],
+    ['bare', 'relay only', p.bare.relay],
+  ] as const;
+  const rows = variants.map(([impl, mode, v]) => [impl, mode, v.selected.join(', '), `**${ms(v.both.p50)}**`, ms(v.both.p90), ms(v.caller.p50), ms(v.caller.p90), ms(v.callee.p50), ms(v.callee.p90), ms(v.decoded.p50), ms(v.decoded.p90)]);
+  const stage = (x: number | undefined) => (x === undefined ? '—' : x.toFixed(0));
+  const stageRows = variants.flatMap(([impl, mode, v]) =>
+    (['callee', 'caller'] as const).map((side) => {
+      const s = v.stages[side];
+      return [`${impl} ${mode}`, side, stage(s.media), stage(s.pc), stage(s.remoteDescription), stage(s.ice), stage(s.connected), stage(s.decoded), stage(s.frame)];
+    }),
+  );
+  const od = p.ours.direct.stages;
+  const bd = p.bare.direct.stages;
+  const gap = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? '?' : (a - b).toFixed(0));
+  const vs = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? '? ms later' : a >= b ? `${(a - b).toFixed(0)} ms later` : `${(b - a).toFixed(0)} ms earlier`);
+  return [
+    `Two pages (each its own browser context) in **one headless Chromium** (${p.chromium}, Chromium's fake camera and microphone, \`--allow-loopback-in-peer-connection\`) place an audio+video call; the callee accepts, and the clock runs **from the callee's accept to the first video frame of the peer shown on each side**: ` +
+      'the first `requestVideoFrameCallback` of the remote `<video>`, i.e. the first decoded frame composited. Each call is also timed to the first `framesDecoded > 0` of the video `inbound-rtp` in `getStats()` (polled every 5 ms once the peer connection is connected), shown for comparison: it comes tens of ms after the frame, since WebRTC serves a cached stats report for up to 50 ms, so the frame callback is the measure. ' +
+      'The same probe runs in every page before its own scripts (it wraps `RTCPeerConnection` and `getUserMedia` to mark each stage); times on the two pages are read from `performance.timeOrigin + performance.now()`, one clock for the machine. ' +
+      `A call counts as set up once **both** sides show video, so the figures use the later side. **${p.completedRounds} rounds** after one warm-up round, in the same run and browser; each round makes four calls (each implementation direct and relay only), alternating which implementation goes first, every call in two fresh pages. The run took ${(p.durationMs / 1000).toFixed(1)} s.`,
+    '',
+    '- **quickchat**: the real server in a child process (`createServer`, TURN URL and secret configured) and the SDK with its calls entry (`@quickchat/sdk/calls`, simple-peer\'s standalone build) in each page (`packages/sdk/test/support/calls-page.ts`, bundled as an app bundles it). ' +
+      'The caller `place()`s a video call (it fetches ICE servers from `GET /api/turn-credentials` and opens its camera before it rings), the callee\'s `accept({ audio, video })` fetches its own TURN credentials, opens its camera, sends `accept` and, once the server accepted, both make their simple-peer; SDP and ICE go through the server, which relays them only between the two bound sessions.',
+    '- **bare** (`bench/baselines/rtc-call-page.ts`): one `RTCPeerConnection` per page, offer/answer and trickled ICE as JSON over plain `ws` through the bare relay (`bench/baselines/ws-relay.ts`); no SDK, no simple-peer (so no data channel), no server-side lifecycle. ' +
+      'It takes the SDK\'s steps in the same order: the caller opens its camera, then rings; on accept the callee opens its camera, makes its peer connection and says `accept`; the caller then makes its peer connection and offers. Its TURN REST credential is computed in the benchmark from the same secret.',
+    '- **direct**: both sides are given the TURN server and ICE picks the host pair on loopback; **relay only**: `iceTransportPolicy: \'relay\'`, so media goes through the coturn the benchmark starts on 127.0.0.1 (`packages/server/test/support/coturn.ts`). The selected candidate pair (local/remote) of every call is checked from `getStats()`.',
+    '',
+    table(['implementation', 'ICE', 'selected pair', 'both sides p50 ms', 'p90', 'caller p50', 'p90', 'callee p50', 'p90', 'framesDecoded > 0 p50', 'p90'], rows),
+    '',
+    `Ratios of the p50s (later side): quickchat ÷ bare, direct **${formatRatio(p.ratios.direct)}** (goal ≤ ${P8_GOALS.direct}×); quickchat relay only ÷ quickchat direct **${formatRatio(p.ratios.relay)}** (goal ≤ ${P8_GOALS.relay}×); bare relay only ÷ bare direct ${formatRatio(p.ratios.bareRelay)}, for context.`,
+    '',
+    '**Where the time goes**: median ms after the accept at which each page reached each stage (`media`: its `getUserMedia` resolved, the caller\'s long before the accept; `pc`: its peer connection was made; `remote SDP`: it applied the peer\'s offer or answer; `ICE`: `iceConnectionState` connected; `DTLS`: `connectionState` connected; `decoded`: `framesDecoded > 0`; `frame`: the first remote frame shown).',
+    '',
+    table(['call', 'side', 'media', 'pc', 'remote SDP', 'ICE', 'DTLS', 'decoded', 'frame'], stageRows),
+    '',
+    `Direct, the quickchat callee makes its peer connection ${vs(od.callee.pc, bd.callee.pc)} than the bare one (its accept first fetches TURN credentials over REST, then the server must accept before the peer is made) and the quickchat caller makes its own ${vs(od.caller.pc, bd.caller.pc)} (the server's \`accepted\` against the relay's forwarded \`accept\`); ` +
+      `from the caller's peer connection to DTLS connected takes ${gap(od.caller.connected, od.caller.pc)} ms for quickchat and ${gap(bd.caller.connected, bd.caller.pc)} ms bare, and from DTLS connected to the first frame ${gap(od.caller.frame, od.caller.connected)} ms and ${gap(bd.caller.frame, bd.caller.connected)} ms (caller side). ` +
+      'Past DTLS the time is media, the same for both: the fake camera\'s first keyframe encoded, sent and decoded. On this shared 2-core machine every stage moves by tens of ms from call to call, so the stages are medians of separate calls and do not add up exactly.',
+  ].join('\n');
+}
+
 function profileTables(title: string, p: ProfileResult): string {
   return [
     `### ${title}`,
@@ -396,22 +444,27 @@ export function markdown(r: BenchReport): string {
     '',
     b1(r),
     '',
+    '## P8: call setup, accept → first frame',
+    '',
+    p8(r),
+    '',
     '## What limits us',
     '',
     limits(r),
     '',
     '## Not measured yet',
     '',
-    'P3 (idle connections), P7 (scale-out) and P8 (call setup) are not in the harness yet. P9 (bundle sizes) is enforced by tests instead: `packages/sdk/test/size-budget.test.ts` fails above 13 KiB min+gzip (the SDK core is about 11 KiB).',
+    'P3 (idle connections) and P7 (scale-out) are not in the harness yet. P9 (bundle sizes) is enforced by tests instead: `packages/sdk/test/size-budget.test.ts` fails above 13 KiB min+gzip (the SDK core is about 11 KiB).',
     '',
     '## How to run',
     '',
     '```sh',
-    'npm run bench                      # P1, P2, P4, P5, P6, P6g, P6b, P6s, S1, U1 and B1, writes this file and docs/images/benchmarks.svg',
+    'npm run bench                      # P1, P2, P4, P5, P6, P6g, P6b, P6s, S1, U1, B1 and P8 (P8 only in a loopback-only namespace), writes this file and docs/images/benchmarks.svg',
     'npm run bench -- --profile         # also profiles the server under the P4, P1 and P2 loads (fills "What limits us")',
     'npm run bench -- --render          # re-writes this file and the chart from docs/benchmarks.json',
     'npm run bench -- --quick           # scaled-down smoke run; prints only, unless --write',
-    'npm run bench -- --only=p1         # or p2, p4, p5, p6, p6g, p6b, p6s, s1, u1, b1; sizes: --messages --payload --p2-members --p4-messages --pairs --window ... (see --help)',
+    'npm run bench -- --only=p1         # or p2, p4, p5, p6, p6g, p6b, p6s, s1, u1, b1, p8; sizes: --messages --payload --p2-members --p4-messages --pairs --window ... (see --help)',
+    '../shared/tools/loopback-only npm run bench -- --only=p8 --merge  # P8 (WebRTC) only runs in a network namespace with nothing but loopback',
     'npm run bench -- --only=p2 --merge # re-measures P2 only and writes it into this file beside the saved results of the others',
     '```',
     '',

@@ -68,7 +68,7 @@ describe.skipIf(skipReason !== null)('calls in Chromium: two pages, fake camera,
   });
 
   /** A server for the page origin (TURN on our coturn when `turnSecret` is given), alice and bob befriended, a page each. */
-  async function setup(options: { turnSecret?: string; relayOnly?: boolean } = {}): Promise<{ alice: TestUser; bob: TestUser; caller: TestPage; callee: TestPage }> {
+  async function setup(options: { turnSecret?: string; relayOnly?: boolean; connectTimeoutMs?: number } = {}): Promise<{ alice: TestUser; bob: TestUser; caller: TestPage; callee: TestPage }> {
     const server = await startServerForSdk({
       allowedOrigins: [pages.origin],
       ...(options.turnSecret ? { turn: { urls: [`turn:127.0.0.1:${turnPort}?transport=udp`], ttlSec: 300 }, secrets: { turnSecret: options.turnSecret } } : {}),
@@ -79,7 +79,7 @@ describe.skipIf(skipReason !== null)('calls in Chromium: two pages, fake camera,
     await rest.befriend(alice, bob);
     const [caller, callee] = await Promise.all([openPage(browser, pages.url), openPage(browser, pages.url)]);
     tabs.push(caller, callee);
-    const config = (u: TestUser): CallsPageConfig => ({ url: server.url, handle: u.handle, password: u.password, relayOnly: options.relayOnly ?? false });
+    const config = (u: TestUser): CallsPageConfig => ({ url: server.url, handle: u.handle, password: u.password, relayOnly: options.relayOnly ?? false, ...(options.connectTimeoutMs ? { connectTimeoutMs: options.connectTimeoutMs } : {}) });
     await Promise.all([caller.page.evaluate((c) => window.calls.start(c), config(alice)), callee.page.evaluate((c) => window.calls.start(c), config(bob))]);
     return { alice, bob, caller, callee };
   }
@@ -175,24 +175,27 @@ describe.skipIf(skipReason !== null)('calls in Chromium: two pages, fake camera,
     expect([...caller.errors, ...callee.errors]).toEqual([]);
   });
 
-  it("relay only with a server whose TURN secret is not coturn's: coturn answers 401, no candidate, the call never connects; hanging up ends it", async () => {
-    const { bob, caller, callee } = await setup({ turnSecret: `${TURN_SECRET}-not-coturns`, relayOnly: true });
+  it("relay only with a server whose TURN secret is not coturn's: coturn answers 401, no candidate, the call never connects; the SDK gives up after its connect timeout and the call ends as failed", async () => {
+    const { bob, caller, callee } = await setup({ turnSecret: `${TURN_SECRET}-not-coturns`, relayOnly: true, connectTimeoutMs: 3000 });
     await placeAndAccept(caller, callee, bob);
     // Each side's candidate gathering finishes with coturn's 401 and not one candidate: with relay
     // only, no candidate pair can ever form, so nothing can connect from here on.
     const stats = await Promise.all([caller, callee].map((tab) => statsUntil(tab.page, (s) => s.gathering === 'complete', 'ICE gathering to finish')));
     for (const s of stats) expect(s).toMatchObject({ localCandidateTypes: [], selected: null, framesDecoded: 0 });
     for (const tab of [caller, callee]) {
-      const seen = await tab.page.evaluate(() => ({ iceErrors: window.calls.iceErrors, iceStates: window.calls.iceStates, states: window.calls.states, ended: window.calls.ended, errors: window.calls.errors }));
+      const seen = await tab.page.evaluate(() => ({ iceErrors: window.calls.iceErrors, iceStates: window.calls.iceStates }));
       expect(seen.iceErrors.length, coturn.log()).toBeGreaterThan(0);
       for (const e of seen.iceErrors) expect(e).toBe(`401 turn:127.0.0.1:${turnPort}?transport=udp`);
-      // What the SDK does today: Chromium never moves ICE past `new` (no pair to check, so no
-      // `failed` either), simple-peer reports nothing, and the session stays `connecting`, with
-      // no error, until someone hangs up (the SDK has no connect timeout yet).
-      expect(seen).toMatchObject({ iceStates: [], states: ['ringing', 'connecting'], ended: null, errors: [] });
+      expect(seen.iceStates).toEqual([]);
     }
-    // The call is in its lifecycle on the server (accepted, never connected): hanging up ends it on both pages.
-    await hangUpAndEnd(caller, callee);
-    expect([...caller.errors, ...callee.errors]).toEqual([]);
+    // Chromium never moves ICE past `new` (no pair to check, so no `failed` either): the SDK's
+    // connect timeout hangs up, with an error saying why, and the server records a failed call.
+    for (const tab of [caller, callee]) await tab.page.waitForFunction(() => window.calls.ended !== null, null, { timeout: CALL_TIMEOUT_MS });
+    const seen = await Promise.all([caller, callee].map((tab) => tab.page.evaluate(() => ({ states: window.calls.states, ended: window.calls.ended, errors: window.calls.errors }))));
+    for (const s of seen) expect(s).toMatchObject({ states: ['ringing', 'connecting', 'ended'], ended: { outcome: 'failed' } });
+    // The side whose timer fired first says why; the other may end first from the server's frame.
+    const errors = seen.flatMap((s) => s.errors);
+    expect(errors.length).toBeGreaterThan(0);
+    for (const e of errors) expect(e).toMatch(/^timeout: the call did not connect within 3 s/);
   });
 });

@@ -36,6 +36,7 @@ describe('calls: a dropped socket', () => {
     await a.waitForCount((f) => f.type === 'signal', 1);
     expect(signals(b2, callId).map((s) => s.data)).toEqual([{ type: 'offer', iceRestart: true }]);
     expect(a.frames.some((f) => f.type === 'call' && f.callId === callId && f.state === 'ended')).toBe(false);
+    expectCall(await callAction(a, { action: 'connected', callId }));
     expectCall(await callAction(a, { action: 'hangup', callId }));
     expect(await callState(b2, callId, 'ended')).toMatchObject({ outcome: 'completed' });
   });

@@ -114,6 +114,8 @@ describe('calls: lifecycle', () => {
       await callState(b, placed.callId, 'ringing');
       expectCall(await callAction(b, { action: 'accept', callId: placed.callId, media: AV }));
       await callState(a, placed.callId, 'accepted');
+      expectCall(await callAction(a, { action: 'connected', callId: placed.callId }));
+      await callState(b, placed.callId, 'connected');
       expect(expectCall(await callAction(hanger, { action: 'hangup', callId: placed.callId }))).toMatchObject({ state: 'ended', outcome: 'completed' });
       expect(await callState(other, placed.callId, 'ended')).toMatchObject({ outcome: 'completed', here: true });
       // Nothing about the old call is accepted any more.
@@ -133,6 +135,7 @@ describe('calls: lifecycle', () => {
       await callState(callee, placed.callId, 'ringing');
       expectCall(await callAction(callee, { action: 'accept', callId: placed.callId, media: AV }));
       await callState(caller, placed.callId, 'accepted');
+      expectCall(await callAction(caller, { action: 'connected', callId: placed.callId }));
       expectCall(await callAction(caller, { action: 'hangup', callId: placed.callId }));
       await recordFrame(a, dm, placed.callId);
       await recordFrame(b, dm, placed.callId);
@@ -152,5 +155,17 @@ describe('calls: lifecycle', () => {
     const records = callRecords(await history(fixture.rest, alice, dm));
     expect(records.map((r) => r.senderId)).toEqual([alice.id, bob.id, alice.id]);
     expect(records.map((r) => r.clientMsgId)).toEqual(ids.map((id) => `call:${id}`));
+  });
+
+  it('a hang-up after the accept but before the peers ever connected records the call as failed', async () => {
+    const { bob, a, b, dm } = await callers();
+    const placed = await invite(a, bob.id);
+    await callState(b, placed.callId, 'ringing');
+    expectCall(await callAction(b, { action: 'accept', callId: placed.callId, media: AV }));
+    await callState(a, placed.callId, 'accepted');
+    expect(expectCall(await callAction(a, { action: 'hangup', callId: placed.callId }))).toMatchObject({ state: 'ended', outcome: 'failed' });
+    expect(await callState(b, placed.callId, 'ended')).toMatchObject({ outcome: 'failed' });
+    const record = await recordFrame(b, dm, placed.callId);
+    expect(record.message.content).toMatchObject({ type: 'call', outcome: 'failed' });
   });
 });

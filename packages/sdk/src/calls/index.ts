@@ -16,7 +16,7 @@
  * ```
  */
 export { callsOf, CallsManager, type CallsOptions } from './manager.js';
-export { CallSession } from './session.js';
+export { CallSession, type CallTimers } from './session.js';
 export { CallState, CallReason, type CallStateChange } from './state.js';
 export { CallError } from './errors.js';
 export { simplePeerFactory, type PeerFactory, type PeerLike, type PeerOptions, type PeerSignal } from './peer.js';

@@ -9,7 +9,7 @@ import type { CallsEvents } from './events.js';
 import { browserMedia, stopStream, type MediaSource } from './media.js';
 import { simplePeerFactory, type PeerFactory } from './peer.js';
 import { createCallRequests, type CallRequests } from './requests.js';
-import { CallSession, type SessionDeps } from './session.js';
+import { CallSession, type CallTimers, type SessionDeps } from './session.js';
 import { CallReason } from './state.js';
 
 /** Options of a {@link CallsManager}, taken by the first `callsOf(client, options)`. */
@@ -20,7 +20,20 @@ export interface CallsOptions {
   getUserMedia?: MediaSource;
   /** Where diagnostics go (dropped signals, transitions). Default: silent. */
   logger?: Logger;
+  /**
+   * How long an accepted call may take to connect before it is hung up (it then ends as
+   * `failed`, with an `error` event saying why). Default 30 s.
+   */
+  connectTimeoutMs?: number;
+  /** The timers sessions use. Default: the global ones. */
+  timers?: CallTimers;
 }
+
+/** The global timers. */
+const GLOBAL_TIMERS: CallTimers = {
+  setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
+  clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
 
 /**
  * 1:1 calls for one client: place calls, hear incoming ones, and get a {@link CallSession} for
@@ -57,6 +70,8 @@ export class CallsManager {
       },
       caughtUp: () => this.synced,
       ended: (session) => void this.live.delete(session.callId),
+      connectTimeoutMs: options.connectTimeoutMs ?? 30_000,
+      timers: options.timers ?? GLOBAL_TIMERS,
     };
     client.attach((hook) => {
       this.hook = hook;

@@ -23,6 +23,15 @@ export interface SessionDeps {
   caughtUp(): boolean;
   /** The session reached `ended`: forget it (signals for it are dropped from now on). */
   ended(session: CallSession): void;
+  /** How long a call may stay `connecting` (peer made, not yet connected) before it is hung up. */
+  connectTimeoutMs: number;
+  timers: CallTimers;
+}
+
+/** The timers a session uses (injectable, so tests need not wait). */
+export interface CallTimers {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
 }
 
 /** What `place()` prepared before the invite: the caller's media and the call's ICE servers. */
@@ -59,6 +68,8 @@ export class CallSession {
   private peer: PeerLike | null = null;
   /** True once this call made its peer: it never makes another. */
   private peerMade = false;
+  /** Set while the peer is made but not yet connected: see {@link connectTimedOut}. */
+  private connectTimer: unknown = null;
   private accepting = false;
   /** Signals that came before the peer existed (fed to it once made). */
   private readonly early: PeerSignal[] = [];
@@ -241,6 +252,21 @@ export class CallSession {
     this.finish(null, code, reason);
   }
 
+  /** Hangs up a call whose peers found no network path in time (wrong TURN, a firewall): ends as `failed`. */
+  private connectTimedOut(): void {
+    this.connectTimer = null;
+    if (this.current !== CallState.Connecting) return;
+    const seconds = Math.round(this.deps.connectTimeoutMs / 1000);
+    this.emitter.emit('error', { error: new CallError(ClientErrorCode.Timeout, `the call did not connect within ${seconds} s: no network path between the two devices (check the TURN relay)`, this.callId) });
+    this.destroyPeer();
+    this.hangUpPeerless();
+  }
+
+  private clearConnectTimer(): void {
+    if (this.connectTimer !== null) this.deps.timers.clearTimeout(this.connectTimer);
+    this.connectTimer = null;
+  }
+
   private setState(next: CallState, code: CallReason, reason: string): void {
     const oldState = this.current;
     if (next === oldState) return;
@@ -259,9 +285,11 @@ export class CallSession {
       return this.peerFailed(null, error);
     }
     this.peer = peer;
+    this.connectTimer = this.deps.timers.setTimeout(() => this.connectTimedOut(), this.deps.connectTimeoutMs);
     peer.on('signal', (data) => this.peer === peer && this.relay(data));
     peer.on('connect', () => {
       if (this.peer !== peer) return;
+      this.clearConnectTimer();
       this.setState(CallState.Connected, CallReason.PeerConnected, 'the peer connection is up');
       this.deps.send({ type: 'call', action: 'connected', callId: this.callId });
     });
@@ -334,6 +362,7 @@ export class CallSession {
   private finish(outcome: CallOutcome | null, code: CallReason, reason: string): void {
     if (this.current === CallState.Ended) return;
     this.endedWith = outcome;
+    this.clearConnectTimer();
     this.setState(CallState.Ended, code, reason);
     this.destroyPeer();
     this.releaseMedia();

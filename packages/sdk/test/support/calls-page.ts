@@ -19,6 +19,8 @@ export interface CallsPageConfig {
   password: string;
   /** Force `iceTransportPolicy: 'relay'` on every peer connection (TURN only). */
   relayOnly?: boolean;
+  /** The calls manager's `connectTimeoutMs` (default: the SDK's). */
+  connectTimeoutMs?: number;
 }
 
 /** What the test reads from a peer connection's `getStats()`. */
@@ -136,7 +138,7 @@ const api: CallsPageApi = {
     if (client) throw new Error('already started');
     const c = createClient({ url: config.url, auth: { handle: config.handle, password: config.password } });
     client = c;
-    manager = callsOf(c, { createPeer: peerFactory(config.relayOnly ?? false) });
+    manager = callsOf(c, { createPeer: peerFactory(config.relayOnly ?? false), ...(config.connectTimeoutMs ? { connectTimeoutMs: config.connectTimeoutMs } : {}) });
     manager.on('incoming', ({ session: s }) => track(s));
     await new Promise<void>((resolve) => {
       if (c.connectionState === 'connected') return resolve();

@@ -36,7 +36,7 @@ const ICE = [{ urls: ['stun:127.0.0.1:3478'] }];
 const STREAM = { id: 'local', getTracks: () => [], getAudioTracks: () => [], getVideoTracks: () => [] } as unknown as MediaStream;
 
 /** A client for alice with a calls manager on fakes: peers, media, the ICE endpoint. */
-async function setup() {
+async function setup(timers?: { setTimeout(cb: () => void, ms: number): unknown; clearTimeout(handle: unknown): void }) {
   const routes = defaultRoutes('alice');
   const rest = fakeFetch((call) => (call.path === '/api/turn-credentials' ? { body: { iceServers: ICE, turn: false, ttlSeconds: 600, expiresAt: 0, note: 'no TURN' } } : routes(call)));
   const t = testClient({ fetch: rest.fetch });
@@ -47,7 +47,7 @@ async function setup() {
     return peer;
   };
   const asked: unknown[] = [];
-  const calls = callsOf(t.client, { createPeer, getUserMedia: async (media) => (asked.push(media), STREAM) });
+  const calls = callsOf(t.client, { createPeer, getUserMedia: async (media) => (asked.push(media), STREAM), connectTimeoutMs: 20_000, ...(timers ? { timers } : {}) });
   const socket = await t.online();
   return { ...t, rest, calls, peers, asked, socket };
 }
@@ -295,5 +295,47 @@ describe('CallSession state machine (fakes)', () => {
     await flush();
     expect(logs.map((l) => l.ended)).toEqual([[{ outcome: 'failed', code: 'server_ended' }], [{ outcome: null, code: 'rejoin_refused' }]]);
     expect(t.peers.map((p) => p.destroyed)).toEqual([1, 1]);
+  });
+
+  it('hangs up an accepted call whose peer does not connect within connectTimeoutMs, saying why; a call that connects in time is left alone', async () => {
+    const pending: { cb: () => void; ms: number; cleared: boolean }[] = [];
+    const timers = {
+      setTimeout: (cb: () => void, ms: number) => (pending.push({ cb, ms, cleared: false }), pending.length - 1),
+      clearTimeout: (handle: unknown) => void (pending[handle as number]!.cleared = true),
+    };
+    const t = await setup(timers);
+    const incoming: CallSession[] = [];
+    t.calls.on('incoming', ({ session }) => incoming.push(session));
+    t.socket.deliver(frame());
+    await flush();
+    const session = incoming[0]!;
+    const log = record(session);
+    const accepting = session.accept({ audio: true, video: false });
+    await flush();
+    t.socket.deliver(frame({ id: lastRequest(t.socket, 'accept'), state: 'accepted', here: true }) as ServerFrame);
+    await accepting;
+    const timer = pending.find((p) => p.ms === 20_000)!;
+    expect(timer.cleared).toBe(false);
+    timer.cb();
+    await flush();
+    expect(log.errors).toEqual(['timeout']);
+    expect(t.peers[0]!.destroyed).toBe(1);
+    const hangup = lastRequest(t.socket, 'hangup');
+    t.socket.deliver(frame({ id: hangup, state: 'ended', outcome: 'failed', here: true }) as ServerFrame);
+    await flush();
+    expect(log.ended).toEqual([{ outcome: 'failed', code: 'server_ended' }]);
+    expect(t.peers[0]!.destroyed).toBe(1);
+
+    // A second call that connects in time: its timer is cleared, nothing is hung up.
+    t.socket.deliver(frame({ callId: 'c_secondcall1' }));
+    await flush();
+    const second = incoming[1]!;
+    const accepting2 = second.accept({ audio: true, video: false });
+    await flush();
+    t.socket.deliver(frame({ callId: 'c_secondcall1', id: lastRequest(t.socket, 'accept'), state: 'accepted', here: true }) as ServerFrame);
+    await accepting2;
+    t.peers[1]!.emit('connect');
+    expect(pending.filter((p) => p.ms === 20_000).at(-1)!.cleared).toBe(true);
+    expect(second.state).toBe('connected');
   });
 });

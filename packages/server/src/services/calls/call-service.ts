@@ -175,12 +175,16 @@ export class CallService {
     announceCall(this.ctx.bus, call, origin);
   }
 
-  /** `cancel` and `hangup`: only from a bound session; before an answer the caller cancels. */
+  /**
+   * `cancel` and `hangup`: only from a bound session. Before an answer the caller cancels; after
+   * it, a call whose peers never reported `connected` ended without media ever flowing: `failed`
+   * (e.g. a client gave up waiting for a network path), else `completed`.
+   */
   private hangUp(live: LiveCall, side: CallSide, origin: CallOrigin): Promise<void> {
     const { call } = live;
     if (call.sessionOf(side) !== origin.sessionId) throw noCall();
     if (call.state === 'ringing') return this.end(live, 'cancelled', origin);
-    return this.end(live, 'completed', origin);
+    return this.end(live, call.state === 'connected' ? 'completed' : 'failed', origin);
   }
 
   /** Binds this session to the call in place of the side's earlier one (a reconnect, a device switch). */
