@@ -18,18 +18,41 @@ export interface CallEndedContext {
 }
 
 /**
+ * A sample of the connection's quality (a `stats` event), read from `RTCPeerConnection.getStats()`
+ * every `statsIntervalMs` while the call is connected. A field is absent when the report lacks it;
+ * the two rates need a previous sample, so the first event of a call carries at most `rttMs`.
+ */
+export interface CallStats {
+  /** Round-trip time to the other side, in milliseconds (the selected ICE candidate pair's, else RTCP's). */
+  rttMs?: number;
+  /** What this device sends, all outgoing RTP streams together, in kbit/s since the previous sample (`bytesSent` deltas). */
+  bitrateKbps?: number;
+  /**
+   * The fraction (0 to 1) of incoming RTP packets lost since the previous sample (`packetsLost`
+   * and `packetsReceived` deltas); absent when no packet was expected meanwhile.
+   */
+  packetLoss?: number;
+}
+
+/**
  * The events of a `CallSession` (`session.on(name, listener)`). Each listener receives one
  * context object; each returns to the app through the unsubscribe function `on()` returns.
  */
 export interface CallSessionEvents {
   /** The session changed state (see `CallState`); never fires for an unchanged state. */
   state: (context: CallStateChange) => void;
-  /** Local media was opened for this call (by `place()` or `accept()`): show a self view. Once per call. */
+  /**
+   * Local media was opened for this call (by `accept()`): show a self view. Fires again whenever
+   * the tracks sent change (`switchInput()`, `shareScreen()`, `stopScreenShare()`): same stream,
+   * new tracks; re-attach it (`video.srcObject = stream`).
+   */
   localStream: (context: { stream: MediaStream }) => void;
   /** The other side's media arrived: attach it to a `<video>`/`<audio>`. Once per remote stream. */
   remoteStream: (context: { stream: MediaStream }) => void;
   /** The call is over for this device; fires once, after `state` moved to `ended`. */
   ended: (context: CallEndedContext) => void;
+  /** The connection's quality (see {@link CallStats}): every `statsIntervalMs` while connected, never after `ended`. */
+  stats: (context: CallStats) => void;
   /** Something failed during the call (the peer connection, a hang-up that could not be sent). */
   error: (context: { error: CallError }) => void;
 }

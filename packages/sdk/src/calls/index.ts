@@ -21,5 +21,5 @@ export { CallState, CallReason, type CallStateChange } from './state.js';
 export { CallError } from './errors.js';
 export { simplePeerFactory, type PeerFactory, type PeerLike, type PeerOptions, type PeerSignal } from './peer.js';
 export type { MediaSource } from './media.js';
-export type { CallsEvents, CallSessionEvents, CallEndedContext } from './events.js';
+export type { CallsEvents, CallSessionEvents, CallEndedContext, CallStats } from './events.js';
 export type { CallEventFrame, CallMedia, CallOutcome, CallRecordContent } from '@quickchat/protocol';

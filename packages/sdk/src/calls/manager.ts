@@ -25,6 +25,8 @@ export interface CallsOptions {
    * `failed`, with an `error` event saying why). Default 30 s.
    */
   connectTimeoutMs?: number;
+  /** How often a connected session emits `stats` (read from the peer connection). Default 5 s; 0: never. */
+  statsIntervalMs?: number;
   /** The timers sessions use. Default: the global ones. */
   timers?: CallTimers;
 }
@@ -71,6 +73,7 @@ export class CallsManager {
       caughtUp: () => this.synced,
       ended: (session) => void this.live.delete(session.callId),
       connectTimeoutMs: options.connectTimeoutMs ?? 30_000,
+      statsIntervalMs: options.statsIntervalMs ?? 5_000,
       timers: options.timers ?? GLOBAL_TIMERS,
     };
     client.attach((hook) => {

@@ -34,6 +34,17 @@ export interface PeerLike {
    * {@link restartIce}); a peer with neither is left as it is.
    */
   restartIce?(): void;
+  /**
+   * Optional: the connection's statistics (`RTCPeerConnection.getStats()`), sampled for the
+   * session's `stats` event. Without it, the SDK reads simple-peer's connection (see
+   * {@link peerStats}); a peer with neither emits no `stats`.
+   */
+  getStats?(): Promise<RTCStatsReport>;
+  /**
+   * Optional: sends `next` instead of `old` on the same `RTCRtpSender` (`sender.replaceTrack`), no
+   * renegotiation. `stream` is the stream the peer was made with. simple-peer 9.11 has it.
+   */
+  replaceTrack?(old: MediaStreamTrack, next: MediaStreamTrack, stream: MediaStream): void;
 }
 
 /** Makes a peer for a call: the injection point for a WebRTC implementation (or a test double). */
@@ -48,6 +59,18 @@ interface SimplePeerInternals {
   offerOptions?: RTCOfferOptions;
   _pc?: RTCPeerConnection | null;
   destroyed?: boolean;
+}
+
+/**
+ * The connection's statistics: simple-peer's `RTCPeerConnection` when the peer is one (its own
+ * `getStats` takes a callback), else the factory's own `getStats()`. Null when the peer has
+ * neither, or is destroyed.
+ */
+export function peerStats(peer: PeerLike): Promise<RTCStatsReport> | null {
+  const sp = peer as PeerLike & SimplePeerInternals;
+  if (sp.destroyed) return null;
+  if ('_pc' in sp) return sp._pc ? sp._pc.getStats() : null;
+  return peer.getStats ? peer.getStats() : null;
 }
 
 /**

@@ -3,9 +3,9 @@ import type { CallEventFrame, CallMedia, CallOutcome, ClientFrame } from '@quick
 import { ClientErrorCode } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { CallError } from './errors.js';
-import type { CallSessionEvents } from './events.js';
+import type { CallSessionEvents, CallStats } from './events.js';
 import { enableTracks, stopStream, type MediaSource } from './media.js';
-import { restartIce, type PeerFactory, type PeerLike, type PeerSignal } from './peer.js';
+import { peerStats, restartIce, type PeerFactory, type PeerLike, type PeerSignal } from './peer.js';
 import type { CallRequests } from './requests.js';
 import { CallReason, CallState } from './state.js';
 
@@ -25,7 +25,17 @@ export interface SessionDeps {
   ended(session: CallSession): void;
   /** How long a call may stay `connecting` (peer made, not yet connected) before it is hung up. */
   connectTimeoutMs: number;
+  /** How often a connected session emits `stats` (0: never). */
+  statsIntervalMs: number;
   timers: CallTimers;
+}
+
+/** The counters of the previous stats sample, for the rates of the next. */
+interface StatsSample {
+  at: number;
+  bytesSent: number | null;
+  packetsLost: number;
+  packetsReceived: number;
 }
 
 /** The timers a session uses (injectable, so tests need not wait). */
@@ -64,6 +74,12 @@ export class CallSession {
   private current: CallState = CallState.Ringing;
   private frame: CallEventFrame;
   private local: MediaStream | null = null;
+  /** The tracks this session opened (stopped when replaced or at the end); the app's own are left alone. */
+  private readonly owned = new Set<MediaStreamTrack>();
+  /** While a screen is shared: the screen track sent, and the video track it replaced (sent again after). */
+  private screen: { track: MediaStreamTrack; replaced: MediaStreamTrack; onEnded: () => void } | null = null;
+  private statsTimer: unknown = null;
+  private lastStats: StatsSample | null = null;
   private ice: RTCIceServer[] | null = null;
   private peer: PeerLike | null = null;
   /** True once this call made its peer: it never makes another. */
@@ -96,7 +112,7 @@ export class CallSession {
     this.peerId = setup ? frame.calleeId : frame.callerId;
     this.media = frame.media;
     if (setup) {
-      this.local = setup.stream;
+      this.own(setup.stream);
       this.ice = setup.iceServers;
     }
   }
@@ -146,7 +162,7 @@ export class CallSession {
         throw new CallError('conflict', 'the call stopped ringing before it was accepted', this.callId);
       }
       this.ice = ice;
-      this.local = stream;
+      this.own(stream);
       if (stream) this.emitter.emit('localStream', { stream });
       await this.deps.requests.send({ type: 'call', action: 'accept', callId: this.callId, media }, this.callId);
     } catch (error) {
@@ -187,6 +203,64 @@ export class CallSession {
   /** Turns the camera off (false: black frames) or on again; returns false when no video is sent. */
   setVideoEnabled(enabled: boolean): boolean {
     return enableTracks(this.local, 'video', enabled);
+  }
+
+  /**
+   * Sends `track` instead of the current microphone (`audio`) or camera (`video`) track: another
+   * device, picked by the app (e.g. `getUserMedia({ audio: { deviceId } })`). The peer's sender
+   * swaps it in place (`RTCRtpSender.replaceTrack`), no renegotiation; `localStream` is updated
+   * (same stream, `localStream` event again) and the mute state carries over. The replaced track
+   * is stopped when this session opened it; `track` stays the app's (stop it after the call).
+   * While a screen is shared, a `video` track replaces the camera that comes back after it.
+   * Throws a `CallError` `conflict` when the call ended or sends no track of that kind (adding
+   * one would need a renegotiation).
+   */
+  switchInput(kind: 'audio' | 'video', track: MediaStreamTrack): void {
+    if (kind === 'video' && this.screen) {
+      const before = this.screen.replaced;
+      if (before === track) return;
+      track.enabled = before.enabled;
+      this.screen.replaced = track;
+      return this.stopIfOwned(before);
+    }
+    const before = this.sentTrack(kind);
+    if (before === track) return;
+    track.enabled = before.enabled;
+    this.replaceSent(before, track);
+    this.stopIfOwned(before);
+  }
+
+  /**
+   * Shares a screen (the video track of `stream`, e.g. from `getDisplayMedia()`) in place of the
+   * camera: the sender swaps the track, no renegotiation, so the call must send video. The camera
+   * track is kept (not sent) for {@link stopScreenShare}, which is also called when the screen
+   * track ends (the browser's "Stop sharing"). Sharing again replaces the shared screen.
+   * `localStream` is updated (event again). Throws a `CallError` `conflict` when the call ended
+   * or sends no video, `validation` when `stream` has no video track.
+   */
+  shareScreen(stream: MediaStream): void {
+    const track = stream.getVideoTracks()[0];
+    if (!track) throw new CallError('validation', 'the screen stream has no video track', this.callId);
+    const before = this.sentTrack('video');
+    if (before === track) return;
+    this.replaceSent(before, track);
+    const replaced = this.screen?.replaced ?? before;
+    this.forgetScreen();
+    const onEnded = () => this.screen?.track === track && this.stopScreenShare();
+    track.addEventListener?.('ended', onEnded);
+    this.screen = { track, replaced, onEnded };
+  }
+
+  /**
+   * Sends the camera again instead of the shared screen (no renegotiation; `localStream` event
+   * again). The screen track is the app's: it is not stopped. Returns false when no screen was shared.
+   */
+  stopScreenShare(): boolean {
+    const screen = this.screen;
+    if (!screen || this.current === CallState.Ended) return false;
+    this.replaceSent(screen.track, screen.replaced);
+    this.forgetScreen();
+    return true;
   }
 
   /** For the manager: the server's `call` frame for this call. */
@@ -292,6 +366,7 @@ export class CallSession {
       this.clearConnectTimer();
       this.setState(CallState.Connected, CallReason.PeerConnected, 'the peer connection is up');
       this.deps.send({ type: 'call', action: 'connected', callId: this.callId });
+      this.scheduleStats(peer);
     });
     peer.on('stream', (stream) => {
       if (this.peer !== peer || this.remoteIds.has(stream.id)) return;
@@ -351,11 +426,110 @@ export class CallSession {
   private destroyPeer(): void {
     const peer = this.peer;
     this.peer = null;
+    this.clearStatsTimer();
     peer?.destroy();
   }
 
+  private own(stream: MediaStream | null): void {
+    this.local = stream;
+    for (const track of stream?.getTracks() ?? []) this.owned.add(track);
+  }
+
+  private stopIfOwned(track: MediaStreamTrack): void {
+    if (this.owned.delete(track)) track.stop();
+  }
+
+  /** The track of `kind` sent now; throws when the call ended or sends none. */
+  private sentTrack(kind: 'audio' | 'video'): MediaStreamTrack {
+    if (this.current === CallState.Ended) throw new CallError('conflict', 'the call has ended', this.callId);
+    const track = (kind === 'audio' ? this.local?.getAudioTracks() : this.local?.getVideoTracks())?.[0];
+    if (!track) throw new CallError('conflict', `the call sends no ${kind}: adding it would need a renegotiation`, this.callId);
+    return track;
+  }
+
+  /** Sends `next` instead of `before` (the sender swaps it, once the peer exists) and updates `localStream`. */
+  private replaceSent(before: MediaStreamTrack, next: MediaStreamTrack): void {
+    const stream = this.local!;
+    if (this.peer) {
+      if (!this.peer.replaceTrack) throw new CallError('conflict', 'this peer cannot replace a track', this.callId);
+      this.peer.replaceTrack(before, next, stream);
+    }
+    stream.removeTrack(before);
+    stream.addTrack(next);
+    this.emitter.emit('localStream', { stream });
+  }
+
+  private forgetScreen(): void {
+    this.screen?.track.removeEventListener?.('ended', this.screen.onEnded);
+    this.screen = null;
+  }
+
+  private scheduleStats(peer: PeerLike): void {
+    if (this.deps.statsIntervalMs > 0) this.statsTimer = this.deps.timers.setTimeout(() => void this.sampleStats(peer), this.deps.statsIntervalMs);
+  }
+
+  private clearStatsTimer(): void {
+    if (this.statsTimer !== null) this.deps.timers.clearTimeout(this.statsTimer);
+    this.statsTimer = null;
+  }
+
+  /** One `stats` sample, then the next one is scheduled (never two reads at once); stops once the peer is gone. */
+  private async sampleStats(peer: PeerLike): Promise<void> {
+    this.statsTimer = null;
+    const live = () => this.peer === peer && this.current === CallState.Connected;
+    if (!live()) return;
+    let report: RTCStatsReport | null;
+    try {
+      report = await peerStats(peer);
+    } catch (error) {
+      this.deps.logger.debug('calls: getStats failed', { callId: this.callId, error });
+      if (live()) this.scheduleStats(peer);
+      return;
+    }
+    if (!report || !live()) return;
+    this.emitter.emit('stats', this.readStats(report));
+    if (live() && this.statsTimer === null) this.scheduleStats(peer);
+  }
+
+  /** The {@link CallStats} of a report; the rates from the counters' deltas since the previous one. */
+  private readStats(report: RTCStatsReport): CallStats {
+    type Entry = Record<string, unknown> & { id: string; type: string; timestamp: number };
+    const entries: Entry[] = [];
+    report.forEach((entry: Entry) => entries.push(entry));
+    const num = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
+    const selectedId = entries.find((e) => e.type === 'transport' && typeof e['selectedCandidatePairId'] === 'string')?.['selectedCandidatePairId'];
+    const pair = entries.find((e) => e.type === 'candidate-pair' && (selectedId ? e.id === selectedId : e['nominated'] === true && e['state'] === 'succeeded'));
+    const rtt = num(pair?.['currentRoundTripTime']) ?? num(entries.find((e) => e.type === 'remote-inbound-rtp' && num(e['roundTripTime']) !== undefined)?.['roundTripTime']);
+    const sample: StatsSample = { at: 0, bytesSent: null, packetsLost: 0, packetsReceived: 0 };
+    for (const e of entries) {
+      if (e.type === 'outbound-rtp' && num(e['bytesSent']) !== undefined) {
+        sample.bytesSent = (sample.bytesSent ?? 0) + num(e['bytesSent'])!;
+        sample.at = Math.max(sample.at, num(e.timestamp) ?? 0);
+      } else if (e.type === 'inbound-rtp') {
+        sample.packetsLost += num(e['packetsLost']) ?? 0;
+        sample.packetsReceived += num(e['packetsReceived']) ?? 0;
+      }
+    }
+    const stats: CallStats = {};
+    if (rtt !== undefined) stats.rttMs = rtt * 1000;
+    const before = this.lastStats;
+    this.lastStats = sample;
+    if (!before) return stats;
+    if (sample.bytesSent !== null && before.bytesSent !== null) {
+      const elapsedMs = sample.at > before.at && before.at > 0 ? sample.at - before.at : this.deps.statsIntervalMs;
+      stats.bitrateKbps = (Math.max(0, sample.bytesSent - before.bytesSent) * 8) / elapsedMs;
+    }
+    const lost = Math.max(0, sample.packetsLost - before.packetsLost);
+    const expected = lost + Math.max(0, sample.packetsReceived - before.packetsReceived);
+    if (expected > 0) stats.packetLoss = lost / expected;
+    return stats;
+  }
+
+  /** Stops the tracks this session opened (also a camera put aside for a screen share); the app's are left alone. */
   private releaseMedia(): void {
-    stopStream(this.local);
+    this.forgetScreen();
+    for (const track of this.owned) track.stop();
+    this.owned.clear();
     this.local = null;
   }
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { notLoopbackOnly } from '../../../server/test/support/loopback-only.js';
 import type { ChatClient } from '../../src/index.js';
-import { audioArrives, callDevice, cleanPeers, endedOutcome, incoming, next, reaches, recordedOnce, stopFeeding } from '../support/calls.js';
+import { audioArrives, callDevice, cleanPeers, endedOutcome, fakeMicrophone, incoming, next, reaches, recordedOnce, stopFeeding } from '../support/calls.js';
 import { clientMaker, startServerForSdk, usePair, type Pair, type TestUser } from '../support/sdk-server.js';
 
 /**
@@ -21,7 +21,8 @@ const start = () => startServerForSdk({ limits: { messagesPerSecond: 5000, messa
 afterEach(stopFeeding);
 
 /** A signed-in client of `user` with its calls manager, its peers and its media requests. */
-const device = (user: TestUser, mic: 'mic' | 'none' = 'none') => callDevice(clientMaker(clients, () => pair.t)(user), user, mic);
+const device = (user: TestUser, mic: 'mic' | 'none' = 'none', statsIntervalMs?: number) =>
+  callDevice(clientMaker(clients, () => pair.t)(user), user, mic, statsIntervalMs ? { statsIntervalMs } : {});
 
 describe.skipIf(skip !== null)('calls between SDK clients (WebRTC, loopback only)', () => {
   usePair(clients, (p) => (pair = p), { start });
@@ -150,5 +151,42 @@ describe.skipIf(skip !== null)('calls between SDK clients (WebRTC, loopback only
     expect(await Promise.all([endedOutcome(call), endedOutcome(atPhone)])).toEqual(['completed', 'completed']);
     cleanPeers([...alice.peers, ...phone.peers]);
     await recordedOnce([alice, phone, laptop], [pair.alice, pair.bob], call.callId, 'completed');
+  });
+
+  it('switchInput: a new microphone replaces the sent track without renegotiation, audio keeps flowing, the old one is stopped; stats report it', async () => {
+    const alice = await device(pair.alice, 'mic', 300);
+    const bob = await device(pair.bob, 'mic', 300);
+    const ringing = incoming(bob.calls);
+    const call = await alice.calls.place(pair.bob.id, { audio: true, video: false });
+    const answer = await ringing;
+    const remoteAtBob = next(answer, 'remoteStream');
+    await answer.accept({ audio: true, video: false });
+    await Promise.all([reaches(call, 'connected'), reaches(answer, 'connected')]);
+    const { stream: atBob } = await remoteAtBob;
+    await audioArrives(atBob);
+    const sdp = () => [...alice.peers[0]!.produced, ...bob.peers[0]!.produced].filter((s) => ['offer', 'answer', 'renegotiate', 'transceiverRequest'].includes(s['type'] as string)).length;
+    const sdpBefore = sdp();
+
+    const [oldMic] = call.localStream!.getAudioTracks() as [MediaStreamTrack];
+    const [newMic] = fakeMicrophone().getAudioTracks() as [MediaStreamTrack];
+    const shown = next(call, 'localStream');
+    call.switchInput('audio', newMic);
+    expect((await shown).stream.getAudioTracks()).toEqual([newMic]);
+    expect(oldMic.readyState).toBe('ended');
+    // Bytes still go out from the new microphone (the old one is stopped: it sends nothing), and arrive.
+    await next(call, 'stats');
+    expect((await next(call, 'stats')).bitrateKbps).toBeGreaterThan(1); // a sample wholly after the switch
+    const received = (await next(answer, 'stats')) && (await next(answer, 'stats'));
+    expect(received.rttMs).toBeGreaterThanOrEqual(0);
+    expect(received.packetLoss).toBeDefined();
+    await audioArrives(atBob);
+    // Replaced on the sender: no new offer or answer, no renegotiation.
+    expect([alice.peers[0]!.replacedTracks, alice.peers[0]!.negotiations]).toEqual([1, 0]);
+    expect(sdp()).toBe(sdpBefore);
+
+    await call.hangUp();
+    expect(await Promise.all([endedOutcome(call), endedOutcome(answer)])).toEqual(['completed', 'completed']);
+    cleanPeers([...alice.peers, ...bob.peers]);
+    newMic.stop();
   });
 });

@@ -4,7 +4,7 @@ import SimplePeer from 'simple-peer';
 import type { CallMedia } from '@quickchat/protocol';
 import { expect } from 'vitest';
 import type { ChatClient } from '../../src/index.js';
-import { callsOf, type CallSession, type CallSessionEvents, type CallsManager, type MediaSource, type PeerFactory, type PeerLike, type PeerSignal } from '../../src/calls/index.js';
+import { callsOf, type CallSession, type CallSessionEvents, type CallsManager, type CallsOptions, type MediaSource, type PeerFactory, type PeerLike, type PeerSignal } from '../../src/calls/index.js';
 import { until, type TestUser } from './sdk-server.js';
 
 /** Node WebRTC (@roamhq/wrtc, a prebuilt native module). CommonJS with no static named exports, hence require. */
@@ -27,6 +27,8 @@ export interface PeerRecord {
   ice: string[];
   /** How many times the SDK asked it to negotiate again (simple-peer's `negotiate()`: an ICE restart). */
   negotiations: number;
+  /** How many times the SDK replaced a sent track (simple-peer's `replaceTrack()`). */
+  replacedTracks: number;
 }
 
 /**
@@ -37,13 +39,13 @@ export function countingPeers(): { createPeer: PeerFactory; peers: PeerRecord[] 
   const peers: PeerRecord[] = [];
   const createPeer: PeerFactory = (options) => {
     const peer = new SimplePeer({ ...options, wrtc });
-    const record: PeerRecord = { initiator: options.initiator, destroyCalls: 0, signalsAfterDestroy: 0, closed: false, fed: [], produced: [], ice: [], negotiations: 0 };
+    const record: PeerRecord = { initiator: options.initiator, destroyCalls: 0, signalsAfterDestroy: 0, closed: false, fed: [], produced: [], ice: [], negotiations: 0, replacedTracks: 0 };
     peers.push(record);
     peer.on('close', () => void (record.closed = true));
     peer.on('signal', (data: PeerSignal) => void record.produced.push(data));
     peer.on('iceStateChange', (state: string) => void (record.ice.at(-1) !== state && record.ice.push(state)));
     // What the SDK's ICE restart drives on a simple-peer (see restartIce in src/calls/peer.ts), passed through.
-    const internals = peer as unknown as { _pc: unknown; destroyed: boolean; offerOptions: unknown; negotiate(): void };
+    const internals = peer as unknown as { _pc: unknown; destroyed: boolean; offerOptions: unknown; negotiate(): void; replaceTrack(old: MediaStreamTrack, next: MediaStreamTrack, stream: MediaStream): void };
     const adapter: PeerLike & typeof internals = {
       get _pc() {
         return internals._pc;
@@ -60,6 +62,10 @@ export function countingPeers(): { createPeer: PeerFactory; peers: PeerRecord[] 
       negotiate() {
         record.negotiations++;
         internals.negotiate();
+      },
+      replaceTrack(old, next, stream) {
+        record.replacedTracks++;
+        internals.replaceTrack(old, next, stream);
       },
       signal(data: PeerSignal) {
         if (record.destroyCalls > 0) record.signalsAfterDestroy++;
@@ -98,6 +104,9 @@ export function fakeMicrophone(): MediaStream {
   const timer = setInterval(() => source.onData({ samples, sampleRate: 48_000, bitsPerSample: 16, channelCount: 1, numberOfFrames: 480 }), 10);
   feeding.add(timer);
   track.addEventListener?.('ended', () => clearInterval(timer));
+  // wrtc's stop() fires no `ended` here: stopping the track stops its feed too, as a real microphone goes silent.
+  const stop = track.stop.bind(track);
+  Object.defineProperty(track, 'stop', { value: () => (clearInterval(timer), stop()) });
   return new wrtc.MediaStream([track]) as unknown as MediaStream;
 }
 
@@ -162,10 +171,10 @@ export interface CallDevice {
 }
 
 /** Gives `client` (signed in as `user`) a calls manager on counted wrtc peers and a fake microphone (or no media); resolves once connected. */
-export async function callDevice(client: ChatClient, user: TestUser, mic: 'mic' | 'none' = 'none'): Promise<CallDevice> {
+export async function callDevice(client: ChatClient, user: TestUser, mic: 'mic' | 'none' = 'none', options: Pick<CallsOptions, 'statsIntervalMs'> = {}): Promise<CallDevice> {
   const { createPeer, peers } = countingPeers();
   const media = recordingMedia(() => (mic === 'mic' ? fakeMicrophone() : null));
-  const calls = callsOf(client, { createPeer, getUserMedia: media.source });
+  const calls = callsOf(client, { createPeer, getUserMedia: media.source, ...options });
   await until(client, () => client.connectionState === 'connected', 15_000, `${user.handle} connected`);
   return { client, calls, peers, asked: media.asked, user };
 }

@@ -11,6 +11,11 @@ class FakePeer {
   readonly fed: PeerSignal[] = [];
   destroyed = 0;
   restarts = 0;
+  negotiations = 0;
+  readonly replaced: [MediaStreamTrack, MediaStreamTrack, MediaStream][] = [];
+  /** What `getStats()` resolves with next (one report per call). */
+  readonly reports: RTCStatsReport[] = [];
+  statsReads = 0;
   private readonly listeners = new Map<string, ((...args: never[]) => void)[]>();
   constructor(readonly options: PeerOptions) {}
   signal(data: PeerSignal): void {
@@ -18,6 +23,16 @@ class FakePeer {
   }
   restartIce(): void {
     this.restarts++;
+  }
+  negotiate(): void {
+    this.negotiations++;
+  }
+  replaceTrack(old: MediaStreamTrack, next: MediaStreamTrack, stream: MediaStream): void {
+    this.replaced.push([old, next, stream]);
+  }
+  async getStats(): Promise<RTCStatsReport> {
+    this.statsReads++;
+    return this.reports.shift()!;
   }
   destroy(): void {
     this.destroyed++;
@@ -35,8 +50,54 @@ class FakePeer {
 const ICE = [{ urls: ['stun:127.0.0.1:3478'] }];
 const STREAM = { id: 'local', getTracks: () => [], getAudioTracks: () => [], getVideoTracks: () => [] } as unknown as MediaStream;
 
+/** A track that counts its stops and can end (the browser's "Stop sharing"). */
+class FakeTrack {
+  enabled = true;
+  stops = 0;
+  private readonly ended = new Set<() => void>();
+  constructor(
+    readonly kind: 'audio' | 'video',
+    readonly id: string,
+  ) {}
+  stop(): void {
+    this.stops++;
+  }
+  addEventListener(_event: 'ended', listener: () => void): void {
+    this.ended.add(listener);
+  }
+  removeEventListener(_event: 'ended', listener: () => void): void {
+    this.ended.delete(listener);
+  }
+  end(): void {
+    for (const l of this.ended) l();
+  }
+}
+
+/** A stream over fake tracks, with the `addTrack`/`removeTrack` a session uses to keep `localStream` current. */
+function fakeStream(id: string, ...tracks: FakeTrack[]) {
+  const list = [...tracks];
+  return {
+    id,
+    getTracks: () => [...list],
+    getAudioTracks: () => list.filter((t) => t.kind === 'audio'),
+    getVideoTracks: () => list.filter((t) => t.kind === 'video'),
+    addTrack: (t: FakeTrack) => void list.push(t),
+    removeTrack: (t: FakeTrack) => void list.splice(list.indexOf(t), 1),
+  } as unknown as MediaStream;
+}
+
+/** Timers the test fires by hand. */
+function manualTimers() {
+  const pending: { cb: () => void; ms: number; cleared: boolean }[] = [];
+  return {
+    pending,
+    setTimeout: (cb: () => void, ms: number) => (pending.push({ cb, ms, cleared: false }), pending.length - 1),
+    clearTimeout: (handle: unknown) => void (pending[handle as number]!.cleared = true),
+  };
+}
+
 /** A client for alice with a calls manager on fakes: peers, media, the ICE endpoint. */
-async function setup(timers?: { setTimeout(cb: () => void, ms: number): unknown; clearTimeout(handle: unknown): void }) {
+async function setup(timers?: { setTimeout(cb: () => void, ms: number): unknown; clearTimeout(handle: unknown): void }, stream: MediaStream = STREAM) {
   const routes = defaultRoutes('alice');
   const rest = fakeFetch((call) => (call.path === '/api/turn-credentials' ? { body: { iceServers: ICE, turn: false, ttlSeconds: 600, expiresAt: 0, note: 'no TURN' } } : routes(call)));
   const t = testClient({ fetch: rest.fetch });
@@ -47,7 +108,7 @@ async function setup(timers?: { setTimeout(cb: () => void, ms: number): unknown;
     return peer;
   };
   const asked: unknown[] = [];
-  const calls = callsOf(t.client, { createPeer, getUserMedia: async (media) => (asked.push(media), STREAM), connectTimeoutMs: 20_000, ...(timers ? { timers } : {}) });
+  const calls = callsOf(t.client, { createPeer, getUserMedia: async (media) => (asked.push(media), stream), connectTimeoutMs: 20_000, ...(timers ? { timers } : {}) });
   const socket = await t.online();
   return { ...t, rest, calls, peers, asked, socket };
 }
@@ -337,5 +398,123 @@ describe('CallSession state machine (fakes)', () => {
     t.peers[1]!.emit('connect');
     expect(pending.filter((p) => p.ms === 20_000).at(-1)!.cleared).toBe(true);
     expect(second.state).toBe('connected');
+  });
+
+  it('emits stats every statsIntervalMs while connected (rtt, outgoing bitrate and inbound loss from deltas), and stops at the end', async () => {
+    const timers = manualTimers();
+    const t = await setup(timers);
+    const incoming: CallSession[] = [];
+    t.calls.on('incoming', ({ session }) => incoming.push(session));
+    t.socket.deliver(frame());
+    await flush();
+    const session = incoming[0]!;
+    const stats: unknown[] = [];
+    session.on('stats', (s) => stats.push(s));
+    const accepting = session.accept({ audio: true, video: false });
+    await flush();
+    t.socket.deliver(frame({ id: lastRequest(t.socket, 'accept'), state: 'accepted', here: true }) as ServerFrame);
+    await accepting;
+    const peer = t.peers[0]!;
+    expect(timers.pending.filter((p) => p.ms === 5000)).toEqual([]);
+    peer.emit('connect');
+    const report = (at: number, rtt: number, bytesSent: number, packetsLost: number, packetsReceived: number) =>
+      new Map<string, unknown>([
+        ['T1', { id: 'T1', type: 'transport', timestamp: at, selectedCandidatePairId: 'P1' }],
+        ['P0', { id: 'P0', type: 'candidate-pair', timestamp: at, state: 'succeeded', currentRoundTripTime: 9 }],
+        ['P1', { id: 'P1', type: 'candidate-pair', timestamp: at, state: 'succeeded', currentRoundTripTime: rtt }],
+        ['O1', { id: 'O1', type: 'outbound-rtp', timestamp: at, bytesSent }],
+        ['I1', { id: 'I1', type: 'inbound-rtp', timestamp: at, packetsLost, packetsReceived }],
+      ]) as unknown as RTCStatsReport;
+    peer.reports.push(report(1000, 0.05, 1000, 0, 100), report(6000, 0.08, 63_500, 5, 195));
+    const tick = async () => {
+      const next = timers.pending.filter((p) => p.ms === 5000 && !p.cleared).at(-1)!;
+      next.cb();
+      await flush();
+    };
+    await tick();
+    expect(stats).toEqual([{ rttMs: 50 }]);
+    await tick();
+    expect(stats[1]).toEqual({ rttMs: 80, bitrateKbps: 100, packetLoss: 0.05 });
+    expect(timers.pending.filter((p) => p.ms === 5000)).toHaveLength(3);
+
+    t.socket.deliver(frame({ state: 'ended', outcome: 'completed', here: true }));
+    await flush();
+    expect(timers.pending.filter((p) => p.ms === 5000).at(-1)!.cleared).toBe(true);
+    timers.pending.at(-1)!.cb();
+    await flush();
+    expect([stats.length, peer.statsReads]).toEqual([2, 2]);
+  });
+
+  it('switchInput and screen share replace the sent track on its sender (no renegotiation), keep localStream current, and stop only the tracks the session opened', async () => {
+    const [mic, cam, mic2, mic3, cam2, screen, screen2] = [
+      new FakeTrack('audio', 'mic'),
+      new FakeTrack('video', 'cam'),
+      new FakeTrack('audio', 'mic2'),
+      new FakeTrack('audio', 'mic3'),
+      new FakeTrack('video', 'cam2'),
+      new FakeTrack('video', 'screen'),
+      new FakeTrack('video', 'screen2'),
+    ];
+    const local = fakeStream('local', mic, cam);
+    const t = await setup(undefined, local);
+    const placing = t.calls.place('bob', { audio: true, video: true });
+    await flush();
+    const mine = { callerId: 'alice', calleeId: 'bob', media: { audio: true, video: true } };
+    t.socket.deliver(frame({ ...mine, id: lastRequest(t.socket, 'invite'), here: true }) as ServerFrame);
+    const session = await placing;
+    const shown: string[][] = [];
+    session.on('localStream', ({ stream }) => shown.push(stream.getTracks().map((x) => x.id)));
+    const sent = () => session.localStream!.getTracks().map((x) => x.id);
+
+    // Before the peer exists, the stream it will be made with changes; the session's own microphone is stopped.
+    session.setAudioEnabled(false);
+    session.switchInput('audio', mic2 as unknown as MediaStreamTrack);
+    expect([sent(), mic.stops, mic2.enabled]).toEqual([['cam', 'mic2'], 1, false]);
+    t.socket.deliver(frame({ ...mine, state: 'accepted', here: true }));
+    await flush();
+    const peer = t.peers[0]!;
+    expect(peer.options.streams).toEqual([local]);
+    peer.emit('connect');
+    const signalsBefore = t.socket.frames('signal').length;
+
+    // Connected: the peer's sender swaps the track; the app's microphone (mic2) is not stopped.
+    session.switchInput('audio', mic3 as unknown as MediaStreamTrack);
+    session.shareScreen(fakeStream('screen', screen));
+    expect(sent()).toEqual(['mic3', 'screen']);
+    session.switchInput('video', cam2 as unknown as MediaStreamTrack); // replaces the camera put aside
+    expect(session.stopScreenShare()).toBe(true);
+    expect(session.stopScreenShare()).toBe(false);
+    session.shareScreen(fakeStream('screen2', screen2));
+    screen2.end(); // the browser's "Stop sharing"
+    const ids = (x: unknown) => (x as FakeTrack).id;
+    expect(peer.replaced.map(([a, b, s]) => [ids(a), ids(b), s])).toEqual([
+      ['mic2', 'mic3', local],
+      ['cam', 'screen', local],
+      ['screen', 'cam2', local],
+      ['cam2', 'screen2', local],
+      ['screen2', 'cam2', local],
+    ]);
+    expect(sent()).toEqual(['mic3', 'cam2']);
+    expect(shown).toEqual([['cam', 'mic2'], ['cam', 'mic3'], ['mic3', 'screen'], ['mic3', 'cam2'], ['mic3', 'screen2'], ['mic3', 'cam2']]);
+    expect([mic.stops, cam.stops, mic2.stops, mic3.stops, cam2.stops, screen.stops, screen2.stops]).toEqual([1, 1, 0, 0, 0, 0, 0]);
+    // No renegotiation: no new offer asked of the peer, nothing signalled.
+    expect([peer.negotiations, peer.restarts, t.socket.frames('signal').length, t.peers.length]).toEqual([0, 0, signalsBefore, 1]);
+
+    t.socket.deliver(frame({ ...mine, state: 'ended', outcome: 'completed', here: true }));
+    await flush();
+    expect([cam.stops, mic3.stops, cam2.stops]).toEqual([1, 0, 0]);
+    expect(() => session.switchInput('audio', mic as unknown as MediaStreamTrack)).toThrow(expect.objectContaining({ code: 'conflict' }));
+  });
+
+  it('screen share and switching need a track of that kind to replace (no renegotiation): refused on an audio-only call', async () => {
+    const t = await setup(undefined, fakeStream('local', new FakeTrack('audio', 'mic')));
+    const placing = t.calls.place('bob', { audio: true, video: false });
+    await flush();
+    t.socket.deliver(frame({ callerId: 'alice', calleeId: 'bob', id: lastRequest(t.socket, 'invite'), here: true }) as ServerFrame);
+    const session = await placing;
+    expect(() => session.shareScreen(fakeStream('screen', new FakeTrack('video', 'screen')))).toThrow(expect.objectContaining({ code: 'conflict' }));
+    expect(() => session.shareScreen(fakeStream('empty'))).toThrow(expect.objectContaining({ code: 'validation' }));
+    expect(() => session.switchInput('video', new FakeTrack('video', 'cam') as unknown as MediaStreamTrack)).toThrow(expect.objectContaining({ code: 'conflict' }));
+    expect(session.localStream!.getTracks().map((x) => x.id)).toEqual(['mic']);
   });
 });

@@ -29,8 +29,13 @@ export interface Coturn {
  * Starts coturn with `use-auth-secret` and `static-auth-secret=<secret>` on loopback `port`,
  * relaying on 127.0.0.1 only (`allow-loopback-peers` is for tests; production configs deny
  * loopback, see docs/deploy.md#turn), and resolves once it answers a STUN binding request.
+ * `allowLoopbackPeers: false` leaves that flag out; `extraArgs` are appended (e.g. `--denied-peer-ip=…`).
  */
-export async function startCoturn(secret: string, port: number, timeoutMs = 10_000): Promise<Coturn> {
+export async function startCoturn(
+  secret: string,
+  port: number,
+  { allowLoopbackPeers = true, extraArgs = [], timeoutMs = 10_000 }: { allowLoopbackPeers?: boolean; extraArgs?: string[]; timeoutMs?: number } = {},
+): Promise<Coturn> {
   const dir = mkdtempSync(join(tmpdir(), 'quickchat-coturn-'));
   const minPort = 40_000 + (port % 10_000);
   let output = '';
@@ -50,7 +55,8 @@ export async function startCoturn(secret: string, port: number, timeoutMs = 10_0
       '--no-tls',
       '--no-dtls',
       '--no-multicast-peers',
-      '--allow-loopback-peers',
+      ...(allowLoopbackPeers ? ['--allow-loopback-peers'] : []),
+      ...extraArgs,
       `--userdb=${join(dir, 'turndb')}`,
       `--pidfile=${join(dir, 'turnserver.pid')}`,
       '--log-file=stdout',
