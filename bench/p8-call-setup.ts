@@ -5,7 +5,7 @@
 // and the same run, direct and relay-only through a coturn started on loopback.
 //
 // WebRTC gathers candidates on every interface, so P8 runs only inside a loopback-only network
-// namespace (`/work/shared/tools/loopback-only npm run bench -- --only=p8`); see p8Unavailable().
+// namespace (`scripts/loopback-only.sh npm run bench -- --only=p8`); see p8Unavailable().
 import { createHmac } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';

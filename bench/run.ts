@@ -41,7 +41,7 @@ const HELP = `usage: npm run bench -- [--quick] [--only=p1|p2|p4|p5|p6|p6g|p6b|p
   U1: --u1-uploads=20 --u1-size-mib=5 --u1-rounds=3 (through the real server, beside fs.copyFile)
   B1: --b1-messages=2000 --b1-speed=4000 --b1-rounds=2 --b1-baseline=<git rev> (widget in headless Chromium)
   P8: --p8-rounds=10 (calls per implementation and mode, after a warm-up; headless Chromium and coturn,
-      only inside a loopback-only network namespace: ../shared/tools/loopback-only npm run bench -- --only=p8;
+      only inside a loopback-only network namespace: scripts/loopback-only.sh npm run bench -- --only=p8;
       skipped with the reason printed anywhere else)
   --deadline=120   seconds allowed per benchmark before it stops itself
 Every numeric flag can also be set as BENCH_<NAME>, e.g. BENCH_MESSAGES=2000.`;
@@ -265,7 +265,7 @@ if (!only || only === 'b1') {
 if (!only || only === 'p8') {
   const why = p8Unavailable();
   if (why) {
-    console.log(`P8: skipped: ${why} (for P8: ../shared/tools/loopback-only npm run bench -- --only=p8)`);
+    console.log(`P8: skipped: ${why} (for P8: scripts/loopback-only.sh npm run bench -- --only=p8)`);
   } else {
     console.log(`P8: call setup in headless Chromium, accept → first decoded video frame, quickchat SDK vs bare RTCPeerConnection over plain ws, direct and relay-only through coturn, ${p8Params.rounds} rounds…`);
     report.p8 = await runP8(p8Params);

@@ -464,7 +464,7 @@ export function markdown(r: BenchReport): string {
     'npm run bench -- --render          # re-writes this file and the chart from docs/benchmarks.json',
     'npm run bench -- --quick           # scaled-down smoke run; prints only, unless --write',
     'npm run bench -- --only=p1         # or p2, p4, p5, p6, p6g, p6b, p6s, s1, u1, b1, p8; sizes: --messages --payload --p2-members --p4-messages --pairs --window ... (see --help)',
-    '../shared/tools/loopback-only npm run bench -- --only=p8 --merge  # P8 (WebRTC) only runs in a network namespace with nothing but loopback',
+    'scripts/loopback-only.sh npm run bench -- --only=p8 --merge  # P8 (WebRTC) only runs in a network namespace with nothing but loopback',
     'npm run bench -- --only=p2 --merge # re-measures P2 only and writes it into this file beside the saved results of the others',
     '```',
     '',

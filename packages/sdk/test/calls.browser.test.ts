@@ -15,7 +15,7 @@
  *
  * Peer connections gather candidates on every interface, so this file runs only inside a
  * loopback-only network namespace:
- * `../shared/tools/loopback-only npx vitest run packages/sdk/test/calls.browser.test.ts`.
+ * `scripts/loopback-only.sh npx vitest run packages/sdk/test/calls.browser.test.ts`.
  * Outside one, or without Chromium or coturn, it is skipped with the reason printed.
  */
 import { tmpdir } from 'node:os';
