@@ -156,9 +156,14 @@ describe.skipIf(!available)('windowed message list in Chromium (2,000 messages)'
       // under the viewport's top stayed put while older pages arrived and rows were measured.
       // History responses are held until the step has read its "before" state, so every older
       // page arrives inside a check, however fast or slow this machine is.
+      // Released requests stay open until the list settles: a page requested only after the
+      // release (the scroll handler can ask a moment later on a slow machine) goes through too,
+      // instead of waiting for a release that would come only at the next step.
       const held: Route[] = [];
-      await page.route('**/api/conversations/*/messages*', (route) => void held.push(route));
+      let open = false;
+      await page.route('**/api/conversations/*/messages*', (route) => void (open ? route.continue() : held.push(route)));
       const release = async () => {
+        open = true;
         for (const route of held.splice(0)) await route.continue();
       };
       let maxMessages = 0;
@@ -174,6 +179,7 @@ describe.skipIf(!available)('windowed message list in Chromium (2,000 messages)'
         const countBefore = await loaded(page, conv);
         await release();
         await log.and(page.locator('[aria-busy="false"]')).waitFor(); // the older page arrived
+        open = false;
         await frames(page);
         const after = await logState(page);
         const countAfter = await loaded(page, conv);
