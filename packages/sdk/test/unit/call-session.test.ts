@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CallEventFrame, ServerFrame } from '@quickchat/protocol';
-import { callsOf, type CallSession, type CallStateChange, type PeerFactory, type PeerOptions, type PeerSignal } from '../../src/calls/index.js';
+import { callsOf, type CallSession, type CallStateChange, type CallTimers, type PeerFactory, type PeerOptions, type PeerSignal } from '../../src/calls/index.js';
 import { closeAll, testClient } from '../support/client.js';
 import { defaultRoutes, fakeFetch, flush, handshake, syncedFrame, type FakeSocket } from '../support/fakes.js';
 
@@ -97,7 +97,7 @@ function manualTimers() {
 }
 
 /** A client for alice with a calls manager on fakes: peers, media, the ICE endpoint. */
-async function setup(timers?: { setTimeout(cb: () => void, ms: number): unknown; clearTimeout(handle: unknown): void }, stream: MediaStream = STREAM) {
+async function setup(timers?: CallTimers, stream: MediaStream = STREAM) {
   const routes = defaultRoutes('alice');
   const rest = fakeFetch((call) => (call.path === '/api/turn-credentials' ? { body: { iceServers: ICE, turn: false, ttlSeconds: 600, expiresAt: 0, note: 'no TURN' } } : routes(call)));
   const t = testClient({ fetch: rest.fetch });
@@ -109,8 +109,22 @@ async function setup(timers?: { setTimeout(cb: () => void, ms: number): unknown;
   };
   const asked: unknown[] = [];
   const calls = callsOf(t.client, { createPeer, getUserMedia: async (media) => (asked.push(media), stream), connectTimeoutMs: 20_000, ...(timers ? { timers } : {}) });
+  const incoming: CallSession[] = [];
+  calls.on('incoming', ({ session }) => incoming.push(session));
   const socket = await t.online();
-  return { ...t, rest, calls, peers, asked, socket };
+  return { ...t, rest, calls, peers, asked, socket, incoming };
+}
+
+/** Bob's call `callId` rings here and is accepted (audio): the session, bound, with its peer made. */
+async function ringAndAccept(t: Awaited<ReturnType<typeof setup>>, callId = 'c_abcdefgh12'): Promise<CallSession> {
+  t.socket.deliver(frame({ callId }));
+  await flush();
+  const session = t.incoming.at(-1)!;
+  const accepting = session.accept({ audio: true, video: false });
+  await flush();
+  t.socket.deliver(frame({ callId, id: lastRequest(t.socket, 'accept'), state: 'accepted', here: true }) as ServerFrame);
+  await accepting;
+  return session;
 }
 
 const frame = (over: Partial<CallEventFrame> = {}): CallEventFrame => ({
@@ -148,8 +162,7 @@ function record(session: CallSession) {
 describe('CallSession state machine (fakes)', () => {
   it('incoming: rings without media or peer; accept opens media, then one non-initiator peer; follows the call to its end; drops late signals', async () => {
     const t = await setup();
-    const incoming: CallSession[] = [];
-    t.calls.on('incoming', ({ session }) => incoming.push(session));
+    const { incoming } = t;
     t.socket.deliver(frame());
     await flush();
     const [session] = incoming;
@@ -228,8 +241,7 @@ describe('CallSession state machine (fakes)', () => {
 
   it('answered elsewhere: a ringing device stops ringing with no outcome, and never opens media or makes a peer', async () => {
     const t = await setup();
-    const incoming: CallSession[] = [];
-    t.calls.on('incoming', ({ session }) => incoming.push(session));
+    const { incoming } = t;
     t.socket.deliver(frame());
     await flush();
     const log = record(incoming[0]!);
@@ -244,16 +256,7 @@ describe('CallSession state machine (fakes)', () => {
 
   it('after a socket reconnect, a call in progress is rejoined and the signals produced offline are sent then; a refused rejoin ends it', async () => {
     const t = await setup();
-    const incoming: CallSession[] = [];
-    t.calls.on('incoming', ({ session }) => incoming.push(session));
-    for (const callId of ['c_abcdefgh12', 'c_zyxwvuts98']) {
-      t.socket.deliver(frame({ callId }));
-      await flush();
-      const accepting = incoming.at(-1)!.accept({ audio: true, video: false });
-      await flush();
-      t.socket.deliver(frame({ callId, id: lastRequest(t.socket, 'accept'), state: 'accepted', here: true }) as ServerFrame);
-      await accepting;
-    }
+    const incoming = [await ringAndAccept(t, 'c_abcdefgh12'), await ringAndAccept(t, 'c_zyxwvuts98')];
     const [kept, lost] = incoming as [CallSession, CallSession];
     const lostLog = record(lost);
 
@@ -330,16 +333,7 @@ describe('CallSession state machine (fakes)', () => {
 
   it('a call that ended while this device was away: its record gives the outcome; with no record by the end of the catch-up, none', async () => {
     const t = await setup();
-    const incoming: CallSession[] = [];
-    t.calls.on('incoming', ({ session }) => incoming.push(session));
-    for (const callId of ['c_abcdefgh12', 'c_zyxwvuts98']) {
-      t.socket.deliver(frame({ callId }));
-      await flush();
-      const accepting = incoming.at(-1)!.accept({ audio: true, video: false });
-      await flush();
-      t.socket.deliver(frame({ callId, id: lastRequest(t.socket, 'accept'), state: 'accepted', here: true }) as ServerFrame);
-      await accepting;
-    }
+    const incoming = [await ringAndAccept(t, 'c_abcdefgh12'), await ringAndAccept(t, 'c_zyxwvuts98')];
     const [recorded, unrecorded] = incoming as [CallSession, CallSession];
     const logs = [record(recorded), record(unrecorded)];
 
@@ -359,22 +353,11 @@ describe('CallSession state machine (fakes)', () => {
   });
 
   it('hangs up an accepted call whose peer does not connect within connectTimeoutMs, saying why; a call that connects in time is left alone', async () => {
-    const pending: { cb: () => void; ms: number; cleared: boolean }[] = [];
-    const timers = {
-      setTimeout: (cb: () => void, ms: number) => (pending.push({ cb, ms, cleared: false }), pending.length - 1),
-      clearTimeout: (handle: unknown) => void (pending[handle as number]!.cleared = true),
-    };
+    const timers = manualTimers();
+    const { pending } = timers;
     const t = await setup(timers);
-    const incoming: CallSession[] = [];
-    t.calls.on('incoming', ({ session }) => incoming.push(session));
-    t.socket.deliver(frame());
-    await flush();
-    const session = incoming[0]!;
+    const session = await ringAndAccept(t);
     const log = record(session);
-    const accepting = session.accept({ audio: true, video: false });
-    await flush();
-    t.socket.deliver(frame({ id: lastRequest(t.socket, 'accept'), state: 'accepted', here: true }) as ServerFrame);
-    await accepting;
     const timer = pending.find((p) => p.ms === 20_000)!;
     expect(timer.cleared).toBe(false);
     timer.cb();
@@ -388,13 +371,7 @@ describe('CallSession state machine (fakes)', () => {
     expect(t.peers[0]!.destroyed).toBe(1);
 
     // A second call that connects in time: its timer is cleared, nothing is hung up.
-    t.socket.deliver(frame({ callId: 'c_secondcall1' }));
-    await flush();
-    const second = incoming[1]!;
-    const accepting2 = second.accept({ audio: true, video: false });
-    await flush();
-    t.socket.deliver(frame({ callId: 'c_secondcall1', id: lastRequest(t.socket, 'accept'), state: 'accepted', here: true }) as ServerFrame);
-    await accepting2;
+    const second = await ringAndAccept(t, 'c_secondcall1');
     t.peers[1]!.emit('connect');
     expect(pending.filter((p) => p.ms === 20_000).at(-1)!.cleared).toBe(true);
     expect(second.state).toBe('connected');
@@ -403,17 +380,9 @@ describe('CallSession state machine (fakes)', () => {
   it('emits stats every statsIntervalMs while connected (rtt, outgoing bitrate and inbound loss from deltas), and stops at the end', async () => {
     const timers = manualTimers();
     const t = await setup(timers);
-    const incoming: CallSession[] = [];
-    t.calls.on('incoming', ({ session }) => incoming.push(session));
-    t.socket.deliver(frame());
-    await flush();
-    const session = incoming[0]!;
+    const session = await ringAndAccept(t);
     const stats: unknown[] = [];
     session.on('stats', (s) => stats.push(s));
-    const accepting = session.accept({ audio: true, video: false });
-    await flush();
-    t.socket.deliver(frame({ id: lastRequest(t.socket, 'accept'), state: 'accepted', here: true }) as ServerFrame);
-    await accepting;
     const peer = t.peers[0]!;
     expect(timers.pending.filter((p) => p.ms === 5000)).toEqual([]);
     peer.emit('connect');
