@@ -114,4 +114,27 @@ describe('GET /api/search', () => {
     }
     expect((await search(bob, { q: '"quoted" OR' })).body.items).toHaveLength(1);
   });
+
+  it('copes with what people really send: right-to-left text, one long unbroken string, emoji-only messages', async () => {
+    h = await GroupsHarness.start();
+    const { ann, bob } = await h.users(['ann', 'bob'], [['ann', 'bob']]);
+    const a = await h.connect(ann);
+    const g = await h.createGroup(ann, { members: [bob.id] });
+    const hebrew = acked(await sendTo(a, g, 'נפגשים מחר בשמונה בבית הקפה'));
+    const arabic = acked(await sendTo(a, g, 'نلتقي غدا في المقهى'));
+    const unbroken = 'x'.repeat(1900) + 'needle' + 'y'.repeat(1900);
+    const long = acked(await sendTo(a, g, `${unbroken} haystackword`));
+    acked(await sendTo(a, g, '🎉🎉🎉'));
+
+    expect(seqsOf(await search(bob, { q: 'הקפה' }))).toEqual([[g, hebrew.seq]]);
+    expect(seqsOf(await search(bob, { q: 'المقهى' }))).toEqual([[g, arabic.seq]]);
+    const [hit] = (await search(bob, { q: 'haystackword' })).body.items;
+    expect(hit).toMatchObject({ seq: long.seq });
+    expect(hit!.snippet.length).toBeLessThanOrEqual(162);
+    expect(hit!.highlights.map(([s, e]) => hit!.snippet.slice(s, e))).toEqual(['haystackword']);
+    // Emoji are not words: a search for them finds nothing, and says so without an error.
+    const party = await search(bob, { q: '🎉' });
+    expect(party.status).toBe(200);
+    expect(party.body).toEqual({ items: [], next: null });
+  });
 });
