@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
+import { bundledSimplePeer } from './packages/sdk/build/simple-peer/plugin.mjs';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const pkg = (dir) => JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8'));
@@ -51,12 +52,15 @@ export function libraryBuilds(outRoot = (dir) => join(root, 'packages', dir, 'di
     },
     {
       // The SDK: the core entry, and entries apps import only when they use them (friends,
-      // groups, presence, calls, IndexedDB storage), so the core stays within its size budget. `@quickchat/protocol`,
-      // `eventemitter3` and (for calls) `simple-peer` stay external (dependencies). The CJS build shares the code of several
-      // entries (errors, stores) through chunks, so `instanceof QuickchatError` holds across them.
+      // groups, presence, calls, IndexedDB storage), so the core stays within its size budget.
+      // `@quickchat/protocol` and `eventemitter3` stay external (dependencies); simple-peer is
+      // bundled into the calls entry with browser stand-ins for its Node-only dependencies
+      // (packages/sdk/build/simple-peer), so apps need no Node polyfills. The CJS build shares the
+      // code of several entries (errors, stores) through chunks, so `instanceof QuickchatError`
+      // holds across them.
       input: { index: src('sdk', 'index.ts'), 'friends/index': src('sdk', 'friends/index.ts'), 'groups/index': src('sdk', 'groups/index.ts'), 'messages/index': src('sdk', 'messages/index.ts'), 'presence/index': src('sdk', 'presence/index.ts'), 'calls/index': src('sdk', 'calls/index.ts'), 'storage/indexeddb': src('sdk', 'storage/indexeddb.ts') },
       external: externalFor('sdk'),
-      plugins: plugins('neutral'),
+      plugins: [bundledSimplePeer(), ...plugins('neutral')],
       output: dualOutput(outRoot('sdk'), join(root, 'packages/sdk/src')),
     },
   ];
@@ -74,6 +78,7 @@ const eventemitter3Esm = {
 /** Preact JSX for the widget's .tsx files. */
 const widgetPlugins = (options = {}) => [
   eventemitter3Esm,
+  bundledSimplePeer(),
   nodeResolve({ exportConditions: ['source', 'browser', 'import', 'default'], extensions: ['.ts', '.tsx', '.mjs', '.js'] }),
   esbuild({ target: 'es2020', platform: 'browser', jsx: 'automatic', jsxImportSource: 'preact', ...options }),
 ];

@@ -200,7 +200,7 @@ export async function runP8(params: P8Params): Promise<P8Result> {
   if (why) throw new Error(`P8 can't run here: ${why}`);
   const started = performance.now();
   const deadline = Date.now() + params.deadlineMs;
-  const ours = await bundleForBrowser({ entry: fileURLToPath(new URL('../packages/sdk/test/support/calls-page.ts', import.meta.url)) }, { alias: { 'simple-peer': 'simple-peer/simplepeer.min.js' } });
+  const ours = await bundleForBrowser({ entry: fileURLToPath(new URL('../packages/sdk/test/support/calls-page.ts', import.meta.url)) });
   const bare = await bundleForBrowser({ entry: fileURLToPath(new URL('./baselines/rtc-call-page.ts', import.meta.url)) });
   const html = (src: string) => ({ body: pageHtml(src), contentType: 'text/html; charset=utf-8' });
   const pages = await serveStatic({ '/ours': html('/ours.js'), '/ours.js': ours, '/bare': html('/bare.js'), '/bare.js': bare });

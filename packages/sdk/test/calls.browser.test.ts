@@ -1,8 +1,8 @@
 /**
  * Calls end to end in real Chromium: two pages (two fresh profiles), two users who are mutual
- * friends, the real quickchat server, the SDK's calls entry bundled for the browser the way an
- * app bundles it today (`simple-peer` aliased to `simple-peer/simplepeer.min.js`, see
- * docs/calls.md#sdk), Chromium's fake camera and microphone, and a real coturn on loopback.
+ * friends, the real quickchat server, the SDK's browser build (the rollup output that npm gets,
+ * `@quickchat/sdk` and `@quickchat/sdk/calls` with simple-peer inside, bundled into the page the
+ * way an app's bundler does), Chromium's fake camera and microphone, and a real coturn on loopback.
  *
  * - direct: a video call is accepted and video frames decode on both sides;
  * - relay only (`iceTransportPolicy: 'relay'`), with the TURN credentials the SDK fetched from
@@ -28,6 +28,7 @@ import { notLoopbackOnly } from '../../server/test/support/loopback-only.js';
 import { CHROMIUM_PATH, bundleForBrowser, chromiumAvailable, launchChromium, openPage, pageHtml, serveStatic, type PageServer, type TestPage } from './support/browser.js';
 import { Rest, startServerForSdk, type TestServer, type TestUser } from './support/sdk-server.js';
 import type { CallStats, CallsPageConfig } from './support/calls-page.js';
+import { rollupPackages, type PackageDists } from '../../widget/test/support/bundle.js';
 
 const skipReason = (chromiumAvailable() ? null : `no Chromium at ${CHROMIUM_PATH} (apt-get install -y chromium)`) ?? coturnMissing() ?? notLoopbackOnly();
 if (skipReason) console.warn(`[calls.browser.test.ts] skipped: ${skipReason}`);
@@ -39,6 +40,7 @@ const CALL_TIMEOUT_MS = 15_000;
 
 describe.skipIf(skipReason !== null)('calls in Chromium: two pages, fake camera, real server and coturn (loopback only)', () => {
   let browser: Browser;
+  let dists: PackageDists;
   let pages: PageServer;
   let coturn: Coturn;
   let turnPort: number;
@@ -46,7 +48,11 @@ describe.skipIf(skipReason !== null)('calls in Chromium: two pages, fake camera,
   let tabs: TestPage[] = [];
 
   beforeAll(async () => {
-    const js = await bundleForBrowser({ entry: fileURLToPath(new URL('./support/calls-page.ts', import.meta.url)) }, { alias: { 'simple-peer': 'simple-peer/simplepeer.min.js' } });
+    dists = await rollupPackages({ widget: false });
+    const js = await bundleForBrowser(
+      { entry: fileURLToPath(new URL('./support/calls-page.ts', import.meta.url)) },
+      { alias: { '@quickchat/sdk': dists.sdk, '@quickchat/protocol': dists.protocol }, nodePaths: [fileURLToPath(new URL('../../../node_modules', import.meta.url))] },
+    );
     pages = await serveStatic({ '/': pageHtml('/app.js', { body: '<h1 style="font:14px sans-serif">quickchat call</h1>' }), '/app.js': js });
     turnPort = await freeTurnPort();
     coturn = await startCoturn(TURN_SECRET, turnPort);
@@ -65,6 +71,7 @@ describe.skipIf(skipReason !== null)('calls in Chromium: two pages, fake camera,
     await browser?.close();
     await pages?.close();
     await coturn?.stop();
+    dists?.dispose();
   });
 
   /** A server for the page origin (TURN on our coturn when `turnSecret` is given), alice and bob befriended, a page each. */

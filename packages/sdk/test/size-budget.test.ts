@@ -27,6 +27,9 @@ const ENTRIES: { name: string; folder: string; extraBudget: number }[] = [
   { name: 'groups', folder: 'groups', extraBudget: 1536 },
   { name: 'messages', folder: 'messages', extraBudget: 1536 },
   { name: 'presence', folder: 'presence', extraBudget: 1024 },
+  // simple-peer included (bundled with browser stand-ins: packages/sdk/build/simple-peer); issue
+  // 12's budget. calls-bundling.test.ts checks the same on the rollup output, bundled by Vite.
+  { name: 'calls', folder: 'calls', extraBudget: 24 * 1024 },
 ];
 const entryFile = (folder: string) => fileURLToPath(new URL(`../src/${folder}/index.ts`, import.meta.url));
 

@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { build } from 'esbuild';
+import { bundledSimplePeerForEsbuild } from '../../build/simple-peer/plugin.mjs';
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, BrowserContextOptions, ConsoleMessage, LaunchOptions, Page } from 'playwright-core';
 
@@ -149,10 +150,12 @@ export type BundleInput = { entry: string } | { code: string; resolveDir: string
 /**
  * Bundles TypeScript for the browser with esbuild and returns the code. Workspace packages
  * resolve to their TS sources (`conditions: ['source']`). Default format `iife`, so the code can
- * go in a classic `<script>`; use `esm` with `<script type="module">`. `alias` swaps packages
- * (esbuild's `alias`), e.g. `{ 'simple-peer': 'simple-peer/simplepeer.min.js' }`.
+ * go in a classic `<script>`; use `esm` with `<script type="module">`. `simple-peer` is the one
+ * the calls entry ships (packages/sdk/build/simple-peer). `alias` swaps packages (esbuild's
+ * `alias`), e.g. the workspace packages for their rollup output in a temp dir, whose own
+ * imports (eventemitter3) then resolve from `nodePaths` (esbuild's: folders searched last).
  */
-export async function bundleForBrowser(input: BundleInput, options: { format?: 'iife' | 'esm'; minify?: boolean; alias?: Record<string, string> } = {}): Promise<string> {
+export async function bundleForBrowser(input: BundleInput, options: { format?: 'iife' | 'esm'; minify?: boolean; alias?: Record<string, string>; nodePaths?: string[] } = {}): Promise<string> {
   const result = await build({
     ...('entry' in input
       ? { entryPoints: [input.entry] }
@@ -165,6 +168,8 @@ export async function bundleForBrowser(input: BundleInput, options: { format?: '
     conditions: ['source'],
     minify: options.minify ?? false,
     ...(options.alias ? { alias: options.alias } : {}),
+    plugins: [bundledSimplePeerForEsbuild()],
+    ...(options.nodePaths ? { nodePaths: options.nodePaths } : {}),
     sourcemap: 'inline',
     logLevel: 'silent',
   });

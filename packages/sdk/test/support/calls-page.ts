@@ -1,16 +1,14 @@
-/// <reference path="../../src/calls/simple-peer.d.ts" />
 /**
- * Page script for calls.browser.test.ts, bundled for Chromium with {@link bundleForBrowser} and
- * `simple-peer` aliased to its standalone browser build (`simple-peer/simplepeer.min.js`), the
- * way a browser app bundles `@quickchat/sdk/calls` today (docs/calls.md#sdk). It runs the SDK's
+ * Page script for calls.browser.test.ts (and bench P8), bundled for Chromium with
+ * {@link bundleForBrowser}; calls.browser.test.ts bundles it against the SDK's rollup output (the
+ * published `@quickchat/sdk` and `@quickchat/sdk/calls`, simple-peer inside). It runs the SDK's
  * calls entry on the browser's own WebSocket, fetch, getUserMedia (Chromium's fake camera) and
- * RTCPeerConnection. The only thing injected is a peer factory around the default one's
- * simple-peer: it keeps each peer's `RTCPeerConnection` (simple-peer's `_pc`) so the test can
- * read `getStats()`, records ICE events, and can force `iceTransportPolicy: 'relay'`.
+ * RTCPeerConnection. The only thing injected is a peer factory around the default one
+ * (`simplePeerFactory`): it keeps each peer's `RTCPeerConnection` (simple-peer's `_pc`) so the
+ * test can read `getStats()`, records ICE events, and can force `iceTransportPolicy: 'relay'`.
  */
-import SimplePeer from 'simple-peer';
 import { createClient, type ChatClient } from '@quickchat/sdk';
-import { callsOf, type CallSession, type CallsManager, type PeerFactory, type PeerLike } from '@quickchat/sdk/calls';
+import { callsOf, simplePeerFactory, type CallSession, type CallsManager, type PeerFactory } from '@quickchat/sdk/calls';
 
 /** How {@link CallsPageApi.start} signs in and makes peers. */
 export interface CallsPageConfig {
@@ -113,17 +111,17 @@ function current(): CallSession {
   return session;
 }
 
-/** simple-peer (the standalone build), keeping its RTCPeerConnection; relay only when asked. */
+/** The default simple-peer factory, keeping its RTCPeerConnection; relay only when asked. */
 function peerFactory(relayOnly: boolean): PeerFactory {
   return (options) => {
     const config: RTCConfiguration = relayOnly ? { ...options.config, iceTransportPolicy: 'relay' } : options.config;
     api.iceServers = config.iceServers ?? [];
-    const peer = new SimplePeer({ ...options, config });
+    const peer = simplePeerFactory({ ...options, config });
     const connection = (peer as unknown as { _pc: RTCPeerConnection })._pc;
     pc = connection;
     connection.addEventListener('iceconnectionstatechange', () => void api.iceStates.push(connection.iceConnectionState));
     connection.addEventListener('icecandidateerror', (e) => void api.iceErrors.push(`${(e as RTCPeerConnectionIceErrorEvent).errorCode} ${(e as RTCPeerConnectionIceErrorEvent).url}`));
-    return peer as unknown as PeerLike;
+    return peer;
   };
 }
 

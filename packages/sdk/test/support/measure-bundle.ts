@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { relative } from 'node:path';
 import { build, type Metafile } from 'esbuild';
+import { bundledSimplePeerForEsbuild } from '../../build/simple-peer/plugin.mjs';
 
 /** Code loaded together: an entry with everything it imports statically, or one lazy chunk. */
 export interface MeasuredCode {
@@ -43,6 +44,7 @@ export async function measureBrowserBundle(entry: string, format: 'esm' | 'iife'
     jsxImportSource: 'preact',
     write: false,
     metafile: true,
+    plugins: [bundledSimplePeerForEsbuild()],
     logLevel: 'silent',
   });
   const outputs = out.metafile.outputs;

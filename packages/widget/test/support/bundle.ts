@@ -80,16 +80,18 @@ export interface PackageDists {
 /**
  * Runs the protocol, SDK and widget builds from rollup.config.mjs (`libraryBuilds` and
  * `widgetBuilds`) into one fresh temp dir: `<dir>/<package>` holds what `packages/<package>/dist`
- * would after `npm run build:bundles`, i.e. the published JavaScript.
+ * would after `npm run build:bundles`, i.e. the published JavaScript. `widget: false` builds the
+ * protocol and the SDK only (`widget` is then an empty path).
  */
-export async function rollupPackages(): Promise<PackageDists> {
+export async function rollupPackages(options: { widget?: boolean } = {}): Promise<PackageDists> {
   const dir = mkdtempSync(join(tmpdir(), 'qc-packages-'));
   const dispose = () => rmSync(dir, { recursive: true, force: true });
-  await runBuilds((config) => [...config.libraryBuilds((pkgDir) => join(dir, pkgDir)), ...config.widgetBuilds(join(dir, 'widget'))]).catch((error: unknown) => {
+  const withWidget = options.widget ?? true;
+  await runBuilds((config) => [...config.libraryBuilds((pkgDir) => join(dir, pkgDir)), ...(withWidget ? config.widgetBuilds(join(dir, 'widget')) : [])]).catch((error: unknown) => {
     dispose();
     throw error;
   });
-  return { dir, protocol: join(dir, 'protocol'), sdk: join(dir, 'sdk'), widget: join(dir, 'widget'), dispose };
+  return { dir, protocol: join(dir, 'protocol'), sdk: join(dir, 'sdk'), widget: withWidget ? join(dir, 'widget') : '', dispose };
 }
 
 /** The npm entry bundled for browsers with everything it imports, minified, split at `import()` as an app's bundler would. */
