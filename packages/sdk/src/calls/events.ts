@@ -53,6 +53,12 @@ export interface CallSessionEvents {
   ended: (context: CallEndedContext) => void;
   /** The connection's quality (see {@link CallStats}): every `statsIntervalMs` while connected, never after `ended`. */
   stats: (context: CallStats) => void;
+  /**
+   * The media path was lost (`interrupted`: ICE `disconnected`, e.g. this device or the other one
+   * changed networks, or the TURN relay went away) or is back (`restored`). While interrupted the
+   * caller's side restarts ICE every `iceRestartDelayMs`; show "reconnecting…" meanwhile.
+   */
+  network: (context: { state: 'interrupted' | 'restored' }) => void;
   /** Something failed during the call (the peer connection, a hang-up that could not be sent). */
   error: (context: { error: CallError }) => void;
 }

@@ -25,6 +25,12 @@ export interface CallsOptions {
    * `failed`, with an `error` event saying why). Default 30 s.
    */
   connectTimeoutMs?: number;
+  /**
+   * How long a connected call's media path may stay lost (ICE `disconnected`: a network change, a
+   * relay gone) before the caller's side restarts ICE, and then the pause between further
+   * restarts while it stays lost (2.5 times as long). No socket reconnect is needed. Default 2 s.
+   */
+  iceRestartDelayMs?: number;
   /** How often a connected session emits `stats` (read from the peer connection). Default 5 s; 0: never. */
   statsIntervalMs?: number;
   /** The timers sessions use. Default: the global ones. */
@@ -73,6 +79,7 @@ export class CallsManager {
       caughtUp: () => this.synced,
       ended: (session) => void this.live.delete(session.callId),
       connectTimeoutMs: options.connectTimeoutMs ?? 30_000,
+      iceRestartDelayMs: options.iceRestartDelayMs ?? 2_000,
       statsIntervalMs: options.statsIntervalMs ?? 5_000,
       timers: options.timers ?? GLOBAL_TIMERS,
     };

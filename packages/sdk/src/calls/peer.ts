@@ -28,6 +28,8 @@ export interface PeerLike {
   on(event: 'connect' | 'close', listener: () => void): unknown;
   on(event: 'stream', listener: (stream: MediaStream) => void): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
+  /** The connection's `iceConnectionState` changed (simple-peer passes it first). Optional for test doubles. */
+  on(event: 'iceStateChange', listener: (iceConnectionState: RTCIceConnectionState) => void): unknown;
   /**
    * Optional: restarts ICE (a new offer with fresh ICE credentials), called on the initiator's
    * peer after a rejoin. Without it, the SDK drives simple-peer's own `negotiate()` (see

@@ -25,10 +25,18 @@ export interface SessionDeps {
   ended(session: CallSession): void;
   /** How long a call may stay `connecting` (peer made, not yet connected) before it is hung up. */
   connectTimeoutMs: number;
+  /** How long the media path may stay lost before the caller restarts ICE (and the pause between restarts, ×2.5). */
+  iceRestartDelayMs: number;
   /** How often a connected session emits `stats` (0: never). */
   statsIntervalMs: number;
   timers: CallTimers;
 }
+
+/**
+ * The key of the one signal the SDK itself sends (`{ restartIce: true }`): a callee whose media
+ * path is lost asks the caller, which makes the offers, to restart ICE. Never fed to a peer.
+ */
+const RESTART_ICE = 'restartIce';
 
 /** The counters of the previous stats sample, for the rates of the next. */
 interface StatsSample {
@@ -86,6 +94,9 @@ export class CallSession {
   private peerMade = false;
   /** Set while the peer is made but not yet connected: see {@link connectTimedOut}. */
   private connectTimer: unknown = null;
+  /** Set while the connected peer's media path is lost (ICE `disconnected`): the next ICE restart. */
+  private iceRestartTimer: unknown = null;
+  private iceLost = false;
   private accepting = false;
   /** Signals that came before the peer existed (fed to it once made). */
   private readonly early: PeerSignal[] = [];
@@ -287,6 +298,7 @@ export class CallSession {
       this.deps.logger.debug('calls: dropped a signal for a call whose peer is gone', { callId: this.callId });
       return;
     }
+    if (data[RESTART_ICE] === true) return this.restartIceAsked();
     if (this.peer) this.peer.signal(data);
     else this.early.push(data);
   }
@@ -373,6 +385,7 @@ export class CallSession {
       this.remoteIds.add(stream.id);
       this.emitter.emit('remoteStream', { stream });
     });
+    peer.on('iceStateChange', (ice) => this.peer === peer && this.iceStateChanged(peer, ice));
     peer.on('error', (error) => this.peerFailed(peer, error));
     peer.on('close', () => this.peerFailed(peer, null));
     for (const data of this.early.splice(0)) peer.signal(data);
@@ -388,8 +401,63 @@ export class CallSession {
     this.flushUnsent();
     if (this.hangUpWhenBack) return this.hangUpPeerless();
     if (!this.peer || this.direction !== 'outgoing') return;
-    this.deps.logger.debug('calls: restarting ICE after a rejoin', { callId: this.callId });
-    if (!restartIce(this.peer)) this.deps.logger.warn('calls: this peer cannot restart ICE', { callId: this.callId });
+    this.restartPeerIce(this.peer, 'rejoined');
+  }
+
+  /**
+   * Watches a connected call's media path. Lost (`disconnected`: a network change on either side,
+   * a relay gone) for `iceRestartDelayMs`, ICE is restarted, then again every 2.5 times that while
+   * it stays lost. Only the caller's side makes offers, so it restarts ICE itself; the callee's
+   * side (often the only one to notice) asks it to with a {@link RESTART_ICE} signal. No socket
+   * reconnect is involved (a rejoin restarts ICE by itself). `failed` is left to the peer
+   * (simple-peer destroys itself, and the call is hung up).
+   */
+  private iceStateChanged(peer: PeerLike, ice: RTCIceConnectionState): void {
+    if (this.current !== CallState.Connected) return;
+    if (ice === 'connected' || ice === 'completed') {
+      this.clearIceRestart();
+      if (!this.iceLost) return;
+      this.iceLost = false;
+      this.emitter.emit('network', { state: 'restored' });
+    } else if (ice === 'disconnected' && !this.iceLost) {
+      this.iceLost = true;
+      this.emitter.emit('network', { state: 'interrupted' });
+      this.scheduleIceRestart(peer, this.deps.iceRestartDelayMs);
+    }
+  }
+
+  private scheduleIceRestart(peer: PeerLike, ms: number): void {
+    this.iceRestartTimer = this.deps.timers.setTimeout(() => {
+      this.iceRestartTimer = null;
+      if (this.peer !== peer || !this.iceLost) return;
+      if (this.rejoining) {
+        // The rejoin restarts ICE once back.
+      } else if (this.direction === 'incoming') {
+        this.relay({ [RESTART_ICE]: true });
+      } else if (!this.restartPeerIce(peer, 'the media path is lost')) {
+        return;
+      }
+      this.scheduleIceRestart(peer, this.deps.iceRestartDelayMs * 2.5);
+    }, ms);
+  }
+
+  /** The callee's side lost its media path and asks this (the offering) side to restart ICE. */
+  private restartIceAsked(): void {
+    if (this.direction !== 'outgoing' || !this.peer || this.current !== CallState.Connected || this.rejoining) return;
+    this.restartPeerIce(this.peer, 'the other side lost its media path');
+  }
+
+  /** Restarts ICE on this (the caller's) peer; false, with a warning, when the peer can't. */
+  private restartPeerIce(peer: PeerLike, why: string): boolean {
+    this.deps.logger.debug(`calls: ${why}, restarting ICE`, { callId: this.callId });
+    if (restartIce(peer)) return true;
+    this.deps.logger.warn('calls: this peer cannot restart ICE', { callId: this.callId });
+    return false;
+  }
+
+  private clearIceRestart(): void {
+    if (this.iceRestartTimer !== null) this.deps.timers.clearTimeout(this.iceRestartTimer);
+    this.iceRestartTimer = null;
   }
 
   private flushUnsent(): void {
@@ -427,6 +495,7 @@ export class CallSession {
     const peer = this.peer;
     this.peer = null;
     this.clearStatsTimer();
+    this.clearIceRestart();
     peer?.destroy();
   }
 

@@ -33,12 +33,14 @@ export interface PeerRecord {
 
 /**
  * A peer factory for one client: real simple-peer over @roamhq/wrtc, behind a thin adapter that
- * counts what the SDK does to each peer (made, destroyed, signalled after destroy).
+ * counts what the SDK does to each peer (made, destroyed, signalled after destroy). `relayOnly`
+ * forces `iceTransportPolicy: 'relay'` (TURN candidates only).
  */
-export function countingPeers(): { createPeer: PeerFactory; peers: PeerRecord[] } {
+export function countingPeers({ relayOnly = false }: { relayOnly?: boolean } = {}): { createPeer: PeerFactory; peers: PeerRecord[] } {
   const peers: PeerRecord[] = [];
   const createPeer: PeerFactory = (options) => {
-    const peer = new SimplePeer({ ...options, wrtc });
+    const config: RTCConfiguration = relayOnly ? { ...options.config, iceTransportPolicy: 'relay' } : options.config;
+    const peer = new SimplePeer({ ...options, config, wrtc });
     const record: PeerRecord = { initiator: options.initiator, destroyCalls: 0, signalsAfterDestroy: 0, closed: false, fed: [], produced: [], ice: [], negotiations: 0, replacedTracks: 0 };
     peers.push(record);
     peer.on('close', () => void (record.closed = true));
@@ -170,9 +172,17 @@ export interface CallDevice {
   user: TestUser;
 }
 
-/** Gives `client` (signed in as `user`) a calls manager on counted wrtc peers and a fake microphone (or no media); resolves once connected. */
-export async function callDevice(client: ChatClient, user: TestUser, mic: 'mic' | 'none' = 'none', options: Pick<CallsOptions, 'statsIntervalMs'> = {}): Promise<CallDevice> {
-  const { createPeer, peers } = countingPeers();
+/**
+ * Gives `client` (signed in as `user`) a calls manager on counted wrtc peers (relay only when
+ * asked) and a fake microphone (or no media); resolves once connected.
+ */
+export async function callDevice(
+  client: ChatClient,
+  user: TestUser,
+  mic: 'mic' | 'none' = 'none',
+  { relayOnly, ...options }: Pick<CallsOptions, 'statsIntervalMs' | 'iceRestartDelayMs'> & { relayOnly?: boolean } = {},
+): Promise<CallDevice> {
+  const { createPeer, peers } = countingPeers({ relayOnly });
   const media = recordingMedia(() => (mic === 'mic' ? fakeMicrophone() : null));
   const calls = callsOf(client, { createPeer, getUserMedia: media.source, ...options });
   await until(client, () => client.connectionState === 'connected', 15_000, `${user.handle} connected`);

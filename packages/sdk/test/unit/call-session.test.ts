@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CallEventFrame, ServerFrame } from '@quickchat/protocol';
-import { callsOf, type CallSession, type CallStateChange, type CallTimers, type PeerFactory, type PeerOptions, type PeerSignal } from '../../src/calls/index.js';
+import { callsOf, type CallsOptions, type CallSession, type CallStateChange, type CallTimers, type PeerFactory, type PeerOptions, type PeerSignal } from '../../src/calls/index.js';
 import { closeAll, testClient } from '../support/client.js';
 import { defaultRoutes, fakeFetch, flush, handshake, syncedFrame, type FakeSocket } from '../support/fakes.js';
 
@@ -97,7 +97,7 @@ function manualTimers() {
 }
 
 /** A client for alice with a calls manager on fakes: peers, media, the ICE endpoint. */
-async function setup(timers?: CallTimers, stream: MediaStream = STREAM) {
+async function setup(timers?: CallTimers, stream: MediaStream = STREAM, options: Pick<CallsOptions, 'iceRestartDelayMs'> = {}) {
   const routes = defaultRoutes('alice');
   const rest = fakeFetch((call) => (call.path === '/api/turn-credentials' ? { body: { iceServers: ICE, turn: false, ttlSeconds: 600, expiresAt: 0, note: 'no TURN' } } : routes(call)));
   const t = testClient({ fetch: rest.fetch });
@@ -108,7 +108,7 @@ async function setup(timers?: CallTimers, stream: MediaStream = STREAM) {
     return peer;
   };
   const asked: unknown[] = [];
-  const calls = callsOf(t.client, { createPeer, getUserMedia: async (media) => (asked.push(media), stream), connectTimeoutMs: 20_000, ...(timers ? { timers } : {}) });
+  const calls = callsOf(t.client, { createPeer, getUserMedia: async (media) => (asked.push(media), stream), connectTimeoutMs: 20_000, ...options, ...(timers ? { timers } : {}) });
   const incoming: CallSession[] = [];
   calls.on('incoming', ({ session }) => incoming.push(session));
   const socket = await t.online();
@@ -329,6 +329,95 @@ describe('CallSession state machine (fakes)', () => {
     await flush();
     expect(log.ended).toEqual([{ outcome: 'completed', code: 'server_ended' }]);
     expect([t.peers.length, peer.destroyed]).toEqual([1, 1]);
+  });
+
+  it('a lost media path (ICE disconnected) with the socket up: the caller restarts ICE after iceRestartDelayMs, again while it stays lost, and stops once restored; the callee asks the caller to', async () => {
+    const timers = manualTimers();
+    const t = await setup(timers, STREAM, { iceRestartDelayMs: 1000 });
+    const placing = t.calls.place('bob', { audio: true, video: false });
+    await flush();
+    const mine = { callerId: 'alice', calleeId: 'bob' };
+    t.socket.deliver(frame({ ...mine, id: lastRequest(t.socket, 'invite'), here: true }) as ServerFrame);
+    const session = await placing;
+    const network: string[] = [];
+    session.on('network', ({ state }) => network.push(state));
+    t.socket.deliver(frame({ ...mine, state: 'accepted', here: true }));
+    await flush();
+    const [peer] = t.peers as [FakePeer];
+    peer.emit('iceStateChange', 'checking');
+    peer.emit('connect');
+    peer.emit('iceStateChange', 'connected');
+    const restartTimers = () => timers.pending.filter((p) => !p.cleared && (p.ms === 1000 || p.ms === 2500));
+    expect([network, restartTimers().length]).toEqual([[], 0]);
+
+    peer.emit('iceStateChange', 'disconnected');
+    peer.emit('iceStateChange', 'disconnected');
+    expect(network).toEqual(['interrupted']);
+    expect(restartTimers().map((p) => p.ms)).toEqual([1000]);
+    expect(peer.restarts).toBe(0);
+    restartTimers()[0]!.cb();
+    expect(peer.restarts).toBe(1);
+    expect(restartTimers().map((p) => p.ms)).toEqual([1000, 2500]); // the fired one is not cleared, only spent
+    timers.pending.at(-1)!.cb();
+    expect(peer.restarts).toBe(2);
+
+    peer.emit('iceStateChange', 'checking');
+    peer.emit('iceStateChange', 'connected');
+    expect(network).toEqual(['interrupted', 'restored']);
+    expect(timers.pending.at(-1)!.cleared).toBe(true);
+    expect(t.socket.frames('call').filter((f) => f['action'] === 'rejoin' || f['action'] === 'hangup')).toEqual([]);
+    expect(session.state).toBe('connected');
+
+    // Lost again, then bob hangs up: no restart after the peer is gone.
+    peer.emit('iceStateChange', 'disconnected');
+    const pending = timers.pending.at(-1)!;
+    t.socket.deliver(frame({ ...mine, state: 'ended', outcome: 'completed', here: true }));
+    await flush();
+    expect(pending.cleared).toBe(true);
+    expect(peer.restarts).toBe(2);
+
+    // The callee's side can't restart ICE (the caller makes the offers): it asks the caller to,
+    // with a signal that never reaches a peer, and keeps asking while the path stays lost.
+    const incoming = await ringAndAccept(t, 'c_zzzzzzzz12');
+    const calleeNetwork: string[] = [];
+    incoming.on('network', ({ state }) => calleeNetwork.push(state));
+    const calleePeer = t.peers.at(-1)!;
+    calleePeer.emit('connect');
+    calleePeer.emit('iceStateChange', 'disconnected');
+    expect(calleeNetwork).toEqual(['interrupted']);
+    const asks = () => t.socket.frames('signal').filter((f) => f['callId'] === incoming.callId && (f['data'] as Record<string, unknown>)['restartIce'] === true);
+    expect(asks()).toHaveLength(0);
+    timers.pending.at(-1)!.cb();
+    expect(asks()).toHaveLength(1);
+    expect(timers.pending.at(-1)!.ms).toBe(2500);
+    timers.pending.at(-1)!.cb();
+    expect([asks().length, calleePeer.restarts, calleePeer.negotiations]).toEqual([2, 0, 0]);
+  });
+
+  it("the caller restarts ICE when the callee asks (its { restartIce: true } signal), which no peer is fed; a callee ignores such a signal", async () => {
+    const t = await setup(manualTimers());
+    const placing = t.calls.place('bob', { audio: true, video: false });
+    await flush();
+    const mine = { callerId: 'alice', calleeId: 'bob' };
+    t.socket.deliver(frame({ ...mine, id: lastRequest(t.socket, 'invite'), here: true }) as ServerFrame);
+    const session = await placing;
+    t.socket.deliver(frame({ ...mine, state: 'accepted', here: true }));
+    await flush();
+    const [peer] = t.peers as [FakePeer];
+    t.socket.deliver({ type: 'signal', callId: session.callId, fromUserId: 'bob', data: { restartIce: true } });
+    await flush();
+    expect(peer.restarts).toBe(0); // not connected yet: nothing to restart
+    peer.emit('connect');
+    t.socket.deliver({ type: 'signal', callId: session.callId, fromUserId: 'bob', data: { restartIce: true } });
+    await flush();
+    expect([peer.restarts, peer.fed]).toEqual([1, []]);
+
+    const incoming = await ringAndAccept(t, 'c_zzzzzzzz12');
+    const calleePeer = t.peers.at(-1)!;
+    calleePeer.emit('connect');
+    t.socket.deliver({ type: 'signal', callId: incoming.callId, fromUserId: 'bob', data: { restartIce: true } });
+    await flush();
+    expect([calleePeer.restarts, calleePeer.fed]).toEqual([0, []]);
   });
 
   it('a call that ended while this device was away: its record gives the outcome; with no record by the end of the catch-up, none', async () => {
