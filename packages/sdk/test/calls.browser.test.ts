@@ -161,6 +161,43 @@ describe.skipIf(skipReason !== null)('calls in Chromium: two pages, fake camera,
     expect([...caller.errors, ...callee.errors]).toEqual([]);
   });
 
+  it('screen share in a video call: the callee receives the screen (its shape) instead of the camera on the same sender, with no new offer; stopping it sends the camera again', async () => {
+    const { bob, caller, callee } = await setup();
+    const acceptedAt = await placeAndAccept(caller, callee, bob);
+    await framesBothWays(caller, callee, acceptedAt);
+    // Sizes adapt to the bandwidth (a camera starts at 320×240, then 640×480), shapes don't:
+    // Chromium's fake camera is 4:3, its fake screen 16:9.
+    const shape = (size: { width: number; height: number }) => Math.round((size.width / size.height) * 100) / 100;
+    const remoteShape = async () => shape(await callee.page.evaluate(() => window.calls.remoteSize()));
+    const shapeBecomes = async (want: number, what: string) => {
+      await callee.page
+        .waitForFunction((w) => {
+          const { width, height } = window.calls.remoteSize();
+          return height > 0 && Math.round((width / height) * 100) / 100 === w;
+        }, want, { timeout: CALL_TIMEOUT_MS })
+        .catch(async () => {
+          throw new Error(`${what}: the callee's remote video kept the shape ${await remoteShape()}, wanted ${want}`);
+        });
+    };
+    await callee.page.waitForFunction(() => window.calls.remoteSize().width > 0, null, { timeout: CALL_TIMEOUT_MS });
+    const camera = await remoteShape();
+    expect(camera).toBe(1.33);
+    const offersBefore = await caller.page.evaluate(() => window.calls.offers);
+
+    const screen = shape(await caller.page.evaluate(() => window.calls.shareScreen()));
+    expect(screen).toBe(1.78);
+    await shapeBecomes(screen, 'screen share');
+    const decodedDuringShare = (await statsUntil(callee.page, (s) => s.framesDecoded > 0, 'frames')).framesDecoded;
+    await statsUntil(callee.page, (s) => s.framesDecoded > decodedDuringShare + 10, 'frames keep decoding during the share');
+    await screenshot(callee, 'screen-share-callee');
+
+    expect(await caller.page.evaluate(() => window.calls.stopScreenShare())).toBe(true);
+    await shapeBecomes(camera, 'back to the camera');
+    expect(await caller.page.evaluate(() => window.calls.offers)).toBe(offersBefore); // replaceTrack: no renegotiation
+    await hangUpAndEnd(caller, callee);
+    expect([...caller.errors, ...callee.errors]).toEqual([]);
+  });
+
   it("relay only, through coturn with the credentials from GET /api/turn-credentials: the selected pair is relay on both sides and frames decode", async () => {
     const { alice, bob, caller, callee } = await setup({ turnSecret: TURN_SECRET, relayOnly: true });
     const acceptedAt = await placeAndAccept(caller, callee, bob);

@@ -131,15 +131,23 @@ export class CallsManager {
   }
 
   /**
-   * Calls `peerId` (a user you may DM) with `media`: fetches fresh ICE servers, opens your media,
-   * then rings every device of theirs. Resolves with the session once the server rings them (or
+   * Calls `peerId` (a user you may DM) with `media`: fetches fresh ICE servers while it opens your
+   * media, then rings every device of theirs. Resolves with the session once the server rings them (or
    * already `ended` with outcome `busy`). Rejects with a `CallError` (`not_found`: not callable;
    * `conflict`: you are in a call; `rate_limited`; `disconnected`) or the media source's error;
    * media opened for a refused call is stopped.
    */
   async place(peerId: string, media: CallMedia): Promise<CallSession> {
-    const iceServers = await this.deps.iceServers();
+    const ice = this.deps.iceServers();
+    ice.catch(() => undefined); // awaited below, after the media
     const stream = await this.deps.openMedia(media);
+    let iceServers: RTCIceServer[];
+    try {
+      iceServers = await ice;
+    } catch (error) {
+      stopStream(stream);
+      throw error;
+    }
     let session: CallSession | null = null;
     try {
       await this.deps.requests.send({ type: 'call', action: 'invite', peerId, media }, null, (frame) => {

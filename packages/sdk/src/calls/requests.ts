@@ -1,6 +1,6 @@
 import type { CallEventFrame, CallFrame } from '@quickchat/protocol';
 import { ClientErrorCode } from '../errors.js';
-import type { FrameHook } from '../extension/frame-hook.js';
+import { extensionRequestId, type FrameHook } from '../extension/frame-hook.js';
 import { CallError } from './errors.js';
 
 /** A `call` frame as a caller writes it: the id is added by {@link CallRequests}. */
@@ -42,8 +42,8 @@ export function createCallRequests(hook: FrameHook): CallRequests {
   });
   return {
     send(action, callId, onReply) {
-      // Ids of their own kind (`qc-call-…`): the core's requests use other prefixes.
-      const id = `qc-call-${++next}`;
+      // An extension's id (`call:…`): the core leaves errors about it to this module.
+      const id = extensionRequestId('call', ++next);
       return new Promise((resolve, reject) => {
         if (!hook.send({ ...action, id } as CallFrame)) return reject(new CallError(ClientErrorCode.Disconnected, 'not connected', callId));
         open.set(id, { callId, resolve, reject, onReply });

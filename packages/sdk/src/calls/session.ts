@@ -89,6 +89,8 @@ export class CallSession {
   private statsTimer: unknown = null;
   private lastStats: StatsSample | null = null;
   private ice: RTCIceServer[] | null = null;
+  /** An incoming call's ICE servers, fetched when it started ringing (null if that failed: `accept()` fetches again). */
+  private icePrefetch: Promise<RTCIceServer[] | null> | null = null;
   private peer: PeerLike | null = null;
   /** True once this call made its peer: it never makes another. */
   private peerMade = false;
@@ -125,6 +127,9 @@ export class CallSession {
     if (setup) {
       this.own(setup.stream);
       this.ice = setup.iceServers;
+    } else if (frame.state === 'ringing') {
+      // Fetched while it rings, so that accepting waits only for the camera and the server.
+      this.icePrefetch = deps.iceServers().catch(() => null);
     }
   }
 
@@ -156,7 +161,7 @@ export class CallSession {
 
   /**
    * Answers a ringing incoming call with `media`: opens the camera and/or microphone (only now),
-   * fetches ICE servers, then accepts. Rejects with a `CallError` `conflict` when the call is not
+   * with the ICE servers fetched while it rang (fetched again if that failed), then accepts. Rejects with a `CallError` `conflict` when the call is not
    * ringing here any more (answered elsewhere, cancelled), or with the media source's own error
    * (nothing is sent then; the call keeps ringing).
    */
@@ -166,7 +171,7 @@ export class CallSession {
     }
     this.accepting = true;
     try {
-      const ice = await this.deps.iceServers();
+      const ice = (await this.icePrefetch) ?? (await this.deps.iceServers());
       const stream = await this.deps.openMedia(media);
       if (this.current !== CallState.Ringing) {
         stopStream(stream);

@@ -30,6 +30,17 @@ export interface FrameHook {
 }
 
 /**
+ * The id of an extension's request, e.g. `call:3`. The `:` is what marks it: a clientMsgId (the
+ * id of the core's own requests) never has one. The core leaves `error` frames about such ids to
+ * the extension that sent the request (which rejects its own promise) instead of reporting them
+ * as the client's `error` event.
+ */
+export const extensionRequestId = (extension: string, n: number): string => `${extension}:${n}`;
+
+/** True for an {@link extensionRequestId}. */
+export const isExtensionRequestId = (id: unknown): boolean => typeof id == 'string' && id.includes(':');
+
+/**
  * Something attached to a client with `client.attach()`: it receives its own {@link FrameHook}
  * and may return a teardown, run when it is detached or the client closes.
  */

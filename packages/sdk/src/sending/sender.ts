@@ -4,7 +4,7 @@ import type { Environment, TimerHandle } from '../connection/environment.js';
 import { ConnectionState } from '../connection/state.js';
 import { ClientErrorCode, QuickchatError, type QuickchatErrorCode } from '../errors.js';
 import type { EmitEvent } from '../events.js';
-import type { FrameHook } from '../extension/frame-hook.js';
+import { isExtensionRequestId, type FrameHook } from '../extension/frame-hook.js';
 import { newClientMsgId } from '../ids.js';
 import type { LocalMessage } from '../stores/state.js';
 import type { StorageAdapter } from '../storage/types.js';
@@ -93,11 +93,12 @@ export function createSender(d: SenderDeps): Sender {
     // Usually a no-op: the server sends our own `message` copy (as stored: files described) before the ack.
     if (entry) d.ingest({ id: frame.messageId, conversationId: frame.conversationId, seq: frame.seq, senderId: hook.userId, clientMsgId: frame.clientMsgId, content: entry.content as MessageContent, createdAt: frame.createdAt });
   });
-  // An error about one of our sends carries its clientMsgId as id; any other is reported as is.
+  // An error about one of our sends carries its clientMsgId as id; one about an extension's
+  // request is the extension's to report; any other is reported as is.
   hook.onFrame('error', (frame) => {
     const entry = typeof frame.id === 'string' ? outbox.get(frame.id) : undefined;
     const error = new QuickchatError(frame.code, frame.message, frame.retryAfterMs === undefined ? {} : { retryAfterMs: frame.retryAfterMs });
-    if (!entry) return d.fail(error);
+    if (!entry) return isExtensionRequestId(frame.id) || d.fail(error);
     if (error.retryable) {
       // Hold every send, then resend the whole outbox in order: later messages must not overtake this one.
       hold ??= env.setTimeout(() => {

@@ -48,6 +48,8 @@ export interface CallsPageApi {
   iceStates: string[];
   /** `icecandidateerror`s of the current call's peer connection (`code url`). */
   iceErrors: string[];
+  /** SDP offers the current call's peer produced (1 for the call; more means a renegotiation or an ICE restart). */
+  offers: number;
   /** Creates the client and its calls manager; resolves when connected. */
   start(config: CallsPageConfig): Promise<void>;
   /** Places a video call to `peerId`; resolves with its call id once it rings. */
@@ -56,6 +58,12 @@ export interface CallsPageApi {
   acceptIncoming(timeoutMs: number): Promise<string>;
   /** Stats of the current call's peer connection. */
   stats(): Promise<CallStats>;
+  /** Shares the screen (`getDisplayMedia`, Chromium's fake screen) in the current call; resolves with its track's size. */
+  shareScreen(): Promise<{ width: number; height: number }>;
+  /** Stops the screen share (the camera is sent again). */
+  stopScreenShare(): boolean;
+  /** The size of the remote `<video>`'s current frames (0×0 before any). */
+  remoteSize(): { width: number; height: number };
   /** Hangs up the current call. */
   hangUp(): Promise<void>;
   /** Closes the client. */
@@ -97,7 +105,7 @@ function show(id: string, stream: MediaStream): void {
 function track(s: CallSession): void {
   session = s;
   pc = null;
-  Object.assign(api, { states: [s.state], ended: null, errors: [], iceServers: [], iceStates: [], iceErrors: [] });
+  Object.assign(api, { states: [s.state], ended: null, errors: [], iceServers: [], iceStates: [], iceErrors: [], offers: 0 });
   s.on('state', ({ newState }) => void api.states.push(newState));
   s.on('ended', ({ outcome, code }) => void (api.ended = { outcome, code }));
   s.on('error', ({ error }) => void api.errors.push(`${error.code}: ${error.message}`));
@@ -120,6 +128,7 @@ function peerFactory(relayOnly: boolean): PeerFactory {
     const connection = (peer as unknown as { _pc: RTCPeerConnection })._pc;
     pc = connection;
     connection.addEventListener('iceconnectionstatechange', () => void api.iceStates.push(connection.iceConnectionState));
+    peer.on('signal', (data) => void (data['type'] === 'offer' && api.offers++));
     connection.addEventListener('icecandidateerror', (e) => void api.iceErrors.push(`${(e as RTCPeerConnectionIceErrorEvent).errorCode} ${(e as RTCPeerConnectionIceErrorEvent).url}`));
     return peer;
   };
@@ -132,6 +141,7 @@ const api: CallsPageApi = {
   iceServers: [],
   iceStates: [],
   iceErrors: [],
+  offers: 0,
   async start(config) {
     if (client) throw new Error('already started');
     const c = createClient({ url: config.url, auth: { handle: config.handle, password: config.password } });
@@ -174,6 +184,17 @@ const api: CallsPageApi = {
       gathering: pc.iceGatheringState,
       ice: pc.iceConnectionState,
     };
+  },
+  async shareScreen() {
+    const screen = await navigator.mediaDevices.getDisplayMedia({ video: true });
+    current().shareScreen(screen);
+    const { width = 0, height = 0 } = screen.getVideoTracks()[0]!.getSettings();
+    return { width, height };
+  },
+  stopScreenShare: () => current().stopScreenShare(),
+  remoteSize() {
+    const video = document.getElementById('remote') as HTMLVideoElement | null;
+    return { width: video?.videoWidth ?? 0, height: video?.videoHeight ?? 0 };
   },
   hangUp: () => current().hangUp(),
   close() {

@@ -168,6 +168,8 @@ describe('CallSession state machine (fakes)', () => {
     const [session] = incoming;
     expect(session).toMatchObject({ state: 'ringing', direction: 'incoming', peerId: 'bob' });
     expect([t.asked.length, t.peers.length]).toEqual([0, 0]);
+    // ICE servers are fetched while it rings (accepting then waits only for media and the server).
+    expect(t.rest.calls.filter((c) => c.path === '/api/turn-credentials')).toHaveLength(1);
     const log = record(session!);
 
     const accepting = session!.accept({ audio: true, video: false });
@@ -237,6 +239,25 @@ describe('CallSession state machine (fakes)', () => {
     expect(log.ended).toEqual([{ outcome: 'completed', code: 'server_ended' }]);
     expect(t.peers).toHaveLength(1);
     expect(t.peers[0]!.destroyed).toBe(1);
+  });
+
+  it("a refused invite rejects place() with the server's code, stops the media it opened, and is not also the client's error event; other errors still are", async () => {
+    const stops: string[] = [];
+    const track = { kind: 'audio', stop: () => void stops.push('mic') } as unknown as MediaStreamTrack;
+    const mic = { id: 'mic', getTracks: () => [track], getAudioTracks: () => [track], getVideoTracks: () => [] } as unknown as MediaStream;
+    const t = await setup(undefined, mic);
+    const clientErrors: string[] = [];
+    t.client.on('error', ({ error }) => clientErrors.push(error.code));
+    const placing = t.calls.place('mallory', { audio: true, video: false });
+    await flush();
+    const invite = lastRequest(t.socket, 'invite');
+    expect(invite).toMatch(/^call:\d+$/);
+    t.socket.deliver({ type: 'error', id: invite, code: 'not_found', message: 'no such user' });
+    await expect(placing).rejects.toMatchObject({ code: 'not_found', message: 'no such user' });
+    expect(stops).toEqual(['mic']);
+    t.socket.deliver({ type: 'error', id: 'unrelated', code: 'validation', message: 'bad frame' });
+    await flush();
+    expect(clientErrors).toEqual(['validation']);
   });
 
   it('answered elsewhere: a ringing device stops ringing with no outcome, and never opens media or makes a peer', async () => {
