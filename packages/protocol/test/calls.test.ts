@@ -85,6 +85,10 @@ describe('call server frames and records', () => {
     expect(schemas.messageContent.safeParse(record).success).toBe(true);
     expect(schemas.messageContent.safeParse({ ...record, outcome: 'exploded' }).success).toBe(false);
     expect(schemas.sendableContent.safeParse(record).success).toBe(false);
+    const interrupted = { ...record, outcome: 'completed', durationMs: 5000, interrupted: true };
+    expect(schemas.messageContent.parse(interrupted)).toEqual(interrupted);
+    expect(schemas.messageContent.safeParse({ ...interrupted, interrupted: false }).success).toBe(false);
+    expect(schemas.sendableContent.safeParse(interrupted).success).toBe(false);
     refused(parse({ type: 'send', conversationId: 'dm:u_alice~u_bob', clientMsgId: 'c1', content: record }));
   });
 });

@@ -199,6 +199,8 @@ async function startRunning(options: ServerOptions, config: ResolvedConfig): Pro
   try {
     await access.start();
     await presence.start();
+    // Calls a previous run left open (it crashed mid-call) get their records before any socket.
+    await calls.recoverLeftOpen();
     if (config.demo) await seedDemo({ store, accounts, friends, log });
     await new Promise<void>((resolve, reject) => {
       http.once('error', reject);
@@ -227,8 +229,9 @@ async function startRunning(options: ServerOptions, config: ResolvedConfig): Pro
     port,
     async stop() {
       ready = false;
+      // Calls in progress end first, while their sessions can still hear it, and leave their records.
+      await calls.close();
       gateway.close();
-      calls.close();
       await messages.drain();
       access.close();
       presence.close();

@@ -111,4 +111,10 @@ export const callRecordContent = z.object({
   media: callMedia,
   /** Completed and failed calls that were accepted: from the accept (or connection) to the end, in ms. */
   durationMs: p.nonNegativeInt.optional(),
+  /**
+   * The server stopped during the call (a restart, a crash) and ended it. The call lasted at least
+   * `durationMs`: up to the stop, or after a crash up to the last moment the server is known to have
+   * been up.
+   */
+  interrupted: z.literal(true).optional(),
 });

@@ -5,6 +5,7 @@ import type { UserStore } from './users.js';
 import type { GroupStore } from './groups.js';
 import type { SearchStore } from './search.js';
 import type { AttachmentStore } from './attachments.js';
+import type { CallJournalStore } from './calls.js';
 
 export type { UserStore, UserRecord, NewUser, NewExternalUser, ProfilePatch } from './users.js';
 export { HandleTakenError } from './users.js';
@@ -13,6 +14,7 @@ export type { RelationStore, StoredFriendshipStatus, FriendshipRow, NewUserEvent
 export type { GroupStore, GroupRecord, GroupSettings, GroupMemberRecord, PendingKind, PendingRecord, NewGroup, GroupChange, GroupChangeResult } from './groups.js';
 export type { SearchStore, StoredHit } from './search.js';
 export type { AttachmentStore, AttachmentRecord, NewUpload } from './attachments.js';
+export type { CallJournalStore, NewOpenCall, OpenCallRecord, OpenCalls } from './calls.js';
 export type {
   ConversationStore,
   MessageRules,
@@ -36,7 +38,7 @@ export type {
  * Rules (who may do what) live in services, not here; the store only guarantees atomicity
  * of each method and the invariants documented on it.
  */
-export interface Store extends UserStore, TokenStore, RelationStore, ConversationStore, GroupStore, SearchStore, AttachmentStore {
+export interface Store extends UserStore, TokenStore, RelationStore, ConversationStore, GroupStore, SearchStore, AttachmentStore, CallJournalStore {
   /** Releases file handles / connections. Idempotent. */
   close(): Promise<void>;
 }

@@ -6,16 +6,17 @@ import { tokenStoreContract } from './tokens.js';
 import { userStoreContract } from './users.js';
 import { searchStoreContract } from './search.js';
 import { attachmentStoreContract } from './attachments.js';
+import { callJournalStoreContract } from './calls.js';
 import { useStore, type OpenStore } from './support.js';
 
 export type { OpenedStore, OpenStore } from './support.js';
-export { attachmentStoreContract, conversationStoreContract, groupStoreContract, relationStoreContract, searchStoreContract, tokenStoreContract, userStoreContract };
+export { attachmentStoreContract, callJournalStoreContract, conversationStoreContract, groupStoreContract, relationStoreContract, searchStoreContract, tokenStoreContract, userStoreContract };
 
 /**
  * The behaviour every {@link Store} implementation must share, as one vitest suite: one part per
- * entity interface (users, tokens, relations, conversations, groups, search, attachments), each of which can also run on its
- * own, so a new backend (e.g. MongoDB) is built and proven part by part. Every test gets a fresh
- * store from `open`.
+ * entity interface (users, tokens, relations, conversations, groups, search, attachments, the call
+ * journal), each of which can also run on its own, so a new backend (e.g. MongoDB) is built and
+ * proven part by part. Every test gets a fresh store from `open`.
  */
 export function runStoreContract(name: string, open: OpenStore): void {
   describe(`Store contract: ${name}`, () => {
@@ -33,5 +34,6 @@ export function runStoreContract(name: string, open: OpenStore): void {
     groupStoreContract(open);
     searchStoreContract(open);
     attachmentStoreContract(open);
+    callJournalStoreContract(open);
   });
 }

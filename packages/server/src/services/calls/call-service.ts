@@ -8,7 +8,7 @@ import { SYSTEM_TIMERS, type PresenceTimers } from '../presence/presence.js';
 import { publishJsonToSession } from '../publish.js';
 import { announceCall, type CallOrigin } from './announce.js';
 import { Call, type CallSide, type CallTransition } from './call.js';
-import { writeCallRecord } from './records.js';
+import { closeLeftOpenCalls, outcomeAtStop, writeCallRecord } from './records.js';
 import { LocalCallRegistry, type CallRegistry } from './registry.js';
 
 /** The socket a call frame came from. */
@@ -25,6 +25,11 @@ interface LiveCall {
   call: Call;
   ring: unknown;
   grace: Partial<Record<CallSide, unknown>>;
+  /**
+   * The call's writes to the store's journal, in order: opened, connected, closed with its
+   * record. Each waits for the one before, so a record never lands before the row it closes.
+   */
+  journal: Promise<void>;
 }
 
 /** What the call service may be given instead of its defaults. */
@@ -35,6 +40,8 @@ export interface CallServiceOptions {
 
 /** "No such call" for every call id a session may not act on: unknown, ended, or someone else's. */
 const noCall = (): AppError => notFound('call');
+/** An invite while the server is stopping. */
+const shuttingDown = (): AppError => new AppError(ErrorCode.Conflict, 'the server is shutting down; call again once it is back');
 
 /**
  * 1:1 calls, enforced on the server: who may ring whom (the access seam), one call per user
@@ -50,6 +57,10 @@ export class CallService {
   private readonly invites: KeyedRateLimiter;
   private readonly registry: CallRegistry;
   private readonly timers: CallTimers;
+  /** Calls ended whose record is not yet stored: {@link close} waits for them. */
+  private readonly writing = new Set<Promise<void>>();
+  /** Set by {@link close}: no new call starts. */
+  private closing = false;
 
   constructor(
     private readonly ctx: ServiceContext,
@@ -60,6 +71,14 @@ export class CallService {
     this.invites = new KeyedRateLimiter(perMinute / 60, perMinute, ctx.now);
     this.registry = options.registry ?? new LocalCallRegistry();
     this.timers = options.timers ?? SYSTEM_TIMERS;
+  }
+
+  /**
+   * At start, before any socket: records every call the journal says a previous run left open (it
+   * stopped without ending them: a crash, `kill -9`). Resolves how many. See docs/calls.md#restarts.
+   */
+  recoverLeftOpen(): Promise<number> {
+    return closeLeftOpenCalls(this.ctx.store, this.ctx.bus, this.ctx.log, this.ctx.now());
   }
 
   /** Handles one `call` frame; refusals throw an {@link AppError} (an `error` frame for that session). */
@@ -84,7 +103,10 @@ export class CallService {
         if (call.boundSide(session.sessionId) === null || !call.live) throw noCall();
         if (call.state === 'accepted') {
           call.connect(this.ctx.now());
-          announceCall(this.ctx.bus, call, origin);
+          const at = { acceptedAt: call.acceptedAt!, connectedAt: call.connectedAt! };
+          // Durable before anyone hears of it: after a crash the record says it connected.
+          await this.journal(live, () => this.ctx.store.markCallConnected(call.callId, at));
+          if (call.live) announceCall(this.ctx.bus, call, origin); // not ended meanwhile
         }
         return;
       case 'rejoin':
@@ -128,40 +150,57 @@ export class CallService {
     }, this.ctx.config.limits.callGraceMs);
   }
 
-  /** Stops every timer (server shutdown). Calls in progress are not recorded. */
-  close(): void {
-    for (const live of this.calls.values()) {
-      if (live.ring !== undefined) this.timers.clearTimeout(live.ring);
-      this.clearGrace(live, 'caller');
-      this.clearGrace(live, 'callee');
+  /**
+   * Server shutdown, before the sockets close: ends every call in progress as the server stopping
+   * ({@link outcomeAtStop}, `interrupted`), tells both users' sessions, and resolves once every
+   * record (these, and any still being written) is stored. Invites from then on are refused.
+   */
+  async close(): Promise<void> {
+    this.closing = true;
+    for (const live of [...this.calls.values()]) {
+      if (live.call.state !== 'ended') this.end(live, outcomeAtStop(live.call.state), null, undefined, true).catch((err: unknown) => this.ctx.log.error({ err }, 'call not ended at shutdown'));
     }
+    // The records of these calls, and of any that ended just before (a failure is logged, not thrown).
+    await Promise.allSettled([...this.writing]);
     this.calls.clear();
     this.bySession.clear();
   }
 
   private async invite(origin: CallOrigin, peerId: string, media: CallMedia): Promise<void> {
+    if (this.closing) throw shuttingDown();
     const wait = this.invites.take(origin.userId);
     if (wait > 0) throw new AppError(ErrorCode.RateLimited, 'too many call invites; wait before calling again', Math.ceil(wait));
     const conversationId = await this.access.requireCallable(origin.userId, peerId);
     const callId = newId('c');
     const engagement = await this.registry.engage(callId, origin.userId, peerId);
+    if (this.closing) {
+      // close() began meanwhile: it would not see this call.
+      if (engagement === 'engaged') await this.registry.release(callId, [origin.userId, peerId]);
+      throw shuttingDown();
+    }
     if (engagement === 'caller_busy') throw new AppError(ErrorCode.Conflict, 'you are already in a call; end it first');
     const live: LiveCall = {
       call: new Call(callId, conversationId, origin.userId, peerId, media, origin.sessionId, this.ctx.now(), (t) => this.logTransition(t)),
       ring: undefined,
       grace: {},
+      journal: Promise.resolve(),
     };
     this.calls.set(callId, live);
     this.bySession.set(origin.sessionId, callId);
     if (engagement === 'callee_busy') {
-      // The callee never rings: only the caller hears "busy"; both see the record.
+      // The callee never rings: only the caller hears "busy"; both see the record. It is the
+      // call's only write, so the journal is not needed.
       return this.end(live, 'busy', origin, ['caller']);
     }
     live.ring = this.timers.setTimeout(() => {
       live.ring = undefined;
       if (live.call.state === 'ringing') void this.end(live, 'missed', null);
     }, this.ctx.config.limits.callRingTimeoutMs);
-    announceCall(this.ctx.bus, live.call, origin);
+    const { call } = live;
+    const opened = { callId, conversationId, callerId: call.callerId, calleeId: call.calleeId, media, startedAt: call.startedAt };
+    // Durable before anything rings: a call anyone has heard of always gets its record.
+    await this.journal(live, () => this.ctx.store.openCall(opened));
+    if (call.state === 'ringing') announceCall(this.ctx.bus, call, origin);
   }
 
   private accept(live: LiveCall, side: CallSide, origin: CallOrigin, media: CallMedia): void {
@@ -199,23 +238,46 @@ export class CallService {
     announceCall(this.ctx.bus, call, origin);
   }
 
-  /** Ends a call: timers stopped, users freed, every session told, then the record written. */
-  private async end(live: LiveCall, outcome: CallOutcome, origin: CallOrigin | null, sides?: readonly CallSide[]): Promise<void> {
+  /**
+   * Ends a call: timers stopped, users freed, every session told, then the record written (after
+   * the call's earlier journal writes), closing its journal row. `interrupted`: the server is
+   * stopping.
+   */
+  private end(live: LiveCall, outcome: CallOutcome, origin: CallOrigin | null, sides?: readonly CallSide[], interrupted = false): Promise<void> {
     const { call } = live;
-    if (call.state === 'ended') return;
+    if (call.state === 'ended') return Promise.resolve();
     if (live.ring !== undefined) this.timers.clearTimeout(live.ring);
     live.ring = undefined;
     this.clearGrace(live, 'caller');
     this.clearGrace(live, 'callee');
-    call.end(outcome, this.ctx.now());
+    call.end(outcome, this.ctx.now(), interrupted);
     this.calls.delete(call.callId);
     for (const side of ['caller', 'callee'] as const) {
       const session = call.sessionOf(side);
       if (session !== null && this.bySession.get(session) === call.callId) this.bySession.delete(session);
     }
     announceCall(this.ctx.bus, call, origin, sides);
+    const finishing = this.finish(live);
+    this.writing.add(finishing);
+    const forget = () => void this.writing.delete(finishing);
+    finishing.then(forget, forget);
+    return finishing;
+  }
+
+  /** The rest of {@link end}: the users freed, then the record, after the call's earlier journal writes. */
+  private async finish(live: LiveCall): Promise<void> {
+    const { call } = live;
     await this.registry.release(call.callId, [call.callerId, call.calleeId]);
-    await writeCallRecord(this.ctx.store, this.ctx.bus, this.ctx.log, call);
+    await this.journal(live, () => writeCallRecord(this.ctx.store, this.ctx.bus, this.ctx.log, call));
+  }
+
+  /**
+   * Chains one write to the call's journal after its earlier ones and resolves once it is done.
+   * A failed write is logged, not thrown: the call goes on, and its record is still written.
+   */
+  private journal(live: LiveCall, write: () => Promise<void>): Promise<void> {
+    live.journal = live.journal.then(write).catch((err: unknown) => this.ctx.log.error({ err, callId: live.call.callId }, 'call journal write failed'));
+    return live.journal;
   }
 
   private clearGrace(live: LiveCall, side: CallSide): void {

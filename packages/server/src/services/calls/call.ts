@@ -27,6 +27,8 @@ const NEXT: Readonly<Record<CallState, readonly CallState[]>> = {
 export class Call {
   private current: CallState = 'ringing';
   private ended: CallOutcome | null = null;
+  /** The server ended it because it is stopping (see {@link end}). */
+  private interrupted = false;
   /** Bound session per side; the callee has none until it accepts. */
   private readonly bound: Record<CallSide, string | null>;
   /** Whether each side's bound session is connected (false during a rejoin grace). */
@@ -113,11 +115,12 @@ export class Call {
     this.setState('connected', 'media connected');
   }
 
-  /** Ends the call with `outcome`. */
-  end(outcome: CallOutcome, at: number): void {
+  /** Ends the call with `outcome`; `interrupted` when the server ends it because it is stopping. */
+  end(outcome: CallOutcome, at: number, interrupted = false): void {
     this.ended = outcome;
     this.endedAt = at;
-    this.setState('ended', outcome);
+    this.interrupted = interrupted;
+    this.setState('ended', interrupted ? `${outcome} (server stopping)` : outcome);
   }
 
   /** Binds a side to `sessionId` (a rejoin), present again. */
@@ -161,6 +164,7 @@ export class Call {
       outcome: this.ended,
       media: this.media,
       ...(from !== null ? { durationMs: Math.max(0, this.endedAt - from) } : {}),
+      ...(this.interrupted ? { interrupted: true as const } : {}),
     };
   }
 }

@@ -1,6 +1,7 @@
+import type { CallOutcome, CallRecordContent, CallState } from '@quickchat/protocol';
 import type { Logger } from 'pino';
 import type { Bus } from '../../bus/types.js';
-import type { Store } from '../../store/types.js';
+import type { OpenCallRecord, Store } from '../../store/types.js';
 import { messageFrameJson } from '../frame-json.js';
 import { newMessageId } from '../message-ids.js';
 import { publishJsonToUsers } from '../publish.js';
@@ -15,23 +16,86 @@ export function recordKey(callId: string): string {
 }
 
 /**
- * Appends an ended call's record to its DM through the store's append path (a seq like any
- * message, so sync and history carry it to every device), in the caller's name, and publishes it
- * to both users. Idempotent: the key is the call's, so a second write stores nothing new.
+ * The outcome of a call the server ends because it stops (gracefully, or found at the next start
+ * after a crash): `completed` once media flowed, else `failed`, whether it was still ringing or
+ * answered but not yet connected. Nobody declined, cancelled or missed it, so none of those.
  */
-export async function writeCallRecord(store: Store, bus: Bus, log: Logger, call: Call): Promise<void> {
-  const content = call.record();
+export function outcomeAtStop(state: Exclude<CallState, 'ended'>): CallOutcome {
+  return state === 'connected' ? 'completed' : 'failed';
+}
+
+/**
+ * Appends a record to the call's DM and closes the call's row in the store's journal, in one
+ * transaction (`Store.closeCall`): a seq like any message, so sync and history carry it to every
+ * device, in the caller's name; then publishes it to both users. Idempotent: the key is the
+ * call's, so a second write stores nothing new.
+ */
+async function appendRecord(
+  store: Store,
+  bus: Bus,
+  log: Logger,
+  call: { callId: string; conversationId: string; callerId: string; calleeId: string },
+  content: CallRecordContent,
+  createdAt: number,
+): Promise<void> {
   const contentJson = JSON.stringify(content);
   try {
-    const [result] = await store.appendMessages([
-      { id: newMessageId(), conversationId: call.conversationId, senderId: call.callerId, clientMsgId: recordKey(call.callId), content, contentJson, createdAt: call.endedAt ?? Date.now() },
-    ]);
-    if (result?.status !== 'stored') {
-      if (result?.status !== 'duplicate') log.error({ callId: call.callId, status: result?.status }, 'call record not stored');
+    const result = await store.closeCall(call.callId, {
+      id: newMessageId(),
+      conversationId: call.conversationId,
+      senderId: call.callerId,
+      clientMsgId: recordKey(call.callId),
+      content,
+      contentJson,
+      createdAt,
+    });
+    if (result.status !== 'stored') {
+      if (result.status !== 'duplicate') log.error({ callId: call.callId, status: result.status }, 'call record not stored');
       return;
     }
     publishJsonToUsers(bus, [call.callerId, call.calleeId], messageFrameJson(result.message, contentJson));
   } catch (err) {
     log.error({ err, callId: call.callId }, 'call record failed');
   }
+}
+
+/** Writes an ended call's record (see {@link appendRecord}); never throws. */
+export function writeCallRecord(store: Store, bus: Bus, log: Logger, call: Call): Promise<void> {
+  return appendRecord(store, bus, log, call, call.record(), call.endedAt ?? Date.now());
+}
+
+/**
+ * The record of a call a previous run left open (it stopped without ending it): outcome by how
+ * far the call got ({@link outcomeAtStop}), `interrupted`. A connected call's duration runs to
+ * the last moment that run is known to have been up (`lastWriteAt`, the store's last write before
+ * this start), so it is a lower bound; without that moment it is left out.
+ */
+export function leftOpenRecord(call: OpenCallRecord, lastWriteAt: number | null): CallRecordContent {
+  const connected = call.connectedAt !== null;
+  return {
+    type: 'call',
+    callId: call.callId,
+    callerId: call.callerId,
+    outcome: outcomeAtStop(connected ? 'connected' : 'ringing'),
+    media: call.media,
+    ...(connected && lastWriteAt !== null ? { durationMs: Math.max(0, lastWriteAt - call.connectedAt!) } : {}),
+    interrupted: true,
+  };
+}
+
+/**
+ * At start: every call the journal still holds was in progress when the previous run stopped
+ * without ending it (a crash, `kill -9`). Each gets its one record now (see {@link leftOpenRecord}),
+ * closing its row in the same transaction; a record already there (same key) is not written
+ * twice. Resolves how many calls it closed.
+ */
+export async function closeLeftOpenCalls(store: Store, bus: Bus, log: Logger, now: number): Promise<number> {
+  const { calls, lastWriteAt } = await store.listOpenCalls();
+  const upTo = lastWriteAt === null ? null : Math.min(lastWriteAt, now);
+  for (const call of calls) {
+    const content = leftOpenRecord(call, upTo);
+    log.warn({ callId: call.callId, outcome: content.outcome, durationMs: content.durationMs }, 'call left open by the previous run: recorded as interrupted');
+    await appendRecord(store, bus, log, call, content, now);
+  }
+  return calls.length;
 }

@@ -360,6 +360,30 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE users ADD COLUMN show_presence INTEGER NOT NULL DEFAULT 1;
     `,
   },
+  {
+    version: 9,
+    name: 'a journal of open calls',
+    // See docs/decisions/0011-call-state.md and store/calls.ts. One row per call in progress, so a
+    // call the server was running when it stopped still gets its record at the next start. A row
+    // is written when the call starts ringing, updated once when it connects, and deleted in the
+    // transaction that appends the call's record. Keyed by call id only (WITHOUT ROWID: one
+    // b-tree, one leaf per write); the table holds a handful of rows, so listing it needs no index.
+    // No foreign key: it would cost a read of conversations per write, and the record's append
+    // already answers for a conversation that is missing.
+    up: `
+      CREATE TABLE open_calls (
+        call_id         TEXT PRIMARY KEY,
+        conversation_id TEXT NOT NULL,
+        caller_id       TEXT NOT NULL,
+        callee_id       TEXT NOT NULL,
+        audio           INTEGER NOT NULL CHECK (audio IN (0, 1)),
+        video           INTEGER NOT NULL CHECK (video IN (0, 1)),
+        started_at      INTEGER NOT NULL,
+        accepted_at     INTEGER,
+        connected_at    INTEGER
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** The schema version a fully migrated database reports in `PRAGMA user_version`. */

@@ -39,13 +39,15 @@ import { UserEventLog } from './events.js';
 import { SqliteAttachments } from './attachments.js';
 import { prepareAttachmentClaims } from './attachment-claims.js';
 import type { AttachmentRecord, NewUpload } from '../attachments.js';
+import type { NewOpenCall, OpenCalls } from '../types.js';
+import { SqliteCallJournal, lastWriteOf } from './calls.js';
 
 export type { SqliteStoreOptions } from './database.js';
 
 /**
  * The embedded default {@link Store}: one better-sqlite3 connection in WAL mode, shared by one
  * part per entity interface (`users.ts`, `tokens.ts`, `relations.ts`, `conversations.ts`,
- * `groups.ts`); this class only composes them. The parts that write messages (conversations,
+ * `groups.ts`, `calls.ts`, …); this class only composes them. The parts that write messages (conversations,
  * groups) share one {@link MessageAppender}, and those that write user events (relations,
  * groups) one {@link UserEventLog}. Work is synchronous under the async facade; every method is one
  * statement or one transaction, so each is atomic. Read-modify-write transactions begin
@@ -68,9 +70,12 @@ export class SqliteStore implements Store {
   private readonly groups: SqliteGroups;
   private readonly search: SqliteSearch;
   private readonly attachments: SqliteAttachments;
+  private readonly calls: SqliteCallJournal;
   private readonly indexer: SearchIndexer;
 
   constructor(options: SqliteStoreOptions) {
+    // Before opening: what the previous run last wrote (the call journal's lower bound of its end).
+    const lastWriteAt = lastWriteOf(options.file);
     this.database = new SqliteDatabase(options);
     const db = this.database.db;
     const indexer = (this.indexer = new SearchIndexer(db));
@@ -84,6 +89,7 @@ export class SqliteStore implements Store {
     this.groups = new SqliteGroups(db, appender, events);
     this.search = new SqliteSearch(db, indexer);
     this.attachments = new SqliteAttachments(db);
+    this.calls = new SqliteCallJournal(db, appender, lastWriteAt);
   }
 
   /** Stops the checkpointer, checkpoints, and closes the connection. Idempotent. */
@@ -142,6 +148,12 @@ export class SqliteStore implements Store {
   deleteUpload(id: string, ownerId: string): Promise<string[] | null> { return this.attachments.deleteUpload(id, ownerId); }
   deleteExpiredUploads(now: number, limit: number): Promise<{ deleted: number; blobKeys: string[] }> { return this.attachments.deleteExpiredUploads(now, limit); }
   referencedBlobKeys(keys: readonly string[]): Promise<Set<string>> { return this.attachments.referencedBlobKeys(keys); }
+
+  // ---------- the journal of open calls ----------
+  openCall(call: NewOpenCall): Promise<void> { return this.calls.openCall(call); }
+  markCallConnected(callId: string, at: { acceptedAt: number; connectedAt: number }): Promise<void> { return this.calls.markCallConnected(callId, at); }
+  closeCall(callId: string, record: NewMessage): Promise<AppendResult> { return this.calls.closeCall(callId, record); }
+  listOpenCalls(): Promise<OpenCalls> { return this.calls.listOpenCalls(); }
 
   // ---------- groups ----------
   getGroup(conversationId: string): Promise<GroupRecord | null> { return this.groups.getGroup(conversationId); }
