@@ -7,7 +7,7 @@ import { clientMaker, startServerForSdk, usePair, type Pair, type TestUser } fro
 /**
  * Calls between SDK clients over the real server, with real peer connections (simple-peer over
  * @roamhq/wrtc): accept with audio flowing, decline, busy, missed, cancelled, answered elsewhere,
- * hang-up from each side followed at once by a fresh call. Every peer is counted through the
+ * hang-up from each side followed at once by a fresh call, an invite flood. Every peer is counted through the
  * injected factory: made only after an accept, destroyed exactly once, never signalled after.
  * WebRTC gathers candidates on every interface, so this runs only in a loopback-only namespace.
  */
@@ -102,6 +102,31 @@ describe.skipIf(skip !== null)('calls between SDK clients (WebRTC, loopback only
     expect([alice.peers.length, bob.peers.length, bob.asked.length]).toEqual([0, 0, 0]);
     await recordedOnce([alice, bob], [pair.alice, pair.bob], cancelled.callId, 'cancelled');
     await recordedOnce([alice, bob], [pair.alice, pair.bob], missed.callId, 'missed');
+  });
+
+  it('an invite flood: past the per-user invite limit place() rejects with rate_limited and a retry time, nothing rings, and it is not also a client error', async () => {
+    const alice = await device(pair.alice);
+    const bob = await device(pair.bob);
+    const clientErrors: string[] = [];
+    alice.client.on('error', ({ error }) => clientErrors.push(error.code));
+    let rings = 0;
+    bob.calls.on('incoming', () => rings++);
+    const limit = alice.client.limits.getState()?.calls.invitesPerMinute ?? 0;
+    expect(limit).toBeGreaterThan(0);
+    for (let i = 0; i < limit; i++) {
+      const call = await alice.calls.place(pair.bob.id, { audio: true, video: false });
+      await call.hangUp();
+      expect(await endedOutcome(call)).toBe('cancelled');
+    }
+    const refused = await alice.calls.place(pair.bob.id, { audio: true, video: false }).then(
+      () => null,
+      (error: { code: string; retryAfterMs?: number }) => error,
+    );
+    expect(refused).toMatchObject({ code: 'rate_limited' });
+    expect(refused!.retryAfterMs).toBeGreaterThan(0);
+    expect(alice.calls.sessions.size).toBe(0);
+    expect(rings).toBe(limit);
+    expect(clientErrors).toEqual([]);
   });
 
   it('busy: a callee already in a call ends a new call at once as busy, for the caller only', async () => {
