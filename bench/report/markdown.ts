@@ -346,7 +346,7 @@ function p8(r: BenchReport): string {
     '',
     table(['call', 'side', 'media', 'pc', 'remote SDP', 'ICE', 'DTLS', 'decoded', 'frame'], stageRows),
     '',
-    `Direct, the quickchat callee makes its peer connection ${vs(od.callee.pc, bd.callee.pc)} than the bare one (after opening its camera its accept waits for the server's `accepted` before the peer is made; its TURN credentials were fetched while it rang) and the quickchat caller makes its own ${vs(od.caller.pc, bd.caller.pc)} (the server's \`accepted\` against the relay's forwarded \`accept\`); ` +
+    `Direct, the quickchat callee makes its peer connection ${vs(od.callee.pc, bd.callee.pc)} than the bare one (after opening its camera its accept waits for the server's \`accepted\` before the peer is made; its TURN credentials were fetched while it rang) and the quickchat caller makes its own ${vs(od.caller.pc, bd.caller.pc)} (the server's \`accepted\` against the relay's forwarded \`accept\`); ` +
       `from the caller's peer connection to DTLS connected takes ${gap(od.caller.connected, od.caller.pc)} ms for quickchat and ${gap(bd.caller.connected, bd.caller.pc)} ms bare, and from DTLS connected to the first frame ${gap(od.caller.frame, od.caller.connected)} ms and ${gap(bd.caller.frame, bd.caller.connected)} ms (caller side). ` +
       'Past DTLS the time is media, the same for both: the fake camera\'s first keyframe encoded, sent and decoded. On this shared 2-core machine every stage moves by tens of ms from call to call, so the stages are medians of separate calls and do not add up exactly.',
   ].join('\n');
