@@ -67,10 +67,15 @@ export function scanForNodeGlobals(text) {
   return null;
 }
 
-/** Rollup plugin: `import SimplePeer from 'simple-peer'` resolves to {@link bundledSimplePeerCode}. */
+/**
+ * Rollup (and Vite/vitest) plugin: `import SimplePeer from 'simple-peer'` resolves to
+ * {@link bundledSimplePeerCode}. `enforce: 'pre'` puts it before Vite's own resolver, which would
+ * otherwise resolve the package first (rollup ignores the field).
+ */
 export function bundledSimplePeer() {
   return {
     name: 'bundled-simple-peer',
+    enforce: 'pre',
     resolveId: (id) => (id === 'simple-peer' ? VIRTUAL_ID : null),
     load: (id) => (id === VIRTUAL_ID ? bundledSimplePeerCode() : null),
   };

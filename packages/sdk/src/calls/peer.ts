@@ -52,15 +52,47 @@ export interface PeerLike {
 /** Makes a peer for a call: the injection point for a WebRTC implementation (or a test double). */
 export type PeerFactory = (options: PeerOptions) => PeerLike;
 
-/** The default {@link PeerFactory}: simple-peer over the platform's own `RTCPeerConnection` (browsers). */
-export const simplePeerFactory: PeerFactory = (options) => new SimplePeer(options) as unknown as PeerLike;
+/**
+ * The default {@link PeerFactory}: simple-peer (bundled in this entry) over the platform's own
+ * `RTCPeerConnection`. Browsers use it as it is; Node passes a WebRTC implementation:
+ * `createPeer: (options) => simplePeerFactory({ ...options, wrtc })` (e.g. `@roamhq/wrtc`).
+ *
+ * One change to simple-peer's behaviour: it destroys itself when ICE (or the connection) reaches
+ * `failed`, but ICE can be restarted from there, and a connected call does (see
+ * `iceRestartDelayMs`), so such a peer reports `iceStateChange` `failed` and stays; the session
+ * gives up on it after `connectTimeoutMs`.
+ */
+export const simplePeerFactory = (options: PeerOptions & { wrtc?: unknown }): PeerLike => survivesIceFailure(new SimplePeer(options) as unknown as SimplePeerInternals) as unknown as PeerLike;
 
-/** The parts of a simple-peer 9.11 instance an ICE restart needs (not in its typings). */
+/** The parts of a simple-peer 9.11 instance the SDK reaches into (not in its typings). */
 interface SimplePeerInternals {
   negotiate?: () => void;
   offerOptions?: RTCOfferOptions;
   _pc?: RTCPeerConnection | null;
   destroyed?: boolean;
+  emit?: (event: string, ...args: unknown[]) => void;
+  _onIceStateChange?: () => void;
+  _onConnectionStateChange?: () => void;
+}
+
+/**
+ * Keeps a simple-peer through ICE `failed`: its connection's state handlers (which call these
+ * methods through `this`, so replacing them on the instance takes effect) report `failed` and
+ * leave the peer up instead of destroying it. Every other state goes to simple-peer's own handler.
+ */
+function survivesIceFailure(peer: SimplePeerInternals): SimplePeerInternals {
+  const onIce = peer._onIceStateChange?.bind(peer);
+  const onConnection = peer._onConnectionStateChange?.bind(peer);
+  if (!onIce || !onConnection || !peer.emit) return peer;
+  peer._onIceStateChange = () => {
+    const pc = peer._pc;
+    if (pc && !peer.destroyed && pc.iceConnectionState === 'failed') peer.emit!('iceStateChange', 'failed', pc.iceGatheringState);
+    else onIce();
+  };
+  peer._onConnectionStateChange = () => {
+    if (peer._pc?.connectionState !== 'failed') onConnection();
+  };
+  return peer;
 }
 
 /**

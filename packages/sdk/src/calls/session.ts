@@ -98,6 +98,8 @@ export class CallSession {
   private connectTimer: unknown = null;
   /** Set while the connected peer's media path is lost (ICE `disconnected`): the next ICE restart. */
   private iceRestartTimer: unknown = null;
+  /** Set while the media path is lost: when the session gives up on it (`connectTimeoutMs` after the loss). */
+  private iceGiveUpTimer: unknown = null;
   private iceLost = false;
   private accepting = false;
   /** Signals that came before the peer existed (fed to it once made). */
@@ -418,17 +420,31 @@ export class CallSession {
    * (simple-peer destroys itself, and the call is hung up).
    */
   private iceStateChanged(peer: PeerLike, ice: RTCIceConnectionState): void {
-    if (this.current !== CallState.Connected) return;
+    if (this.current !== CallState.Connected) {
+      // Not connected yet: a failed ICE check is final (the connect timeout would only wait longer).
+      if (ice === 'failed') this.peerFailed(peer, new Error('ICE failed before the call connected'));
+      return;
+    }
     if (ice === 'connected' || ice === 'completed') {
       this.clearIceRestart();
       if (!this.iceLost) return;
       this.iceLost = false;
       this.emitter.emit('network', { state: 'restored' });
-    } else if (ice === 'disconnected' && !this.iceLost) {
+    } else if ((ice === 'disconnected' || ice === 'failed') && !this.iceLost) {
       this.iceLost = true;
       this.emitter.emit('network', { state: 'interrupted' });
-      this.scheduleIceRestart(peer, this.deps.iceRestartDelayMs);
+      this.iceGiveUpTimer = this.deps.timers.setTimeout(() => this.iceLostForGood(peer), this.deps.connectTimeoutMs);
+      // `failed` (no candidate pair works any more) needs no grace before the restart.
+      this.scheduleIceRestart(peer, ice === 'failed' ? 0 : this.deps.iceRestartDelayMs);
     }
+  }
+
+  /** The media path stayed lost for `connectTimeoutMs` despite the restarts: hang up, saying why. */
+  private iceLostForGood(peer: PeerLike): void {
+    this.iceGiveUpTimer = null;
+    if (this.peer !== peer || !this.iceLost) return;
+    const seconds = Math.round(this.deps.connectTimeoutMs / 1000);
+    this.peerFailed(peer, new Error(`the media path was lost and not restored within ${seconds} s`));
   }
 
   private scheduleIceRestart(peer: PeerLike, ms: number): void {
@@ -461,8 +477,8 @@ export class CallSession {
   }
 
   private clearIceRestart(): void {
-    if (this.iceRestartTimer !== null) this.deps.timers.clearTimeout(this.iceRestartTimer);
-    this.iceRestartTimer = null;
+    for (const timer of [this.iceRestartTimer, this.iceGiveUpTimer]) if (timer !== null) this.deps.timers.clearTimeout(timer);
+    this.iceRestartTimer = this.iceGiveUpTimer = null;
   }
 
   private flushUnsent(): void {

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { coturnMissing, freeTurnPort, startCoturn, type Coturn } from '../../../server/test/support/coturn.js';
 import { notLoopbackOnly } from '../../../server/test/support/loopback-only.js';
 import type { ChatClient } from '../../src/index.js';
-import { audioArrives, callDevice, incoming, next, reaches, stopFeeding, type CallDevice } from '../support/calls.js';
+import { audioArrives, callDevice, connectedCall, stopFeeding, type CallDevice } from '../support/calls.js';
 import { clientMaker, startServerForSdk, until, usePair, type Pair, type TestUser } from '../support/sdk-server.js';
 
 /**
@@ -39,14 +39,7 @@ describe.skipIf(skip !== null)('a call survives losing its media path with the s
 
   it('the relay dies and comes back: interrupted, the caller restarts ICE, restored; audio flows again on the same peers and sockets', { timeout: 90_000 }, async () => {
     const [alice, bob] = await Promise.all([device(pair.alice), device(pair.bob)]);
-    const ringing = incoming(bob.calls);
-    const call = await alice.calls.place(pair.bob.id, { audio: true, video: false });
-    const answer = await ringing;
-    const [remoteAtAlice, remoteAtBob] = [next(call, 'remoteStream'), next(answer, 'remoteStream')];
-    await answer.accept({ audio: true, video: false });
-    await Promise.all([reaches(call, 'connected'), reaches(answer, 'connected')]);
-    const [{ stream: atAlice }, { stream: atBob }] = await Promise.all([remoteAtAlice, remoteAtBob]);
-    await Promise.all([audioArrives(atAlice), audioArrives(atBob)]);
+    const { call, answer, atAlice, atBob } = await connectedCall(alice, bob);
 
     const network: string[] = [];
     call.on('network', ({ state }) => network.push(`caller:${state}`));
@@ -57,10 +50,15 @@ describe.skipIf(skip !== null)('a call survives losing its media path with the s
     await coturn!.stop();
     coturn = null;
     // Often only one side notices (ICE consent checks fail on the side that sends them).
-    await until(alice.client, () => network.some((n) => n.endsWith(':interrupted')), 30_000, 'a side sees its media path lost');
+    const iceStates = () => `caller ICE ${alice.peers[0]!.ice.join('→')}, callee ICE ${bob.peers[0]!.ice.join('→')}, events ${network.join(', ') || 'none'}`;
+    await until(alice.client, () => network.some((n) => n.endsWith(':interrupted')), 30_000, 'a side sees its media path lost').catch((e: Error) => {
+      throw new Error(`${e.message}; ${iceStates()}`);
+    });
     coturn = await startCoturn(TURN_SECRET, turnPort);
     const restored = () => ['caller', 'callee'].every((side) => !network.includes(`${side}:interrupted`) || network.includes(`${side}:restored`));
-    await until(alice.client, restored, 30_000, 'every lost media path restored');
+    await until(alice.client, restored, 30_000, 'every lost media path restored').catch((e: Error) => {
+      throw new Error(`${e.message}; ${iceStates()}`);
+    });
 
     const [callerPeer] = alice.peers;
     expect(callerPeer!.negotiations).toBeGreaterThanOrEqual(1); // ICE restarted by the caller

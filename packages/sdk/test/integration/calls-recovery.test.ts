@@ -4,7 +4,7 @@ import { notLoopbackOnly } from '../../../server/test/support/loopback-only.js';
 import { fullJitterBackoff, type ChatClient, type ClientOptions, type QuickchatError } from '../../src/index.js';
 import type { CallSession, PeerSignal } from '../../src/calls/index.js';
 import type { FrameHook } from '../../src/extension/frame-hook.js';
-import { audioArrives, callDevice, cleanPeers, endedOutcome, incoming, next, reaches, recordedOnce, stopFeeding, type CallDevice, type PeerRecord } from '../support/calls.js';
+import { audioArrives, callDevice, cleanPeers, connectedCall, endedOutcome, incoming, next, reaches, recordedOnce, stopFeeding, type CallDevice, type PeerRecord } from '../support/calls.js';
 import { clientMaker, startServerForSdk, until, usePair, type Pair, type TestUser } from '../support/sdk-server.js';
 import { trackedWebSocket, type TrackedWebSocket } from './helpers.js';
 
@@ -42,19 +42,6 @@ async function device(user: TestUser, mic: 'mic' | 'none' = 'mic') {
   const sockets = gatedSockets();
   const client = clientMaker(clients, () => pair.t)(user, { WebSocket: sockets.WebSocket, reconnectPolicy: fullJitterBackoff({ baseMs: 50, maxMs: 200 }) });
   return { ...(await callDevice(client, user, mic)), sockets };
-}
-
-/** Alice calls bob (audio both ways), bob's first device accepts; resolves with both sessions connected and audio arriving. */
-async function connectedCall(alice: CallDevice, bob: CallDevice) {
-  const ringing = incoming(bob.calls);
-  const call = await alice.calls.place(bob.user.id, { audio: true, video: false });
-  const answer = await ringing;
-  const [remoteAtAlice, remoteAtBob] = [next(call, 'remoteStream'), next(answer, 'remoteStream')];
-  await answer.accept({ audio: true, video: false });
-  await Promise.all([reaches(call, 'connected'), reaches(answer, 'connected')]);
-  const [{ stream: atAlice }, { stream: atBob }] = await Promise.all([remoteAtAlice, remoteAtBob]);
-  await Promise.all([audioArrives(atAlice), audioArrives(atBob)]);
-  return { call, answer, atAlice, atBob };
 }
 
 /** The ICE username fragments of a peer's produced or fed SDP of `type`, in order. */

@@ -9,6 +9,7 @@
 import SimplePeer from 'simple-peer';
 import { afterEach, describe, expect, it } from 'vitest';
 import { notLoopbackOnly } from '../../../server/test/support/loopback-only.js';
+import { simplePeerFactory } from '../../src/calls/index.js';
 import { wrtc } from '../support/calls.js';
 
 const skip = notLoopbackOnly();
@@ -64,6 +65,35 @@ describe.skipIf(skip !== null)('bundled simple-peer over real WebRTC (loopback o
     expect([...(fromA[1] as Uint8Array)]).toEqual([0, 255, 7]);
     expect(decode(fromA[2]!)).toBe('x'.repeat(16_000));
     expect([...(fromB[0] as Uint8Array)]).toEqual([42]);
+  });
+
+  it("the SDK's default factory keeps a peer through ICE `failed` (reported, not destroyed: a call restarts ICE from there); plain simple-peer destroys itself", async () => {
+    const [plain, other] = await pair();
+    const kept = simplePeerFactory({ initiator: true, trickle: true, streams: [], config: {}, wrtc }) as unknown as DataPeer;
+    peers.push(kept);
+    const fail = (peer: DataPeer) => {
+      // The connection as its state handlers see it once every candidate pair failed (wrtc's own
+      // state properties can't be overridden, so the handlers read a stand-in for the moment).
+      const internals = peer as unknown as { _pc: RTCPeerConnection; _onIceStateChange(): void; _onConnectionStateChange(): void; destroyed: boolean };
+      const real = internals._pc;
+      const states: string[] = [];
+      peer.on('iceStateChange' as 'close', ((state: string) => void states.push(state)) as unknown as () => void);
+      internals._pc = { iceConnectionState: 'failed', iceGatheringState: 'complete', connectionState: 'failed' } as RTCPeerConnection;
+      try {
+        internals._onIceStateChange();
+        internals._onConnectionStateChange();
+      } finally {
+        if (!internals.destroyed || internals._pc) internals._pc = real;
+      }
+      return { states, internals };
+    };
+    const survivor = fail(kept);
+    expect(survivor.states).toEqual(['failed']);
+    expect(survivor.internals.destroyed).toBe(false);
+    const closed = new Promise<void>((resolve) => plain.on('close', resolve));
+    fail(plain);
+    await closed; // simple-peer as published gives up on its own
+    void other;
   });
 
   it('destroying one side closes both, once each', async () => {

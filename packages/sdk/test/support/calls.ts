@@ -1,10 +1,8 @@
-/// <reference path="../../src/calls/simple-peer.d.ts" />
 import { createRequire } from 'node:module';
-import SimplePeer from 'simple-peer';
 import type { CallMedia } from '@quickchat/protocol';
 import { expect } from 'vitest';
 import type { ChatClient } from '../../src/index.js';
-import { callsOf, type CallSession, type CallSessionEvents, type CallsManager, type CallsOptions, type MediaSource, type PeerFactory, type PeerLike, type PeerSignal } from '../../src/calls/index.js';
+import { callsOf, simplePeerFactory, type CallSession, type CallSessionEvents, type CallsManager, type CallsOptions, type MediaSource, type PeerFactory, type PeerLike, type PeerSignal } from '../../src/calls/index.js';
 import { until, type TestUser } from './sdk-server.js';
 
 /** Node WebRTC (@roamhq/wrtc, a prebuilt native module). CommonJS with no static named exports, hence require. */
@@ -40,7 +38,7 @@ export function countingPeers({ relayOnly = false }: { relayOnly?: boolean } = {
   const peers: PeerRecord[] = [];
   const createPeer: PeerFactory = (options) => {
     const config: RTCConfiguration = relayOnly ? { ...options.config, iceTransportPolicy: 'relay' } : options.config;
-    const peer = new SimplePeer({ ...options, config, wrtc });
+    const peer = simplePeerFactory({ ...options, config, wrtc }) as PeerLike & { on(event: string, listener: (...args: never[]) => void): unknown };
     const record: PeerRecord = { initiator: options.initiator, destroyCalls: 0, signalsAfterDestroy: 0, closed: false, fed: [], produced: [], ice: [], negotiations: 0, replacedTracks: 0 };
     peers.push(record);
     peer.on('close', () => void (record.closed = true));
@@ -208,4 +206,17 @@ export async function recordedOnce(devices: CallDevice[], between: [TestUser, Te
     await until(d.client, () => callRecordsIn(d.client, dm).some((r) => r.callId === callId), 10_000, `the record of ${callId} on ${d.user.handle}`);
     expect(callRecordsIn(d.client, dm).filter((r) => r.callId === callId)).toEqual([{ callId, outcome }]);
   }
+}
+
+/** Alice calls bob (audio both ways), bob's first device accepts; resolves with both sessions connected and audio arriving. */
+export async function connectedCall(alice: CallDevice, bob: CallDevice) {
+  const ringing = incoming(bob.calls);
+  const call = await alice.calls.place(bob.user.id, { audio: true, video: false });
+  const answer = await ringing;
+  const [remoteAtAlice, remoteAtBob] = [next(call, 'remoteStream'), next(answer, 'remoteStream')];
+  await answer.accept({ audio: true, video: false });
+  await Promise.all([reaches(call, 'connected'), reaches(answer, 'connected')]);
+  const [{ stream: atAlice }, { stream: atBob }] = await Promise.all([remoteAtAlice, remoteAtBob]);
+  await Promise.all([audioArrives(atAlice), audioArrives(atBob)]);
+  return { call, answer, atAlice, atBob };
 }

@@ -415,6 +415,39 @@ describe('CallSession state machine (fakes)', () => {
     expect([asks().length, calleePeer.restarts, calleePeer.negotiations]).toEqual([2, 0, 0]);
   });
 
+  it('ICE failed while connected: restarts at once, and gives up after connectTimeoutMs (error, hang-up); failed before connecting hangs up at once', async () => {
+    const timers = manualTimers();
+    const t = await setup(timers, STREAM, { iceRestartDelayMs: 1000 });
+    const placing = t.calls.place('bob', { audio: true, video: false });
+    await flush();
+    const mine = { callerId: 'alice', calleeId: 'bob' };
+    t.socket.deliver(frame({ ...mine, id: lastRequest(t.socket, 'invite'), here: true }) as ServerFrame);
+    const session = await placing;
+    const log = record(session);
+    t.socket.deliver(frame({ ...mine, state: 'accepted', here: true }));
+    await flush();
+    const [peer] = t.peers as [FakePeer];
+    peer.emit('connect');
+    peer.emit('iceStateChange', 'failed');
+    const [giveUp, restart] = timers.pending.slice(-2);
+    expect([giveUp!.ms, restart!.ms]).toEqual([20_000, 0]);
+    restart!.cb();
+    expect(peer.restarts).toBe(1);
+    expect(peer.destroyed).toBe(0);
+    giveUp!.cb();
+    await flush();
+    expect(log.errors).toEqual(['network']);
+    expect(peer.destroyed).toBe(1);
+    expect(t.socket.frames('call').filter((f) => f['action'] === 'hangup')).toHaveLength(1);
+
+    const incoming = await ringAndAccept(t, 'c_zzzzzzzz12');
+    const calleeLog = record(incoming);
+    const calleePeer = t.peers.at(-1)!;
+    calleePeer.emit('iceStateChange', 'failed'); // still connecting
+    await flush();
+    expect([calleeLog.errors, calleePeer.destroyed]).toEqual([['network'], 1]);
+  });
+
   it("the caller restarts ICE when the callee asks (its { restartIce: true } signal), which no peer is fed; a callee ignores such a signal", async () => {
     const t = await setup(manualTimers());
     const placing = t.calls.place('bob', { audio: true, video: false });
