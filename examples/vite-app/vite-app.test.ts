@@ -92,6 +92,9 @@ async function buildApp(dists: PackageDists, serverUrl: string, outDir: string):
         { find: /^@quickchat\/sdk\/indexeddb$/, replacement: join(dists.sdk, 'storage/indexeddb.js') },
         { find: /^@quickchat\/sdk\/groups$/, replacement: join(dists.sdk, 'groups/index.js') },
         { find: /^@quickchat\/sdk\/friends$/, replacement: join(dists.sdk, 'friends/index.js') },
+        { find: /^@quickchat\/sdk\/messages$/, replacement: join(dists.sdk, 'messages/index.js') },
+        { find: /^@quickchat\/sdk\/presence$/, replacement: join(dists.sdk, 'presence/index.js') },
+        { find: /^@quickchat\/sdk\/calls$/, replacement: join(dists.sdk, 'calls/index.js') },
         { find: /^@quickchat\/protocol$/, replacement: join(dists.protocol, 'index.js') },
       ],
       // The dists sit in a temp dir with no node_modules above them: their own dependencies

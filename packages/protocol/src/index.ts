@@ -5,6 +5,7 @@
  */
 export * from './codes.js';
 export * from './content.js';
+export * from './group-rules.js';
 export * from './ids.js';
 export * from './limits.js';
 export * from './version.js';

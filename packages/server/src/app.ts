@@ -201,7 +201,7 @@ async function startRunning(options: ServerOptions, config: ResolvedConfig): Pro
     await presence.start();
     // Calls a previous run left open (it crashed mid-call) get their records before any socket.
     await calls.recoverLeftOpen();
-    if (config.demo) await seedDemo({ store, accounts, friends, log });
+    if (config.demo) await seedDemo({ store, accounts, friends, groups, log });
     await new Promise<void>((resolve, reject) => {
       http.once('error', reject);
       http.listen(config.port, config.host, () => {
@@ -251,7 +251,7 @@ async function startRunning(options: ServerOptions, config: ResolvedConfig): Pro
 /** The one line that tells a newcomer what to do in demo mode. */
 export function demoBanner(host: string, port: number): string {
   const local = ['127.0.0.1', '0.0.0.0', '::', '::1', 'localhost'].includes(host);
-  const accounts = DEMO_ACCOUNTS.map((a) => `${a.handle} / ${a.password}`).join(' and ');
+  const accounts = DEMO_ACCOUNTS.map((a) => `${a.handle} / ${a.password}`).join(', ');
   return `demo mode: open http://${local ? 'localhost' : formatHost(host)}:${port}/ in two windows; accounts ${accounts} (demo passwords are public: never use --demo in production)`;
 }
 

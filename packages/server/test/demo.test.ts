@@ -1,10 +1,12 @@
 /**
- * Demo mode (`--demo`, what `npm start` runs): off by default; when on, it seeds two friends
- * (alice, bob) idempotently, serves the widget demo page at `/` under a strict CSP, the widget
+ * Demo mode (`--demo`, what `npm start` runs): off by default; when on, it seeds three friends
+ * (alice, bob, carol) and alice's group with the other two, idempotently, serves the demo page (a
+ * sample site with the widget's launcher bubble) at `/` under a strict CSP, the widget
  * bundle at `/quickchat-widget.js` and its lazy files (`/quickchat-widget-<name>-<hash>.js`, from
  * the same folder), and the status page at `/status`. The CLI refuses to start without the
  * bundle. In real Chromium, the real rollup bundle mounts on the demo page with no CSP violation,
- * two windows signed in as alice and bob chat, and the profile screen loads from its lazy file.
+ * two windows signed in as alice and bob chat (the bubble and the tab's title show the unread
+ * count), and the profile screen loads from its lazy file.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,7 +17,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthResponse, FriendEntry } from '@quickchat/protocol';
-import { DEMO_ACCOUNTS } from '../src/demo/seed.js';
+import { DEMO_ACCOUNTS, DEMO_GROUP_NAME } from '../src/demo/seed.js';
 import { ConfigError, createServer } from '../src/index.js';
 import { startTestServer, type TestServer } from './support/server.js';
 import { Rest } from './support/rest.js';
@@ -69,7 +71,7 @@ describe('demo mode off (the default)', () => {
 });
 
 describe('demo mode on', () => {
-  it('GET / lists both accounts with their passwords and loads the widget and boot script under a strict CSP', async () => {
+  it('GET / lists the three accounts with their passwords and loads the widget and boot script under a strict CSP', async () => {
     const t = await start({ demo: { widgetBundle: fakeBundle() } });
     const res = await fetch(`${t.url}/`);
     const html = await res.text();
@@ -94,7 +96,9 @@ describe('demo mode on', () => {
     const boot = await fetch(`${t.url}/demo.js`);
     expect(boot.headers.get('content-type')).toMatch(/javascript/);
     const bootCode = await boot.text();
-    expect(bootCode).toContain("QuickChat.mount('#chat'");
+    expect(bootCode).toContain('QuickChat.mount(document.body');
+    expect(bootCode).toContain("layout: 'launcher'");
+    expect(bootCode).toContain('titleBadge: true');
     expect(bootCode).toContain("auth: { mode: 'builtin' }");
     expect(bootCode).toContain('url: location.origin');
     expect((await fetch(`${t.url}/demo.css`)).status).toBe(200);
@@ -137,18 +141,24 @@ describe('demo mode on', () => {
     expect(html).toContain('Demo mode is on');
   });
 
-  it('both demo accounts sign in with the listed passwords and are mutual friends', async () => {
+  it('the demo accounts sign in with the listed passwords, are all mutual friends, and share alice\'s demo group', async () => {
     const t = await start({ demo: { widgetBundle: fakeBundle() } });
     const rest = new Rest(t.url);
-    const [alice, bob] = await Promise.all(DEMO_ACCOUNTS.map((a) => login(rest, a.handle, a.password)));
-    expect(alice!.status).toBe(200);
-    expect(bob!.status).toBe(200);
-    expect(alice!.body.user.displayName).toBe('Alice (demo)');
-    expect(bob!.body.user.displayName).toBe('Bob (demo)');
-    const aliceFriends = await rest.call<{ items: FriendEntry[] }>('GET', '/api/friends', { token: alice!.body.tokens.accessToken });
-    const bobFriends = await rest.call<{ items: FriendEntry[] }>('GET', '/api/friends', { token: bob!.body.tokens.accessToken });
-    expect(aliceFriends.body.items.map((f) => [f.user.id, f.status])).toEqual([[bob!.body.user.id, 'friends']]);
-    expect(bobFriends.body.items.map((f) => [f.user.id, f.status])).toEqual([[alice!.body.user.id, 'friends']]);
+    const sessions = await Promise.all(DEMO_ACCOUNTS.map((a) => login(rest, a.handle, a.password)));
+    expect(sessions.map((s) => [s.status, s.body.user.displayName])).toEqual([
+      [200, 'Alice (demo)'],
+      [200, 'Bob (demo)'],
+      [200, 'Carol (demo)'],
+    ]);
+    const ids = sessions.map((s) => s.body.user.id as string);
+    for (const [i, s] of sessions.entries()) {
+      const friends = await rest.call<{ items: FriendEntry[] }>('GET', '/api/friends', { token: s.body.tokens.accessToken });
+      expect(friends.body.items.map((f) => [f.user.id, f.status]).sort()).toEqual(ids.filter((_, j) => j !== i).map((id) => [id, 'friends']).sort());
+    }
+    for (const s of sessions) {
+      const list = await rest.call<{ items: { kind: string; group?: { name: string; memberCount: number } }[] }>('GET', '/api/conversations', { token: s.body.tokens.accessToken });
+      expect(list.body.items.filter((c) => c.kind === 'group').map((c) => [c.group?.name, c.group?.memberCount])).toEqual([[DEMO_GROUP_NAME, 3]]);
+    }
   });
 
   it('restarting on the same data dir keeps the same accounts and friendship, without failing or duplicating', async () => {
@@ -168,9 +178,9 @@ describe('demo mode on', () => {
     expect(after.body.user.id).toBe(before.body.user.id);
     const friends = await rest2.call<{ items: FriendEntry[] }>('GET', '/api/friends', { token: after.body.tokens.accessToken });
     expect(friends.body).toEqual(friendsBefore.body);
-    expect(friends.body.items).toHaveLength(1);
-    const bob = await login(rest2, 'bob', 'bob-demo-password');
-    expect(friends.body.items[0]!.user.id).toBe(bob.body.user.id);
+    expect(friends.body.items).toHaveLength(2);
+    const list = await rest2.call<{ items: { kind: string }[] }>('GET', '/api/conversations', { token: after.body.tokens.accessToken });
+    expect(list.body.items.filter((c) => c.kind === 'group')).toHaveLength(1);
   });
 
   it('refuses a missing bundle and disabled built-in accounts with a ConfigError', () => {
@@ -252,39 +262,42 @@ describe.skipIf(!chromium)('demo page in Chromium with the real widget bundle', 
     await page.getByRole('heading', { name: 'Chats', level: 2 }).waitFor();
   }
 
-  it('mounts the widget inline with its sign-in form, and two tabs of one browser (alice, bob) chat, with no CSP violation or console error', async () => {
+  it('shows the launcher bubble on the sample site; two tabs of one browser (alice, bob) sign in and chat, the unread count on the bubble and in the title; no CSP violation or console error', async () => {
     const a = await openTab();
     const b = await openTab(a.page.context());
-    // The widget's open shadow root is on the page, with the sign-in form inside.
+    // The widget's open shadow root is on the page, closed to its launcher bubble.
+    for (const tab of [a, b]) await tab.page.getByRole('button', { name: 'Open chat' }).click();
     const mounted = await a.page.waitForFunction(() => {
-      const host = document.querySelector('#chat [data-quickchat]');
+      const host = document.querySelector('body > [data-quickchat]');
       return !!host?.shadowRoot?.querySelector('form input[type=password]');
     });
     expect(await mounted.jsonValue()).toBe(true);
 
     await signIn(a.page, 'alice', 'alice-demo-password');
     await signIn(b.page, 'bob', 'bob-demo-password');
-    // Inline layout: the panel fills the page's chat box (the tab bar sits at its bottom edge).
-    const heights = await a.page.evaluate(() => {
-      const host = document.querySelector('#chat') as HTMLElement;
-      const panel = document.querySelector('#chat [data-quickchat]')!.shadowRoot!.querySelector('.qc-panel') as HTMLElement;
-      return { box: host.getBoundingClientRect().height, panel: panel.getBoundingClientRect().height };
-    });
-    expect(heights.box).toBeGreaterThan(300);
-    expect(Math.abs(heights.panel - heights.box)).toBeLessThanOrEqual(2);
+    // Bob closes his panel; alice's message then shows on his bubble and in his tab's title (on
+    // top of what was unread already: the demo group's "created" notice).
+    await b.page.getByRole('button', { name: 'Close chat' }).first().click();
+    const countIn = (title: string) => Number(/^\((\d+)\) /.exec(title)?.[1] ?? 0);
+    const before = countIn(await b.page.title());
     await a.page.getByRole('button', { name: 'Contacts' }).click();
     await a.page.getByRole('button', { name: 'Message Bob (demo)' }).click();
     const box = a.page.getByRole('textbox', { name: 'Message to Bob (demo)' });
     await box.fill('hello from the demo');
     await box.press('Enter');
 
-    await b.page.getByRole('button', { name: /Alice \(demo\)/ }).click();
+    await b.page.waitForFunction((n) => document.title.startsWith(`(${n}) `), before + 1);
+    expect(await b.page.title()).toBe(`(${before + 1}) Northwind Coffee · quickchat demo`);
+    await b.page.getByRole('button', { name: /Open chat/ }).click();
+    await b.page.getByRole('button', { name: /^Alice \(demo\)/ }).click();
     await b.page.getByRole('log', { name: 'Messages with Alice (demo)' }).getByText('hello from the demo').waitFor();
+    await b.page.waitForFunction((n) => document.title === (n ? `(${n}) ` : '') + 'Northwind Coffee · quickchat demo', before);
 
     // Each tab remembers its own sign-in: after a reload alice's tab is still alice's.
     await a.page.reload();
+    await a.page.getByRole('button', { name: 'Open chat' }).click();
     await a.page.getByRole('heading', { name: 'Chats', level: 2 }).waitFor();
-    await a.page.getByRole('button', { name: /Bob \(demo\)/ }).click();
+    await a.page.getByRole('button', { name: /^Bob \(demo\)/ }).click();
     await a.page.getByRole('log', { name: 'Messages with Bob (demo)' }).getByText('hello from the demo').waitFor();
 
     // The profile screen is a lazy file of the script-tag build, served from next to the bundle.

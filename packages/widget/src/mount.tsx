@@ -1,7 +1,7 @@
 import { render } from 'preact';
 import { createStore } from '@quickchat/sdk';
 import { App } from './app/app.js';
-import { resolveLocale, translator } from './i18n/index.js';
+import { hasLocale, loadLocale, resolveLocale, translator } from './i18n/index.js';
 import type { WidgetHandle, WidgetOptions } from './options.js';
 import type { WidgetEnv } from './state/context.js';
 import { Session, safely } from './state/session.js';
@@ -40,7 +40,6 @@ export function mount(target: Element | string, options: WidgetOptions): WidgetH
   const locale = resolveLocale(options.locale);
   const open = createStore(layout === 'inline' || options.open === true);
   const session = new Session(options);
-  const env: WidgetEnv = { t: translator(locale), locale, session, options, layout, open, builtin: session.builtin };
   const stopOpen = open.subscribe(
     (o) => o,
     (o) => {
@@ -48,9 +47,17 @@ export function mount(target: Element | string, options: WidgetOptions): WidgetH
       if (notify) safely(() => notify(o));
     },
   );
-  render(<App env={env} />, container);
-
   let mounted = true;
+  const show = () => {
+    if (!mounted) return;
+    const env: WidgetEnv = { t: translator(locale), locale, session, options, layout, open, builtin: session.builtin };
+    render(<App env={env} />, container);
+  };
+  // English is built in; another language's words are a chunk, fetched before the first render
+  // (if that fails, the widget speaks English rather than not at all).
+  if (hasLocale(locale)) show();
+  else void loadLocale(locale).catch(() => undefined).then(show);
+
   return {
     get client() {
       return session.client.getState();

@@ -105,6 +105,17 @@ export interface WidgetOptions extends WidgetCallbacks {
    */
   persistSignIn?: PersistSignIn;
   /**
+   * Show the unread count in the page's title, `(3) Your page`, while there is one. Default
+   * false: the title belongs to the host page, so it is changed only when asked.
+   */
+  titleBadge?: boolean;
+  /**
+   * Play a short chime (Web Audio, no file) when a message from someone else arrives while the
+   * chat is out of view (launcher closed or page hidden), at most once every 2 s. Default false.
+   * Browsers play sound only after the visitor interacted with the page.
+   */
+  sound?: boolean;
+  /**
    * Extra SDK client options (storage, WebSocket, fetch, logger…). By default the outbox and sync
    * cursors persist in IndexedDB (where available), so messages written offline survive a reload.
    */

@@ -82,7 +82,12 @@ function audit(page: Page): Promise<Audit> {
     const URL_ATTRS = ['href', 'src', 'srcset', 'srcdoc', 'action', 'formaction', 'data', 'poster', 'xlink:href', 'background'];
     return {
       xss: window.__xss,
-      banned: all.filter((e) => ['script', 'iframe', 'frame', 'object', 'embed', 'svg', 'math', 'base', 'meta', 'link'].includes(e.localName)).map((e) => e.outerHTML),
+      // The widget's own icons are the one kind of SVG it renders: marked `data-qc-icon`, and
+      // made of nothing but paths (no script, link, foreignObject or animation can hide there).
+      banned: all
+        .filter((e) => ['script', 'iframe', 'frame', 'object', 'embed', 'svg', 'math', 'base', 'meta', 'link'].includes(e.localName) || (e.closest('svg') !== null && e.localName !== 'path' && e.localName !== 'svg'))
+        .filter((e) => !(e.localName === 'svg' && e.hasAttribute('data-qc-icon') && [...e.querySelectorAll('*')].every((c) => c.localName === 'path')))
+        .map((e) => e.outerHTML),
       handlers: all.flatMap((e) => [...e.attributes].filter((a) => /^on/i.test(a.name)).map((a) => `${e.localName}[${a.name}]`)),
       badUrls: all.flatMap((e) => [...e.attributes].filter((a) => URL_ATTRS.includes(a.name.toLowerCase()) && !(a.name !== 'srcdoc' && http(a.value))).map((a) => `${e.localName}[${a.name}=${a.value}]`)),
       badLinks: [...root.querySelectorAll('a')].filter((a) => !http(a.href) || a.rel !== 'noopener noreferrer' || a.target !== '_blank').map((a) => a.outerHTML),

@@ -13,6 +13,10 @@
  */
 export { groupsOf, GroupsManager, type MembersPage, type MyInvite } from './manager.js';
 export type { GroupEvents, GroupEventContext } from './events.js';
+/** Whose messages each group role may delete besides its own: the roles it outranks, for roles that may remove members. */
+export { MESSAGE_MODERATION } from '@quickchat/protocol';
+/** The role policy the server enforces (who may do what), for showing only the controls a member's role allows. */
+export { groupRefusal, minimumRole, outranks, type GroupOperation } from '@quickchat/protocol';
 export type {
   CreateGroupBody,
   CreateGroupResponse,

@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import { relative } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { bundledSimplePeerForEsbuild } from '../../build/simple-peer/plugin.mjs';
 
@@ -49,7 +49,8 @@ export async function measureBrowserBundle(entry: string, format: 'esm' | 'iife'
   });
   const outputs = out.metafile.outputs;
   const textOf = new Map(out.outputFiles.map((f) => [relative(process.cwd(), f.path), f.text]));
-  const entryKey = Object.keys(outputs).find((k) => outputs[k]!.entryPoint !== undefined && k.endsWith('.js'))!;
+  // The chunk of `entry` itself: code behind `import()` gets chunks with an `entryPoint` too.
+  const entryKey = Object.keys(outputs).find((k) => outputs[k]!.entryPoint !== undefined && resolve(outputs[k]!.entryPoint!) === resolve(entry) && k.endsWith('.js'))!;
   const upFront = staticClosure(outputs, [entryKey], new Set());
   const lazyRoots = [...upFront].flatMap((k) => outputs[k]!.imports.filter((i) => i.kind === 'dynamic-import' && !i.external).map((i) => i.path));
   const lazyChunks = [...new Set(lazyRoots)].map((k) => measure(outputs, textOf, staticClosure(outputs, [k], upFront)));

@@ -1,9 +1,8 @@
-import { dmPeer, ErrorCode, PROTOCOL_LIMITS } from '@quickchat/protocol';
+import { dmPeer, ErrorCode, MESSAGE_MODERATION, PROTOCOL_LIMITS } from '@quickchat/protocol';
 import type { ConversationSummary, HistoryResponse, ReadByResponse, ReceiptFrame, SendableContent, SendFrame, SyncFrame, SyncedFrame, TypingFrame, ConversationSync } from '@quickchat/protocol';
 import { AppError, notFound } from '../errors.js';
 import { newMessageId } from './message-ids.js';
 import type { ConversationState, MessageRules, NewMessage } from '../store/types.js';
-import { MESSAGE_MODERATION } from './access/group-rules.js';
 import { MessageWriter } from './message-writer.js';
 import { publishJsonToGroup, publishJsonToSession, publishJsonToUsers } from './publish.js';
 import { ackFrameJson, contentJson, isPlainText, messageFrameJson } from './frame-json.js';

@@ -8,7 +8,7 @@ import type { NewUserEvent } from './relations.js';
  * the conversation's members, so messages, cursors and unread counts work as for DMs. Composed
  * into `Store` (see `types.ts`) and proven by `test/store-contract/groups.ts`.
  *
- * Who may do what is decided by the conversation-access seam (`services/access/group-rules.ts`);
+ * Who may do what is decided by the conversation-access seam (`services/access/`, with the role policy from `@quickchat/protocol`'s `group-rules.ts`);
  * the store applies each change atomically and guards only the invariants documented here.
  */
 export interface GroupStore {

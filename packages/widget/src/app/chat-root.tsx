@@ -1,5 +1,5 @@
 import { useLayoutEffect, useMemo } from 'preact/hooks';
-import type { ChatClient, ConversationsState } from '@quickchat/sdk';
+import type { ChatClient } from '@quickchat/sdk';
 import { friendsOf } from '@quickchat/sdk/friends';
 import { ChatContext, useEnv } from '../state/context.js';
 import { Drafts } from '../state/drafts.js';
@@ -8,14 +8,12 @@ import { DeclinedRequests } from '../state/declined-requests.js';
 import { safely } from '../state/session.js';
 import { usePageVisible } from '../state/use-connection.js';
 import { useStore } from '../state/use-store.js';
+import { lazyChunk } from '../util/lazy.js';
+import { CallLayer } from '../components/call-layer.js';
 import { Shell } from './shell.js';
+import { totalUnread } from './unread.js';
+import { useUnreadSignals } from './unread-signals.js';
 
-/** Total unread messages across conversations. */
-export function totalUnread(conversations: ConversationsState): number {
-  let total = 0;
-  for (const c of Object.values(conversations)) total += c.unread;
-  return total;
-}
 
 /**
  * Everything behind sign-in, for one client: per-client state (its friends manager, drafts,
@@ -25,12 +23,15 @@ export function ChatRoot({ client }: { client: ChatClient }) {
   const { open, options } = useEnv();
   const friends = useMemo(() => friendsOf(client), [client]);
   const drafts = useMemo(() => new Drafts(), [client]);
+  // Rich messages' on-use part, fetched on first use (features/rich/rich.ts).
+  const rich = useMemo(() => lazyChunk(() => import('../features/rich/rich.js').then((m) => m.richFor(client))), [client]);
   const profiles = useMemo(() => new Profiles(client, friends), [client]);
   useLayoutEffect(() => () => profiles.dispose(), [profiles]);
   const declined = useMemo(() => new DeclinedRequests(client, friends), [client]);
   useLayoutEffect(() => () => declined.dispose(), [declined]);
   const isOpen = useStore(open, (o) => o);
   const pageVisible = usePageVisible();
+  useUnreadSignals(client, options, isOpen && pageVisible);
 
   useLayoutEffect(() => {
     const notify = options.onUnreadChange;
@@ -40,8 +41,9 @@ export function ChatRoot({ client }: { client: ChatClient }) {
   }, [client]);
 
   return (
-    <ChatContext.Provider value={{ client, friends, drafts, profiles, declined, visible: isOpen && pageVisible }}>
+    <ChatContext.Provider value={{ client, friends, drafts, profiles, declined, rich, visible: isOpen && pageVisible }}>
       <Shell />
+      <CallLayer client={client} />
     </ChatContext.Provider>
   );
 }

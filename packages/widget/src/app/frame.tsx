@@ -3,7 +3,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import { useEnv } from '../state/context.js';
 import { useStore } from '../state/use-store.js';
 import type { WidgetClient } from '../state/widget-client.js';
-import { totalUnread } from './chat-root.js';
+import { totalUnread } from './unread.js';
 
 /**
  * The widget's outer frame. Inline: a panel filling the target. Launcher: a floating button

@@ -1,6 +1,9 @@
-import { useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useContext, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { createStore } from '@quickchat/sdk';
+import { RichThreadContext } from '../state/rich-thread.js';
 import { useChat, useEnv } from '../state/context.js';
 import { useStore } from '../state/use-store.js';
+import type { ComposeMode, ComposerExtrasProps, WidgetRich } from '../state/widget-client.js';
 import { EmojiButton } from './emoji-button.js';
 
 /** The protocol's longest message text (`PROTOCOL_LIMITS.maxTextLength`), in UTF-16 units: the cap until the server announces its own. */
@@ -9,28 +12,48 @@ const MAX_TEXT = 16_000;
 const COUNTER_FROM = 0.9;
 /** Renew "typing" at most this often while the user types. */
 const TYPING_RENEW_MS = 3000;
+/** Outside a thread (a composer on its own) there is never a reply or an edit. */
+const NO_MODE = createStore<ComposeMode>(null);
 
 /**
  * Writes and sends messages: Enter sends, Shift+Enter (or Enter while composing with an IME)
  * adds a new line. The unsent text is kept per conversation. Tells the peer while typing. Text
  * is capped at the server's limit (`client.limits`); near it a counter shows what is left, and
  * text past it (a draft written before a lower limit was known) cannot be sent.
+ *
+ * In a thread it also replies and edits your messages (the text box then holds the message, Save
+ * stores it, Cancel or Escape goes back to the draft), and in a group suggests members on `@`;
+ * that part is in the rich chunk (`ComposerExtras`), loaded the first time it is needed.
  */
 export function Composer({ conversationId, peerName }: { conversationId: string; peerName: string }) {
-  const { t } = useEnv();
-  const { client, drafts } = useChat();
+  const { t, locale } = useEnv();
+  const { client, drafts, rich: loadRich } = useChat();
+  const thread = useContext(RichThreadContext);
+  const compose = thread?.compose ?? NO_MODE;
+  const mode = useStore(compose, (m) => m);
+  const group = useStore(client.conversations, (s) => s[conversationId]?.kind === 'group', [conversationId]);
   const limit = useStore(client.limits, (l) => l?.maxTextLength ?? MAX_TEXT);
   const [text, setText] = useState(() => drafts.get(conversationId));
+  const [at, setAt] = useState(0);
+  const [rich, setRich] = useState<WidgetRich | null>(null);
+  const [activeId, setActiveId] = useState<string | null>(null);
+  const keys = useRef<ComposerExtrasProps['keys']['current']>(null);
   const left = limit - text.length;
   const typingAt = useRef(0);
   const box = useRef<HTMLTextAreaElement>(null);
-  /** Where the caret goes once the text box shows the new text (after inserting an emoji). */
+  /** Where the caret goes once the text box shows the new text (after inserting an emoji or a mention). */
   const caret = useRef<number | null>(null);
   useLayoutEffect(() => {
     if (caret.current === null) return;
     box.current?.setSelectionRange(caret.current, caret.current);
     caret.current = null;
   });
+  // The rich part loads once a reply or an edit starts, or `@` is typed in a group.
+  const wantsRich = mode !== null || (group && text.includes('@'));
+  useLayoutEffect(() => {
+    if (wantsRich && !rich) loadRich().then(setRich, () => undefined);
+  }, [wantsRich]);
+
 
   const stopTyping = () => {
     if (!typingAt.current) return;
@@ -39,8 +62,11 @@ export function Composer({ conversationId, peerName }: { conversationId: string;
   };
   useLayoutEffect(() => stopTyping, [conversationId]);
 
-  const change = (value: string) => {
+  const change = (value: string, caretAt = value.length) => {
     setText(value);
+    setAt(caretAt);
+    // An edit is not a draft, and the peer is not told you're typing one (nor when the draft comes back after it).
+    if (compose.getState()?.kind === 'edit' || value === drafts.get(conversationId)) return;
     drafts.set(conversationId, value);
     if (!value.trim()) return stopTyping();
     if (Date.now() - typingAt.current > TYPING_RENEW_MS) {
@@ -49,67 +75,96 @@ export function Composer({ conversationId, peerName }: { conversationId: string;
     }
   };
 
+  /** Drops the reply or the edit. */
+  const cancel = () => {
+    compose.update(() => null);
+    box.current?.focus();
+  };
+
   const send = () => {
     const body = text.trim();
     if (!body || left < 0) return;
-    client.send(conversationId, body);
-    change('');
+    // Plain text goes at once; a reply, an edit or a mention (in a group) through the rich part.
+    if (!mode && !(group && body.includes('@'))) {
+      client.send(conversationId, body);
+      return change('');
+    }
+    thread?.report(null);
+    loadRich().then(
+      (r) =>
+        r.send({ client, conversationId, group, mode, body, t, locale, report: (s) => thread?.report(s) }).then(
+          () => {
+            if (mode?.kind !== 'edit') change('');
+            if (compose.getState() === mode) compose.update(() => null);
+          },
+          () => undefined, // refused: said, and the edit stays open
+        ),
+      () => thread?.report(t('state.loadFailed')),
+    );
   };
 
-  /** Puts `emoji` where the caret is (replacing a selection), and the caret after it. */
-  const insert = (emoji: string) => {
+  /** Puts `insert` in place of `from`…`to` (default: the selection), and the caret after it. */
+  const replace = (from: number | null, to: number | null, insert: string) => {
     const el = box.current;
-    const start = el?.selectionStart ?? text.length;
-    const end = el?.selectionEnd ?? text.length;
-    const next = text.slice(0, start) + emoji + text.slice(end);
+    const start = from ?? el?.selectionStart ?? text.length;
+    const next = text.slice(0, start) + insert + text.slice(to ?? el?.selectionEnd ?? text.length);
     if (next.length > limit) return;
-    caret.current = start + emoji.length;
-    change(next);
+    caret.current = start + insert.length;
+    change(next, caret.current);
   };
 
   const inputId = `qc-composer-${conversationId}`;
   const counter = text.length >= limit * COUNTER_FROM;
   return (
-    <form
-      class="qc-composer"
-      onSubmit={(e) => {
-        e.preventDefault();
-        send();
-      }}
-    >
-      <label class="qc-sr" for={inputId}>
-        {t('composer.label', { name: peerName })}
-      </label>
-      <EmojiButton onPick={insert} returnFocus={() => box.current} />
-      <textarea
-        ref={box}
-        id={inputId}
-        class="qc-field"
-        rows={1}
-        value={text}
-        maxLength={limit}
-        placeholder={t('composer.placeholder')}
-        aria-describedby={counter ? 'qc-composer-hint qc-composer-count' : 'qc-composer-hint'}
-        aria-invalid={left < 0 || undefined}
-        onInput={(e) => change(e.currentTarget.value)}
-        onBlur={stopTyping}
-        onKeyDown={(e) => {
-          if (e.key !== 'Enter' || e.shiftKey || e.isComposing || e.keyCode === 229) return;
+    <>
+      {rich && (
+        <rich.ComposerExtras conversationId={conversationId} group={group} mode={mode} text={text} caret={at} replace={replace} cancel={cancel} keys={keys} onList={setActiveId} box={box} />
+      )}
+      <form
+        class="qc-composer"
+        onSubmit={(e) => {
           e.preventDefault();
           send();
         }}
-      />
-      <span id="qc-composer-hint" class="qc-sr">
-        {t('composer.hint')}
-      </span>
-      {counter && (
-        <span id="qc-composer-count" class={left < 0 ? 'qc-count qc-over' : 'qc-count'}>
-          {left < 0 ? t('composer.over', { count: -left }) : t('composer.left', { count: left })}
+      >
+        <label class="qc-sr" for={inputId}>
+          {t('composer.label', { name: peerName })}
+        </label>
+        <EmojiButton onPick={(e) => replace(null, null, e)} returnFocus={() => box.current} />
+        <textarea
+          ref={box}
+          id={inputId}
+          class="qc-field"
+          rows={1}
+          value={text}
+          maxLength={limit}
+          placeholder={t('composer.placeholder')}
+          aria-describedby={counter ? 'qc-composer-hint qc-composer-count' : 'qc-composer-hint'}
+          aria-invalid={left < 0 || undefined}
+          aria-autocomplete={group ? 'list' : undefined}
+          aria-controls={activeId ? `qc-mentions-${conversationId}` : undefined}
+          aria-activedescendant={activeId ?? undefined}
+          onInput={(e) => change(e.currentTarget.value, e.currentTarget.selectionStart)}
+          onBlur={stopTyping}
+          onKeyDown={(e) => {
+            if (keys.current?.(e)) return;
+            if (e.key !== 'Enter' || e.shiftKey || e.isComposing || e.keyCode === 229) return;
+            e.preventDefault();
+            send();
+          }}
+        />
+        <span id="qc-composer-hint" class="qc-sr">
+          {t('composer.hint')}
         </span>
-      )}
-      <button type="submit" class="qc-btn" disabled={!text.trim() || left < 0}>
-        {t('composer.send')}
-      </button>
-    </form>
+        {counter && (
+          <span id="qc-composer-count" class={left < 0 ? 'qc-count qc-over' : 'qc-count'}>
+            {left < 0 ? t('composer.over', { count: -left }) : t('composer.left', { count: left })}
+          </span>
+        )}
+        <button type="submit" class="qc-btn" disabled={!text.trim() || left < 0}>
+          {t(mode?.kind === 'edit' ? 'rich.save' : 'composer.send')}
+        </button>
+      </form>
+    </>
   );
 }

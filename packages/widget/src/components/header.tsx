@@ -1,13 +1,30 @@
-import type { ComponentChildren } from 'preact';
-import { useLayoutEffect, useRef } from 'preact/hooks';
+import { createContext, type ComponentChildren } from 'preact';
+import { useContext, useLayoutEffect, useRef } from 'preact/hooks';
 import { useEnv } from '../state/context.js';
 
+/** An extra button for a screen's title bar, supplied from outside the screen (see {@link HeaderAction}). */
+export interface HeaderActionSpec {
+  /** The button's accessible name. */
+  label: string;
+  /** What it shows (decorative): a {@link Glyph} or a character. */
+  icon: ComponentChildren;
+  onSelect(): void;
+}
+
 /**
- * A screen's title bar: optional back button, the title (an `h2` that receives focus after
- * navigation), extra actions, and in the launcher layout the close button.
+ * An action the shell adds to the title bar of the screen it wraps, without that screen knowing:
+ * e.g. group info in a group thread's header. The {@link Header} inside shows it after its own actions.
  */
-export function Header({ title, back, focus, children }: { title: string; back?: () => void; focus?: boolean; children?: ComponentChildren }) {
+export const HeaderAction = createContext<HeaderActionSpec | null>(null);
+
+/**
+ * A screen's title bar: optional back button (named "Back to chats" unless `backLabel` says where), the title (an `h2` that receives focus after
+ * navigation), extra actions (the screen's own, then one from {@link HeaderAction}), and in the
+ * launcher layout the close button.
+ */
+export function Header({ title, back, backLabel, focus, children }: { title: string; back?: () => void; backLabel?: string; focus?: boolean; children?: ComponentChildren }) {
   const { t, layout, open } = useEnv();
+  const extra = useContext(HeaderAction);
   const heading = useRef<HTMLHeadingElement>(null);
   useLayoutEffect(() => {
     if (focus) heading.current?.focus();
@@ -15,7 +32,7 @@ export function Header({ title, back, focus, children }: { title: string; back?:
   return (
     <div class="qc-head">
       {back && (
-        <button type="button" class="qc-icon" aria-label={t('nav.back')} onClick={back}>
+        <button type="button" class="qc-icon" aria-label={backLabel ?? t('nav.back')} onClick={back}>
           <span aria-hidden="true">←</span>
         </button>
       )}
@@ -24,6 +41,11 @@ export function Header({ title, back, focus, children }: { title: string; back?:
         {title}
       </h2>
       {children}
+      {extra && (
+        <button type="button" class="qc-icon" aria-label={extra.label} onClick={extra.onSelect}>
+          <span aria-hidden="true">{extra.icon}</span>
+        </button>
+      )}
       {layout === 'launcher' && (
         <button type="button" class="qc-icon" aria-label={t('launcher.close')} onClick={() => open.update(() => false)}>
           <span aria-hidden="true">✕</span>

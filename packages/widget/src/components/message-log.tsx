@@ -1,6 +1,7 @@
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useContext, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { LocalMessage, MessageList } from '@quickchat/sdk';
 import type { Locale, MessageKey, Translate } from '../i18n/index.js';
+import { RichThreadContext } from '../state/rich-thread.js';
 import { useChat, useEnv } from '../state/context.js';
 import { useStore } from '../state/use-store.js';
 import { dayKey, dayLabel } from '../util/format.js';
@@ -36,7 +37,7 @@ type Anchor = { key: string; delta: number; row?: boolean } | null;
  * of a day and after the "New messages" separator when it is the first unread one. Keyed by the
  * message, so keys are stable when older pages arrive (a day heading moves to an older row).
  */
-type Row = { key: string; message: LocalMessage; day?: string; unread?: boolean };
+type Row = { key: string; message: LocalMessage; day?: string; unread?: boolean; runStart?: boolean };
 
 /** Where unread messages began when the thread was opened: after `read` (the reader's read cursor), `count` of them. */
 export interface UnreadMark {
@@ -49,22 +50,29 @@ const keyOf = (m: LocalMessage | undefined) => (m ? `${m.senderId}\n${m.clientMs
 /** A first guess at a row's height before it was rendered once (then it is measured). */
 function estimate(row: Row): number {
   const { content } = row.message;
-  const headings = (row.day ? 36 : 0) + (row.unread ? 36 : 0);
+  const headings = (row.day ? 36 : 0) + (row.unread ? 36 : 0) + (row.runStart ? 44 : 0);
   if (content.type !== 'text') return 28 + headings; // a one-line notice
   const lines = Math.min(24, Math.ceil(content.text.length / 34) + (content.text.match(/\n/g)?.length ?? 0));
   return 46 + 21 * Math.max(1, lines) + headings;
 }
 
-function buildRows(items: LocalMessage[], firstUnread: string, now: number, locale: Locale, t: Translate) {
+/** Text (or a tombstone): what a run of one sender's messages is made of. */
+const inRun = (m: LocalMessage | undefined) => m !== undefined && (m.content.type === 'text' || m.content.type === 'deleted');
+
+function buildRows(items: LocalMessage[], firstUnread: string, now: number, locale: Locale, t: Translate, group: boolean) {
   const rows: Row[] = [];
   let day = '';
+  let prev: LocalMessage | undefined;
   for (const m of items) {
     const d = dayKey(m.createdAt);
     const key = keyOf(m);
     const row: Row = { key, message: m };
     if (d !== day) row.day = dayLabel(m.createdAt, now, locale, t);
     if (key === firstUnread) row.unread = true;
+    // In a group, a new run starts after another sender, a notice, or a heading.
+    if (group && inRun(m) && (!inRun(prev) || prev!.senderId !== m.senderId || row.day || row.unread)) row.runStart = true;
     day = d;
+    prev = m;
     rows.push(row);
   }
   const index = new Map<string, number>();
@@ -89,10 +97,14 @@ const counted = (t: Translate, one: MessageKey, many: MessageKey, count: number)
  * scrolls must not be read out); messages that arrive are announced through a polite live region
  * instead, whether or not their row is rendered.
  */
-export function MessageLog({ conversationId, peerName, unread = null }: { conversationId: string; peerName: string; unread?: UnreadMark | null }) {
+export function MessageLog({ conversationId, peerName, unread = null, showSeq }: { conversationId: string; peerName: string; unread?: UnreadMark | null; showSeq?: number | undefined }) {
   const { t, locale } = useEnv();
-  const { client, profiles } = useChat();
+  const { client, profiles, rich } = useChat();
+  const thread = useContext(RichThreadContext);
   const list = useStore(client.messages, (s) => s[conversationId], [conversationId]) ?? EMPTY;
+  const group = useStore(client.conversations, (s) => s[conversationId]?.kind === 'group', [conversationId]);
+  /** The message just jumped to (a reply's original), marked for a moment. */
+  const [flashed, setFlash] = useState('');
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<MessageKey | null>(null);
   /** The rendered rows by key (first and last), or null: the rows at the bottom. */
@@ -119,7 +131,7 @@ export function MessageLog({ conversationId, peerName, unread = null }: { conver
     return keyOf(l.items.find((m) => m.seq !== null && m.seq > unread.read && m.senderId !== client.userId));
   };
   const firstUnread = useMemo(() => firstUnreadOf(list), [list, unread]);
-  const { rows, index } = useMemo(() => buildRows(list.items, firstUnread, Date.now(), locale, t), [list.items, firstUnread, locale, t]);
+  const { rows, index } = useMemo(() => buildRows(list.items, firstUnread, Date.now(), locale, t, group), [list.items, firstUnread, locale, t, group]);
   const offsets = offsetsOf(rows.map((r) => heights.get(r.key) ?? estimate(r)));
   const viewport = log.current?.clientHeight || FALLBACK_VIEWPORT;
   let range: Range | undefined;
@@ -259,7 +271,9 @@ export function MessageLog({ conversationId, peerName, unread = null }: { conver
     for (const m of items) known.add(keyOf(m));
     if (fresh.length === 0) return;
     const line = ({ content, senderId }: LocalMessage) =>
-      content.type === 'system' ? systemNotice(content, profiles.store.getState(), client.userId, t) : `${senderId === client.userId ? t('thread.you') : peerName}: ${content.type === 'text' ? content.text : ''}`;
+      content.type === 'system'
+        ? systemNotice(content, profiles.store.getState(), client.userId, t)
+        : `${senderId === client.userId ? t('thread.you') : group ? (profiles.store.getState()[senderId]?.displayName ?? senderId) : peerName}: ${content.type === 'text' ? content.text : ''}`;
     const texts = fresh.length > 3 ? [counted(t, 'thread.newOne', 'thread.newCount', fresh.length)] : fresh.map(line);
     setSaid((s) => [...s, ...texts.map((text) => ({ id: ++announced.current, text }))].slice(-3));
     if (anchor.current !== null) setNewCount((n) => n + fresh.filter((m) => m.senderId !== client.userId).length);
@@ -273,18 +287,32 @@ export function MessageLog({ conversationId, peerName, unread = null }: { conver
     log.current?.focus({ preventScroll: true });
   };
 
-  const jumpFirstUnread = async () => {
-    setPill('gone');
-    const has = () => firstUnreadOf(client.messages.getState()[conversationId] ?? EMPTY) !== '';
-    while (!has() && (client.messages.getState()[conversationId] ?? EMPTY).hasMoreBefore) {
+  /**
+   * Shows the message `find` names, loading older pages while it isn't loaded; `flash` marks it
+   * for a moment (and says so when it can't be found).
+   */
+  const jump = async (find: (l: MessageList) => string, flash: boolean) => {
+    const current = () => client.messages.getState()[conversationId] ?? EMPTY;
+    while (!find(current()) && current().hasMoreBefore) {
       if (!(await loadOlder())) return;
     }
-    if (!has()) return;
-    const key = firstUnreadOf(client.messages.getState()[conversationId] ?? EMPTY);
-    anchor.current = { key, delta: 0, row: true };
+    const key = find(current());
+    if (!key) return flash && rich().then((r) => thread?.report(r.words[locale].notLoaded), () => undefined);
+    anchor.current = { key, delta: flash ? 48 : 0, row: true };
     setWin({ first: key, last: key });
+    if (flash) setFlash(key);
     log.current?.focus({ preventScroll: true });
   };
+  const jumpFirstUnread = () => {
+    setPill('gone');
+    void jump(firstUnreadOf, false);
+  };
+  /** Shows message `seq` (a reply's original), marked for a moment. */
+  const jumpTo = (seq: number) => void jump((l) => keyOf(l.items.find((m) => m.seq === seq)), true);
+  // A route that names a message (a search result) shows it.
+  useEffect(() => {
+    if (showSeq !== undefined) jumpTo(showSeq);
+  }, [showSeq]);
 
   const shown = rows.slice(range.start, range.end);
   return (
@@ -321,16 +349,16 @@ export function MessageLog({ conversationId, peerName, unread = null }: { conver
         {error && <p class="qc-error qc-more">{t(error)}</p>}
         <div ref={inner} class="qc-rows" style={{ paddingTop: `${offsets[range.start]}px`, paddingBottom: `${offsets[rows.length]! - offsets[range.end]!}px` }}>
           {shown.map((r) => (
-            <div key={r.key} class="qc-item" data-k={r.key}>
+            <div key={r.key} class={flashed === r.key ? 'qc-item qc-flash' : 'qc-item'} data-k={r.key}>
               {r.day && <h3 class="qc-day">{r.day}</h3>}
               {r.unread && <h3 class="qc-day qc-new">{t('thread.newSeparator')}</h3>}
-              <MessageItem message={r.message} own={r.message.senderId === client.userId} senderName={peerName} />
+              <MessageItem message={r.message} own={r.message.senderId === client.userId} senderName={group ? undefined : peerName} runStart={r.runStart} onJump={jumpTo} />
             </div>
           ))}
         </div>
       </div>
       {pill === 'shown' && unread && (
-        <button type="button" class="qc-jump qc-jump-unread" onClick={() => void jumpFirstUnread()}>
+        <button type="button" class="qc-jump qc-jump-unread" onClick={jumpFirstUnread}>
           <span class="qc-sr">{t('thread.toFirstUnread')} </span>
           <span aria-hidden="true">↑ </span>
           {counted(t, 'thread.unreadOne', 'thread.unreadCount', unread.count)}

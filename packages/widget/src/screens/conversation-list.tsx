@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ConversationView, PublicUser } from '@quickchat/sdk';
 import { Avatar } from '../components/avatar.js';
+import { Glyph } from '../components/glyph.js';
 import { Header } from '../components/header.js';
 import { useChat, useEnv } from '../state/context.js';
 import { useStore } from '../state/use-store.js';
@@ -10,7 +11,10 @@ import { callRecordText } from '../util/call-record.js';
 import { systemNotice } from '../util/system-notice.js';
 import type { ScreenProps } from './navigation.js';
 
-/** The conversation list: newest first, unread badges, last-message previews and a filter. */
+/**
+ * The conversation list: newest first, unread badges, last-message previews and a filter; its
+ * title bar opens the message search and creating a group.
+ */
 export function ConversationList({ go, focus }: ScreenProps<'chats'>) {
   const { t, locale } = useEnv();
   const { client, profiles } = useChat();
@@ -46,7 +50,14 @@ export function ConversationList({ go, focus }: ScreenProps<'chats'>) {
 
   return (
     <>
-      <Header title={t('list.title')} focus={focus} />
+      <Header title={t('list.title')} focus={focus}>
+        <button type="button" class="qc-icon" aria-label={t('search.open')} onClick={() => go({ name: 'search' })}>
+          <Glyph name="search" />
+        </button>
+        <button type="button" class="qc-icon" aria-label={t('group.new')} onClick={() => go({ name: 'group-new' })}>
+          <span aria-hidden="true">+</span>
+        </button>
+      </Header>
       <input type="search" class="qc-field qc-filter" aria-label={t('list.filter')} placeholder={t('list.filter')} value={query} onInput={(e) => setQuery(e.currentTarget.value)} />
       <div class="qc-scroll">
         {!synced && all.length === 0 ? (

@@ -7,7 +7,18 @@
  * Where the signed-in widget is. Tabs are top-level screens; `thread` opens from the list.
  * New screens (groups, calls) add a route here and an entry in the shell's screen table.
  */
-export type Route = { name: 'chats' } | { name: 'thread'; conversationId: string } | { name: 'contacts' } | { name: 'profile' };
+export type Route =
+  | { name: 'chats' }
+  /** A conversation; `seq`, when given, is a message to show (a search result). */
+  | { name: 'thread'; conversationId: string; seq?: number }
+  | { name: 'contacts' }
+  | { name: 'profile' }
+  /** Creating a group: its name, avatar and the friends to add. */
+  | { name: 'group-new' }
+  /** A group's info: members and roles, invites, join requests, and the actions the user's role allows. */
+  | { name: 'group-info'; conversationId: string }
+  /** Searching the messages of every conversation. */
+  | { name: 'search' };
 
 /** A route's name. */
 export type RouteName = Route['name'];

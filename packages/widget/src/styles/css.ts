@@ -115,6 +115,24 @@ button{cursor:pointer}
 .qc-meta{display:flex;gap:6px;align-items:center;font-size:.75em;color:var(--qc-muted);padding:2px 4px}
 .qc-tick{font-size:1.2em;line-height:1;letter-spacing:-.3em;padding-inline-end:.3em}
 .qc-tick-fill{display:inline-block;padding:0 .5em 0 .3em;border-radius:1em;background:var(--qc-accent);color:var(--qc-bg);font-weight:700}
+.qc-line{display:flex;max-width:100%}
+.qc-own .qc-line{flex-direction:row-reverse}
+.qc-actions-btn{opacity:0}
+.qc-msg:hover .qc-actions-btn,.qc-actions-btn:focus-visible,.qc-actions-btn[aria-expanded=true]{opacity:1}
+@media (pointer:coarse){.qc-actions-btn{opacity:.7}}
+.qc-sender{display:flex;align-items:center;gap:6px;font-size:.8em;color:var(--qc-muted)}
+.qc-sender .qc-avatar{width:24px;height:24px}
+.qc-quote{display:grid;justify-items:start;max-width:100%;padding:4px 8px;border:0;border-inline-start:3px solid var(--qc-accent);background:var(--qc-surface);color:var(--qc-muted);font-size:.8em;text-align:start}
+.qc-quote b{color:var(--qc-text)}
+.qc-quote span,.qc-banner span{max-width:100%;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+.qc-reacts{display:flex;flex-wrap:wrap;gap:4px}
+.qc-btn[aria-pressed=true]{border-color:var(--qc-accent);box-shadow:inset 0 0 0 1px var(--qc-accent)}
+.qc-bubble mark{border-radius:4px;background:var(--qc-badge);color:var(--qc-badge-text)}
+.qc-flash .qc-bubble{animation:qc-flash 2s}
+@keyframes qc-flash{from{box-shadow:0 0 0 3px var(--qc-focus)}}
+.qc-banner p{display:flex;flex-direction:column;min-width:0;margin:0}
+.qc-list [role=option]{padding:6px 12px}
+.qc-list [aria-selected=true]{background:var(--qc-surface);box-shadow:inset 3px 0 0 var(--qc-accent)}
 .qc-typing{min-height:1.6em;padding:0 14px;font-size:.85em;color:var(--qc-muted);overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 .qc-composer{display:flex;gap:8px;align-items:flex-end;padding:8px 12px;border-top:1px solid var(--qc-border)}
 .qc-composer textarea{flex:1;resize:none;max-height:8em;min-height:40px}

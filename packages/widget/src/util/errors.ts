@@ -2,7 +2,7 @@ import { QuickchatError } from '@quickchat/sdk';
 import type { MessageKey } from '../i18n/index.js';
 
 /** The innermost QuickchatError in a cause chain (the server's own code beats the SDK's wrapper). */
-function rootError(err: unknown): QuickchatError | null {
+export function rootError(err: unknown): QuickchatError | null {
   let found: QuickchatError | null = null;
   for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
     if (e instanceof QuickchatError) found = e;

@@ -27,6 +27,35 @@ export function shortStamp(ts: number, now: number, locale: Locale): string {
   return new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric' }).format(ts);
 }
 
+const SIZE_UNITS = ['kilobyte', 'megabyte', 'gigabyte'] as const;
+
+/** A file size in the locale's words, 1024-based: "500 byte", "2.5 MB" ("25 MB" for 26,214,400 bytes). */
+export function fileSize(bytes: number, locale: Locale): string {
+  let value = bytes;
+  let unit: 'byte' | (typeof SIZE_UNITS)[number] = 'byte';
+  for (const next of SIZE_UNITS) {
+    if (value < 1024) break;
+    value /= 1024;
+    unit = next;
+  }
+  return new Intl.NumberFormat(locale, { style: 'unit', unit, maximumFractionDigits: value < 10 ? 1 : 0 }).format(value);
+}
+
+const RELATIVE_STEPS: readonly [Intl.RelativeTimeFormatUnit, number][] = [
+  ['minute', 60_000],
+  ['hour', 3_600_000],
+  ['day', DAY_MS],
+  ['week', 7 * DAY_MS],
+];
+
+/** How long ago `ts` was, in the locale's words: "this minute", "5 minutes ago", "yesterday", "3 weeks ago". */
+export function timeAgo(ts: number, now: number, locale: Locale): string {
+  const ago = Math.max(0, now - ts);
+  let [unit, size] = RELATIVE_STEPS[0]!;
+  for (const [u, s] of RELATIVE_STEPS) if (ago >= s) [unit, size] = [u, s];
+  return new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }).format(-Math.floor(ago / size), unit);
+}
+
 const EMOJI_ONLY = /^(?:\p{Extended_Pictographic}|\p{Emoji_Modifier}|\p{Regional_Indicator}|\u200d|\ufe0f|\s)+$/u;
 const PICTOGRAPH = /\p{Extended_Pictographic}|\p{Regional_Indicator}{2}/gu;
 

@@ -5,8 +5,10 @@
  * whose SDK signature changes) fails to type-check here rather than at run time.
  */
 import type { Writable } from '../../src/state/context.js';
-import type { WidgetClient, WidgetFriends } from '../../src/state/widget-client.js';
-import { ApiError, createStore, type ChatClient, type ClientEvents, type ClientExtension, type ConnectionState, type HttpRequest, type RestClient, type ConversationView, type ConversationsState, type FriendshipStatus, type FriendsState, type LocalMessage, type MessagesState, type PublicUser, type ServerLimits } from '@quickchat/sdk';
+import type { WidgetClient, WidgetFriends, WidgetRich } from '../../src/state/widget-client.js';
+import type { GroupMember } from '@quickchat/sdk/groups';
+import { richWith } from '../../src/features/rich/rich.js';
+import { ApiError, createStore, type ChatClient, type ClientEvents, type ClientExtension, type ConnectionState, type HttpRequest, type RestClient, type ConversationView, type ConversationsState, type FriendshipStatus, type FriendsState, type LocalMessage, type MessagesState, type PublicUser, type SendableContent, type ServerLimits } from '@quickchat/sdk';
 
 export const ME = 'u_me';
 
@@ -37,6 +39,9 @@ export function conversation(peerId: string, extra: Partial<ConversationView> = 
 }
 
 type Listener = (context: never) => void;
+
+/** The rich-message actions, as the widget calls them. */
+type RichAction = keyof WidgetRich['messages'];
 
 /** The friend actions, as the widget calls them. */
 type FriendAction = Exclude<keyof WidgetFriends, 'store'>;
@@ -77,6 +82,31 @@ export class FakeClient implements WidgetClient, Pick<ChatClient, 'attach'> {
     block: (userId) => this.friendAction<void>('block', userId),
     unblock: (userId) => this.friendAction<void>('unblock', userId),
   };
+  /** Edits, deletes and reaction toggles the widget made: `[action, conversationId, seq, text or emoji]`. */
+  readonly richCalls: [RichAction, string, number, string?][] = [];
+  /** Scripted answer to every rich action (default: stored); tests replace it, e.g. to refuse. */
+  richReply: (action: RichAction) => Promise<unknown> = async () => ({ type: 'ack' });
+  /** Members of group conversations, for `rich.members`. */
+  readonly groupMembers = new Map<string, GroupMember[]>();
+  /**
+   * Stands in for the lazily loaded rich-message services (the signed-in context's `rich`): the
+   * chunk's real code (composer bar, mention list, reaction picker, words, the SDK's
+   * `findMentions` and rules) around recorded actions and scripted members.
+   */
+  readonly rich: WidgetRich = richWith(
+    {
+      edit: (conversationId, seq, text) => this.richAction('edit', conversationId, seq, text),
+      delete: (conversationId, seq) => this.richAction('delete', conversationId, seq),
+      react: (conversationId, seq, emoji) => this.richAction('react', conversationId, seq, emoji),
+      toggleReaction: (conversationId, seq, emoji) => this.richAction('toggleReaction', conversationId, seq, emoji),
+    },
+    async (conversationId) => {
+      this.memberFetches.push(conversationId);
+      return this.groupMembers.get(conversationId) ?? [];
+    },
+  );
+  /** Conversations whose members `rich` fetched. */
+  readonly memberFetches: string[] = [];
   readonly profiles = new Map<string, PublicUser>();
   readonly rest: WidgetClient['rest'] & Pick<RestClient, 'request'> = {
     user: async (id: string): Promise<PublicUser> => {
@@ -102,6 +132,8 @@ export class FakeClient implements WidgetClient, Pick<ChatClient, 'attach'> {
     },
   };
   readonly profilePatches: Partial<PublicUser>[] = [];
+  /** Everything sent, as content. */
+  readonly sentContent: SendableContent[] = [];
   readonly calls = { send: [] as [string, string][], retry: [] as [string, string][], markRead: [] as string[], setTyping: [] as [string, boolean][], loadOlder: [] as string[], connect: 0, close: 0 };
   /** What `loadOlder` adds in front, per conversation (then no more history). */
   readonly olderPages = new Map<string, LocalMessage[]>();
@@ -197,9 +229,13 @@ export class FakeClient implements WidgetClient, Pick<ChatClient, 'attach'> {
     this.messages.update((all) => ({ ...all, [conversationId]: { items, hasMoreBefore } }));
   }
 
-  send(conversationId: string, text: string): LocalMessage {
+  /** Records the text in `calls.send` and the whole content (a reply's `replyTo`, `mentions`) in `sentContent`. */
+  send(conversationId: string, input: string | SendableContent): LocalMessage {
+    const content: SendableContent = typeof input === 'string' ? { type: 'text', text: input } : input;
+    const text = content.type === 'text' ? content.text : '';
     this.calls.send.push([conversationId, text]);
-    const local = message(conversationId, ME, null, text, { state: 'pending' });
+    this.sentContent.push(content);
+    const local = message(conversationId, ME, null, text, { state: 'pending', content });
     const list = this.messages.getState()[conversationId] ?? { items: [], hasMoreBefore: false };
     this.setMessages(conversationId, [...list.items, local], list.hasMoreBefore);
     return local;
@@ -250,6 +286,12 @@ export class FakeClient implements WidgetClient, Pick<ChatClient, 'attach'> {
    */
   asClient(): ChatClient {
     return this as unknown as ChatClient;
+  }
+
+  /** Records a rich action and answers it with {@link richReply}. */
+  private richAction(action: RichAction, conversationId: string, seq: number, arg?: string): ReturnType<WidgetRich['messages']['edit']> {
+    this.richCalls.push(arg === undefined ? [action, conversationId, seq] : [action, conversationId, seq, arg]);
+    return this.richReply(action) as ReturnType<WidgetRich['messages']['edit']>;
   }
 
   /** Records a friend action and answers it with {@link friendReply}. */

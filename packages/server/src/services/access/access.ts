@@ -7,7 +7,7 @@ import type { ServiceContext } from '../context.js';
 import { PermissionCache } from './permission-cache.js';
 import { readDmPermission } from './dm-rules.js';
 import { GroupCache } from './group-cache.js';
-import { refusal, type GroupOperation } from './group-rules.js';
+import { groupRefusal, type GroupOperation } from '@quickchat/protocol';
 
 /** How many DM permission answers are cached (ordered pairs; roughly 150 bytes each). */
 const PERMISSION_CACHE_SIZE = 100_000;
@@ -47,7 +47,7 @@ export interface GroupRelation {
 /**
  * Conversation access: the ONE place that answers who the members of a conversation are and
  * whether a user may read or write it, for the socket and REST alike. DM rules are in
- * `dm-rules.ts`, group roles in `group-rules.ts`; calls plug in here too. Every refusal to a
+ * `dm-rules.ts`, group roles in `@quickchat/protocol`'s `group-rules.ts`; calls plug in here too. Every refusal to a
  * non-member is the same "not found", so it reveals nothing about a conversation the user cannot
  * see; a group member whose role falls short gets `forbidden`.
  *
@@ -204,7 +204,7 @@ export class ConversationAccess {
     const group = await this.readGroup(conversationId);
     const member = group ? await this.readMember(conversationId, userId) : null;
     if (!group || !member) throw notFound(noun);
-    const why = refusal(operation, member.role, group.joinMode);
+    const why = groupRefusal(operation, member.role, group.joinMode);
     if (why !== null) throw new AppError(ErrorCode.Forbidden, why);
     return { group, member };
   }

@@ -1,9 +1,8 @@
-import { ErrorCode, type JoinRequestResponse, type MembershipOutcome, type MyInvitesResponse, type PendingJoin } from '@quickchat/protocol';
+import { ErrorCode, outranks, type JoinRequestResponse, type MembershipOutcome, type MyInvitesResponse, type PendingJoin } from '@quickchat/protocol';
 import { AppError, notFound } from '../../errors.js';
 import { KeyedRateLimiter } from '../../limits/token-bucket.js';
 import type { GroupRecord, NewUserEvent, PendingKind, PendingRecord } from '../../store/types.js';
 import type { ConversationAccess } from '../access/access.js';
-import { outranks } from '../access/group-rules.js';
 import type { ServiceContext } from '../context.js';
 import type { GroupCommitter } from './commit.js';
 import { groupBrief, groupEvent, systemMessage } from './notices.js';

@@ -1,8 +1,14 @@
-import type { GroupRole, JoinMode } from '@quickchat/protocol';
+import type { GroupRole, JoinMode } from './types.js';
+
+/**
+ * The group role policy: who may do what in a group. The one copy, shared by the server (which
+ * enforces it: `services/access/`) and clients (the widget shows only the controls a member's
+ * role allows). docs/groups.md renders it.
+ */
 
 /**
  * Every group operation a member may attempt. Operations of non-members (asking to join,
- * answering an invite) are decided by pending entries, not roles: see `GroupService`.
+ * answering an invite) are decided by pending entries, not roles.
  */
 export type GroupOperation =
   /** Read history, info and members; send; receipts; typing. */
@@ -31,7 +37,7 @@ const RANK: Readonly<Record<GroupRole, number>> = { member: 1, admin: 2, owner: 
 /**
  * The lowest role allowed each operation. `add` depends on the join mode: in an `invite` group
  * every member may add and invite; in `request` and `closed` groups only owners and admins.
- * This table is the whole role policy; docs/groups.md renders it.
+ * This table is the whole role policy.
  */
 export function minimumRole(operation: GroupOperation, joinMode: JoinMode): GroupRole {
   switch (operation) {
@@ -52,8 +58,8 @@ export function minimumRole(operation: GroupOperation, joinMode: JoinMode): Grou
   }
 }
 
-/** Why a member may not do something, or null when they may. */
-export function refusal(operation: GroupOperation, role: GroupRole, joinMode: JoinMode): string | null {
+/** Why a member of `role` may not do `operation` in a group of `joinMode`, or null when they may. */
+export function groupRefusal(operation: GroupOperation, role: GroupRole, joinMode: JoinMode): string | null {
   if (operation === 'leave' && role === 'owner') return 'the owner cannot leave; transfer ownership first (or dissolve the group)';
   const needed = minimumRole(operation, joinMode);
   if (RANK[role] >= RANK[needed]) return null;
@@ -73,9 +79,9 @@ const ROLES: readonly GroupRole[] = ['member', 'admin', 'owner'];
  * {@link minimumRole} and {@link outranks}, so deleting and removing follow one rule.
  */
 export const MESSAGE_MODERATION: Readonly<Record<GroupRole, readonly GroupRole[]>> = {
-  member: deletableBy('member'),
-  admin: deletableBy('admin'),
-  owner: deletableBy('owner'),
+  member: /* @__PURE__ */ deletableBy('member'),
+  admin: /* @__PURE__ */ deletableBy('admin'),
+  owner: /* @__PURE__ */ deletableBy('owner'),
 };
 
 function deletableBy(actor: GroupRole): readonly GroupRole[] {
