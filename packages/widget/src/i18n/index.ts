@@ -47,6 +47,20 @@ export function translator(locale: Locale): Translate {
   return (key, vars) => {
     const text = catalogue[key] ?? en[key];
     const all: Record<string, string | number> = { origin: typeof location === 'undefined' ? '' : location.origin, ...vars };
-    return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in all ? String(all[name]) : whole));
+    return fillPlaceholders(text, all);
   };
+}
+
+/** `text` with each `{name}` replaced by `vars[name]`; names not in `vars` stay as written. */
+export function fillPlaceholders(text: string, vars: Record<string, string | number>): string {
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+}
+
+/**
+ * A translator for a lazily loaded part's own words (`words`: one locale's, e.g.
+ * `GROUP_STRINGS[locale]`), filling placeholders as {@link translator} does: lazy parts carry
+ * their words in their chunk, not in the main catalogues.
+ */
+export function wordsTranslator<K extends string>(words: Record<K, string>): (key: K, vars?: Record<string, string | number>) => string {
+  return (key, vars = {}) => fillPlaceholders(words[key], vars);
 }

@@ -1,5 +1,5 @@
 import { useEnv } from '../../state/context.js';
-import type { Locale } from '../../i18n/index.js';
+import { wordsTranslator, type Locale } from '../../i18n/index.js';
 
 /**
  * The call screens' words, in every locale. They load with the calls chunk; the entry's
@@ -122,6 +122,5 @@ export type CallTranslate = (key: CallText, vars?: Record<string, string | numbe
 /** A translator for these words in the widget's locale (as the entry's `t` does). */
 export function useCallText(): CallTranslate {
   const { locale } = useEnv();
-  const words = CALL_STRINGS[locale];
-  return (key, vars = {}) => words[key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+  return wordsTranslator(CALL_STRINGS[locale]);
 }

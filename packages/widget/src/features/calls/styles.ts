@@ -1,3 +1,5 @@
+import { adoptStyles } from '../../styles/adopt.js';
+
 /**
  * The call screens' stylesheet: added to the widget's shadow root when the calls chunk first
  * shows something (so the entry's stylesheet does not carry it), through the same CSP-safe path
@@ -38,24 +40,7 @@ export const CALL_CSS = `
 @media (max-width:480px){.qc-call-float{inset:0;width:100vw;height:100vh;height:100dvh;border:0;border-radius:0}.qc-call-card.qc-call-float{inset:auto 8px 8px;width:auto}}
 `;
 
-/** Adds `css` to `root` beside the stylesheets it has (the entry's), once. */
+/** Adds `css` to `root` beside the stylesheets it has (the entry's), once; nothing outside a shadow root (component tests). */
 export function addStyles(root: ShadowRoot | Document, css: string, nonce?: string): void {
-  if (!(root instanceof ShadowRoot) || added.has(root)) return;
-  added.add(root);
-  if ('adoptedStyleSheets' in root && typeof CSSStyleSheet === 'function' && 'replaceSync' in CSSStyleSheet.prototype) {
-    try {
-      const sheet = new CSSStyleSheet();
-      sheet.replaceSync(css);
-      root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
-      return;
-    } catch {
-      // fall through to a <style> element
-    }
-  }
-  const style = root.ownerDocument.createElement('style');
-  if (nonce) style.setAttribute('nonce', nonce);
-  style.textContent = css;
-  root.appendChild(style);
+  if (root instanceof ShadowRoot) adoptStyles(root, css, nonce);
 }
-
-const added = new WeakSet<ShadowRoot>();

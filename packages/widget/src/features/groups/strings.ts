@@ -1,5 +1,5 @@
 import { useEnv } from '../../state/context.js';
-import type { Locale } from '../../i18n/index.js';
+import { wordsTranslator, type Locale } from '../../i18n/index.js';
 
 /**
  * The group screens' words, in every locale. They load with the screen's lazy chunk rather than sit in the
@@ -117,6 +117,5 @@ export const GROUP_STRINGS: Record<Locale, Record<GroupText, string>> = { en, 'z
 /** A translator for these words in the widget's locale, filling `{name}` placeholders from `vars` (as the entry's `t` does). */
 export function useGroupText(): (key: GroupText, vars?: Record<string, string | number>) => string {
   const { locale } = useEnv();
-  const words = GROUP_STRINGS[locale];
-  return (key, vars = {}) => words[key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+  return wordsTranslator(GROUP_STRINGS[locale]);
 }

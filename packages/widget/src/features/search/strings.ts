@@ -1,5 +1,5 @@
 import { useEnv } from '../../state/context.js';
-import type { Locale } from '../../i18n/index.js';
+import { wordsTranslator, type Locale } from '../../i18n/index.js';
 
 /**
  * The search screen's words in every locale. They load with the screen's lazy chunk rather than sit in the
@@ -41,6 +41,5 @@ export const SEARCH_STRINGS: Record<Locale, Record<SearchText, string>> = { en, 
 /** A translator for these words in the widget's locale, filling `{name}` placeholders from `vars` (as the entry's `t` does). */
 export function useSearchText(): (key: SearchText, vars?: Record<string, string | number>) => string {
   const { locale } = useEnv();
-  const words = SEARCH_STRINGS[locale];
-  return (key, vars = {}) => words[key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+  return wordsTranslator(SEARCH_STRINGS[locale]);
 }
