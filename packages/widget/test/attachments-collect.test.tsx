@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { checkFiles } from '../src/features/attachments/check.js';
-import { filesFromEvent, filesOf } from '../src/features/attachments/collect.js';
+import { filesFromEvent, filesOf } from '../src/util/attachments.js';
 import { MESSAGE_LIMITS } from './support/fake-client.js';
 
 const png = (name = 'screenshot.png', bytes = 64) => new File([new Uint8Array(bytes)], name, { type: 'image/png' });

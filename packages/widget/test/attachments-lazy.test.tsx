@@ -1,14 +1,14 @@
 // @vitest-environment happy-dom
 /**
- * The attachments chunk loads on first use (features/attachments/lazy.tsx): until it is there, a
+ * The attachments chunk loads on first use (components/lazy-attachments.tsx): until it is there, a
  * message's files already take their place (an image's box of its own shape, a card's height), so
  * the history doesn't move when it arrives. Its own file, since the chunk is loaded once per module graph.
  */
 import { cleanup, waitFor } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Attachment } from '@quickchat/sdk/messages';
-import { LazyAttachments, loadedAttachmentsChunk } from '../src/features/attachments/lazy.js';
-import type { FileUrl } from '../src/features/attachments/types.js';
+import { LazyAttachments, loadedAttachmentsChunk } from '../src/components/lazy-attachments.js';
+import type { FileUrl } from '../src/util/attachment-types.js';
 import { renderChat } from './support/render.js';
 
 afterEach(cleanup);

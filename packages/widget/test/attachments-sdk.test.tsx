@@ -6,7 +6,7 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import type { MessagesManager, UploadHandle } from '@quickchat/sdk/messages';
-import { fileUrlVia, uploadVia } from '../src/features/attachments/via-sdk.js';
+import { fileUrlVia, uploadVia } from '../src/state/attachments-via.js';
 
 type Files = Pick<MessagesManager, 'upload' | 'fileUrl'>;
 

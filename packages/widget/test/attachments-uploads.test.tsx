@@ -10,10 +10,10 @@ import { cleanup, fireEvent, waitFor, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '@quickchat/sdk';
 import type { Attachment } from '@quickchat/sdk/messages';
-import { filesFromEvent } from '../src/features/attachments/collect.js';
-import type { UploadFn, UploadItem } from '../src/features/attachments/types.js';
+import { filesFromEvent } from '../src/util/attachments.js';
+import type { UploadFn, UploadItem } from '../src/util/attachment-types.js';
 import { UploadTray } from '../src/features/attachments/upload-tray.js';
-import { useUploads, type Uploads } from '../src/features/attachments/use-uploads.js';
+import { useUploads, type Uploads } from '../src/components/use-uploads.js';
 import { MESSAGE_LIMITS } from './support/fake-client.js';
 import { renderChat } from './support/render.js';
 

@@ -10,10 +10,10 @@ import { cleanup, fireEvent, waitFor, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Attachment } from '@quickchat/sdk/messages';
 import { Attachments } from '../src/features/attachments/files.js';
-import { attachmentsOf } from '../src/features/attachments/of-message.js';
+import { attachmentsOf } from '../src/util/attachments.js';
 import { splitName } from '../src/features/attachments/file-name.js';
-import { previewBox } from '../src/features/attachments/preview-box.js';
-import type { FileUrl } from '../src/features/attachments/types.js';
+import { previewBox } from '../src/util/attachments.js';
+import type { FileUrl } from '../src/util/attachment-types.js';
 import { message } from './support/fake-client.js';
 import { renderChat } from './support/render.js';
 
@@ -172,7 +172,7 @@ describe('file cards', () => {
       expect(shown.getAttribute('title')).toBe(name);
       within(items[i]!).getByRole('button', { name: `Download ${name}` });
     }
-    expect(items.map((li) => li.querySelector('.qc-att-size')!.textContent)).toEqual(['1.5 MB', '512 byte', '25 MB', '2.8 GB', '1 byte']);
+    expect(items.map((li) => li.querySelector('.qc-att-size')!.textContent)).toEqual(['1.5 MB', '512 bytes', '25 MB', '2.8 GB', '1 byte']);
     // The payload stays text: no element came of it, nothing to run.
     expect(document.querySelector('img')).toBeNull();
     expect([...items[4]!.querySelector('bdi')!.children].map((c) => c.tagName)).toEqual(['SPAN', 'SPAN']);

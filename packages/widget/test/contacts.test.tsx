@@ -3,6 +3,8 @@ import { cleanup, fireEvent, waitFor, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DialogHost } from '../src/components/dialog.js';
 import { Contacts } from '../src/screens/contacts.js';
+import { CONTACTS_STRINGS } from '../src/features/contacts/strings.js';
+import { LOCALES } from '../src/i18n/index.js';
 import { ME, FakeClient, dmId, user } from './support/fake-client.js';
 import { renderChat, screenProps } from './support/render.js';
 
@@ -266,5 +268,20 @@ describe('contacts', () => {
     };
     fireEvent.click(getByRole('button', { name: 'Accept Bob' }));
     await waitFor(() => expect(getByRole('alert').textContent).toBe('Can’t reach the chat server. Check your connection and try again.'));
+  });
+});
+
+describe('the Contacts screen’s words', () => {
+  const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+  it('exist in every locale of the widget, with the same keys and placeholders, none empty', () => {
+    expect(Object.keys(CONTACTS_STRINGS).sort()).toEqual(Object.keys(LOCALES).sort());
+    const reference = CONTACTS_STRINGS.en;
+    for (const [locale, words] of Object.entries(CONTACTS_STRINGS)) {
+      expect(Object.keys(words).sort(), locale).toEqual(Object.keys(reference).sort());
+      for (const key of Object.keys(reference) as (keyof typeof reference)[]) {
+        expect(placeholders(words[key]), `${locale} ${key}`).toEqual(placeholders(reference[key]));
+        expect(words[key].trim(), `${locale} ${key}`).not.toBe('');
+      }
+    }
   });
 });

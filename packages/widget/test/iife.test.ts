@@ -35,12 +35,16 @@ describe('script-tag bundle', () => {
   it('writes each lazy part as a file next to quickchat-widget.js that only registers on QuickChat', () => {
     const lazy = build.scriptTag.filter((f) => f !== 'quickchat-widget.js');
     expect(lazy.map((f) => f.replace(/-[\w-]{8}\.js$/, '')).sort()).toEqual([
+      'quickchat-widget-attachments',
       'quickchat-widget-calls',
+      'quickchat-widget-contacts',
       'quickchat-widget-emoji-picker',
       'quickchat-widget-emoji-search',
       'quickchat-widget-group-rules',
       'quickchat-widget-groups',
       'quickchat-widget-manager',
+      'quickchat-widget-mentions',
+      'quickchat-widget-messages',
       'quickchat-widget-profile',
       'quickchat-widget-rich',
       'quickchat-widget-search',

@@ -46,6 +46,14 @@ const SEARCH_CHUNK_BUDGET_BYTES = 4.5 * 1024;
  * stylesheet) with `@quickchat/sdk/calls` (simple-peer inside): loaded when a call starts or rings.
  */
 const CALLS_CHUNK_BUDGET_BYTES = 24 * 1024;
+/**
+ * The attachments' lazy part (features/attachments/attachments.ts: a message's files with their
+ * previews, cards and lightbox, the upload tray and controller, their words in both locales and
+ * stylesheet): fetched with the first message that has files or the first file added.
+ */
+const ATTACHMENTS_CHUNK_BUDGET_BYTES = 5 * 1024;
+/** The Contacts screen (friends, requests, blocks, adding a friend) with its words in both locales: fetched when the tab is first opened. */
+const CONTACTS_CHUNK_BUDGET_BYTES = 3.5 * 1024;
 /** The Chinese words of the main screens (i18n/zh-CN.ts): a chunk of their own, fetched only in zh-CN. */
 const ZH_CN_BUDGET_BYTES = 5 * 1024;
 /**
@@ -62,11 +70,16 @@ const SCRIPT_TAG_LAZY_BUDGETS: Record<string, number> = {
   groups: GROUPS_CHUNK_BUDGET_BYTES,
   search: 2.5 * 1024,
   rich: 4 * 1024,
+  attachments: ATTACHMENTS_CHUNK_BUDGET_BYTES,
+  contacts: CONTACTS_CHUNK_BUDGET_BYTES,
   // Shared by lazy parts, so a file of their own: the group role policy (@quickchat/protocol's
   // group-rules.ts: the group screens, and message moderation in rich messages), and the SDK's
-  // `messages` entry (search, and rich messages).
+  // `messages` entry (search, rich messages, uploads and file links): its manager, its mention
+  // parser (search and rich messages), and the entry itself (which the chat root loads).
   'group-rules': 1024,
   manager: 2.5 * 1024,
+  mentions: 512,
+  messages: 512,
   calls: CALLS_CHUNK_BUDGET_BYTES,
 };
 
@@ -76,7 +89,7 @@ const SCRIPT_TAG_LAZY_BUDGETS: Record<string, number> = {
  */
 const SDK_ENTRY_MODULE = /packages\/sdk\/src\/(groups|messages|calls)\//;
 /** The lazy screens: none of them may be in the main file. */
-const LAZY_SCREENS = ['screens/profile.tsx', 'screens/groups.ts', 'screens/group-info.tsx', 'screens/group-new.tsx', 'screens/search.tsx'];
+const LAZY_SCREENS = ['screens/contacts.tsx', 'screens/profile.tsx', 'screens/groups.ts', 'screens/group-info.tsx', 'screens/group-new.tsx', 'screens/search.tsx'];
 
 describe('widget size budget', () => {
   it(`keeps the widget entry, Preact and the SDK included, within ${BUDGET_BYTES / 1024} KiB min+gzip`, async () => {
@@ -131,6 +144,8 @@ describe('widget size budget', () => {
     for (const [name, screen, budget] of [
       ['group screens', 'screens/group-info.tsx', GROUPS_CHUNK_BUDGET_BYTES],
       ['search screen', 'screens/search.tsx', SEARCH_CHUNK_BUDGET_BYTES],
+      ['contacts screen', 'screens/contacts.tsx', CONTACTS_CHUNK_BUDGET_BYTES],
+      ['attachments', 'features/attachments/upload-queue.ts', ATTACHMENTS_CHUNK_BUDGET_BYTES],
     ] as const) {
       const chunk = b.lazyChunks.find((c) => c.inputs.some((i) => i.endsWith(screen)));
       expect(chunk, `a lazy chunk with ${screen}`).toBeDefined();

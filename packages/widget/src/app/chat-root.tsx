@@ -1,7 +1,9 @@
 import { useLayoutEffect, useMemo } from 'preact/hooks';
 import type { ChatClient } from '@quickchat/sdk';
 import { friendsOf } from '@quickchat/sdk/friends';
+import { presenceOf } from '@quickchat/sdk/presence';
 import { ChatContext, useEnv } from '../state/context.js';
+import { PresenceContext } from '../state/presence.js';
 import { Drafts } from '../state/drafts.js';
 import { Profiles } from '../state/profiles.js';
 import { DeclinedRequests } from '../state/declined-requests.js';
@@ -23,8 +25,12 @@ export function ChatRoot({ client }: { client: ChatClient }) {
   const { open, options } = useEnv();
   const friends = useMemo(() => friendsOf(client), [client]);
   const drafts = useMemo(() => new Drafts(), [client]);
-  // Rich messages' on-use part, fetched on first use (features/rich/rich.ts).
-  const rich = useMemo(() => lazyChunk(() => import('../features/rich/rich.js').then((m) => m.richFor(client))), [client]);
+  // The SDK's messages entry (uploads, file links, edits, reactions), fetched on first use; one manager for all of them.
+  const messages = useMemo(() => lazyChunk(() => import('@quickchat/sdk/messages').then((m) => m.messagesOf(client))), [client]);
+  // Rich messages' on-use part, fetched on first use (features/rich/rich.tsx), around that manager.
+  const rich = useMemo(() => lazyChunk(() => Promise.all([import('../features/rich/rich.js'), messages()]).then(([m, manager]) => m.richFor(client, manager))), [client]);
+  // Made when the client was (state/session.ts): the SDK pushes states only to a manager that exists before `ready`.
+  const presence = useMemo(() => presenceOf(client), [client]);
   const profiles = useMemo(() => new Profiles(client, friends), [client]);
   useLayoutEffect(() => () => profiles.dispose(), [profiles]);
   const declined = useMemo(() => new DeclinedRequests(client, friends), [client]);
@@ -41,9 +47,11 @@ export function ChatRoot({ client }: { client: ChatClient }) {
   }, [client]);
 
   return (
-    <ChatContext.Provider value={{ client, friends, drafts, profiles, declined, rich, visible: isOpen && pageVisible }}>
-      <Shell />
-      <CallLayer client={client} />
+    <ChatContext.Provider value={{ client, friends, drafts, profiles, declined, messages, rich, visible: isOpen && pageVisible }}>
+      <PresenceContext.Provider value={presence}>
+        <Shell />
+        <CallLayer client={client} />
+      </PresenceContext.Provider>
     </ChatContext.Provider>
   );
 }

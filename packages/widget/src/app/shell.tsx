@@ -5,7 +5,6 @@ import { DialogHost } from '../components/dialog.js';
 import { Glyph } from '../components/glyph.js';
 import { HeaderAction, type HeaderActionSpec } from '../components/header.js';
 import { lazyScreen } from '../components/lazy-screen.js';
-import { Contacts } from '../screens/contacts.js';
 import { ConversationList } from '../screens/conversation-list.js';
 import type { Route, RouteName, ScreenProps } from '../screens/navigation.js';
 import { Thread } from '../screens/thread.js';
@@ -14,6 +13,7 @@ import { useStore } from '../state/use-store.js';
 import { TABS, screenKey, showsTabs, tabOf } from './routes.js';
 
 /** Lazily loaded screens: their code is fetched the first time someone opens them. */
+const Contacts = lazyScreen<ScreenProps<'contacts'>>(() => import('../screens/contacts.js').then((m) => m.Contacts));
 const Profile = lazyScreen<ScreenProps<'profile'>>(() => import('../screens/profile.js').then((m) => m.Profile));
 // Both group screens are one chunk (`groups`), with the SDK's groups entry inside.
 const GroupNew = lazyScreen<ScreenProps<'group-new'>>(() => import('../screens/groups.js').then((m) => m.GroupNew));

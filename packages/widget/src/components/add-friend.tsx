@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { MessageKey } from '../i18n/index.js';
-import { useChat, useEnv } from '../state/context.js';
-import { errorKey } from '../util/errors.js';
+import { useContactsText, type ContactsTranslate } from '../features/contacts/strings.js';
+import { useChat } from '../state/context.js';
+import { errorKey, rootError } from '../util/errors.js';
 
 /** The protocol's longest friend-request memo (`PROTOCOL_LIMITS.maxMemoLength`). */
 const MAX_MEMO = 200;
@@ -13,12 +13,12 @@ const MAX_MEMO = 200;
  * the user is busy here, so it can drop its own stale message.
  */
 export function AddFriend({ actions = 0, onActivity }: { actions?: number; onActivity?: () => void }) {
-  const { t } = useEnv();
+  const t = useContactsText();
   const { client, friends } = useChat();
   const [handle, setHandle] = useState('');
   const [memo, setMemo] = useState('');
   const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<{ key: MessageKey; name?: string; error?: boolean } | null>(null);
+  const [result, setResult] = useState<{ key: Parameters<ContactsTranslate>[0]; name?: string; error?: boolean } | null>(null);
   useEffect(() => setResult(null), [actions]);
   const edit = (set: (value: string) => void) => (e: { currentTarget: HTMLInputElement }) => {
     set(e.currentTarget.value);
@@ -44,7 +44,8 @@ export function AddFriend({ actions = 0, onActivity }: { actions?: number; onAct
       setHandle('');
       setMemo('');
     } catch (err) {
-      setResult({ key: errorKey(err, { not_found: 'contacts.noSuchHandle', conflict: 'contacts.conflict' }), error: true });
+      const code = rootError(err)?.code;
+      setResult({ key: code === 'not_found' ? 'contacts.noSuchHandle' : code === 'conflict' ? 'contacts.conflict' : errorKey(err), error: true });
     } finally {
       setBusy(false);
     }

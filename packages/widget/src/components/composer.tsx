@@ -1,10 +1,14 @@
-import { useContext, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useContext, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { createStore } from '@quickchat/sdk';
 import { RichThreadContext } from '../state/rich-thread.js';
 import { useChat, useEnv } from '../state/context.js';
 import { useStore } from '../state/use-store.js';
 import type { ComposeMode, ComposerExtrasProps, WidgetRich } from '../state/widget-client.js';
+import { uploadVia } from '../state/attachments-via.js';
+import { filesFromEvent } from '../util/attachments.js';
 import { EmojiButton } from './emoji-button.js';
+import { Glyph } from './glyph.js';
+import { useUploads } from './use-uploads.js';
 
 /** The protocol's longest message text (`PROTOCOL_LIMITS.maxTextLength`), in UTF-16 units: the cap until the server announces its own. */
 const MAX_TEXT = 16_000;
@@ -24,10 +28,27 @@ const NO_MODE = createStore<ComposeMode>(null);
  * In a thread it also replies and edits your messages (the text box then holds the message, Save
  * stores it, Cancel or Escape goes back to the draft), and in a group suggests members on `@`;
  * that part is in the rich chunk (`ComposerExtras`), loaded the first time it is needed.
+ *
+ * Files come from the attach (paperclip) button, a paste or a drop; each is checked against the
+ * server's limits and uploaded at once, shown in a tray above the text box (the attachments chunk,
+ * loaded with the first file), and sent with the text (or on their own) once all are up. A reply
+ * or an edit carries none, and in a group a message with files does not mark its mentions.
  */
 export function Composer({ conversationId, peerName }: { conversationId: string; peerName: string }) {
   const { t, locale } = useEnv();
-  const { client, drafts, rich: loadRich } = useChat();
+  const { client, drafts, messages, rich: loadRich } = useChat();
+  const upload = useMemo(() => uploadVia(messages), [messages]);
+  const uploads = useUploads(conversationId, upload, () => client.limits.getState()?.messages ?? null);
+  const uploading = uploads.items.some((i) => i.state === 'uploading');
+  const ready = uploads.items.some((i) => i.state === 'done');
+  const picker = useRef<HTMLInputElement>(null);
+  /** Takes the files an event carries (a paste, a drop), if any, instead of the browser. */
+  const takeFiles = (e: Event) => {
+    const files = filesFromEvent(e);
+    if (!files.length) return;
+    e.preventDefault();
+    uploads.add(files);
+  };
   const thread = useContext(RichThreadContext);
   const compose = thread?.compose ?? NO_MODE;
   const mode = useStore(compose, (m) => m);
@@ -83,7 +104,15 @@ export function Composer({ conversationId, peerName }: { conversationId: string;
 
   const send = () => {
     const body = text.trim();
-    if (!body || left < 0) return;
+    const ids = uploads.queue?.attachmentIds() ?? [];
+    if ((!body && !ids.length) || left < 0 || uploading) return;
+    // Files go with the text as one message (a reply or an edit carries none: they wait in the tray).
+    if (ids.length && !mode) {
+      client.send(conversationId, { type: 'text', text: body, attachments: ids });
+      uploads.queue?.clear();
+      return change('');
+    }
+    if (!body) return;
     // Plain text goes at once; a reply, an edit or a mention (in a group) through the rich part.
     if (!mode && !(group && body.includes('@'))) {
       client.send(conversationId, body);
@@ -120,8 +149,18 @@ export function Composer({ conversationId, peerName }: { conversationId: string;
       {rich && (
         <rich.ComposerExtras conversationId={conversationId} group={group} mode={mode} text={text} caret={at} replace={replace} cancel={cancel} keys={keys} onList={setActiveId} box={box} />
       )}
+      {uploads.tray}
+      {uploads.loadFailed && (
+        <p class="qc-error" role="alert">
+          {t('state.loadFailed')}
+        </p>
+      )}
       <form
         class="qc-composer"
+        onDragOver={(e) => {
+          if (e.dataTransfer?.types.includes('Files')) e.preventDefault();
+        }}
+        onDrop={takeFiles}
         onSubmit={(e) => {
           e.preventDefault();
           send();
@@ -131,6 +170,21 @@ export function Composer({ conversationId, peerName }: { conversationId: string;
           {t('composer.label', { name: peerName })}
         </label>
         <EmojiButton onPick={(e) => replace(null, null, e)} returnFocus={() => box.current} />
+        <button type="button" class="qc-icon" aria-label={t('attach.pick')} onClick={() => picker.current?.click()}>
+          <Glyph name="attach" />
+        </button>
+        <input
+          ref={picker}
+          type="file"
+          multiple
+          hidden
+          tabIndex={-1}
+          aria-hidden="true"
+          onChange={(e) => {
+            uploads.add(filesFromEvent(e));
+            e.currentTarget.value = '';
+          }}
+        />
         <textarea
           ref={box}
           id={inputId}
@@ -146,6 +200,7 @@ export function Composer({ conversationId, peerName }: { conversationId: string;
           aria-activedescendant={activeId ?? undefined}
           onInput={(e) => change(e.currentTarget.value, e.currentTarget.selectionStart)}
           onBlur={stopTyping}
+          onPaste={takeFiles}
           onKeyDown={(e) => {
             if (keys.current?.(e)) return;
             if (e.key !== 'Enter' || e.shiftKey || e.isComposing || e.keyCode === 229) return;
@@ -161,7 +216,7 @@ export function Composer({ conversationId, peerName }: { conversationId: string;
             {left < 0 ? t('composer.over', { count: -left }) : t('composer.left', { count: left })}
           </span>
         )}
-        <button type="submit" class="qc-btn" disabled={!text.trim() || left < 0}>
+        <button type="submit" class="qc-btn" disabled={(!text.trim() && !(ready && !mode)) || left < 0 || uploading}>
           {t(mode?.kind === 'edit' ? 'rich.save' : 'composer.send')}
         </button>
       </form>

@@ -1,6 +1,7 @@
 import { createContext, type ComponentChildren } from 'preact';
 import { useContext, useLayoutEffect, useRef } from 'preact/hooks';
 import { useEnv } from '../state/context.js';
+import { UserPresence } from './presence-dot.js';
 
 /** An extra button for a screen's title bar, supplied from outside the screen (see {@link HeaderAction}). */
 export interface HeaderActionSpec {
@@ -20,9 +21,10 @@ export const HeaderAction = createContext<HeaderActionSpec | null>(null);
 /**
  * A screen's title bar: optional back button (named "Back to chats" unless `backLabel` says where), the title (an `h2` that receives focus after
  * navigation), extra actions (the screen's own, then one from {@link HeaderAction}), and in the
- * launcher layout the close button.
+ * launcher layout the close button. With `presence` (a user id: a DM's peer), their presence dot
+ * follows the title (in the heading, so it is read with it).
  */
-export function Header({ title, back, backLabel, focus, children }: { title: string; back?: () => void; backLabel?: string; focus?: boolean; children?: ComponentChildren }) {
+export function Header({ title, back, backLabel, focus, presence, children }: { title: string; back?: () => void; backLabel?: string; focus?: boolean; presence?: string; children?: ComponentChildren }) {
   const { t, layout, open } = useEnv();
   const extra = useContext(HeaderAction);
   const heading = useRef<HTMLHeadingElement>(null);
@@ -39,6 +41,7 @@ export function Header({ title, back, backLabel, focus, children }: { title: str
       {/* Titles are often a person's name: their own text decides its direction. */}
       <h2 ref={heading} tabIndex={-1} dir="auto">
         {title}
+        {presence && <UserPresence userId={presence} />}
       </h2>
       {children}
       {extra && (

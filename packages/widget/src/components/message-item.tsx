@@ -1,4 +1,4 @@
-import { useContext, useState } from 'preact/hooks';
+import { useContext, useMemo, useState } from 'preact/hooks';
 import type { CallRecordContent, LocalMessage } from '@quickchat/sdk';
 import { splitMentions } from '../util/mentions.js';
 import { QuoteLine } from './quote.js';
@@ -16,6 +16,9 @@ import { RichText } from './rich-text.js';
 import { SystemNotice } from './system-notice.js';
 import { callRecordText } from '../util/call-record.js';
 import { Ticks } from './ticks.js';
+import { fileUrlVia } from '../state/attachments-via.js';
+import { attachmentsOf } from '../util/attachments.js';
+import { LazyAttachments } from './lazy-attachments.js';
 
 /** Messages longer than this are shown cut, with "Show more". */
 export const LONG_TEXT = 1200;
@@ -57,8 +60,9 @@ function CallRecord({ content }: { content: CallRecordContent }) {
 
 function TextMessage({ message, own, senderName, runStart, onJump }: MessagePlace & { message: LocalMessage }) {
   const { t, locale } = useEnv();
-  const { client } = useChat();
+  const { client, messages } = useChat();
   const me = useStore(client.user, (u) => u?.handle);
+  const fileUrl = useMemo(() => fileUrlVia(messages), [messages]);
   // In a group, "read by N" under your message: the other members whose read cursor reached it, from
   // the cursors the client holds (every member's in groups of up to the server's
   // `liveReceiptsMaxMembers`, decision 0009; larger groups send only yours, so nothing shows there).
@@ -74,6 +78,9 @@ function TextMessage({ message, own, senderName, runStart, onJump }: MessagePlac
   const failed = message.state === 'failed';
   const mentionsMe = content?.mentions?.includes(client.userId) ?? false;
   const actions = useActions(message, own);
+  const files = deleted ? [] : attachmentsOf(message);
+  // A message of files only: no bubble, but still its sender for screen readers.
+  const bubble = deleted || text !== '' || files.length === 0;
   return (
     <div class={`qc-msg${own ? ' qc-own' : ''}${failed ? ' qc-failed' : ''}`} data-state={message.state}>
       {runStart && !own && (
@@ -84,25 +91,30 @@ function TextMessage({ message, own, senderName, runStart, onJump }: MessagePlac
       )}
       {message.quote && onJump && <QuoteLine quote={message.quote} onJump={() => onJump(message.quote!.seq)} />}
       <div class="qc-line">
-        <div class={`qc-bubble${isJumboEmoji(text) ? ' qc-jumbo' : ''}`}>
-          <span class="qc-sr">{own ? t('thread.you') : name}: </span>
-          {/* Only the user's text decides its direction (not the hidden "You:" before it). */}
-          <div class="qc-text" dir="auto">
-            {deleted ? (
-              <i>{t('thread.deleted')}</i>
-            ) : mentionsMe ? (
-              splitMentions(shown, me).map((part, i) => (i % 2 ? <mark key={i}>{part}</mark> : <RichText key={i} text={part} />))
-            ) : (
-              <RichText text={shown} />
-            )}
+        {bubble ? (
+          <div class={`qc-bubble${isJumboEmoji(text) ? ' qc-jumbo' : ''}`}>
+            <span class="qc-sr">{own ? t('thread.you') : name}: </span>
+            {/* Only the user's text decides its direction (not the hidden "You:" before it). */}
+            <div class="qc-text" dir="auto">
+              {deleted ? (
+                <i>{t('thread.deleted')}</i>
+              ) : mentionsMe ? (
+                splitMentions(shown, me).map((part, i) => (i % 2 ? <mark key={i}>{part}</mark> : <RichText key={i} text={part} />))
+              ) : (
+                <RichText text={shown} />
+              )}
+            </div>
           </div>
-        </div>
+        ) : (
+          <span class="qc-sr">{own ? t('thread.you') : name}: </span>
+        )}
         {actions && (
           <MenuButton class="qc-icon qc-actions-btn" label={t('rich.actions', { name: own ? t('thread.you') : name })} items={actions.items}>
             <span aria-hidden="true">⋯</span>
           </MenuButton>
         )}
       </div>
+      {files.length > 0 && <LazyAttachments attachments={files} fileUrl={fileUrl} />}
       {long && (
         <button type="button" class="qc-link qc-more" aria-expanded={expanded} onClick={() => setExpanded(!expanded)}>
           {t(expanded ? 'thread.showLess' : 'thread.showMore')}

@@ -7,7 +7,8 @@ import { useDialogs } from '../components/dialog.js';
 import { Header } from '../components/header.js';
 import { MenuButton } from '../components/menu.js';
 import type { MessageKey } from '../i18n/index.js';
-import { useChat, useEnv } from '../state/context.js';
+import { useContactsText } from '../features/contacts/strings.js';
+import { useChat } from '../state/context.js';
 import { useStore } from '../state/use-store.js';
 import type { WidgetClient } from '../state/widget-client.js';
 import { errorKey } from '../util/errors.js';
@@ -15,7 +16,7 @@ import type { ScreenProps } from './navigation.js';
 
 /** Friends, friend requests both ways, blocked people, and adding a friend by handle. */
 export function Contacts({ go, focus }: ScreenProps<'contacts'>) {
-  const { t } = useEnv();
+  const t = useContactsText();
   const { client, friends } = useChat();
   const dialogs = useDialogs();
   const state = useStore(friends.store, (s) => s);

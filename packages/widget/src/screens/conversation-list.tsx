@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ConversationView, PublicUser } from '@quickchat/sdk';
 import { Avatar } from '../components/avatar.js';
+import { UserPresence } from '../components/presence-dot.js';
 import { Glyph } from '../components/glyph.js';
 import { Header } from '../components/header.js';
 import { useChat, useEnv } from '../state/context.js';
@@ -96,7 +97,6 @@ function Row({ conversation, person, name, preview, stamp, at, onOpen }: RowProp
   return (
     <li>
       <button type="button" class="qc-row" data-conversation={conversation.conversationId} onClick={() => onOpen(conversation.conversationId)}>
-        <Avatar user={person} name={name} />
         <span class="qc-row-main">
           <span class="qc-row-top">
             <span class="qc-name" dir="auto">
@@ -118,6 +118,15 @@ function Row({ conversation, person, name, preview, stamp, at, onOpen }: RowProp
             {preview.after && <span class="qc-by">{preview.after}</span>}
           </span>
         </span>
+        {/* A DM's avatar with its presence dot: shown first (CSS `order`), read after the name and the preview. */}
+        {conversation.peerId ? (
+          <span class="qc-presence-at">
+            <Avatar user={person} name={name} />
+            <UserPresence userId={conversation.peerId} />
+          </span>
+        ) : (
+          <Avatar user={person} name={name} />
+        )}
         {unread > 0 && (
           <>
             <span class="qc-badge" aria-hidden="true">

@@ -3,7 +3,10 @@ import { Avatar } from '../components/avatar.js';
 import { MenuButton, type MenuItem } from '../components/menu.js';
 import { memberControls, type RoleContext } from '../features/groups/permissions.js';
 import { useGroupText, type GroupText } from '../features/groups/strings.js';
+import { UserPresence } from '../components/presence-dot.js';
 import { useChat } from '../state/context.js';
+import { useWatchPresence } from '../state/presence.js';
+import { useStore } from '../state/use-store.js';
 
 /** A role's name, for the members list. */
 export const ROLE_LABEL: Record<GroupRole, GroupText> = { owner: 'roleOwner', admin: 'roleAdmin', member: 'roleMember' };
@@ -25,6 +28,9 @@ export interface MemberActions {
 export function MemberList({ group, members, actions }: { group: RoleContext; members: GroupMember[]; actions: MemberActions }) {
   const g = useGroupText();
   const { client } = useChat();
+  // Members of groups up to the server's `presenceMaxMembers` are pushed; in larger ones, follow those listed while shown.
+  const pushed = useStore(client.limits, (l) => members.length <= (l?.groups.presenceMaxMembers ?? Infinity), [members.length]);
+  useWatchPresence(pushed ? [] : members.flatMap((m) => (m.user.id === client.userId ? [] : [m.user.id])));
   return (
     <ul class="qc-list" data-members>
       {[...members].sort((x, y) => ORDER[x.role] - ORDER[y.role]).map((m) => {
@@ -37,12 +43,16 @@ export function MemberList({ group, members, actions }: { group: RoleContext; me
         ];
         return (
           <li key={m.user.id} class="qc-person" data-member={m.user.id}>
-            <Avatar user={m.user} name={m.user.displayName} />
             <span class="qc-row-main">
               <span class="qc-name" dir="auto">
                 {m.user.displayName}
               </span>
               <span class="qc-preview">{mine ? `${g(ROLE_LABEL[m.role])} · ${g('you')}` : g(ROLE_LABEL[m.role])}</span>
+            </span>
+            {/* Shown first (CSS `order`), read after the name and role. */}
+            <span class="qc-presence-at">
+              <Avatar user={m.user} name={m.user.displayName} />
+              {!mine && <UserPresence userId={m.user.id} />}
             </span>
             {items.length > 0 && (
               <span class="qc-actions">

@@ -54,7 +54,7 @@ export function Thread({ route: { conversationId, seq }, go, focus }: ScreenProp
 
   return (
     <RichThreadContext.Provider value={thread}>
-      <Header title={name} back={() => go({ name: 'chats' })} focus={focus}>
+      <Header title={name} back={() => go({ name: 'chats' })} focus={focus} presence={conv?.peerId ?? undefined}>
         <CallButtons conversationId={conversationId} />
       </Header>
       <MessageLog key={conversationId} conversationId={conversationId} peerName={name} unread={mark} showSeq={seq} />

@@ -7,7 +7,7 @@ import type { Session } from './session.js';
 import type { Drafts } from './drafts.js';
 import type { Profiles } from './profiles.js';
 import type { DeclinedRequests } from './declined-requests.js';
-import type { WidgetClient, WidgetFriends, WidgetRich } from './widget-client.js';
+import type { WidgetClient, WidgetFriends, WidgetMessages, WidgetRich } from './widget-client.js';
 
 /** A store the widget writes to. */
 export type Writable<T> = ReturnType<typeof createStore<T>>;
@@ -34,6 +34,11 @@ export interface ChatEnv {
   profiles: Profiles;
   /** Answers "no" to your friend requests, heard on any screen. */
   declined: DeclinedRequests;
+  /**
+   * The client's `messagesOf(client)` (the SDK's `messages` entry), loaded on first use: uploads
+   * and file links; the rich chunk uses the same one (rejects when it can't be loaded).
+   */
+  messages: () => Promise<WidgetMessages>;
   /** Rich-message actions and group members, loaded on first use (rejects when the chunk can't be loaded). */
   rich: () => Promise<WidgetRich>;
   /** True while the widget is on screen (launcher open, page visible): only then are messages marked read. */

@@ -1,3 +1,4 @@
+import { presenceOf } from '@quickchat/sdk/presence';
 import { ClientErrorCode, ErrorCode, RestClient, createClient, createStore, type ChatClient, type ClientOptions, type FetchLike, type QuickchatError, type ReadableStore, type SessionStore } from '@quickchat/sdk';
 import { IndexedDBStorage } from '@quickchat/sdk/indexeddb';
 import type { WidgetOptions } from '../options.js';
@@ -132,6 +133,8 @@ export class Session {
   }
 
   private use(client: ChatClient): void {
+    // Its presence manager now, before `ready`: the SDK pushes presence states only to one that exists by then.
+    presenceOf(client);
     this.state.update(() => client);
     const { onError, onReady } = this.options;
     if (onError) this.cleanups.push(client.on('error', ({ error }) => safely(() => onError(error))));

@@ -25,6 +25,9 @@ export interface WidgetClient
  */
 export type WidgetFriends = Pick<FriendsManager, 'store' | 'request' | 'accept' | 'decline' | 'cancel' | 'remove' | 'block' | 'unblock'>;
 
+/** What the widget uses of the client's messages manager (`messagesOf(client)` from `@quickchat/sdk/messages`). */
+export type WidgetMessages = Pick<MessagesManager, 'edit' | 'delete' | 'react' | 'toggleReaction' | 'upload' | 'fileUrl'>;
+
 /** Which change to a message: an edit, a delete, a reaction. */
 export type RichAction = 'edit' | 'delete' | 'react';
 

@@ -1,9 +1,9 @@
 /** Light tokens (the default). */
 const LIGHT =
-  '--qc-bg:#fff;--qc-surface:#f3f4f6;--qc-text:#111827;--qc-muted:#4b5563;--qc-border:#d1d5db;--qc-accent:#2563eb;--qc-accent-text:#fff;--qc-danger:#b91c1c;--qc-badge:#c2410c;--qc-badge-text:#fff;--qc-focus:#1d4ed8;';
+  '--qc-bg:#fff;--qc-surface:#f3f4f6;--qc-text:#111827;--qc-muted:#4b5563;--qc-border:#d1d5db;--qc-accent:#2563eb;--qc-accent-text:#fff;--qc-danger:#b91c1c;--qc-badge:#c2410c;--qc-badge-text:#fff;--qc-focus:#1d4ed8;--qc-online:#15803d;';
 /** Dark tokens. */
 const DARK =
-  '--qc-bg:#111827;--qc-surface:#1f2937;--qc-text:#f9fafb;--qc-muted:#cbd5e1;--qc-border:#374151;--qc-accent:#60a5fa;--qc-accent-text:#0b1120;--qc-danger:#fca5a5;--qc-badge:#fb923c;--qc-badge-text:#111827;--qc-focus:#93c5fd;';
+  '--qc-bg:#111827;--qc-surface:#1f2937;--qc-text:#f9fafb;--qc-muted:#cbd5e1;--qc-border:#374151;--qc-accent:#60a5fa;--qc-accent-text:#0b1120;--qc-danger:#fca5a5;--qc-badge:#fb923c;--qc-badge-text:#111827;--qc-focus:#93c5fd;--qc-online:#4ade80;';
 
 /**
  * The widget's whole stylesheet, scoped by its shadow root. Colours and sizes come from `--qc-*`
@@ -148,4 +148,10 @@ button{cursor:pointer}
 .qc-jump{position:absolute;z-index:1;border:1px solid var(--qc-border);border-radius:16px;padding:6px 12px;background:var(--qc-bg);color:var(--qc-text);font-size:.85em;font-weight:600;box-shadow:0 2px 8px rgba(0,0,0,.2)}
 .qc-jump-newest{inset-inline-end:16px;bottom:12px}
 .qc-jump-unread{top:8px;left:50%;transform:translateX(-50%)}
+.qc-presence{display:inline-block;flex:none;width:12px;height:12px;border-radius:50%;border:2px solid var(--qc-bg);vertical-align:middle}
+.qc-presence-online{background:var(--qc-online)}
+.qc-presence-offline{background:var(--qc-bg);box-shadow:inset 0 0 0 2px var(--qc-muted)}
+.qc-head h2>.qc-presence{margin-inline-start:6px}
+.qc-presence-at{position:relative;display:inline-flex;flex:none;order:-1}
+.qc-presence-at>.qc-presence{position:absolute;bottom:-1px;inset-inline-end:-1px}
 `;

@@ -38,7 +38,8 @@ export function fileSize(bytes: number, locale: Locale): string {
     value /= 1024;
     unit = next;
   }
-  return new Intl.NumberFormat(locale, { style: 'unit', unit, maximumFractionDigits: value < 10 ? 1 : 0 }).format(value);
+  // Bytes spelled out ("77 bytes", "77 字节"): the short form of that unit is "77 byte" in English.
+  return new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: unit === 'byte' ? 'long' : 'short', maximumFractionDigits: value < 10 ? 1 : 0 }).format(value);
 }
 
 const RELATIVE_STEPS: readonly [Intl.RelativeTimeFormatUnit, number][] = [

@@ -32,6 +32,8 @@ export interface WidgetPageOptions {
    * origin. `none`: no CSP header at all, so nothing but the widget itself stops an injection.
    */
   csp?: 'strict' | 'none';
+  /** Appended to the strict CSP's `img-src` (e.g. the chat server's origin, for file previews). */
+  imgSrc?: string;
   /** Appended to the strict CSP's `style-src` (e.g. `" 'nonce-…'"`). */
   styleSrc?: string;
   /** The strict CSP's `script-src` sources, in place of `'self'` (e.g. `'nonce-…'`, or exact file URLs). */
@@ -54,14 +56,14 @@ export interface WidgetBrowser {
   readonly routes: Record<string, Route>;
   /** The page server (after `beforeAll`). */
   readonly pages: PageServer;
-  /** Starts this test's real server (stopped after the test), allowing the page origin. */
-  server(): Promise<{ server: TestServer; rest: Rest }>;
+  /** Starts this test's real server (stopped after the test), allowing the page origin; `limits` over the relaxed ones of SDK tests. */
+  server(limits?: ServerLimitOverrides): Promise<{ server: TestServer; rest: Rest }>;
   /** Opens a host page (its own browser context, 800×720) that mounts the widget. */
   open(s: TestServer, options: WidgetPageOptions): Promise<Page>;
   /** A Node SDK client signed in as `user`, connected; closed after the test. */
   connect(s: TestServer, user: TestUser): Promise<ChatClient>;
   /** This test's server with `alice` and `bob` (display names Alice, Bob), friends, and bob connected from Node. */
-  friends(): Promise<Friends>;
+  friends(limits?: ServerLimitOverrides): Promise<Friends>;
   /** For this test only: page errors matching `pattern` are expected (e.g. Chromium logging a refused request). */
   expectErrors(pattern: RegExp): void;
   /**
@@ -71,6 +73,9 @@ export interface WidgetBrowser {
    */
   endSignInElsewhere(page: Page, s: TestServer): Promise<void>;
 }
+
+/** Server limits a test sets (e.g. a small `maxUploadBytes`). */
+export type ServerLimitOverrides = NonNullable<Parameters<typeof startServerForSdk>[0]>['limits'];
 
 /** What {@link WidgetBrowser.friends} sets up. */
 export interface Friends {
@@ -153,16 +158,16 @@ export function useWidgetBrowser(): WidgetBrowser {
       return pageServer();
     },
 
-    async server() {
-      server = await startServerForSdk({ allowedOrigins: [pageServer().origin] });
+    async server(limits = {}) {
+      server = await startServerForSdk({ allowedOrigins: [pageServer().origin], limits: { messagesPerSecond: 5000, messageBurst: 5000, authAttemptsPerMinute: 1000, ...limits } });
       return { server, rest: new Rest(server.url) };
     },
 
     async open(s, options) {
       if (!browser) throw new Error('useWidgetBrowser: no browser (beforeAll failed?)');
-      const { csp = 'strict', styleSrc = '', scriptSrc = "'self'", scriptNonce, head = '', before = '', bootPrelude = '', scripts = [] } = options;
+      const { csp = 'strict', imgSrc = '', styleSrc = '', scriptSrc = "'self'", scriptNonce, head = '', before = '', bootPrelude = '', scripts = [] } = options;
       const ws = s.url.replace(/^http/, 'ws');
-      const policy = `default-src 'none'; script-src ${scriptSrc}; style-src 'self'${styleSrc}; connect-src ${s.url} ${ws}; img-src 'self'; base-uri 'none'; form-action 'none'`;
+      const policy = `default-src 'none'; script-src ${scriptSrc}; style-src 'self'${styleSrc}; connect-src ${s.url} ${ws}; img-src 'self'${imgSrc}; base-uri 'none'; form-action 'none'`;
       const script = (src: string) => `<script src="${src}"${scriptNonce ? ` nonce="${scriptNonce}"` : ''}></script>`;
       routes['/'] = {
         contentType: 'text/html; charset=utf-8',
@@ -204,8 +209,8 @@ window.widget = QuickChat.mount('#chat', Object.assign(${JSON.stringify(options.
       return client;
     },
 
-    async friends() {
-      const { server: s, rest } = await this.server();
+    async friends(limits) {
+      const { server: s, rest } = await this.server(limits);
       const alice = await rest.register('alice', 'correct horse battery', 'Alice');
       const bob = await rest.register('bob', 'correct horse battery', 'Bob');
       await rest.befriend(alice, bob);

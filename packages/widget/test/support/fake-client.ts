@@ -5,7 +5,8 @@
  * whose SDK signature changes) fails to type-check here rather than at run time.
  */
 import type { Writable } from '../../src/state/context.js';
-import type { WidgetClient, WidgetFriends, WidgetRich } from '../../src/state/widget-client.js';
+import type { WidgetClient, WidgetFriends, WidgetMessages, WidgetRich } from '../../src/state/widget-client.js';
+import type { Attachment, UploadHandle } from '@quickchat/sdk/messages';
 import type { GroupMember } from '@quickchat/sdk/groups';
 import { richWith } from '../../src/features/rich/rich.js';
 import { ApiError, createStore, type ChatClient, type ClientEvents, type ClientExtension, type ConnectionState, type HttpRequest, type RestClient, type ConversationView, type ConversationsState, type FriendshipStatus, type FriendsState, type LocalMessage, type MessagesState, type PublicUser, type SendableContent, type ServerLimits } from '@quickchat/sdk';
@@ -60,6 +61,17 @@ const FRIEND_LISTS: Record<string, Exclude<keyof FriendsState, 'loaded'>> = {
  * (`friendsOf(client)`) instead: `attach()` and `rest.request()` serve it, its lists loaded from
  * `friendsStore`.
  */
+/** One upload the widget started through the fake `upload`: its arguments, and how a test makes it progress, finish or fail. */
+export interface FakeUpload {
+  conversationId: string;
+  file: File;
+  name: string;
+  progress(loaded: number, total: number): void;
+  finish(id: string, extra?: Partial<Attachment>): void;
+  fail(err: unknown): void;
+  cancelled: boolean;
+}
+
 export class FakeClient implements WidgetClient, Pick<ChatClient, 'attach'> {
   readonly conversations: Writable<ConversationsState> = createStore<ConversationsState>({});
   readonly messages: Writable<MessagesState> = createStore<MessagesState>({});
@@ -105,6 +117,43 @@ export class FakeClient implements WidgetClient, Pick<ChatClient, 'attach'> {
       return this.groupMembers.get(conversationId) ?? [];
     },
   );
+  /** Uploads the widget started (`messagesOf(client).upload`): each settles when the test says. */
+  readonly uploads: FakeUpload[] = [];
+  /** File links asked for: `[attachmentId, variant]`. */
+  readonly fileUrls: [string, string | undefined][] = [];
+  /**
+   * Stands in for the client's `messagesOf(client)` (the signed-in context's `messages`): the
+   * rich actions above, scripted uploads and file links (`https://files.test/<id>/<variant>`).
+   */
+  readonly messagesManager: WidgetMessages = {
+    ...this.rich.messages,
+    upload: (conversationId, file, name, options) => {
+      let settle!: { resolve(v: { attachment: Attachment }): void; reject(e: unknown): void };
+      const done = new Promise<{ attachment: Attachment }>((resolve, reject) => (settle = { resolve, reject }));
+      const entry: FakeUpload = {
+        conversationId,
+        file: file as File,
+        name,
+        cancelled: false,
+        progress: (loaded, total) => options?.onProgress?.({ loaded, total }),
+        finish: (id, extra = {}) => settle.resolve({ attachment: { id, name, mime: (file as File).type || 'application/octet-stream', size: (file as File).size, thumbnail: false, ...extra } }),
+        fail: (err) => settle.reject(err),
+      };
+      this.uploads.push(entry);
+      const handle: UploadHandle = {
+        done,
+        cancel: () => {
+          entry.cancelled = true;
+          settle.reject(new ApiError('cancelled', 'upload cancelled', 0));
+        },
+      } as UploadHandle;
+      return handle;
+    },
+    fileUrl: async (attachmentId, variant) => {
+      this.fileUrls.push([attachmentId, variant]);
+      return `https://files.test/${attachmentId}/${variant ?? 'original'}`;
+    },
+  };
   /** Conversations whose members `rich` fetched. */
   readonly memberFetches: string[] = [];
   readonly profiles = new Map<string, PublicUser>();

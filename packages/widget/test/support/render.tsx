@@ -38,7 +38,7 @@ export function renderChat(ui: ComponentChildren, options: { client?: FakeClient
 
 /** The signed-in context of `client`, as the chat root builds it. */
 export function chatEnv(client: FakeClient, visible = true): ChatEnv {
-  return { client, friends: client.friends, rich: async () => client.rich, drafts: new Drafts(), profiles: new Profiles(client, client.friends), declined: new DeclinedRequests(client, client.friends), visible };
+  return { client, friends: client.friends, messages: async () => client.messagesManager, rich: async () => client.rich, drafts: new Drafts(), profiles: new Profiles(client, client.friends), declined: new DeclinedRequests(client, client.friends), visible };
 }
 
 /** A widget environment for tests; with `client`, signed in with it, else built-in sign-in. */

@@ -1,4 +1,4 @@
-import type { Refusal, UploadLimits } from './types.js';
+import type { Refusal, UploadLimits } from '../../util/attachment-types.js';
 
 /** What {@link checkFiles} decided: files to upload, and the others with why not. */
 export interface CheckedFiles {

@@ -1,10 +1,11 @@
 import { useState } from 'preact/hooks';
 import type { Attachment } from '@quickchat/sdk/messages';
 import { useEnv } from '../../state/context.js';
+import { useAttachText } from './strings.js';
 import { fileSize } from '../../util/format.js';
 import { safeHref } from '../../util/linkify.js';
 import { FileName } from './file-name.js';
-import type { FileUrl } from './types.js';
+import type { FileUrl } from '../../util/attachment-types.js';
 
 /** Starts a download of `url` (the server sends files other than images as `Content-Disposition: attachment`, so the page stays). */
 export function saveFile(url: string): void {
@@ -31,6 +32,7 @@ function FileIcon() {
  */
 export function FileCard({ attachment, fileUrl, save = saveFile }: { attachment: Attachment; fileUrl: FileUrl; save?: (url: string) => void }) {
   const { t, locale } = useEnv();
+  const a = useAttachText();
   const [state, setState] = useState<'idle' | 'asking' | 'failed'>('idle');
   const download = () => {
     setState('asking');
@@ -51,14 +53,14 @@ export function FileCard({ attachment, fileUrl, save = saveFile }: { attachment:
         <span class="qc-att-size">{fileSize(attachment.size, locale)}</span>
         {state === 'failed' && (
           <span class="qc-error" role="alert">
-            {t('attach.downloadFailed')}{' '}
+            {a('downloadFailed')}{' '}
             <button type="button" class="qc-link" onClick={download}>
               {t('banner.retry')}
             </button>
           </span>
         )}
       </div>
-      <button type="button" class="qc-icon" aria-label={t('attach.download', { name: attachment.name })} disabled={state === 'asking'} onClick={download}>
+      <button type="button" class="qc-icon" aria-label={a('download', { name: attachment.name })} disabled={state === 'asking'} onClick={download}>
         <span aria-hidden="true">⤓</span>
       </button>
     </div>

@@ -1,11 +1,12 @@
 import { useRef } from 'preact/hooks';
 import type { Attachment } from '@quickchat/sdk/messages';
 import { useEnv } from '../../state/context.js';
+import { useAttachText } from './strings.js';
 import { FileCard } from './file-card.js';
 import { ImagePreview } from './image-preview.js';
 import { useSheet } from './sheet.js';
 import { ATTACH_CSS } from './styles.js';
-import type { FileUrl } from './types.js';
+import type { FileUrl } from '../../util/attachment-types.js';
 
 /** The types the server keeps as images (decoded, sized, with a thumbnail) and serves inline. */
 const IMAGES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
@@ -30,11 +31,12 @@ export interface AttachmentsProps {
  */
 export function Attachments({ attachments, fileUrl, save }: AttachmentsProps) {
   const { t } = useEnv();
+  const a = useAttachText();
   const list = useRef<HTMLUListElement>(null);
   useSheet(list, ATTACH_CSS);
   if (attachments.length === 0) return null;
   return (
-    <ul ref={list} class="qc-atts" aria-label={t('attach.list')}>
+    <ul ref={list} class="qc-atts" aria-label={a('list')}>
       {attachments.map((a) => (
         <li key={a.id}>{isImage(a) ? <ImagePreview attachment={a} fileUrl={fileUrl} /> : <FileCard attachment={a} fileUrl={fileUrl} save={save} />}</li>
       ))}

@@ -1,9 +1,10 @@
 import { useRef, useState } from 'preact/hooks';
 import type { Attachment } from '@quickchat/sdk/messages';
 import { useEnv } from '../../state/context.js';
+import { useAttachText } from './strings.js';
 import { Lightbox } from './lightbox.js';
-import { previewBox } from './preview-box.js';
-import type { FileUrl } from './types.js';
+import { previewBox } from '../../util/attachments.js';
+import type { FileUrl } from '../../util/attachment-types.js';
 import { useLink } from './use-link.js';
 
 /**
@@ -13,6 +14,7 @@ import { useLink } from './use-link.js';
  */
 export function ImagePreview({ attachment, fileUrl }: { attachment: Attachment; fileUrl: FileUrl }) {
   const { t } = useEnv();
+  const a = useAttachText();
   const [link, retry] = useLink(fileUrl, attachment.id, attachment.thumbnail ? 'thumbnail' : undefined);
   const [broken, setBroken] = useState<string | null>(null);
   const [open, setOpen] = useState(false);
@@ -22,7 +24,7 @@ export function ImagePreview({ attachment, fileUrl }: { attachment: Attachment; 
   if (link.status === 'failed' || (url && broken === url)) {
     return (
       <div class="qc-att-img qc-att-fail" style={box}>
-        <p>{t('attach.loadFailed', { name: attachment.name })}</p>
+        <p>{a('loadFailed', { name: attachment.name })}</p>
         <button
           type="button"
           class="qc-link"
@@ -38,7 +40,7 @@ export function ImagePreview({ attachment, fileUrl }: { attachment: Attachment; 
   }
   return (
     <>
-      <button ref={button} type="button" class="qc-att-img" style={box} aria-label={t('attach.open', { name: attachment.name })} onClick={() => setOpen(true)}>
+      <button ref={button} type="button" class="qc-att-img" style={box} aria-label={a('open', { name: attachment.name })} onClick={() => setOpen(true)}>
         {url && <img src={url} alt={attachment.name} onError={() => setBroken(url)} />}
       </button>
       {open && <Lightbox attachment={attachment} fileUrl={fileUrl} onClose={() => setOpen(false)} />}

@@ -1,8 +1,9 @@
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import type { Attachment } from '@quickchat/sdk/messages';
 import { useEnv } from '../../state/context.js';
+import { useAttachText } from './strings.js';
 import { FileName } from './file-name.js';
-import type { FileUrl } from './types.js';
+import type { FileUrl } from '../../util/attachment-types.js';
 import { useLink } from './use-link.js';
 
 const FOCUSABLE = 'button:not([disabled]),[href],[tabindex]:not([tabindex="-1"])';
@@ -14,6 +15,7 @@ const FOCUSABLE = 'button:not([disabled]),[href],[tabindex]:not([tabindex="-1"])
  */
 export function Lightbox({ attachment, fileUrl, onClose }: { attachment: Attachment; fileUrl: FileUrl; onClose(): void }) {
   const { t } = useEnv();
+  const a = useAttachText();
   const [link, retry] = useLink(fileUrl, attachment.id, undefined);
   const box = useRef<HTMLDivElement>(null);
   const focusable = () => [...(box.current?.querySelectorAll<HTMLElement>(FOCUSABLE) ?? [])];
@@ -41,18 +43,18 @@ export function Lightbox({ attachment, fileUrl, onClose }: { attachment: Attachm
       class="qc-lightbox"
       role="dialog"
       aria-modal="true"
-      aria-label={t('attach.viewer', { name: attachment.name })}
+      aria-label={a('viewer', { name: attachment.name })}
       onKeyDown={onKeyDown}
       onClick={(e) => e.target === e.currentTarget && onClose()}
     >
-      <button type="button" class="qc-icon" aria-label={t('attach.close')} onClick={onClose}>
+      <button type="button" class="qc-icon" aria-label={a('close')} onClick={onClose}>
         <span aria-hidden="true">✕</span>
       </button>
       {link.status === 'ready' && <img src={link.url} alt={attachment.name} />}
       {link.status === 'loading' && <p>{t('state.loading')}</p>}
       {link.status === 'failed' && (
         <p>
-          {t('attach.loadFailed', { name: attachment.name })}{' '}
+          {a('loadFailed', { name: attachment.name })}{' '}
           <button type="button" class="qc-link" onClick={retry}>
             {t('banner.retry')}
           </button>

@@ -1,7 +1,8 @@
-import type { Locale, Translate } from '../../i18n/index.js';
+import type { Locale } from '../../i18n/index.js';
+import type { AttachTranslate } from './strings.js';
 import { rootError } from '../../util/errors.js';
 import { fileSize } from '../../util/format.js';
-import type { Refusal } from './types.js';
+import type { Refusal } from '../../util/attachment-types.js';
 
 /**
  * Why an upload failed, from the SDK's error: `payload_too_large` is the file's size or, when the
@@ -34,13 +35,13 @@ export function refusalOf(err: unknown, maxUploadBytes: number | null): Refusal 
 }
 
 /** The refusal in words: "Too large (max 25 MB).", "This type of file can't be sent.", … */
-export function refusalText(refusal: Refusal, t: Translate, locale: Locale): string {
+export function refusalText(refusal: Refusal, a: AttachTranslate, locale: Locale): string {
   switch (refusal.kind) {
     case 'tooLarge':
-      return t('attach.tooLarge', { max: fileSize(refusal.max, locale) });
+      return a('tooLarge', { max: fileSize(refusal.max, locale) });
     case 'tooMany':
-      return t('attach.tooMany', { max: refusal.max });
+      return a('tooMany', { max: refusal.max });
     default:
-      return t(`attach.${refusal.kind}`);
+      return a(refusal.kind);
   }
 }

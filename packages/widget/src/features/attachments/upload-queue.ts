@@ -1,7 +1,7 @@
 import { createStore, type ReadableStore } from '@quickchat/sdk';
 import { checkFiles } from './check.js';
 import { refusalOf } from './refusals.js';
-import type { UploadFn, UploadItem, UploadLimits } from './types.js';
+import type { UploadFn, UploadItem, UploadLimits } from '../../util/attachment-types.js';
 
 let rowIds = 0;
 

@@ -1,10 +1,11 @@
 import { useRef } from 'preact/hooks';
 import { useEnv } from '../../state/context.js';
+import { useAttachText } from './strings.js';
 import { FileName } from './file-name.js';
 import { refusalText } from './refusals.js';
 import { useSheet } from './sheet.js';
 import { ATTACH_CSS } from './styles.js';
-import type { UploadItem } from './types.js';
+import type { UploadItem } from '../../util/attachment-types.js';
 
 /** What {@link UploadTray} shows, and what its buttons do. */
 export interface UploadTrayProps {
@@ -30,11 +31,12 @@ function percent(item: UploadItem): number {
  */
 export function UploadTray({ items, onCancel, onRemove, onRetry }: UploadTrayProps) {
   const { t, locale } = useEnv();
+  const a = useAttachText();
   const list = useRef<HTMLUListElement>(null);
   useSheet(list, ATTACH_CSS);
   if (items.length === 0) return null;
   return (
-    <ul ref={list} class="qc-tray" aria-label={t('attach.tray')}>
+    <ul ref={list} class="qc-tray" aria-label={a('tray')}>
       {items.map((item) => {
         const uploading = item.state === 'uploading';
         return (
@@ -42,24 +44,24 @@ export function UploadTray({ items, onCancel, onRemove, onRetry }: UploadTrayPro
             <div>
               <FileName name={item.name} />
               {uploading && (
-                <div class="qc-bar" role="progressbar" aria-label={t('attach.uploading', { name: item.name })} aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent(item)}>
+                <div class="qc-bar" role="progressbar" aria-label={a('uploading', { name: item.name })} aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent(item)}>
                   <span style={{ width: `${percent(item)}%` }} />
                 </div>
               )}
-              {item.state === 'done' && <span class="qc-tray-note">{t('attach.ready')}</span>}
-              {item.state === 'cancelled' && <span class="qc-tray-note">{t('attach.cancelled')}</span>}
+              {item.state === 'done' && <span class="qc-tray-note">{a('ready')}</span>}
+              {item.state === 'cancelled' && <span class="qc-tray-note">{a('cancelled')}</span>}
               {item.state === 'failed' && (
                 <span class="qc-error" role="alert">
-                  {refusalText(item.error ?? { kind: 'failed' }, t, locale)}
+                  {refusalText(item.error ?? { kind: 'failed' }, a, locale)}
                 </span>
               )}
             </div>
             {item.state === 'failed' && item.error?.kind === 'network' && onRetry && (
-              <button type="button" class="qc-link" aria-label={t('attach.retry', { name: item.name })} onClick={() => onRetry(item.id)}>
+              <button type="button" class="qc-link" aria-label={a('retry', { name: item.name })} onClick={() => onRetry(item.id)}>
                 {t('banner.retry')}
               </button>
             )}
-            <button type="button" class="qc-icon" aria-label={t(uploading ? 'attach.cancel' : 'attach.remove', { name: item.name })} onClick={() => (uploading ? onCancel : onRemove)(item.id)}>
+            <button type="button" class="qc-icon" aria-label={a(uploading ? 'cancel' : 'remove', { name: item.name })} onClick={() => (uploading ? onCancel : onRemove)(item.id)}>
               <span aria-hidden="true">✕</span>
             </button>
           </li>

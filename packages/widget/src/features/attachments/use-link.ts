@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { safeHref } from '../../util/linkify.js';
-import type { FileUrl } from './types.js';
+import type { FileUrl } from '../../util/attachment-types.js';
 
 /** A file link as it loads: asked for, there (`url`), or failed. */
 export type Link = { status: 'loading' } | { status: 'ready'; url: string } | { status: 'failed' };

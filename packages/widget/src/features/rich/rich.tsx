@@ -7,7 +7,6 @@
  */
 import type { ChatClient } from '@quickchat/sdk';
 import { MESSAGE_MODERATION, type GroupMember, type GroupMembersResponse } from '@quickchat/sdk/groups';
-import { messagesOf } from '@quickchat/sdk/messages';
 import type { ComposerExtrasProps, WidgetRich } from '../../state/widget-client.js';
 import { ComposerExtras, sendRich } from './composer-extras.js';
 import { ReactionPicker } from './reaction-picker.js';
@@ -18,9 +17,9 @@ const PAGE = 200;
 /** At most this many pages: past the largest group the server allows (1,000 members by default). */
 const MAX_PAGES = 25;
 
-/** The rich-message services of `client`. */
-export function richFor(client: ChatClient): WidgetRich {
-  return richWith(messagesOf(client), async (conversationId) => {
+/** The rich-message services of `client`, around its messages manager (`messagesOf(client)`, loaded by the chat root). */
+export function richFor(client: ChatClient, messages: WidgetRich['messages']): WidgetRich {
+  return richWith(messages, async (conversationId) => {
     const all: GroupMember[] = [];
     let after: string | null = null;
     for (let page = 0; page < MAX_PAGES; page++) {

@@ -1,12 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Attachment } from '@quickchat/sdk/messages';
-import { useEnv } from '../../state/context.js';
-import { lazyChunk } from '../../util/lazy.js';
-import { previewBox } from './preview-box.js';
-import type { AttachmentsProps } from './files.js';
+import { useEnv } from '../state/context.js';
+import { lazyChunk } from '../util/lazy.js';
+import { previewBox } from '../util/attachments.js';
+import type { AttachmentsProps } from '../features/attachments/files.js';
 
 /** The attachments chunk (`attachments.ts`), fetched on first use (a failed fetch is tried again next time). */
-export const loadAttachmentsChunk = lazyChunk(() => import('./attachments.js'));
+export const loadAttachmentsChunk = lazyChunk(() => import('../features/attachments/attachments.js'));
 
 type Chunk = Awaited<ReturnType<typeof loadAttachmentsChunk>>;
 let loaded: Chunk | null = null;

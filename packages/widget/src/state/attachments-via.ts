@@ -1,6 +1,6 @@
 import { ApiError } from '@quickchat/sdk';
 import type { MessagesManager } from '@quickchat/sdk/messages';
-import type { FileUrl, UploadFn } from './types.js';
+import type { FileUrl, UploadFn } from '../util/attachment-types.js';
 
 /** What the attachments use of `messagesOf(client)`. */
 type Files = Pick<MessagesManager, 'upload' | 'fileUrl'>;

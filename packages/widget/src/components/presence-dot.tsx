@@ -1,12 +1,8 @@
-import { useRef } from 'preact/hooks';
 import type { PresenceState } from '@quickchat/sdk/presence';
-import type { Locale, Translate } from '../../i18n/index.js';
-import { useEnv } from '../../state/context.js';
-import { timeAgo } from '../../util/format.js';
-import { useSheet } from '../attachments/sheet.js';
-import type { WidgetPresence } from './context.js';
-import { PRESENCE_CSS } from './styles.js';
-import { usePresence } from './use-presence.js';
+import type { Locale, Translate } from '../i18n/index.js';
+import { useEnv } from '../state/context.js';
+import { timeAgo } from '../util/format.js';
+import { usePresence, type WidgetPresence } from '../state/presence.js';
 
 /** A presence in words: "online", "last seen 5 minutes ago", "offline"; null when unknown (nothing is said). */
 export function presenceText(state: PresenceState, now: number, t: Translate, locale: Locale): string | null {
@@ -22,11 +18,9 @@ export function presenceText(state: PresenceState, now: number, t: Translate, lo
  */
 export function PresenceDot({ state, now }: { state: PresenceState; now?: number }) {
   const { t, locale } = useEnv();
-  const dot = useRef<HTMLSpanElement>(null);
-  useSheet(dot, PRESENCE_CSS);
   const text = presenceText(state, now ?? Date.now(), t, locale);
   if (text === null) return null;
-  return <span ref={dot} class={`qc-presence qc-presence-${state.status}`} role="img" aria-label={text} title={text} />;
+  return <span class={`qc-presence qc-presence-${state.status}`} role="img" aria-label={text} title={text} />;
 }
 
 /** A user's presence dot, kept current (see {@link usePresence}; `watch` for users not pushed unasked). */

@@ -1,7 +1,17 @@
+import { createContext } from 'preact';
 import { useContext, useLayoutEffect } from 'preact/hooks';
-import type { PresenceState } from '@quickchat/sdk/presence';
-import { useStore } from '../../state/use-store.js';
-import { PresenceContext, type WidgetPresence } from './context.js';
+import type { PresenceManager, PresenceState } from '@quickchat/sdk/presence';
+import { useStore } from './use-store.js';
+
+/** What presence dots need of the client's `presenceOf(client)`: its states, and watching users it doesn't push. */
+export type WidgetPresence = Pick<PresenceManager, 'states' | 'watch'>;
+
+/**
+ * The signed-in client's presence manager, provided where the chat is signed in (null: no
+ * presence, and no dots). Created right after the client (the SDK pushes states after `ready`
+ * only to a manager that already exists).
+ */
+export const PresenceContext = createContext<WidgetPresence | null>(null);
 
 /**
  * One user's presence as the client knows it (`unknown` when the server said nothing or you may

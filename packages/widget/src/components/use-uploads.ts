@@ -1,10 +1,10 @@
 import { createElement, type ComponentChildren } from 'preact';
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { createStore } from '@quickchat/sdk';
-import { useStore } from '../../state/use-store.js';
-import { loadAttachments, loadedAttachmentsChunk } from './lazy.js';
-import type { UploadQueue } from './upload-queue.js';
-import type { UploadFn, UploadItem, UploadLimits } from './types.js';
+import { useStore } from '../state/use-store.js';
+import { loadAttachments, loadedAttachmentsChunk } from './lazy-attachments.js';
+import type { UploadQueue } from '../features/attachments/upload-queue.js';
+import type { UploadFn, UploadItem, UploadLimits } from '../util/attachment-types.js';
 
 /** What a composer gets from {@link useUploads}. */
 export interface Uploads {
