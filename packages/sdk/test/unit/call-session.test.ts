@@ -127,6 +127,15 @@ async function ringAndAccept(t: Awaited<ReturnType<typeof setup>>, callId = 'c_a
   return session;
 }
 
+/** Alice places an audio call to bob and the server rings it: her session (no peer yet), and the caller/callee ids for frames. */
+async function placed(t: Awaited<ReturnType<typeof setup>>): Promise<{ session: CallSession; mine: { callerId: string; calleeId: string } }> {
+  const placing = t.calls.place('bob', { audio: true, video: false });
+  await flush();
+  const mine = { callerId: 'alice', calleeId: 'bob' };
+  t.socket.deliver(frame({ ...mine, id: lastRequest(t.socket, 'invite'), here: true }) as ServerFrame);
+  return { session: await placing, mine };
+}
+
 const frame = (over: Partial<CallEventFrame> = {}): CallEventFrame => ({
   type: 'call',
   callId: 'c_abcdefgh12',
@@ -302,11 +311,7 @@ describe('CallSession state machine (fakes)', () => {
 
   it('rejoined: the caller restarts ICE after the other side rejoins and after its own rejoin; a peer that fails offline is hung up once rejoined', async () => {
     const t = await setup();
-    const placing = t.calls.place('bob', { audio: true, video: false });
-    await flush();
-    const mine = { callerId: 'alice', calleeId: 'bob' };
-    t.socket.deliver(frame({ ...mine, id: lastRequest(t.socket, 'invite'), here: true }) as ServerFrame);
-    const session = await placing;
+    const { session, mine } = await placed(t);
     const log = record(session);
     t.socket.deliver(frame({ ...mine, state: 'accepted', here: true }));
     await flush();
@@ -355,11 +360,7 @@ describe('CallSession state machine (fakes)', () => {
   it('a lost media path (ICE disconnected) with the socket up: the caller restarts ICE after iceRestartDelayMs, again while it stays lost, and stops once restored; the callee asks the caller to', async () => {
     const timers = manualTimers();
     const t = await setup(timers, STREAM, { iceRestartDelayMs: 1000 });
-    const placing = t.calls.place('bob', { audio: true, video: false });
-    await flush();
-    const mine = { callerId: 'alice', calleeId: 'bob' };
-    t.socket.deliver(frame({ ...mine, id: lastRequest(t.socket, 'invite'), here: true }) as ServerFrame);
-    const session = await placing;
+    const { session, mine } = await placed(t);
     const network: string[] = [];
     session.on('network', ({ state }) => network.push(state));
     t.socket.deliver(frame({ ...mine, state: 'accepted', here: true }));
@@ -418,11 +419,7 @@ describe('CallSession state machine (fakes)', () => {
   it('ICE failed while connected: restarts at once, and gives up after connectTimeoutMs (error, hang-up); failed before connecting hangs up at once', async () => {
     const timers = manualTimers();
     const t = await setup(timers, STREAM, { iceRestartDelayMs: 1000 });
-    const placing = t.calls.place('bob', { audio: true, video: false });
-    await flush();
-    const mine = { callerId: 'alice', calleeId: 'bob' };
-    t.socket.deliver(frame({ ...mine, id: lastRequest(t.socket, 'invite'), here: true }) as ServerFrame);
-    const session = await placing;
+    const { session, mine } = await placed(t);
     const log = record(session);
     t.socket.deliver(frame({ ...mine, state: 'accepted', here: true }));
     await flush();
@@ -450,11 +447,7 @@ describe('CallSession state machine (fakes)', () => {
 
   it("the caller restarts ICE when the callee asks (its { restartIce: true } signal), which no peer is fed; a callee ignores such a signal", async () => {
     const t = await setup(manualTimers());
-    const placing = t.calls.place('bob', { audio: true, video: false });
-    await flush();
-    const mine = { callerId: 'alice', calleeId: 'bob' };
-    t.socket.deliver(frame({ ...mine, id: lastRequest(t.socket, 'invite'), here: true }) as ServerFrame);
-    const session = await placing;
+    const { session, mine } = await placed(t);
     t.socket.deliver(frame({ ...mine, state: 'accepted', here: true }));
     await flush();
     const [peer] = t.peers as [FakePeer];

@@ -2,6 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { createContext } from 'preact';
 import { useContext, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { useEnv } from '../state/context.js';
+import { focusableIn, modalKeys } from '../util/modal-keys.js';
 
 /** What a confirmation asks. */
 export interface ConfirmRequest {
@@ -44,7 +45,6 @@ export function useDialogs(): Dialogs {
 type Open = { request: DialogRequest<unknown>; resolve: (value: unknown) => void };
 
 /** What can take focus inside a dialog, for the focus trap. */
-const FOCUSABLE = 'button:not([disabled]),[href],input:not([disabled]),textarea:not([disabled]),select:not([disabled]),[tabindex]:not([tabindex="-1"])';
 
 /** Provides {@link useDialogs} to `children` and shows one modal dialog at a time above them. */
 export function DialogHost({ children }: { children: ComponentChildren }) {
@@ -94,20 +94,8 @@ export function DialogHost({ children }: { children: ComponentChildren }) {
  */
 function Dialog({ request, onClose }: { request: DialogRequest<unknown>; onClose: (value: unknown) => void }) {
   const box = useRef<HTMLDivElement>(null);
-  const focusable = () => [...(box.current?.querySelectorAll<HTMLElement>(FOCUSABLE) ?? [])];
-  useLayoutEffect(() => (box.current?.querySelector<HTMLElement>('[data-autofocus]') ?? focusable()[0])?.focus(), []);
-  const onKeyDown = (e: KeyboardEvent) => {
-    if (e.key === 'Escape') {
-      e.stopPropagation();
-      onClose(undefined);
-    } else if (e.key === 'Tab') {
-      const items = focusable();
-      const root = box.current?.getRootNode() as Document | ShadowRoot | undefined;
-      const at = items.indexOf(root?.activeElement as HTMLElement);
-      e.preventDefault();
-      items[(at + (e.shiftKey ? -1 : 1) + items.length) % items.length]?.focus();
-    }
-  };
+  useLayoutEffect(() => (box.current?.querySelector<HTMLElement>('[data-autofocus]') ?? focusableIn(box.current)[0])?.focus(), []);
+  const onKeyDown = (e: KeyboardEvent) => modalKeys(e, box.current, () => onClose(undefined));
   return (
     <div class="qc-backdrop">
       <div ref={box} class={`qc-dialog ${request.className ?? ''}`} role="dialog" aria-modal="true" aria-label={request.label} onKeyDown={onKeyDown}>

@@ -5,8 +5,7 @@ import { useAttachText } from './strings.js';
 import { FileName } from './file-name.js';
 import type { FileUrl } from '../../util/attachment-types.js';
 import { useLink } from './use-link.js';
-
-const FOCUSABLE = 'button:not([disabled]),[href],[tabindex]:not([tabindex="-1"])';
+import { focusableIn, modalKeys } from '../../util/modal-keys.js';
 
 /**
  * An image at full size over everything (`position: fixed`), as a modal dialog named after the
@@ -18,25 +17,13 @@ export function Lightbox({ attachment, fileUrl, onClose }: { attachment: Attachm
   const a = useAttachText();
   const [link, retry] = useLink(fileUrl, attachment.id, undefined);
   const box = useRef<HTMLDivElement>(null);
-  const focusable = () => [...(box.current?.querySelectorAll<HTMLElement>(FOCUSABLE) ?? [])];
   useLayoutEffect(() => {
     const root = box.current?.getRootNode() as Document | ShadowRoot | undefined;
     const was = root?.activeElement as HTMLElement | null | undefined;
-    focusable()[0]?.focus();
+    focusableIn(box.current)[0]?.focus();
     return () => was?.focus();
   }, []);
-  const onKeyDown = (e: KeyboardEvent) => {
-    if (e.key === 'Escape') {
-      e.stopPropagation(); // closes the lightbox only, not the launcher panel
-      onClose();
-    } else if (e.key === 'Tab') {
-      const items = focusable();
-      const root = box.current?.getRootNode() as Document | ShadowRoot | undefined;
-      const at = items.indexOf(root?.activeElement as HTMLElement);
-      e.preventDefault();
-      items[(at + (e.shiftKey ? -1 : 1) + items.length) % items.length]?.focus();
-    }
-  };
+  const onKeyDown = (e: KeyboardEvent) => modalKeys(e, box.current, onClose);
   return (
     <div
       ref={box}
