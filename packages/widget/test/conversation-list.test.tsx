@@ -37,6 +37,19 @@ describe('conversation list', () => {
     expect(second!.querySelector('.qc-badge')).toBeNull();
   });
 
+  it('marks a conversation that mentions you with an @ badge beside its unread count, said to screen readers', async () => {
+    const client = new FakeClient();
+    const group = conversation('u_x', { unread: 4, mentions: 2, lastSeq: 9, lastMessage: message(dmId(ME, 'u_alice'), 'u_alice', 9, '@me look', { createdAt: Date.now() }) });
+    client.setConversations(group, conversation('u_bob', { unread: 5, mentions: 0, lastSeq: 1 }));
+    const { getAllByRole } = renderChat(<ConversationList {...screenProps({ name: 'chats' }).props} />, { client });
+    await waitFor(() => expect(getAllByRole('listitem')).toHaveLength(2));
+    const [mentioned, plain] = getAllByRole('listitem').map((r: HTMLElement) => within(r).getByRole('button'));
+    expect([...mentioned!.querySelectorAll('.qc-badge')].map((b) => b.textContent)).toEqual(['@', '4']);
+    expect(within(mentioned!).getByText('You were mentioned')).toBeTruthy();
+    expect([...plain!.querySelectorAll('.qc-badge')].map((b) => b.textContent)).toEqual(['5']);
+    expect(within(plain!).queryByText('You were mentioned')).toBeNull();
+  });
+
   it('filters by name, handle or message text', async () => {
     const { client } = listClient();
     const { getByRole, queryAllByRole, getByText } = renderChat(<ConversationList {...screenProps({ name: 'chats' }).props} />, { client });

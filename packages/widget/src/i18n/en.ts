@@ -49,6 +49,7 @@ export const en = {
   'list.filter': 'Filter chats',
   'list.empty': 'No chats yet. Add a friend in Contacts to start one.',
   'list.noMatch': 'No chats match “{query}”.',
+  'list.mentioned': 'You were mentioned',
   'list.unread': '{count} unread messages',
   'list.unreadOne': '1 unread message',
   'list.you': 'You: {text}',

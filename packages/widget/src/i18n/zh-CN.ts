@@ -51,6 +51,7 @@ export const zhCN: Catalogue = {
   'list.filter': '筛选会话',
   'list.empty': '还没有会话。去“联系人”添加好友后即可开始聊天。',
   'list.noMatch': '没有与“{query}”匹配的会话。',
+  'list.mentioned': '有人@了你',
   'list.unread': '{count} 条未读消息',
   'list.unreadOne': '1 条未读消息',
   'list.you': '我：{text}',

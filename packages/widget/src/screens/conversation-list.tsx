@@ -129,9 +129,15 @@ function Row({ conversation, person, name, preview, stamp, at, onOpen }: RowProp
         )}
         {unread > 0 && (
           <>
+            {conversation.mentions > 0 && (
+              <span class="qc-badge" aria-hidden="true" title={t('list.mentioned')}>
+                @
+              </span>
+            )}
             <span class="qc-badge" aria-hidden="true">
               {unread > 99 ? '99+' : unread}
             </span>
+            {conversation.mentions > 0 && <span class="qc-sr">{t('list.mentioned')}</span>}
             <span class="qc-sr">{unread === 1 ? t('list.unreadOne') : t('list.unread', { count: unread })}</span>
           </>
         )}
