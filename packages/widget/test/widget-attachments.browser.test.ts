@@ -13,12 +13,12 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { deflateSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { requireChromium } from '../../sdk/test/support/browser.js';
 import type { TestServer, TestUser } from '../../sdk/test/support/sdk-server.js';
 import { sendStored, signInWithForm, useWidgetBrowser, type WidgetBrowser } from './support/browser-page.js';
+import { png } from './support/png.js';
 
 declare global {
   interface Window {
@@ -30,40 +30,6 @@ const available = requireChromium('widget-attachments.browser');
 const IMAGES_DIR = fileURLToPath(new URL('../../../docs/images/', import.meta.url));
 /** The server's upload limit in this test: small, so an over-limit file is quick to make. */
 const MAX_UPLOAD = 64 * 1024;
-
-/** CRC-32 of PNG chunks. */
-function crc32(bytes: Uint8Array): number {
-  let c = ~0;
-  for (const b of bytes) {
-    c ^= b;
-    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
-  }
-  return ~c >>> 0;
-}
-
-/** A valid RGB PNG of `width`×`height`: a diagonal gradient from sea blue to sand, so the preview shows something. */
-function png(width: number, height: number): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const out = Buffer.alloc(body.length + 8);
-    out.writeUInt32BE(data.length, 0);
-    body.copy(out, 4);
-    out.writeUInt32BE(crc32(body), body.length + 4);
-    return out;
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
-  const rows = Buffer.alloc((width * 3 + 1) * height);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const t = (x / width + y / height) / 2;
-      rows.set([Math.round(30 + 200 * t), Math.round(110 + 100 * t), Math.round(200 - 80 * t)], y * (width * 3 + 1) + 1 + x * 3);
-    }
-  }
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]);
-}
 
 /** The start of a PDF (the server tells types from their bytes). */
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n', 'latin1');

@@ -6,6 +6,10 @@
  *    avatar URL, a friend-request memo, messages from a peer and a message typed in the composer
  *    are shown literally on every screen that shows them; no payload sets `window.__xss`; the
  *    shadow root never holds script/iframe/svg elements, `on*` attributes, or non-http(s) URLs.
+ *    The same for a group's name (chat list, group thread, group info, the leave confirmation), a
+ *    member's name in the group, the names of an image and a file and the caption sent with them
+ *    (DM thread, lightbox). Reactions can't carry a payload: the server refuses anything but
+ *    exactly one emoji, and one-emoji sequences (skin tones, ZWJ, a flag) show as text.
  * 2. Everything works from the keyboard alone (Tab, Shift+Tab, Enter, Escape, typing; no clicks):
  *    open the launcher, sign in, open a chat, send, go back, open Contacts, a friend's More menu
  *    (arrow keys, Escape), the remove-friend dialog traps focus and gives it back, Escape closes the panel and focus returns to the
@@ -16,9 +20,12 @@
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { dmConversationId } from '@quickchat/sdk';
+import { groupsOf } from '@quickchat/sdk/groups';
+import { messagesOf } from '@quickchat/sdk/messages';
 import { BROWSER_TIMEOUT_MS, requireChromium } from '../../sdk/test/support/browser.js';
 import { until } from '../../sdk/test/support/sdk-server.js';
 import { sendStored, useWidgetBrowser } from './support/browser-page.js';
+import { png } from './support/png.js';
 
 declare global {
   interface Window {
@@ -54,6 +61,21 @@ const FROM_BOB = [
   `<img src=x onerror="window.__xss='img'">`,
 ];
 const FROM_ALICE = `<img src=x onerror="window.__xss='alice'"> javascript:window.__xss='alice-href'`;
+/** A group's name (at most 64 characters, one line). */
+const GROUP_NAME = `<img src=x onerror="window.__xss='group'">`;
+/** What Carol (whose name is a payload) says in the group. */
+const IN_GROUP = `<svg onload="window.__xss='group-svg'"></svg> {{constructor.constructor('window.__xss=1')()}}`;
+/** Attachment names (file names may hold no path separator, so no closing tags). */
+const IMAGE_NAME = `"><img src=x onerror="window.__xss='file'">.png`;
+const FILE_NAME = `<svg onload="window.__xss='pdf'"> {{constructor.constructor('window.__xss=1')()}}.pdf`;
+/** The caption sent with the files. */
+const CAPTION = `<iframe srcdoc="<script>parent.__xss='caption'</script>"> [x](javascript:window.__xss='caption-md') <a href="javascript:window.__xss='caption-a'">x</a>`;
+/** Reactions the server must refuse: markup, markup next to an emoji, two emoji. */
+const HOSTILE_REACTIONS = [`<img src=x onerror="window.__xss='reaction'">`, `👍<svg onload="window.__xss=1">`, '👍👍', 'javascript:alert(1)'];
+/** Legitimate reactions that are one emoji of several code points: skin tones, ZWJ sequences, a flag. */
+const RICH_REACTIONS = ['👍🏿', '👩🏽‍💻', '🏳️‍🌈', '👨‍👩‍👧‍👦'];
+/** The start of a PDF (the server tells types from their bytes). */
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n', 'latin1');
 
 /** What the widget's DOM holds that could run code or lead somewhere unsafe. */
 interface Audit {
@@ -306,6 +328,103 @@ describe.skipIf(!available)('widget safety and keyboard use in Chromium', () => 
     expect(await page.getByRole('textbox', { name: 'Display name' }).inputValue()).toBe(ALICE_NAME);
     expect(await page.getByRole('textbox', { name: 'Signature' }).inputValue()).toBe(ALICE_SIGNATURE);
     await expectClean(page, 'profile');
+    expect(await page.evaluate(() => window.__xss)).toBeUndefined();
+  });
+
+  it('XSS payloads in a group name, file names and a caption are shown as text and never run; hostile reactions are refused, ZWJ and skin-tone ones show as text (page without CSP)', async () => {
+    const { server: s, rest } = await h.server();
+    const alice = await rest.register('alice', 'correct horse battery', 'Alice');
+    const bob = await rest.register('bob', 'correct horse battery', 'Bob');
+    const carol = await rest.register('carol', 'correct horse battery', CAROL_NAME);
+    await rest.befriend(alice, bob);
+    await rest.befriend(bob, carol);
+    const bobClient = await h.connect(s, bob);
+    const carolClient = await h.connect(s, carol);
+
+    // Bob creates a group named with a payload (the server stores the name as given) with Alice and Carol.
+    const { group } = await groupsOf(bobClient).create({ name: GROUP_NAME, members: [alice.id, carol.id] });
+    expect(group.name).toBe(GROUP_NAME);
+    const G = group.id;
+    await until(carolClient, () => carolClient.conversations.getState()[G] !== undefined, BROWSER_TIMEOUT_MS, 'carol in the group');
+    await sendStored(carolClient, G, [IN_GROUP]);
+    const target = carolClient.messages.getState()[G]!.items.find((m) => m.content.type === 'text' && m.content.text === IN_GROUP)!.seq!;
+
+    // Reactions: the server refuses anything but exactly one emoji; one-emoji sequences of several code points pass.
+    for (const emoji of HOSTILE_REACTIONS) await expect(messagesOf(bobClient).react(G, target, emoji), emoji).rejects.toMatchObject({ code: 'validation' });
+    for (const emoji of RICH_REACTIONS) await messagesOf(bobClient).react(G, target, emoji);
+
+    // Bob sends Alice an image and a PDF with payload names, and a payload caption.
+    const conv = dmConversationId(alice.id, bob.id);
+    // (A name with a bidi override, disguising its extension, is refused.)
+    await expect(messagesOf(bobClient).upload(conv, PDF, `report\u202Efdp.exe`).done).rejects.toMatchObject({ code: 'validation', status: 400 });
+    const image = await messagesOf(bobClient).upload(conv, png(64, 48), IMAGE_NAME).done;
+    const file = await messagesOf(bobClient).upload(conv, PDF, FILE_NAME).done;
+    expect([image.attachment.name, file.attachment.name]).toEqual([IMAGE_NAME, FILE_NAME]);
+    messagesOf(bobClient).send(conv, { text: CAPTION, attachments: [image.attachment.id, file.attachment.id] });
+    await until(bobClient, () => (bobClient.messages.getState()[conv]?.items ?? []).some((m) => m.seq !== null && m.content.type === 'text' && m.content.text === CAPTION), BROWSER_TIMEOUT_MS, 'the files stored');
+
+    const page = await h.open(s, { csp: 'none', widget: { auth: { token: alice.token }, open: true, locale: 'en' } });
+    await page.getByRole('heading', { name: 'Chats', level: 2 }).waitFor();
+
+    // The chat list: the group's name and the DM's caption as text.
+    const groupRow = page.locator(`[data-conversation="${G}"]`);
+    await seeText(groupRow, GROUP_NAME);
+    const dmRow = page.locator(`[data-conversation="${conv}"]`);
+    await seeText(dmRow, 'Bob');
+    expect(await dmRow.locator('[data-preview]').textContent()).toContain(CAPTION);
+    await expectClean(page, 'chats with a group and files');
+
+    // The group thread: its name in the header, Carol's name and message, the reactions as text.
+    await groupRow.click();
+    expect(await page.getByRole('heading', { level: 2 }).textContent()).toBe(GROUP_NAME);
+    const log = page.getByRole('log');
+    await seeText(log, IN_GROUP);
+    await seeText(log, CAROL_NAME);
+    const reactions = log.getByRole('group', { name: 'Reactions' });
+    for (const emoji of RICH_REACTIONS) {
+      const chip = reactions.getByRole('button', { name: `${emoji} 1`, exact: true });
+      await chip.waitFor();
+      expect(await chip.textContent()).toContain(emoji);
+    }
+    expect(await reactions.getByRole('button').count()).toBe(RICH_REACTIONS.length);
+    await expectClean(page, 'group thread');
+    await page.getByRole('textbox', { name: `Message to ${GROUP_NAME}`, exact: true }).waitFor();
+
+    // The group's info: its name, Carol's name among the members; the leave confirmation names the group.
+    await page.getByRole('button', { name: 'Group info' }).click();
+    await page.getByRole('heading', { level: 3, name: 'Members' }).waitFor();
+    await seeText(page.locator('.qc-panel'), GROUP_NAME);
+    await seeText(page.locator('[data-member]').filter({ hasText: CAROL_NAME }), CAROL_NAME);
+    await expectClean(page, 'group info');
+    await page.getByRole('button', { name: 'Leave group' }).click();
+    const leave = page.getByRole('dialog', { name: `Leave “${GROUP_NAME}”?`, exact: true });
+    await leave.waitFor();
+    await expectClean(page, 'leave confirmation');
+    await leave.getByRole('button', { name: 'Cancel' }).click();
+    await leave.waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Back to the chat' }).click();
+    await page.getByRole('button', { name: 'Back to chats' }).click();
+
+    // The DM thread with the files: the image's name as its label and text alternative, the PDF's card, the caption.
+    await dmRow.click();
+    const dmLog = page.getByRole('log', { name: 'Messages with Bob', exact: true });
+    await seeText(dmLog, CAPTION);
+    const preview = dmLog.getByRole('button', { name: `Open image ${IMAGE_NAME}`, exact: true });
+    await preview.waitFor();
+    await page.waitForFunction(() => (document.querySelector('[data-quickchat]')!.shadowRoot!.querySelector('.qc-att-img img') as HTMLImageElement | null)?.naturalWidth === 64);
+    expect(await preview.locator('img').getAttribute('alt')).toBe(IMAGE_NAME);
+    await dmLog.getByRole('button', { name: `Download ${FILE_NAME}`, exact: true }).waitFor();
+    expect(await dmLog.locator('.qc-fname').evaluateAll((els) => els.map((e) => [e.textContent, e.getAttribute('title')]))).toContainEqual([FILE_NAME, FILE_NAME]);
+    expect(await dmLog.getByRole('link').count()).toBe(0);
+    await expectClean(page, 'thread with files');
+
+    // The image's lightbox, named by the file.
+    await preview.click();
+    const lightbox = page.getByRole('dialog', { name: `Image: ${IMAGE_NAME}`, exact: true });
+    await lightbox.locator('img').waitFor();
+    await expectClean(page, 'lightbox');
+    await page.keyboard.press('Escape');
+    await lightbox.waitFor({ state: 'detached' });
     expect(await page.evaluate(() => window.__xss)).toBeUndefined();
   });
 
