@@ -20,6 +20,22 @@ function setup(items: ReturnType<typeof message>[], options: { hasMoreBefore?: b
   return { ...r, log };
 }
 
+describe('thread: header', () => {
+  it("shows the peer's avatar (initials without a picture, their picture when set) beside the name", async () => {
+    const { container, getByRole } = setup([message(CONV, ALICE, 1, 'hi')]);
+    const head = container.querySelector('.qc-head')!;
+    await waitFor(() => expect(getByRole('heading', { level: 2 }).textContent).toContain('Alice'));
+    expect(head.querySelector('.qc-avatar')!.textContent).toBe('A');
+    cleanup();
+    const client = new FakeClient();
+    client.profiles.set(ALICE, user(ALICE, 'Alice', { avatarUrl: 'https://cdn.example.com/alice.png' }));
+    client.setConversations(conversation(ALICE, { lastSeq: 0 }));
+    client.setMessages(CONV, []);
+    const r = renderChat(<Thread {...screenProps({ name: 'thread', conversationId: CONV }).props} />, { client });
+    await waitFor(() => expect(r.container.querySelector('.qc-head .qc-avatar img')?.getAttribute('src')).toBe('https://cdn.example.com/alice.png'));
+  });
+});
+
 describe('thread: message content is text', () => {
   it('renders markup in a message as text, never as elements', async () => {
     const payload = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script><b>bold</b>';

@@ -22,9 +22,9 @@ export const HeaderAction = createContext<HeaderActionSpec | null>(null);
  * A screen's title bar: optional back button (named "Back to chats" unless `backLabel` says where), the title (an `h2` that receives focus after
  * navigation), extra actions (the screen's own, then one from {@link HeaderAction}), and in the
  * launcher layout the close button. With `presence` (a user id: a DM's peer), their presence dot
- * follows the title (in the heading, so it is read with it).
+ * follows the title (in the heading, so it is read with it); `avatar` (decorative) precedes it.
  */
-export function Header({ title, back, backLabel, focus, presence, children }: { title: string; back?: () => void; backLabel?: string; focus?: boolean; presence?: string; children?: ComponentChildren }) {
+export function Header({ title, back, backLabel, focus, presence, avatar, children }: { title: string; back?: () => void; backLabel?: string; focus?: boolean; presence?: string; avatar?: ComponentChildren; children?: ComponentChildren }) {
   const { t, layout, open } = useEnv();
   const extra = useContext(HeaderAction);
   const heading = useRef<HTMLHeadingElement>(null);
@@ -38,6 +38,7 @@ export function Header({ title, back, backLabel, focus, presence, children }: { 
           <span aria-hidden="true">←</span>
         </button>
       )}
+      {avatar}
       {/* Titles are often a person's name: their own text decides its direction. */}
       <h2 ref={heading} tabIndex={-1} dir="auto">
         {title}

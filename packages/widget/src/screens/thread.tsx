@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { createStore, dmPeer } from '@quickchat/sdk';
+import { Avatar } from '../components/avatar.js';
 import { CallButtons } from '../components/call-buttons.js';
 import { Composer } from '../components/composer.js';
 import { Header } from '../components/header.js';
@@ -8,7 +9,7 @@ import { WithName } from '../components/with-name.js';
 import { RichThreadContext, type RichThread } from '../state/rich-thread.js';
 import type { ComposeMode } from '../state/widget-client.js';
 import { useChat, useEnv } from '../state/context.js';
-import { useDisplayName } from '../state/use-profile.js';
+import { useDisplayName, useProfile } from '../state/use-profile.js';
 import { useStore } from '../state/use-store.js';
 import type { ScreenProps } from './navigation.js';
 
@@ -25,6 +26,7 @@ export function Thread({ route: { conversationId, seq }, go, focus }: ScreenProp
   // Before the list has an entry: the other member, from the DM id.
   const peerId = conv?.peerId ?? dmPeer(conversationId, client.userId);
   const peerName = useDisplayName(peerId);
+  const peer = useProfile(conv?.group ? null : peerId);
   const name = conv?.group?.name ?? peerName;
   const unread = conv?.unread ?? 0;
   // Where the unread messages began when the thread opened (before it marks them read): the log
@@ -54,7 +56,7 @@ export function Thread({ route: { conversationId, seq }, go, focus }: ScreenProp
 
   return (
     <RichThreadContext.Provider value={thread}>
-      <Header title={name} back={() => go({ name: 'chats' })} focus={focus} presence={conv?.peerId ?? undefined}>
+      <Header title={name} back={() => go({ name: 'chats' })} focus={focus} presence={conv?.peerId ?? undefined} avatar={<Avatar user={conv?.group ?? peer} name={name} />}>
         <CallButtons conversationId={conversationId} />
       </Header>
       <MessageLog key={conversationId} conversationId={conversationId} peerName={name} unread={mark} showSeq={seq} />

@@ -122,6 +122,7 @@ button{cursor:pointer}
 @media (pointer:coarse){.qc-actions-btn{opacity:.7}}
 .qc-sender{display:flex;align-items:center;gap:6px;font-size:.8em;color:var(--qc-muted)}
 .qc-sender .qc-avatar{width:24px;height:24px}
+.qc-head .qc-avatar{width:32px;height:32px;font-size:.9em}
 .qc-quote{display:grid;justify-items:start;max-width:100%;padding:4px 8px;border:0;border-inline-start:3px solid var(--qc-accent);background:var(--qc-surface);color:var(--qc-muted);font-size:.8em;text-align:start}
 .qc-quote b{color:var(--qc-text)}
 .qc-quote span,.qc-banner span{max-width:100%;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
