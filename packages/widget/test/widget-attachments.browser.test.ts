@@ -19,6 +19,7 @@ import { requireChromium } from '../../sdk/test/support/browser.js';
 import type { TestServer, TestUser } from '../../sdk/test/support/sdk-server.js';
 import { sendStored, signInWithForm, useWidgetBrowser, type WidgetBrowser } from './support/browser-page.js';
 import { png } from './support/png.js';
+import { audit } from './support/panel-checks.js';
 
 declare global {
   interface Window {
@@ -40,12 +41,6 @@ async function shot(page: Page, name: string): Promise<void> {
   const times = page.locator('.qc-panel time');
   await times.evaluateAll((nodes) => nodes.forEach((n) => (n.textContent = '9:41 AM')));
   await page.locator('.qc-panel').screenshot({ path: `${IMAGES_DIR}widget-${name}.png`, animations: 'disabled', caret: 'hide' });
-}
-
-/** axe-core over the page (it reads open shadow roots): the serious and critical violations, named by `screen`. */
-async function audit(page: Page, screen: string): Promise<string[]> {
-  const violations = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations);
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${screen}: ${v.id} (${v.impact}) ${v.help} at ${JSON.stringify(v.nodes.map((n) => n.target))}`);
 }
 
 /** A signed-in widget page of `user` (inline, strict CSP with images from the server, axe loaded), on its chat list. */

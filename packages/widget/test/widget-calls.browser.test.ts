@@ -22,6 +22,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { notLoopbackOnly } from '../../server/test/support/loopback-only.js';
 import { CHROMIUM_PATH, chromiumAvailable } from '../../sdk/test/support/browser.js';
 import { sendStored, useWidgetBrowser } from './support/browser-page.js';
+import { audit } from './support/panel-checks.js';
 
 declare global {
   interface Window {
@@ -35,12 +36,6 @@ if (skipReason) console.warn(`[widget-calls.browser.test.ts] SKIPPED: ${skipReas
 const IMAGES_DIR = fileURLToPath(new URL('../../../docs/images/', import.meta.url));
 /** Bound of each wait for the call (ringing, connecting, frames). */
 const CALL_TIMEOUT_MS = 20_000;
-
-/** axe-core over the page (it reads open shadow roots): the serious and critical violations, named by `screen`. */
-async function audit(page: Page, screen: string): Promise<string[]> {
-  const violations = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations);
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${screen}: ${v.id} (${v.impact}) ${v.help} at ${JSON.stringify(v.nodes.map((n) => n.target))}`);
-}
 
 /** Audits `page` in light, then dark, then back to how it was (`first`). */
 async function auditThemes(page: Page, screen: string, first: 'light' | 'dark'): Promise<string[]> {

@@ -8,9 +8,8 @@
  * or critical violations) in light and dark, English and Simplified Chinese. Screenshots go to
  * docs/images (shown in docs/widget.md). Skipped (with the reason printed) only when Chromium is missing.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ChatClient } from '@quickchat/sdk';
@@ -18,15 +17,9 @@ import { groupsOf } from '@quickchat/sdk/groups';
 import { BROWSER_TIMEOUT_MS, requireChromium } from '../../sdk/test/support/browser.js';
 import { until } from '../../sdk/test/support/sdk-server.js';
 import { sendStored, signInWithForm, useWidgetBrowser } from './support/browser-page.js';
-
-declare global {
-  interface Window {
-    axe: { run(context: unknown, options: unknown): Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[] }> };
-  }
-}
+import { audit, shot } from './support/panel-checks.js';
 
 const available = requireChromium('widget-groups.browser');
-const IMAGES_DIR = fileURLToPath(new URL('../../../docs/images/', import.meta.url));
 /** The group's name (no emoji: the screenshots' only font, DejaVu, has no glyph for most; component tests cover emoji). */
 const GROUP = 'Weekend climbers';
 
@@ -35,21 +28,6 @@ const WORDS = {
   en: { newGroup: 'New group', search: 'Search messages', words: 'Words to find', go: 'Search', info: 'Group info', more: 'More actions for Bob', makeOwner: 'Make owner', cancel: 'Cancel', toChat: 'Back to the chat', toChats: 'Back to chats', members: 'Members' },
   'zh-CN': { newGroup: '新建群组', search: '搜索消息', words: '要查找的词', go: '搜索', info: '群组信息', more: 'Bob 的更多操作', makeOwner: '转让群主', cancel: '取消', toChat: '返回聊天', toChats: '返回会话列表', members: '成员' },
 };
-
-/** Saves a screenshot of the widget panel as docs/images/widget-<name>.png, with its times pinned (as widget.browser.test.ts does). */
-async function shot(page: Page, name: string): Promise<void> {
-  mkdirSync(IMAGES_DIR, { recursive: true });
-  const times = page.locator('.qc-panel time');
-  const real = await times.evaluateAll((nodes) => nodes.map((n) => [n.textContent ?? '', (n.textContent = '9:41 AM')][0]!));
-  await page.locator('.qc-panel').screenshot({ path: `${IMAGES_DIR}widget-${name}.png`, animations: 'disabled', caret: 'hide' });
-  await times.evaluateAll((nodes, texts) => nodes.forEach((n, i) => (n.textContent = texts[i] ?? n.textContent)), real);
-}
-
-/** axe-core over the page (it reads open shadow roots): the serious and critical violations, named by `screen`. */
-async function audit(page: Page, screen: string): Promise<string[]> {
-  const violations = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations);
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${screen}: ${v.id} (${v.impact}) ${v.help} at ${JSON.stringify(v.nodes.map((n) => n.target))}`);
-}
 
 /** The element with focus inside the widget: its tag and text. */
 function focused(page: Page): Promise<string> {

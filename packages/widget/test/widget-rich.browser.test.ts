@@ -9,9 +9,8 @@
  * "read by N" following the members' reads. Screenshots go to docs/images (shown in docs/widget.md).
  * Skipped (with the reason printed) only when Chromium is missing.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BROWSER_TIMEOUT_MS, requireChromium } from '../../sdk/test/support/browser.js';
@@ -19,31 +18,9 @@ import { groupsOf } from '@quickchat/sdk/groups';
 import { messagesOf } from '@quickchat/sdk/messages';
 import { until, type TestServer, type TestUser } from '../../sdk/test/support/sdk-server.js';
 import { sendStored, signInWithForm, useWidgetBrowser, type WidgetBrowser } from './support/browser-page.js';
-
-declare global {
-  interface Window {
-    axe: { run(context: unknown, options: unknown): Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[] }> };
-  }
-}
+import { audit, shot } from './support/panel-checks.js';
 
 const available = requireChromium('widget-rich.browser');
-const IMAGES_DIR = fileURLToPath(new URL('../../../docs/images/', import.meta.url));
-
-/** Saves a screenshot of the widget panel as docs/images/widget-<name>.png, with its times pinned (as widget.browser.test.ts does). */
-async function shot(page: Page, name: string): Promise<void> {
-  mkdirSync(IMAGES_DIR, { recursive: true });
-  const times = page.locator('.qc-panel time');
-  const real = await times.evaluateAll((nodes) => nodes.map((n) => [n.textContent ?? '', (n.textContent = '9:41 AM')][0]!));
-  await page.locator('.qc-panel').screenshot({ path: `${IMAGES_DIR}widget-${name}.png`, animations: 'disabled', caret: 'hide' });
-  await times.evaluateAll((nodes, texts) => nodes.forEach((n, i) => (n.textContent = texts[i] ?? n.textContent)), real);
-}
-
-/** axe-core over the page (it reads open shadow roots): the serious and critical violations, named by `screen`. */
-async function audit(page: Page, screen: string): Promise<string[]> {
-  const violations = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations);
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${screen}: ${v.id} (${v.impact}) ${v.help} at ${JSON.stringify(v.nodes.map((n) => n.target))}`);
-}
-
 /**
  * A signed-in widget page of `user` (inline, strict CSP, axe loaded) with the thread with `peer`
  * open: signed in through the form in English, with the user's token otherwise.

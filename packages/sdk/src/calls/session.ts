@@ -3,9 +3,10 @@ import type { CallEventFrame, CallMedia, CallOutcome, ClientFrame } from '@quick
 import { ClientErrorCode } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { CallError } from './errors.js';
-import type { CallSessionEvents, CallStats } from './events.js';
+import type { CallSessionEvents } from './events.js';
 import { enableTracks, stopStream, type MediaSource } from './media.js';
 import { peerStats, restartIce, type PeerFactory, type PeerLike, type PeerSignal } from './peer.js';
+import { readStats, type StatsSample } from './stats.js';
 import type { CallRequests } from './requests.js';
 import { CallReason, CallState } from './state.js';
 
@@ -37,14 +38,6 @@ export interface SessionDeps {
  * path is lost asks the caller, which makes the offers, to restart ICE. Never fed to a peer.
  */
 const RESTART_ICE = 'restartIce';
-
-/** The counters of the previous stats sample, for the rates of the next. */
-interface StatsSample {
-  at: number;
-  bytesSent: number | null;
-  packetsLost: number;
-  packetsReceived: number;
-}
 
 /** The timers a session uses (injectable, so tests need not wait). */
 export interface CallTimers {
@@ -577,42 +570,10 @@ export class CallSession {
       return;
     }
     if (!report || !live()) return;
-    this.emitter.emit('stats', this.readStats(report));
-    if (live() && this.statsTimer === null) this.scheduleStats(peer);
-  }
-
-  /** The {@link CallStats} of a report; the rates from the counters' deltas since the previous one. */
-  private readStats(report: RTCStatsReport): CallStats {
-    type Entry = Record<string, unknown> & { id: string; type: string; timestamp: number };
-    const entries: Entry[] = [];
-    report.forEach((entry: Entry) => entries.push(entry));
-    const num = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
-    const selectedId = entries.find((e) => e.type === 'transport' && typeof e['selectedCandidatePairId'] === 'string')?.['selectedCandidatePairId'];
-    const pair = entries.find((e) => e.type === 'candidate-pair' && (selectedId ? e.id === selectedId : e['nominated'] === true && e['state'] === 'succeeded'));
-    const rtt = num(pair?.['currentRoundTripTime']) ?? num(entries.find((e) => e.type === 'remote-inbound-rtp' && num(e['roundTripTime']) !== undefined)?.['roundTripTime']);
-    const sample: StatsSample = { at: 0, bytesSent: null, packetsLost: 0, packetsReceived: 0 };
-    for (const e of entries) {
-      if (e.type === 'outbound-rtp' && num(e['bytesSent']) !== undefined) {
-        sample.bytesSent = (sample.bytesSent ?? 0) + num(e['bytesSent'])!;
-        sample.at = Math.max(sample.at, num(e.timestamp) ?? 0);
-      } else if (e.type === 'inbound-rtp') {
-        sample.packetsLost += num(e['packetsLost']) ?? 0;
-        sample.packetsReceived += num(e['packetsReceived']) ?? 0;
-      }
-    }
-    const stats: CallStats = {};
-    if (rtt !== undefined) stats.rttMs = rtt * 1000;
-    const before = this.lastStats;
+    const { stats, sample } = readStats(report, this.lastStats, this.deps.statsIntervalMs);
     this.lastStats = sample;
-    if (!before) return stats;
-    if (sample.bytesSent !== null && before.bytesSent !== null) {
-      const elapsedMs = sample.at > before.at && before.at > 0 ? sample.at - before.at : this.deps.statsIntervalMs;
-      stats.bitrateKbps = (Math.max(0, sample.bytesSent - before.bytesSent) * 8) / elapsedMs;
-    }
-    const lost = Math.max(0, sample.packetsLost - before.packetsLost);
-    const expected = lost + Math.max(0, sample.packetsReceived - before.packetsReceived);
-    if (expected > 0) stats.packetLoss = lost / expected;
-    return stats;
+    this.emitter.emit('stats', stats);
+    if (live() && this.statsTimer === null) this.scheduleStats(peer);
   }
 
   /** Stops the tracks this session opened (also a camera put aside for a screen share); the app's are left alone. */
