@@ -23,6 +23,7 @@ import { LocalPresence } from './services/presence/local-presence.js';
 import { PresenceService } from './services/presence/presence-service.js';
 import { CallService } from './services/calls/call-service.js';
 import type { ServiceContext } from './services/context.js';
+import { newId } from './ids.js';
 import { Gateway } from './gateway/gateway.js';
 import { SessionRegistry } from './gateway/sessions.js';
 import { KeyedRateLimiter } from './limits/token-bucket.js';
@@ -119,7 +120,7 @@ async function startRunning(options: ServerOptions, config: ResolvedConfig): Pro
   const store: Store = options.store ?? openSqliteStore({ file: join(config.dataDir, DATA_FILES.database), synchronous: options.sqliteSynchronous ?? 'NORMAL' });
   const ownsBus = !options.bus;
   const bus: Bus = options.bus ?? new LocalBus({ onHandlerError: (err, topic) => log.error({ err, topic }, 'bus subscriber failed') });
-  const ctx: ServiceContext = { store, bus, config, log, now: Date.now };
+  const ctx: ServiceContext = { nodeId: newId('n'), store, bus, config, log, now: Date.now };
 
   const accounts = new AccountService(ctx, new AccessTokens(config.auth, secrets.jwtSecret));
   const access = new ConversationAccess(ctx);

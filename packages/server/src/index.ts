@@ -9,3 +9,13 @@ export { HandleTakenError } from './store/types.js';
 export type { Bus } from './bus/types.js';
 export { LocalBus } from './bus/local.js';
 export { openSqliteStore } from './store/sqlite/sqlite-store.js';
+
+// The seams a multi-node deployment plugs into (implemented by @quickchat/bus-redis and
+// @quickchat/store-mongo): what crosses the bus and how it is checked, who is online, who is in a call.
+export type { Subscription } from './bus/types.js';
+export type { BusMessage, BusMessageKind } from './bus/messages.js';
+export type { Topic } from './bus/topics.js';
+export { encodeBusMessage, decodeBusMessage } from './bus/codec.js';
+export type { Presence, PresenceRecord, PresenceListener, PresenceTimers } from './services/presence/presence.js';
+export type { CallRegistry, Engagement } from './services/calls/registry.js';
+export type * from './store/types.js';

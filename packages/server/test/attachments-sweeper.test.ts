@@ -43,7 +43,7 @@ describe('attachments: the upload sweeper', () => {
     const now = () => clock;
     const config = resolveConfig({ dataDir, dmPolicy: 'anyone', limits: { uploadTtlMs: TTL } });
     const log = createLogger('silent');
-    const ctx = { store, bus, config, log, now };
+    const ctx = { nodeId: 'n_test', store, bus, config, log, now };
     const blobs = new FileBlobStore(join(dataDir, 'files'));
     service = new AttachmentService(ctx, new ConversationAccess(ctx), blobs, new FileLinks('test-secret', now));
     sweeper = new UploadSweeper({ store, blobs, log, now }, TTL);

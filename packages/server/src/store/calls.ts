@@ -45,6 +45,12 @@ export interface NewOpenCall {
   /** What the caller offered. */
   media: CallMedia;
   startedAt: number;
+  /**
+   * The server node that runs the call (its owner: `ServiceContext.nodeId`). A node that starts,
+   * or finds another node gone, closes only the rows of nodes that are no longer alive, never the
+   * calls a live node still runs.
+   */
+  ownerNode: string;
 }
 
 /** An open call: its start, and when it was answered and connected (null until then). */

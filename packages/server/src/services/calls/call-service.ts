@@ -197,7 +197,7 @@ export class CallService {
       if (live.call.state === 'ringing') void this.end(live, 'missed', null);
     }, this.ctx.config.limits.callRingTimeoutMs);
     const { call } = live;
-    const opened = { callId, conversationId, callerId: call.callerId, calleeId: call.calleeId, media, startedAt: call.startedAt };
+    const opened = { callId, conversationId, callerId: call.callerId, calleeId: call.calleeId, media, startedAt: call.startedAt, ownerNode: this.ctx.nodeId };
     // Durable before anything rings: a call anyone has heard of always gets its record.
     await this.journal(live, () => this.ctx.store.openCall(opened));
     if (call.state === 'ringing') announceCall(this.ctx.bus, call, origin);
