@@ -81,6 +81,8 @@ export type EventFrame = Out<typeof S.eventFrame>;
 export type PresenceEventFrame = Out<typeof S.presenceEventFrame>;
 export type SyncedFrame = Out<typeof S.syncedFrame>;
 export type PongFrame = Out<typeof S.pongFrame>;
+/** Sync now, as after a reconnect (the server may have missed routing frames to this socket). */
+export type ResyncFrame = Out<typeof S.resyncFrame>;
 export type ErrorFrame = Out<typeof S.errorFrame>;
 /** A call's state as one session sees it. */
 export type CallEventFrame = Out<typeof S.callEventFrame>;

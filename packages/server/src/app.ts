@@ -22,6 +22,10 @@ import { MembershipService } from './services/groups/membership.js';
 import { LocalPresence } from './services/presence/local-presence.js';
 import { PresenceService } from './services/presence/presence-service.js';
 import { CallService } from './services/calls/call-service.js';
+import { CallRouter } from './services/calls/call-router.js';
+import { LocalCallRegistry } from './services/calls/registry.js';
+import { LocalNodes } from './services/nodes.js';
+import { connectScaleOut } from './scale-out.js';
 import type { ServiceContext } from './services/context.js';
 import { newId } from './ids.js';
 import { Gateway } from './gateway/gateway.js';
@@ -116,11 +120,18 @@ async function startRunning(options: ServerOptions, config: ResolvedConfig): Pro
   const log: Logger = options.logger ?? createLogger(options.logLevel ?? 'info');
   ensureDataDir(config.dataDir);
   const secrets = loadOrCreateSecrets(config.dataDir, options.secrets);
+  const nodeId = newId('n');
+  // Several nodes: the bus, presence and call state they share (Redis). Nothing is open yet if it fails.
+  const scaleOut = config.redisUrl ? await connectScaleOut({ url: config.redisUrl, nodeId, presenceGraceMs: config.limits.presenceGraceMs, log }) : null;
   const ownsStore = !options.store;
-  const store: Store = options.store ?? openSqliteStore({ file: join(config.dataDir, DATA_FILES.database), synchronous: options.sqliteSynchronous ?? 'NORMAL' });
-  const ownsBus = !options.bus;
-  const bus: Bus = options.bus ?? new LocalBus({ onHandlerError: (err, topic) => log.error({ err, topic }, 'bus subscriber failed') });
-  const ctx: ServiceContext = { nodeId: newId('n'), store, bus, config, log, now: Date.now };
+  const store: Store = options.store ?? openSqliteStore({
+    file: join(config.dataDir, DATA_FILES.database),
+    synchronous: options.sqliteSynchronous ?? 'NORMAL',
+    sharedWriter: options.sqliteSharedWriter === true,
+  });
+  const ownsBus = !options.bus && !scaleOut;
+  const bus: Bus = options.bus ?? scaleOut?.bus ?? new LocalBus({ onHandlerError: (err, topic) => log.error({ err, topic }, 'bus subscriber failed') });
+  const ctx: ServiceContext = { nodeId, store, bus, config, log, now: Date.now };
 
   const accounts = new AccountService(ctx, new AccessTokens(config.auth, secrets.jwtSecret));
   const access = new ConversationAccess(ctx);
@@ -132,10 +143,12 @@ async function startRunning(options: ServerOptions, config: ResolvedConfig): Pro
   const committer = new GroupCommitter(ctx, access);
   const membership = new MembershipService(ctx, access, committer);
   const groups = new GroupService(ctx, access, committer, membership);
-  const ownsPresence = !options.presence;
-  const onlineUsers = options.presence ?? new LocalPresence({ graceMs: config.limits.presenceGraceMs, now: Date.now });
+  const ownsPresence = !options.presence && !scaleOut;
+  const onlineUsers = options.presence ?? scaleOut?.presence ?? new LocalPresence({ graceMs: config.limits.presenceGraceMs, now: Date.now });
   const presence = new PresenceService(ctx, onlineUsers);
-  const calls = new CallService(ctx, access);
+  const nodes = scaleOut?.nodes ?? new LocalNodes(nodeId);
+  const callRegistry = scaleOut?.callRegistry ?? new LocalCallRegistry(nodeId);
+  const calls = new CallRouter(ctx, new CallService(ctx, access, { registry: callRegistry }), callRegistry, nodes);
   const sessions = new SessionRegistry(bus, config.limits.connectionsPerUser, (userId) => store.listGroupsOf(userId));
 
   let port = 0;
@@ -197,11 +210,22 @@ async function startRunning(options: ServerOptions, config: ResolvedConfig): Pro
 
   const http: HttpServer = createHttpServer(app, config.limits, log);
   http.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));
+  // Back on the bus after an outage: every session here may have missed frames from other nodes.
+  // Caches and group routing are brought up to date first, then every client syncs (once per outage).
+  const stopResync = bus.onResume(() => {
+    log.warn({ sessions: sessions.size }, 'bus link restored: every session resyncs');
+    access.forgetAll();
+    sessions
+      .reloadGroups()
+      .catch((err: unknown) => log.error({ err }, 'group routing not reloaded after the bus outage'))
+      .finally(() => gateway.resync());
+  });
   try {
     await access.start();
     await presence.start();
-    // Calls a previous run left open (it crashed mid-call) get their records before any socket.
-    await calls.recoverLeftOpen();
+    // Calls whose node is gone (this one's previous run crashed mid-call) get their records before
+    // any socket; call frames forwarded from other nodes are heard from now on.
+    await calls.start();
     if (config.demo) await seedDemo({ store, accounts, friends, groups, log });
     await new Promise<void>((resolve, reject) => {
       http.once('error', reject);
@@ -212,11 +236,14 @@ async function startRunning(options: ServerOptions, config: ResolvedConfig): Pro
     });
   } catch (err) {
     // Release what was opened so a failed start leaks nothing and can be retried.
+    stopResync();
     gateway.close();
     access.close();
     presence.close();
+    await calls.close();
     if (ownsPresence) onlineUsers.close();
     if (ownsBus) await bus.close();
+    await scaleOut?.close();
     if (ownsStore) await store.close();
     throw err;
   }
@@ -242,7 +269,9 @@ async function startRunning(options: ServerOptions, config: ResolvedConfig): Pro
         http.closeAllConnections();
       });
       await uploadSweeper.stop();
+      stopResync();
       if (ownsBus) await bus.close();
+      await scaleOut?.close();
       if (ownsStore) await store.close();
       log.info('quickchat server stopped');
     },

@@ -20,7 +20,14 @@ Options (each also settable by the environment variable shown):
   --dm-policy <p>            QUICKCHAT_DM_POLICY           "friends" (default) or "anyone"
   --log-level <l>            QUICKCHAT_LOG_LEVEL           default info
   --sqlite-synchronous <m>   QUICKCHAT_SQLITE_SYNCHRONOUS  NORMAL (default) or FULL
+  --sqlite-shared-writer     QUICKCHAT_SQLITE_SHARED_WRITER=1
+                                                           several processes on this host share the data dir's
+                                                           SQLite file (set it on every one of them)
   --no-builtin-accounts      QUICKCHAT_BUILTIN_ACCOUNTS=0  disable register/login (bring-your-own identity only)
+  --redis-url <url>          QUICKCHAT_REDIS_URL           several nodes: the Redis they share (needs @quickchat/bus-redis);
+                                                           default none (one node)
+                             QUICKCHAT_JWT_SECRET,         secrets every node must share; default: generated
+                             QUICKCHAT_FILE_LINK_SECRET    into <data-dir>/secrets.json
   --demo                     QUICKCHAT_DEMO=1              demo mode: seed accounts alice and bob (published passwords!)
                                                            and serve the widget demo at / from
                                                            ./${DEMO_BUNDLE}. Never in production.
@@ -56,6 +63,7 @@ export function optionsFromCli(argv: string[], env: NodeJS.ProcessEnv): ServerOp
         'dm-policy': { type: 'string' },
         'log-level': { type: 'string' },
         'sqlite-synchronous': { type: 'string' },
+        'sqlite-shared-writer': { type: 'boolean' },
         'no-builtin-accounts': { type: 'boolean' },
         demo: { type: 'boolean' },
         'external-issuer': { type: 'string' },
@@ -64,6 +72,7 @@ export function optionsFromCli(argv: string[], env: NodeJS.ProcessEnv): ServerOp
         'external-key-file': { type: 'string' },
         'turn-urls': { type: 'string' },
         'turn-ttl': { type: 'string' },
+        'redis-url': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -83,6 +92,7 @@ export function optionsFromCli(argv: string[], env: NodeJS.ProcessEnv): ServerOp
   const origins = values['allowed-origins'] ?? env['QUICKCHAT_ALLOWED_ORIGINS'];
   const external = externalFrom(values, env);
   const demo = values.demo ?? env['QUICKCHAT_DEMO'] === '1';
+  const redisUrl = values['redis-url'] ?? env['QUICKCHAT_REDIS_URL'];
   return {
     port: Number(portText),
     host: values.host ?? env['HOST'] ?? '127.0.0.1',
@@ -92,10 +102,12 @@ export function optionsFromCli(argv: string[], env: NodeJS.ProcessEnv): ServerOp
     dmPolicy: (values['dm-policy'] ?? env['QUICKCHAT_DM_POLICY'] ?? 'friends') as 'friends',
     logLevel,
     sqliteSynchronous: sync,
+    sqliteSharedWriter: values['sqlite-shared-writer'] ?? env['QUICKCHAT_SQLITE_SHARED_WRITER'] === '1',
     secrets: secretsFrom(env),
     turn: turnFrom(values, env),
     auth: { builtinAccounts: !(values['no-builtin-accounts'] ?? env['QUICKCHAT_BUILTIN_ACCOUNTS'] === '0'), ...(external ? { external } : {}) },
     ...(demo ? { demo: { widgetBundle: resolve(DEMO_BUNDLE) } } : {}),
+    ...(redisUrl ? { redisUrl } : {}),
   };
 }
 
@@ -103,7 +115,8 @@ export function optionsFromCli(argv: string[], env: NodeJS.ProcessEnv): ServerOp
 function secretsFrom(env: NodeJS.ProcessEnv): SecretOverrides {
   const jwtSecret = env['QUICKCHAT_JWT_SECRET'];
   const turnSecret = env['QUICKCHAT_TURN_SECRET'];
-  return { ...(jwtSecret ? { jwtSecret } : {}), ...(turnSecret ? { turnSecret } : {}) };
+  const fileLinkSecret = env['QUICKCHAT_FILE_LINK_SECRET'];
+  return { ...(jwtSecret ? { jwtSecret } : {}), ...(turnSecret ? { turnSecret } : {}), ...(fileLinkSecret ? { fileLinkSecret } : {}) };
 }
 
 /** STUN/TURN URLs and the credential lifetime; the URLs' syntax and the TTL range are checked by `resolveConfig`. */

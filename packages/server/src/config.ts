@@ -235,6 +235,13 @@ export interface ServerOptions {
   blobStore?: BlobStore;
   /** Who is online, across nodes; default: this node only (`LocalPresence`, grace `limits.presenceGraceMs`). Closed by `stop()` only when it is the default. */
   presence?: Presence;
+  /**
+   * Several nodes: the Redis every node of the deployment shares, as `redis://[[user]:password@]host[:port][/db]`
+   * (`rediss://` for TLS). The server then loads `@quickchat/bus-redis` (install it beside the
+   * server) for the bus, presence and who is in which call, and waits for Redis at `start()`.
+   * Default none: one node, everything in process. See docs/deploy.md#several-nodes.
+   */
+  redisUrl?: string;
   /** Origins allowed to open sockets and call REST from browsers. The server's own origin is always allowed. */
   allowedOrigins?: string[];
   /** Accept sockets that send no Origin header (non-browser tools). Default false. */
@@ -250,9 +257,17 @@ export interface ServerOptions {
   /** SQLite durability: NORMAL (default; survives process crashes) or FULL (also power loss). */
   sqliteSynchronous?: 'NORMAL' | 'FULL';
   /**
+   * Open the embedded SQLite store in shared-writer mode: several server processes on one host
+   * share one database file (e.g. behind a local balancer, with a Redis bus between them). Every
+   * process must set it. It drops the in-process caches that assume a single writer, at a cost of
+   * one read per conversation per append batch, and a write waits up to 5 s for another process's
+   * transaction. Default false. Ignored when `store` is given. See docs/server.md.
+   */
+  sqliteSharedWriter?: boolean;
+  /**
    * Secrets to use instead of the ones generated into `dataDir` on first run (e.g. shared by
    * several nodes). The server never reads the environment itself; the CLI maps
-   * QUICKCHAT_JWT_SECRET and QUICKCHAT_TURN_SECRET here.
+   * QUICKCHAT_JWT_SECRET, QUICKCHAT_TURN_SECRET and QUICKCHAT_FILE_LINK_SECRET here.
    */
   secrets?: SecretOverrides;
   /** STUN/TURN URLs and the TURN credential lifetime for calls; default: no STUN or TURN. */
@@ -280,6 +295,8 @@ export interface ResolvedConfig {
   /** Demo mode, or null (the default). */
   demo: { widgetBundle: string } | null;
   turn: ResolvedTurn;
+  /** The shared Redis of several nodes, or null (one node). */
+  redisUrl: string | null;
 }
 
 /** Thrown at startup for invalid configuration, with a message naming the bad setting. */
@@ -325,6 +342,8 @@ export function resolveConfig(options: ServerOptions): ResolvedConfig {
   }
   const dmPolicy = options.dmPolicy ?? 'friends';
   if (dmPolicy !== 'friends' && dmPolicy !== 'anyone') throw new ConfigError(`dmPolicy must be "friends" or "anyone", got "${String(dmPolicy)}"`);
+  const redisUrl = options.redisUrl ?? null;
+  if (redisUrl !== null) checkRedisUrl(redisUrl, options);
   const demo = options.demo ?? null;
   if (demo) {
     if (!auth.builtinAccounts) throw new ConfigError('demo mode needs built-in accounts (drop --no-builtin-accounts)');
@@ -343,7 +362,20 @@ export function resolveConfig(options: ServerOptions): ResolvedConfig {
     limits,
     demo,
     turn: resolveTurn(options.turn ?? {}),
+    redisUrl,
   };
+}
+
+/** A Redis URL, and not beside a `bus` or `presence` given by hand (one way to configure each). */
+function checkRedisUrl(url: string, options: ServerOptions): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError(`redisUrl "${url.replace(/\/\/[^@/]*@/, '//***@')}" is not a URL (redis://host:port)`);
+  }
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') throw new ConfigError(`redisUrl must start with redis:// or rediss://, got "${parsed.protocol}"`);
+  if (options.bus || options.presence) throw new ConfigError('redisUrl replaces the bus and presence: pass either redisUrl or your own bus and presence, not both');
 }
 
 /** A STUN or TURN URL (RFC 7064/7065): scheme, host or [IPv6], optional port; TURN may name its transport. */

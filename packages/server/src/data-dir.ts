@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync, existsSync, linkSync, renameSync, unlinkSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { SecretOverrides } from './config.js';
@@ -23,29 +23,60 @@ export function ensureDataDir(dir: string): void {
 
 /**
  * Loads secrets from `<dataDir>/secrets.json`, generating and saving any that are missing
- * (file mode 0600). Secrets given in `overrides` win over the stored ones.
+ * (file mode 0600). Secrets given in `overrides` win over the stored ones. Safe when several
+ * processes share the data directory and start at once (one host, shared SQLite): the first
+ * file to land wins and every process uses it, so they all sign and verify with the same keys.
  */
 export function loadOrCreateSecrets(dir: string, overrides: SecretOverrides = {}): DevSecrets {
   const file = join(dir, DATA_FILES.secrets);
-  let stored: Partial<DevSecrets> = {};
-  if (existsSync(file)) {
-    try {
-      stored = JSON.parse(readFileSync(file, 'utf8')) as Partial<DevSecrets>;
-    } catch (err) {
-      throw new Error(`${file} is not valid JSON (${(err as Error).message}); fix or delete it`);
-    }
-  }
-  const secrets: DevSecrets = {
-    jwtSecret: stored.jwtSecret ?? randomBytes(32).toString('base64url'),
-    turnSecret: stored.turnSecret ?? randomBytes(32).toString('base64url'),
-    fileLinkSecret: stored.fileLinkSecret ?? randomBytes(32).toString('base64url'),
-  };
-  if (secrets.jwtSecret !== stored.jwtSecret || secrets.turnSecret !== stored.turnSecret || secrets.fileLinkSecret !== stored.fileLinkSecret) {
-    writeFileSync(file, JSON.stringify(secrets, null, 2) + '\n', { mode: 0o600 });
-  }
+  const stored = readSecrets(file);
+  const secrets = isComplete(stored) ? stored : saveSecrets(file, stored);
   return {
     jwtSecret: overrides.jwtSecret || secrets.jwtSecret,
     turnSecret: overrides.turnSecret || secrets.turnSecret,
     fileLinkSecret: overrides.fileLinkSecret || secrets.fileLinkSecret,
   };
+}
+
+function readSecrets(file: string): Partial<DevSecrets> | null {
+  if (!existsSync(file)) return null;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Partial<DevSecrets>;
+  } catch (err) {
+    throw new Error(`${file} is not valid JSON (${(err as Error).message}); fix or delete it`);
+  }
+}
+
+function isComplete(stored: Partial<DevSecrets> | null): stored is DevSecrets {
+  return !!stored?.jwtSecret && !!stored.turnSecret && !!stored.fileLinkSecret;
+}
+
+/**
+ * Fills in what `stored` lacks and writes the file whole: a new file is hard-linked into place,
+ * which fails if another process got there first (then theirs is read and used); an older file
+ * missing a secret is replaced by rename. Readers never see a half-written file.
+ */
+function saveSecrets(file: string, stored: Partial<DevSecrets> | null): DevSecrets {
+  const secrets: DevSecrets = {
+    jwtSecret: stored?.jwtSecret ?? randomBytes(32).toString('base64url'),
+    turnSecret: stored?.turnSecret ?? randomBytes(32).toString('base64url'),
+    fileLinkSecret: stored?.fileLinkSecret ?? randomBytes(32).toString('base64url'),
+  };
+  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  writeFileSync(temp, JSON.stringify(secrets, null, 2) + '\n', { mode: 0o600 });
+  if (stored) {
+    renameSync(temp, file);
+    return secrets;
+  }
+  try {
+    linkSync(temp, file);
+    return secrets;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    const theirs = readSecrets(file);
+    if (!isComplete(theirs)) throw new Error(`${file} was written by another process but is incomplete; delete it and start again`);
+    return theirs;
+  } finally {
+    unlinkSync(temp);
+  }
 }

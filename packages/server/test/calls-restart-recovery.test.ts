@@ -13,7 +13,7 @@ import type { NewOpenCall, OpenCallRecord, Store } from '../src/store/types.js';
 describe('calls across restarts: closing what a crash left open', () => {
   const AB = dmConversationId('u_a', 'u_b');
   const sqlite = useSqliteFile('quickchat-calls-recovery-');
-  const ringing: NewOpenCall = { callId: 'c_ring', conversationId: AB, callerId: 'u_a', calleeId: 'u_b', media: { audio: true, video: false }, startedAt: 1_000 };
+  const ringing: NewOpenCall = { callId: 'c_ring', conversationId: AB, callerId: 'u_a', calleeId: 'u_b', media: { audio: true, video: false }, startedAt: 1_000, ownerNode: 'n_gone' };
   const talking: NewOpenCall = { ...ringing, callId: 'c_talk', callerId: 'u_b', calleeId: 'u_a', media: { audio: true, video: true }, startedAt: 2_000 };
   const asOpen = (c: NewOpenCall, connectedAt: number | null): OpenCallRecord => ({ ...c, acceptedAt: connectedAt === null ? null : connectedAt - 500, connectedAt });
 

@@ -16,7 +16,7 @@ describe('calls across restarts: the SQLite journal', () => {
   const AB = dmConversationId('u_a', 'u_b');
   const sqlite = useSqliteFile('quickchat-calls-journal-');
   const { raw, pragma } = sqlite;
-  const call: NewOpenCall = { callId: 'c_1', conversationId: AB, callerId: 'u_a', calleeId: 'u_b', media: { audio: true, video: true }, startedAt: 100 };
+  const call: NewOpenCall = { callId: 'c_1', conversationId: AB, callerId: 'u_a', calleeId: 'u_b', media: { audio: true, video: true }, startedAt: 100, ownerNode: 'n_test' };
   const record = (callId = 'c_1', contentJson?: string): NewMessage => ({
     id: `m_${callId}`,
     conversationId: AB,
@@ -39,9 +39,8 @@ describe('calls across restarts: the SQLite journal', () => {
         AB, 1, 'm_old', 'u_b', 'k1', JSON.stringify({ type: 'text', text: 'before the upgrade' }), 10, 1,
       );
     });
-    expect(LATEST_SCHEMA_VERSION).toBe(9);
     const store = sqlite.open();
-    expect(pragma('user_version')).toBe(9);
+    expect(pragma('user_version')).toBe(LATEST_SCHEMA_VERSION);
     expect(raw((db) => db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'open_calls'").pluck().get())).toBe('open_calls');
     expect(await store.listOpenCalls()).toMatchObject({ calls: [] });
     await store.openCall(call);
@@ -51,6 +50,24 @@ describe('calls across restarts: the SQLite journal', () => {
     expect((await store.getMessages(AB, { limit: 10 })).messages.map((m) => [m.seq, m.content.type])).toEqual([[1, 'text'], [2, 'call']]);
     expect(await store.getConversation(AB, 'u_b', EVERY)).toMatchObject({ lastSeq: 2, unread: 1 });
     expect(raw((db) => db.prepare('SELECT COUNT(*) FROM open_calls').pluck().get())).toBe(0);
+  });
+
+  it('migration 10 gives the open calls of a version-9 database an owner no live node has', async () => {
+    raw((db) => {
+      for (const step of MIGRATIONS.slice(0, 9)) db.exec(step.up);
+      db.pragma('user_version = 9');
+      db.prepare('INSERT INTO open_calls (call_id, conversation_id, caller_id, callee_id, audio, video, started_at, accepted_at, connected_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
+        'c_old', AB, 'u_a', 'u_b', 1, 0, 50, 60, 70,
+      );
+    });
+    expect(LATEST_SCHEMA_VERSION).toBe(10);
+    const store = sqlite.open();
+    expect(pragma('user_version')).toBe(10);
+    await store.openCall(call);
+    expect((await store.listOpenCalls()).calls).toEqual([
+      { callId: 'c_old', conversationId: AB, callerId: 'u_a', calleeId: 'u_b', media: { audio: true, video: false }, startedAt: 50, acceptedAt: 60, connectedAt: 70, ownerNode: '' },
+      { ...call, acceptedAt: null, connectedAt: null },
+    ]);
   });
 
   it('costs one WAL frame to open, one to connect, and one beside the record to close (measured)', async () => {

@@ -115,6 +115,13 @@ describe('optionsFromCli', () => {
     expect(optionsFromCli([], { QUICKCHAT_ALLOW_NO_ORIGIN: '0' }).allowNoOrigin).toBe(false);
   });
 
+  it('turns on the SQLite shared-writer mode by flag or environment (off by default)', () => {
+    expect(optionsFromCli([], {}).sqliteSharedWriter).toBe(false);
+    expect(optionsFromCli(['--sqlite-shared-writer'], {}).sqliteSharedWriter).toBe(true);
+    expect(optionsFromCli([], { QUICKCHAT_SQLITE_SHARED_WRITER: '1' }).sqliteSharedWriter).toBe(true);
+    expect(optionsFromCli([], { QUICKCHAT_SQLITE_SHARED_WRITER: '0' }).sqliteSharedWriter).toBe(false);
+  });
+
   it('maps the secret variables to the secrets option (empty ones count as absent)', () => {
     expect(optionsFromCli([], { QUICKCHAT_JWT_SECRET: 'j'.repeat(40), QUICKCHAT_TURN_SECRET: 't'.repeat(40) }).secrets).toEqual({ jwtSecret: 'j'.repeat(40), turnSecret: 't'.repeat(40) });
     expect(optionsFromCli([], { QUICKCHAT_JWT_SECRET: '' }).secrets).toEqual({});

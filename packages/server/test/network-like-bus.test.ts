@@ -110,6 +110,10 @@ class GatedBus implements Bus {
     return { ready: this.gate, unsubscribe: () => sub.unsubscribe() };
   }
 
+  onResume(listener: () => void): () => void {
+    return this.inner.onResume(listener);
+  }
+
   release(): void {
     this.open();
   }

@@ -328,6 +328,11 @@ export const syncedFrame = z.object({
   eventsLimited: z.boolean(),
 });
 export const pongFrame = z.object({ type: z.literal('pong'), id: p.requestId.optional() });
+/**
+ * Sync now, as after a reconnect: the server may have missed routing frames to this socket (its
+ * node lost the link to the other nodes and got it back). Sent at most once per such outage.
+ */
+export const resyncFrame = z.object({ type: z.literal('resync') });
 export const errorFrame = z.object({
   type: z.literal('error'),
   id: p.requestId.optional(),
@@ -347,6 +352,7 @@ export const serverFrame = z.discriminatedUnion('type', [
   eventFrame,
   syncedFrame,
   pongFrame,
+  resyncFrame,
   errorFrame,
   callEventFrame,
   signalEventFrame,

@@ -35,8 +35,8 @@ export interface Sync {
 }
 
 /**
- * Catch-up over the socket: sends `sync` after each `ready`, applies the `synced` reply (then
- * emits `synced`), and feeds live `message` and user `event` frames through
+ * Catch-up over the socket: sends `sync` after each `ready` and each server `resync`, applies the
+ * `synced` reply (then emits `synced`), and feeds live `message` and user `event` frames through
  * {@link createCatchUp}, which surfaces each message once, in order. A `group` event about you
  * marks the group left (left, removed, dissolved), or asks sync again for the summary (and
  * floor) of a group you joined; meanwhile its messages wait.
@@ -82,6 +82,8 @@ export function createSync(d: SyncDeps): Sync {
       .catch(d.fail);
   });
   hook.onFrame('message', (frame) => catchUp.ingest(frame.message));
+  // The server's node may have missed frames for this socket (it lost the other nodes and got them back).
+  hook.onFrame('resync', resync);
   hook.onFrame('event', (frame) => {
     if (catchUp.acceptEvent(frame.event)) events([frame.event]);
   });

@@ -101,6 +101,25 @@ describe('ordering and dedupe of messages', () => {
     expect(errors).toEqual([]);
   });
 
+  it('a server resync (its node lost the other nodes and got them back) syncs again on the same socket and surfaces what was missed once', async () => {
+    await flush();
+    const socket = ws.last();
+    await handshake(socket, 'alice', syncedFrame([{ conversationId: C, lastSeq: 0 }], { eventsCursor: 1 }));
+    live(socket, 1, 2);
+    // 3 and 4 were committed on another node while this one was cut off from the bus.
+    socket.deliver({ type: 'resync' });
+    await eventually(() => socket.frames('sync').length === 2, 'a second sync on the same socket');
+    const sync = socket.frames('sync')[1] as Record<string, unknown>;
+    expect(sync['cursors']).toEqual({ [C]: 2 });
+    expect(sync['eventsAfter']).toBe(1);
+    live(socket, 4); // a live one that races the reply: waits for the gap
+    socket.deliver({ ...syncedFrame([{ conversationId: C, lastSeq: 4, messages: [message(C, 3), message(C, 4)] }], { eventsCursor: 1 }), id: sync['id'] as string });
+    await eventually(() => seen.length >= 4, 'the missed messages surfaced');
+    expect(seen).toEqual([1, 2, 3, 4]);
+    expect(ws.sockets).toHaveLength(1);
+    expect(errors).toEqual([]);
+  });
+
   it('a live message that arrives before the first synced waits for it and is surfaced after', async () => {
     await flush();
     const socket = ws.last();

@@ -12,27 +12,41 @@ const busMessage = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('group-frame'), json: z.string(), except: userId.optional() }),
   z.object({ kind: z.literal('membership'), conversationId: z.string().min(1).max(200), joined: z.boolean() }),
   z.object({ kind: z.literal('group-changed'), conversationId: z.string().min(1).max(200) }),
+  z.object({ kind: z.literal('call-forward'), userId, sessionId: z.string().min(1).max(64), json: z.string() }),
+  z.object({ kind: z.literal('call-session-closed'), userId, sessionId: z.string().min(1).max(64), callId: z.string().min(1).max(64) }),
 ]) satisfies z.ZodType<BusMessage>;
 
-/** Serializes a bus message for a bus that crosses processes. */
-export function encodeBusMessage(message: BusMessage): string {
-  return JSON.stringify(message);
+/** A message as it crosses processes: the node that published it, and the message itself. */
+export interface BusEnvelope<M extends BusMessage = BusMessage> {
+  /** The publishing node's id: a node skips its own messages when they come back from the network. */
+  origin: string;
+  message: M;
+}
+
+/** The one schema of a serialized {@link BusEnvelope}. */
+const busEnvelope = z.object({ origin: z.string().min(1).max(128), message: busMessage });
+
+/** Serializes a bus message, stamped with the publishing node's id, for a bus that crosses processes. */
+export function encodeBusEnvelope(origin: string, message: BusMessage): string {
+  return JSON.stringify({ origin, message });
 }
 
 /**
- * Parses and validates a serialized bus message received on `topic`. Returns an Error (never
- * throws) for text that is not JSON, does not match the union, or is of a kind the topic does
- * not carry: a subscriber only ever sees well-formed messages of its topic's types.
+ * Parses and validates a serialized envelope received on `topic`. Returns an Error (never throws)
+ * for text that is not JSON, is not an envelope, holds a message that does not match the union,
+ * or one of a kind the topic does not carry: a subscriber only ever sees well-formed messages of
+ * its topic's types.
  */
-export function decodeBusMessage<M extends BusMessage>(topic: Topic<M>, raw: string): M | Error {
+export function decodeBusEnvelope<M extends BusMessage>(topic: Topic<M>, raw: string): BusEnvelope<M> | Error {
   let value: unknown;
   try {
     value = JSON.parse(raw);
   } catch {
     return new Error(`bus message on "${topic.name}" is not JSON`);
   }
-  const parsed = busMessage.safeParse(value);
+  const parsed = busEnvelope.safeParse(value);
   if (!parsed.success) return new Error(`bus message on "${topic.name}" is malformed: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-  if (!topicCarries(topic, parsed.data.kind)) return new Error(`bus message of kind "${parsed.data.kind}" does not belong on "${topic.name}"`);
-  return parsed.data as M;
+  const { origin, message } = parsed.data;
+  if (!topicCarries(topic, message.kind)) return new Error(`bus message of kind "${message.kind}" does not belong on "${topic.name}"`);
+  return { origin, message: message as M };
 }

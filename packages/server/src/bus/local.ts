@@ -1,7 +1,7 @@
 import type { Bus, Subscription } from './types.js';
 import type { BusMessage } from './messages.js';
 import type { Topic } from './topics.js';
-import { decodeBusMessage, encodeBusMessage } from './codec.js';
+import { decodeBusEnvelope, encodeBusEnvelope } from './codec.js';
 
 /** How a {@link LocalBus} behaves. The defaults are the fast single-node ones. */
 export interface LocalBusOptions {
@@ -28,6 +28,9 @@ interface Entry {
 
 const READY: Promise<void> = Promise.resolve();
 
+/** The origin written on serialized messages: a LocalBus is one node and never sees another's. */
+const LOCAL_ORIGIN = 'local';
+
 /**
  * In-process bus: the default for a single node. Each `subscribe` is its own subscription (the
  * same function subscribed twice is called twice and unsubscribed separately). A throwing
@@ -52,7 +55,7 @@ export class LocalBus implements Bus {
     if (this.closed) return;
     const entries = this.topics.get(topic.name);
     if (!entries) return;
-    const payload = this.serialize ? encodeBusMessage(message) : message;
+    const payload = this.serialize ? encodeBusEnvelope(LOCAL_ORIGIN, message) : message;
     if (!this.deferred) return this.deliver(topic, entries, payload);
     // Only subscriptions live at publish time receive it, as on a network bus.
     const live = [...entries].filter((e) => e.live);
@@ -79,6 +82,11 @@ export class LocalBus implements Bus {
     return { ready, unsubscribe };
   }
 
+  /** In-process delivery cannot lose messages, so this never calls `listener`. */
+  onResume(_listener: () => void): () => void {
+    return () => {};
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     this.topics.clear();
@@ -88,9 +96,9 @@ export class LocalBus implements Bus {
   private deliver(topic: Topic<BusMessage>, entries: Set<Entry>, payload: BusMessage | string): void {
     let message: BusMessage;
     if (typeof payload === 'string') {
-      const decoded = decodeBusMessage(topic, payload);
+      const decoded = decodeBusEnvelope(topic, payload);
       if (decoded instanceof Error) return this.onHandlerError(decoded, topic.name);
-      message = decoded;
+      message = decoded.message;
     } else {
       message = payload;
     }

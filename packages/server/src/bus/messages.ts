@@ -1,9 +1,10 @@
 /**
  * Everything that crosses the bus, as one union. Subscribers receive these typed objects; a bus
- * that moves them between processes serializes them with `encodeBusMessage` and validates them
- * with `decodeBusMessage` (bus/codec.ts) on arrival, so no subscriber parses or trusts raw text.
+ * that moves them between processes serializes them, with the origin node, with
+ * `encodeBusEnvelope` and validates them with `decodeBusEnvelope` (bus/codec.ts) on arrival, so no
+ * subscriber parses or trusts raw text.
  */
-export type BusMessage = FrameDelivery | Revocation | RelationsChanged | GroupFrame | MembershipChanged | GroupChanged;
+export type BusMessage = FrameDelivery | Revocation | RelationsChanged | GroupFrame | MembershipChanged | GroupChanged | CallForward | CallSessionClosed;
 
 /** The kinds of {@link BusMessage}. */
 export type BusMessageKind = BusMessage['kind'];
@@ -63,4 +64,24 @@ export interface MembershipChanged {
 export interface GroupChanged {
   kind: 'group-changed';
   conversationId: string;
+}
+
+/**
+ * A `call` or `signal` frame a session sent to a node that does not run the call, forwarded to
+ * the node that does (its owner; see docs/decisions/0011-call-state.md). `json` is the client's
+ * frame as parsed and validated on arrival; the owner validates it again.
+ */
+export interface CallForward {
+  kind: 'call-forward';
+  userId: string;
+  sessionId: string;
+  json: string;
+}
+
+/** A session bound to a call run on another node closed: the owner starts that side's rejoin grace. */
+export interface CallSessionClosed {
+  kind: 'call-session-closed';
+  userId: string;
+  sessionId: string;
+  callId: string;
 }

@@ -1,4 +1,4 @@
-import type { BusMessage, BusMessageKind, FrameDelivery, GroupChanged, GroupFrame, MembershipChanged, RelationsChanged, Revocation } from './messages.js';
+import type { BusMessage, BusMessageKind, CallForward, CallSessionClosed, FrameDelivery, GroupChanged, GroupFrame, MembershipChanged, RelationsChanged, Revocation } from './messages.js';
 
 /**
  * A bus topic and the messages it may carry. The type parameter ties `publish` and `subscribe`
@@ -32,6 +32,19 @@ const GROUP_KINDS: readonly GroupFrame['kind'][] = ['group-frame'];
  */
 export function groupTopic(conversationId: string): Topic<GroupFrame> {
   return { name: `g:${conversationId}`, kinds: GROUP_KINDS };
+}
+
+/** What travels on a node's own topic. */
+export type NodeTopicMessage = CallForward | CallSessionClosed;
+
+const NODE_KINDS: readonly NodeTopicMessage['kind'][] = ['call-forward', 'call-session-closed'];
+
+/**
+ * What one node must handle itself: frames about the calls it runs, from sessions on other nodes.
+ * Each node subscribes to its own at start.
+ */
+export function nodeTopic(nodeId: string): Topic<NodeTopicMessage> {
+  return { name: `n:${nodeId}`, kinds: NODE_KINDS };
 }
 
 /** Every node subscribes at start: group changes that invalidate cached memberships and settings. */

@@ -16,6 +16,14 @@ export interface Bus {
   publish<M extends BusMessage>(topic: Topic<M>, message: M): void;
   /** Subscribes to a topic. Messages published before the subscription is ready may be missed. */
   subscribe<M extends BusMessage>(topic: Topic<M>, handler: (message: M) => void): Subscription;
+  /**
+   * Registers `listener` to be called once each time the bus has recovered from an outage in
+   * which messages from other nodes may have been missed (called when all subscriptions are live
+   * again, never once per topic or per reconnect attempt). The server then brings every session
+   * on this node back to a state with no gaps. A bus that cannot lose messages never calls it.
+   * Returns a function that removes the listener.
+   */
+  onResume(listener: () => void): () => void;
   /** Stops delivery and releases connections. */
   close(): Promise<void>;
 }

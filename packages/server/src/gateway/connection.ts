@@ -3,12 +3,12 @@ import type { WebSocket } from 'ws';
 import { CloseCode, ErrorCode, MIN_SUPPORTED_PROTOCOL, PROTOCOL_VERSION, negotiateProtocol, type ClientFrame, type ErrorFrame, type SendFrame, type ServerFrame } from '@quickchat/protocol';
 import { parseFrame, ProtocolError } from '@quickchat/protocol/validate';
 import type { Logger } from 'pino';
-import { AppError } from '../errors.js';
+import { AppError, errorFrame, errorFrameFor } from '../errors.js';
 import type { Identity } from '../auth/access-tokens.js';
 import type { AccountService } from '../services/accounts.js';
 import type { MessageService, SendFailure } from '../services/messages.js';
 import type { PresenceService } from '../services/presence/presence-service.js';
-import type { CallService } from '../services/calls/call-service.js';
+import type { CallRouter } from '../services/calls/call-router.js';
 import type { ServerLimits } from '../config.js';
 import { TokenBucket } from '../limits/token-bucket.js';
 import type { Session, SessionRegistry } from './sessions.js';
@@ -19,8 +19,8 @@ export interface ConnectionDeps {
   messages: MessageService;
   /** Presence: told when this session opens and closes, and handles its `presence` frames. */
   presence: PresenceService;
-  /** 1:1 calls: handles `call` and `signal` frames, and is told when this session closes. */
-  calls: CallService;
+  /** 1:1 calls, on whichever node runs each: handles `call` and `signal` frames, and is told when this session closes. */
+  calls: CallRouter;
   sessions: SessionRegistry;
   limits: ServerLimits;
   log: Logger;
@@ -100,6 +100,8 @@ export class Connection implements Session {
   readonly sessionId = randomBytes(9).toString('base64url');
   private state: State = 'authenticating';
   private identity: Identity | null = null;
+  /** Set once `ready` was sent: from then on the client syncs on `resync`. */
+  private toldReady = false;
   private readonly bucket: TokenBucket;
   /** `signal` frames have a budget of their own, so a burst of trickle ICE is not refused. */
   private readonly signalBucket: TokenBucket;
@@ -369,8 +371,20 @@ export class Connection implements Session {
         },
       },
     });
+    this.toldReady = true;
     // After `ready`: the states of everyone this session watches follow in one `presence` frame.
     if (first && !this.isClosed()) void this.deps.presence.sessionOpened(this).catch((err: unknown) => this.deps.log.error({ err, sessionId: this.sessionId }, 'presence: opening the session failed'));
+  }
+
+  /**
+   * This node may have missed frames for this session (it lost the bus to the other nodes and got
+   * it back): tells the client to sync (`resync`), and sends again the presence of everyone it
+   * watches. A session not yet told `ready` needs neither: its first sync is still to come.
+   */
+  resync(): void {
+    if (!this.toldReady || this.isClosed()) return;
+    this.send({ type: 'resync' });
+    void this.deps.presence.resendStates(this).catch((err: unknown) => this.deps.log.error({ err, sessionId: this.sessionId }, 'presence: resending states failed'));
   }
 
   private scheduleExpiry(expiresAt: number): void {
@@ -391,13 +405,8 @@ export class Connection implements Session {
   }
 
   private fail(frame: ClientFrame, err: unknown): void {
-    const id = 'id' in frame ? frame.id : undefined;
-    if (err instanceof AppError) {
-      this.send(errorFrame(err.code, err.message, id, err.retryAfterMs));
-      return;
-    }
-    this.deps.log.error({ err, sessionId: this.sessionId, frameType: frame.type }, 'frame handler failed');
-    this.send(errorFrame(ErrorCode.Internal, 'internal error; retry', id));
+    if (!(err instanceof AppError)) this.deps.log.error({ err, sessionId: this.sessionId, frameType: frame.type }, 'frame handler failed');
+    this.send(errorFrameFor(err, 'id' in frame ? frame.id : undefined));
   }
 
   private onClosed(): void {
@@ -411,11 +420,6 @@ export class Connection implements Session {
       this.deps.calls.sessionClosed(this);
     }
   }
-}
-
-/** The one builder of `error` frames: optional fields are present only when set. */
-function errorFrame(code: ErrorFrame['code'], message: string, id?: ErrorFrame['id'], retryAfterMs?: number): ErrorFrame {
-  return { type: 'error', ...(id !== undefined ? { id } : {}), code, message, ...(retryAfterMs ? { retryAfterMs } : {}) };
 }
 
 /** A frame whose text starts `{"type":"signal"` (how the SDK writes it), judged before parsing. */

@@ -62,6 +62,11 @@ export class Gateway {
     return this.connections.size;
   }
 
+  /** Tells every session on this node to sync (see {@link Connection.resync}): once per bus outage. */
+  resync(): void {
+    for (const c of this.connections) c.resync();
+  }
+
   /** Closes every socket with 1001 (going away) and stops the heartbeat. */
   close(): void {
     clearInterval(this.heartbeatTimer);

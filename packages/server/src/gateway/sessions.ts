@@ -120,6 +120,25 @@ export class SessionRegistry {
     for (const s of entry.sessions.values()) s.sendRaw(json);
   }
 
+  /**
+   * Reads every routed user's groups again and routes them as the store says (after a bus outage,
+   * in which `membership` messages from other nodes may have been lost). Resolves once the
+   * subscriptions of groups gained are live. A user whose first read is still running is left to it.
+   */
+  async reloadGroups(): Promise<void> {
+    const readies: Promise<void>[] = [];
+    await Promise.all(
+      [...this.users.values()].map(async (entry) => {
+        if (entry.pendingChanges) return;
+        const ids = new Set(await this.groupsOf(entry.userId));
+        if (this.users.get(entry.userId) !== entry) return;
+        for (const id of ids) if (!entry.groups.has(id)) readies.push(this.route(entry, entry.userId, id));
+        for (const id of [...entry.groups]) if (!ids.has(id)) this.applyMembership(entry, entry.userId, { kind: 'membership', conversationId: id, joined: false });
+      }),
+    );
+    await Promise.all(readies);
+  }
+
   /** Unregisters a session; unsubscribes from the bus when it was the user's last here. */
   remove(session: Session): void {
     const entry = this.users.get(session.userId);

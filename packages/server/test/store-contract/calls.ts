@@ -11,13 +11,14 @@ export function callJournalStoreContract(open: OpenStore): void {
   describe('call journal', () => {
     const t = useStore(open);
     const msg = messages();
-    const call = (callId: string, conversationId = AB, startedAt = 100): NewOpenCall => ({
+    const call = (callId: string, conversationId = AB, startedAt = 100, ownerNode = 'n_one'): NewOpenCall => ({
       callId,
       conversationId,
       callerId: A,
       calleeId: conversationId === AB ? B : C,
       media: { audio: true, video: false },
       startedAt,
+      ownerNode,
     });
     const opened = (c: NewOpenCall, connected?: { acceptedAt: number; connectedAt: number }): OpenCallRecord => ({
       ...c,
@@ -48,6 +49,21 @@ export function callJournalStoreContract(open: OpenStore): void {
       await store.openCall(tie);
       await store.markCallConnected('c_late', { acceptedAt: 310, connectedAt: 320 });
       expect((await store.listOpenCalls()).calls).toEqual([opened(early), opened(tie), opened(late, { acceptedAt: 310, connectedAt: 320 })]);
+    });
+
+    it('keeps the node that owns each call (what a node checks before it closes a call it did not run)', async () => {
+      const { store } = t;
+      const mine = call('c_mine', AB, 100, 'n_one');
+      const theirs = call('c_theirs', AC, 200, 'n_two:7f3a');
+      await store.openCall(mine);
+      await store.openCall(theirs);
+      await store.markCallConnected('c_theirs', { acceptedAt: 210, connectedAt: 220 });
+      const { calls } = await store.listOpenCalls();
+      expect(calls.map((c) => [c.callId, c.ownerNode])).toEqual([['c_mine', 'n_one'], ['c_theirs', 'n_two:7f3a']]);
+      expect(calls).toEqual([opened(mine), opened(theirs, { acceptedAt: 210, connectedAt: 220 })]);
+      // A second open of the same id (another node, a retry) does not take the call over.
+      await store.openCall({ ...mine, ownerNode: 'n_three' });
+      expect((await store.listOpenCalls()).calls[0]).toMatchObject({ callId: 'c_mine', ownerNode: 'n_one' });
     });
 
     it('opening a call twice keeps the first row; connecting a call that is not open changes nothing', async () => {

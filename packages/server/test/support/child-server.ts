@@ -45,6 +45,8 @@ export class ChildServer {
   constructor(
     readonly port: number,
     readonly dataDir: string,
+    /** More CLI flags, e.g. `--redis-url` and `--sqlite-shared-writer` for one of several nodes. */
+    readonly extraArgs: readonly string[] = [],
   ) {}
 
   get url(): string {
@@ -71,7 +73,7 @@ export class ChildServer {
       if (key.startsWith('QUICKCHAT_') || key === 'PORT' || key === 'HOST' || key === 'NODE_OPTIONS') delete env[key];
     }
     const args = ['--conditions=source', '--import', 'tsx', 'packages/server/src/main.ts'];
-    args.push('--port', String(this.port), '--data-dir', this.dataDir, '--allow-no-origin', '--log-level', 'warn');
+    args.push('--port', String(this.port), '--data-dir', this.dataDir, '--allow-no-origin', '--log-level', 'warn', ...this.extraArgs);
     const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     this.starts++;

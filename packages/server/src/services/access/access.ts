@@ -86,6 +86,14 @@ export class ConversationAccess {
   close(): void {
     for (const s of this.subscriptions) s.unsubscribe();
     this.subscriptions = [];
+    this.forgetAll();
+  }
+
+  /**
+   * Forgets every cached permission and group answer: after a bus outage, in which other nodes'
+   * invalidations may have been lost, every answer is read from the store again.
+   */
+  forgetAll(): void {
     this.permissions.clear();
     this.groups.clear();
   }

@@ -8,7 +8,7 @@ import { SYSTEM_TIMERS, type PresenceTimers } from '../presence/presence.js';
 import { publishJsonToSession } from '../publish.js';
 import { announceCall, type CallOrigin } from './announce.js';
 import { Call, type CallSide, type CallTransition } from './call.js';
-import { closeLeftOpenCalls, outcomeAtStop, writeCallRecord } from './records.js';
+import { closeLeftOpenCall, outcomeAtStop, writeCallRecord } from './records.js';
 import { LocalCallRegistry, type CallRegistry } from './registry.js';
 
 /** The socket a call frame came from. */
@@ -34,6 +34,7 @@ interface LiveCall {
 
 /** What the call service may be given instead of its defaults. */
 export interface CallServiceOptions {
+  /** Who is in which call, for the whole deployment (default: this process's memory, for one node). */
   registry?: CallRegistry;
   timers?: CallTimers;
 }
@@ -69,16 +70,33 @@ export class CallService {
   ) {
     const perMinute = ctx.config.limits.callInvitesPerMinute;
     this.invites = new KeyedRateLimiter(perMinute / 60, perMinute, ctx.now);
-    this.registry = options.registry ?? new LocalCallRegistry();
+    this.registry = options.registry ?? new LocalCallRegistry(ctx.nodeId);
     this.timers = options.timers ?? SYSTEM_TIMERS;
   }
 
+  /** Whether this node runs `callId` (it took the invite, and the call has not ended). */
+  owns(callId: string): boolean {
+    return this.calls.has(callId);
+  }
+
   /**
-   * At start, before any socket: records every call the journal says a previous run left open (it
-   * stopped without ending them: a crash, `kill -9`). Resolves how many. See docs/calls.md#restarts.
+   * Records every call in the store's journal whose owner node is gone (`isGone(ownerNode)`): a
+   * previous run of this node that crashed (`kill -9`), or another node that died. Each gets its one
+   * record (interrupted), its duration running to `lastAliveAt(ownerNode)` when a connected call's
+   * node was last known alive (else to the store's last write before this start; see
+   * docs/calls.md#restarts). Resolves how many calls it recorded.
    */
-  recoverLeftOpen(): Promise<number> {
-    return closeLeftOpenCalls(this.ctx.store, this.ctx.bus, this.ctx.log, this.ctx.now());
+  async recordCallsOfGoneNodes(isGone: (ownerNode: string) => Promise<boolean>, lastAliveAt: (ownerNode: string) => Promise<number | null>): Promise<number> {
+    const { calls, lastWriteAt } = await this.ctx.store.listOpenCalls();
+    const now = this.ctx.now();
+    let recorded = 0;
+    for (const call of calls) {
+      if (this.calls.has(call.callId) || !(await isGone(call.ownerNode))) continue;
+      const upTo = (await lastAliveAt(call.ownerNode)) ?? lastWriteAt;
+      await closeLeftOpenCall(this.ctx.store, this.ctx.bus, this.ctx.log, call, upTo === null ? null : Math.min(upTo, now), now);
+      recorded++;
+    }
+    return recorded;
   }
 
   /** Handles one `call` frame; refusals throw an {@link AppError} (an `error` frame for that session). */

@@ -84,18 +84,13 @@ export function leftOpenRecord(call: OpenCallRecord, lastWriteAt: number | null)
 }
 
 /**
- * At start: every call the journal still holds was in progress when the previous run stopped
- * without ending it (a crash, `kill -9`). Each gets its one record now (see {@link leftOpenRecord}),
- * closing its row in the same transaction; a record already there (same key) is not written
- * twice. Resolves how many calls it closed.
+ * Records one call the journal holds for a node that is gone (it stopped without ending the call:
+ * a crash, `kill -9`): its one record now (see {@link leftOpenRecord}), with a duration up to
+ * `upTo`, closing its row in the same transaction; a record already there (same key) is not
+ * written twice.
  */
-export async function closeLeftOpenCalls(store: Store, bus: Bus, log: Logger, now: number): Promise<number> {
-  const { calls, lastWriteAt } = await store.listOpenCalls();
-  const upTo = lastWriteAt === null ? null : Math.min(lastWriteAt, now);
-  for (const call of calls) {
-    const content = leftOpenRecord(call, upTo);
-    log.warn({ callId: call.callId, outcome: content.outcome, durationMs: content.durationMs }, 'call left open by the previous run: recorded as interrupted');
-    await appendRecord(store, bus, log, call, content, now);
-  }
-  return calls.length;
+export async function closeLeftOpenCall(store: Store, bus: Bus, log: Logger, call: OpenCallRecord, upTo: number | null, now: number): Promise<void> {
+  const content = leftOpenRecord(call, upTo);
+  log.warn({ callId: call.callId, ownerNode: call.ownerNode, outcome: content.outcome, durationMs: content.durationMs }, 'call left open by a node that is gone: recorded as interrupted');
+  await appendRecord(store, bus, log, call, content, now);
 }

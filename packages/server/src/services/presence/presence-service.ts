@@ -96,6 +96,15 @@ export class PresenceService {
     this.counted.add(sessionId);
     this.presence.connected(userId, hidden.length === 0);
     await user.indexed;
+    await this.resendStates(session);
+  }
+
+  /**
+   * Sends `session` the states of everyone it watches, in one `presence` frame (at open, and after
+   * a bus outage during which changes from other nodes may have been missed).
+   */
+  async resendStates(session: PresenceSession): Promise<void> {
+    const { sessionId, userId } = session;
     if (!this.open.has(sessionId)) return;
     const watched = [...this.index.watchedBy(userId)];
     if (watched.length === 0) return;

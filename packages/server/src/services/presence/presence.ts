@@ -26,7 +26,7 @@ export type PresenceListener = (record: PresenceRecord) => void;
  * (`@quickchat/bus-redis`) will implement the same interface for several nodes:
  * - `connected`/`disconnected` move a per-node device count in a hash per user
  *   (`presence:{userId}`, field = node id) with `HINCRBY`; each node refreshes a heartbeat key
- *   with a TTL (e.g. 15 s), and the survivors sweep the fields of a node whose key expired, so a
+ *   with a TTL (6 s by default), and the survivors sweep the fields of a node whose key expired, so a
  *   crashed node's users go offline instead of staying online forever;
  * - the grace period is a sorted set of pending offlines (score = due time) that every node
  *   sweeps; a `connected` removes the pending entry, so a reconnect on another node cancels it;

@@ -4,6 +4,7 @@ import type { AppendResult, NewMessage } from '../types.js';
 import { MESSAGE_COLS, MESSAGE_READ_COLS, toMessage, type MessageRow } from './rows.js';
 import type { RichWrites } from './rich-writes.js';
 import type { SearchIndexer } from './search-index.js';
+import { WriteLock } from './write-lock.js';
 
 /** How many conversations' tails {@link MessageAppender} remembers (about 150 bytes each). */
 const TAIL_CACHE_SIZE = 50_000;
@@ -104,10 +105,18 @@ function prepare(db: Database.Database) {
  * also reads each sender's member row once (a non-member's item is refused) and bumps its
  * `own_after_read` once per (conversation, sender) it stored messages for.
  *
- * It remembers the newest message of recently written conversations ({@link tails}), which is
- * sound because the store's connection is the only writer of its file (see `SqliteStore`). As a
- * safety net, each batch first checks `PRAGMA data_version`, which changes when another
- * connection committed, and then forgets everything it remembered.
+ * With a single writer it remembers the newest message of recently written conversations
+ * ({@link tails}), so a known conversation costs no read per batch. That is sound only while the
+ * store's connection is the only writer of its file: a tail remembered here is stale as soon as
+ * another connection appends to that conversation, and the next append would reuse its seq (a
+ * primary-key clash that fails the batch) or, in a DM, miscount `sender_count`. As a safety net,
+ * each batch first checks `PRAGMA data_version`, which changes when another connection
+ * committed, and then forgets everything it remembered. In shared-writer mode (several processes
+ * on one file) another writer commits between nearly every two batches, so the cache would be
+ * emptied each time: the appender keeps none, and reads each conversation's tail once per batch,
+ * inside the write transaction (one primary-key descent), where no other writer can move it.
+ * Everything else a batch reads (members, counters, targets) is read inside the transaction in
+ * both modes, and kept only for that batch.
  *
  * Other writes that must commit with messages (a group change and its notice) run in
  * {@link transaction}, which appends through this same code and remembers the tails only once
@@ -123,30 +132,38 @@ export class MessageAppender {
    * conversation costs no read per batch. Updated only after a batch commits, and cleared when
    * one fails, so a rollback never leaves a stale value behind.
    */
-  private readonly tails = new Map<string, Tail>();
+  private readonly tails: Map<string, Tail> | null;
+  /** Waits for the write lock in shared-writer mode (see {@link WriteLock}). */
+  private readonly lock: WriteLock;
   /** `PRAGMA data_version` as of the last batch; a different value means another connection wrote. */
   private dataVersion = -1;
 
-  /** `rich`: replies, mentions, files and mutations; `search` learns after each commit which conversations grew. */
+  /**
+   * `rich`: replies, mentions, files and mutations; `search` learns after each commit which
+   * conversations grew; `shared`: other processes write the file too (no tail cache).
+   */
   constructor(
     db: Database.Database,
     private readonly rich: RichWrites,
     private readonly search: SearchIndexer,
+    shared = false,
   ) {
     this.s = prepare(db);
+    this.tails = shared ? null : new Map();
+    this.lock = new WriteLock(db, shared);
     this.tx = db.transaction((batch: readonly NewMessage[], touched: Map<string, Touched>) => this.appendBatch(batch, touched));
     this.outerTx = db.transaction((work: () => unknown) => work());
   }
 
   /** See `ConversationStore.appendMessages`. */
   append(batch: readonly NewMessage[]): AppendResult[] {
-    const touched = new Map<string, Touched>();
+    let touched = new Map<string, Touched>();
     let results: AppendResult[];
     try {
-      results = this.tx.immediate(batch, touched);
+      results = this.lock.run(() => this.tx.immediate(batch, (touched = new Map())));
     } catch (err) {
       // Rolled back: forget everything, so the next batch re-reads what is really stored.
-      this.tails.clear();
+      this.tails?.clear();
       throw err;
     }
     this.remember(touched);
@@ -157,15 +174,20 @@ export class MessageAppender {
    * Runs `work` in ONE IMMEDIATE transaction, giving it `append` to store messages through this
    * appender (same seqs, idempotency, membership checks and counters as {@link append}) beside
    * its own writes. Tails are remembered only once the transaction committed; if `work` throws,
-   * everything rolls back and the cache is cleared, as a failed batch does.
+   * everything rolls back and the cache is cleared, as a failed batch does. In shared-writer mode
+   * `work` runs again from the start if the file was locked when the transaction began, so it
+   * must write only through the transaction.
    */
   transaction<T>(work: (append: AppendInTransaction) => T): T {
-    const touched = new Map<string, Touched>();
+    let touched = new Map<string, Touched>();
     let result: T;
     try {
-      result = this.outerTx.immediate(() => work((batch) => this.appendBatch(batch, touched))) as T;
+      result = this.lock.run(() => {
+        const mine = (touched = new Map());
+        return this.outerTx.immediate(() => work((batch) => this.appendBatch(batch, mine))) as T;
+      });
     } catch (err) {
-      this.tails.clear();
+      this.tails?.clear();
       throw err;
     }
     this.remember(touched);
@@ -174,23 +196,29 @@ export class MessageAppender {
 
   /** After a commit: the touched conversations' tails become the committed ones, most recent last. */
   private remember(touched: Map<string, Touched>): void {
+    const tails = this.tails;
     for (const [conversationId, t] of touched) {
-      this.tails.delete(conversationId);
-      this.tails.set(conversationId, { dm: t.dm, seq: t.seq, sender: t.sender, count: t.count });
+      if (tails !== null) {
+        tails.delete(conversationId);
+        tails.set(conversationId, { dm: t.dm, seq: t.seq, sender: t.sender, count: t.count });
+      }
       this.search.noteAppended(conversationId, t.seq);
     }
-    for (const oldest of this.tails.keys()) {
-      if (this.tails.size <= TAIL_CACHE_SIZE) break;
-      this.tails.delete(oldest);
+    if (tails === null) return;
+    for (const oldest of tails.keys()) {
+      if (tails.size <= TAIL_CACHE_SIZE) break;
+      tails.delete(oldest);
     }
   }
 
   /** The transaction body; `touched` collects what to write back and, once committed, to remember. */
   private appendBatch(batch: readonly NewMessage[], touched: Map<string, Touched>): AppendResult[] {
-    const version = this.s.dataVersion.get()!;
-    if (version !== this.dataVersion) {
-      this.tails.clear();
-      this.dataVersion = version;
+    if (this.tails !== null) {
+      const version = this.s.dataVersion.get()!;
+      if (version !== this.dataVersion) {
+        this.tails.clear();
+        this.dataVersion = version;
+      }
     }
     const results = batch.map((item) => this.appendOne(item, touched));
     for (const [conversationId, t] of touched) {
@@ -207,7 +235,7 @@ export class MessageAppender {
   private touch(conversationId: string, touched: Map<string, Touched>): Touched | undefined {
     const known = touched.get(conversationId);
     if (known !== undefined) return known;
-    let tail = this.tails.get(conversationId);
+    let tail = this.tails?.get(conversationId);
     if (tail === undefined) {
       const row = this.s.tailOf.get(conversationId, conversationId);
       if (row === undefined) return undefined;

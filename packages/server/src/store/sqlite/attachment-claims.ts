@@ -72,7 +72,8 @@ export function prepareAttachmentClaims(db: Database.Database, { now = Date.now 
   });
 
   return {
-    claim: (conversationId, senderId, seq, ids) => (ids.length === 0 ? [] : claim(conversationId, senderId, seq, ids)),
-    release: (conversationId, seq) => release(conversationId, seq),
+    // IMMEDIATE when on their own (a savepoint inside the caller's transaction): they read, then write.
+    claim: (conversationId, senderId, seq, ids) => (ids.length === 0 ? [] : claim.immediate(conversationId, senderId, seq, ids)),
+    release: (conversationId, seq) => release.immediate(conversationId, seq),
   };
 }

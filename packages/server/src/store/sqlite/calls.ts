@@ -14,13 +14,14 @@ interface OpenCallRow {
   started_at: number;
   accepted_at: number | null;
   connected_at: number | null;
+  owner_node: string;
 }
 
 function prepare(db: Database.Database) {
   return {
-    insert: db.prepare<[callId: string, conversationId: string, callerId: string, calleeId: string, audio: number, video: number, startedAt: number]>(
-      `INSERT INTO open_calls (call_id, conversation_id, caller_id, callee_id, audio, video, started_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (call_id) DO NOTHING`,
+    insert: db.prepare<[callId: string, conversationId: string, callerId: string, calleeId: string, audio: number, video: number, startedAt: number, ownerNode: string]>(
+      `INSERT INTO open_calls (call_id, conversation_id, caller_id, callee_id, audio, video, started_at, owner_node)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (call_id) DO NOTHING`,
     ),
     connected: db.prepare<[acceptedAt: number, connectedAt: number, callId: string]>('UPDATE open_calls SET accepted_at = ?, connected_at = ? WHERE call_id = ?'),
     remove: db.prepare<[string]>('DELETE FROM open_calls WHERE call_id = ?'),
@@ -37,12 +38,15 @@ const toOpenCall = (r: OpenCallRow): OpenCallRecord => ({
   startedAt: r.started_at,
   acceptedAt: r.accepted_at,
   connectedAt: r.connected_at,
+  ownerNode: r.owner_node,
 });
 
 /**
  * When a database file was last written, from its files' modification times (the WAL's is its
  * last commit; the main file's its last checkpoint, which follows commits): null for a new or
- * in-memory database. Read before the store opens it, so it describes the previous run.
+ * in-memory database. Read before the store opens it, so it describes the previous run; that holds
+ * only for a single writer (in shared-writer mode other live processes move these times, so the
+ * store reports null instead).
  */
 export function lastWriteOf(file: string): number | null {
   if (file === ':memory:' || file.startsWith('file:')) return null;
@@ -66,7 +70,7 @@ export function lastWriteOf(file: string): number | null {
 export class SqliteCallJournal implements CallJournalStore {
   private readonly s: ReturnType<typeof prepare>;
 
-  /** `lastWriteAt`: {@link lastWriteOf} the file, read before it was opened. */
+  /** `lastWriteAt`: {@link lastWriteOf} the file, read before it was opened (null in shared-writer mode). */
   constructor(
     db: Database.Database,
     private readonly appender: MessageAppender,
@@ -76,8 +80,8 @@ export class SqliteCallJournal implements CallJournalStore {
   }
 
   async openCall(call: NewOpenCall): Promise<void> {
-    const { callId, conversationId, callerId, calleeId, media, startedAt } = call;
-    this.s.insert.run(callId, conversationId, callerId, calleeId, media.audio ? 1 : 0, media.video ? 1 : 0, startedAt);
+    const { callId, conversationId, callerId, calleeId, media, startedAt, ownerNode } = call;
+    this.s.insert.run(callId, conversationId, callerId, calleeId, media.audio ? 1 : 0, media.video ? 1 : 0, startedAt, ownerNode);
   }
 
   async markCallConnected(callId: string, at: { acceptedAt: number; connectedAt: number }): Promise<void> {

@@ -18,6 +18,9 @@ export interface CheckpointerOptions {
  * from the build. It opens its own connection to the file and runs a PASSIVE checkpoint every
  * `intervalMs`. PASSIVE never waits for, nor blocks, the main connection's readers and writer;
  * it copies what it can, syncing the WAL and then the database file as `synchronous` requires.
+ * With several writer processes on one file (shared-writer mode) each runs its own worker: SQLite
+ * lets one checkpoint run at a time, and a PASSIVE one that finds another running returns at once
+ * (the pragma reports it as busy instead of failing), so two checkpointers only take turns.
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');

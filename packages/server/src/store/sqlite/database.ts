@@ -17,7 +17,29 @@ export interface SqliteStoreOptions {
    * 0 turns the worker off and leaves checkpoints to SQLite (inside commits, on the event loop).
    */
   checkpointIntervalMs?: number;
+  /**
+   * Shared-writer mode: several processes on one host (e.g. server nodes behind a local balancer
+   * with a Redis bus) may open and write this same file at once. The store then keeps no
+   * in-process cache that assumes it is the only writer: each append reads its conversation's
+   * newest row inside its write transaction instead of remembering it, a search first indexes
+   * what other processes committed, and `listOpenCalls().lastWriteAt` is null (the file's
+   * modification time tells nothing about one process when others write too). Every write
+   * transaction begins IMMEDIATE, so two writers never deadlock on a lock upgrade, and a writer
+   * that finds the file locked waits up to {@link BUSY_TIMEOUT_MS} for the other one. The cost is
+   * one primary-key read per conversation per batch (see docs/server.md). All processes must run
+   * the same server version, and each must be started with this mode. Default false: one writer
+   * (the fastest).
+   */
+  sharedWriter?: boolean;
 }
+
+/**
+ * How long a write waits for another connection's write transaction to end before it fails with
+ * `SQLITE_BUSY` (SQLite's busy timeout). Write transactions here are short (one batch of at most
+ * a few hundred rows), so a writer normally waits well under a millisecond per transaction ahead
+ * of it; 5 s only bounds a pathological stall (an fsync on a saturated disk, a stopped process).
+ */
+export const BUSY_TIMEOUT_MS = 5000;
 
 /** SQLite's own automatic checkpoint threshold, in WAL pages (its default). */
 const DEFAULT_AUTOCHECKPOINT_PAGES = 1000;
@@ -42,13 +64,14 @@ export class SqliteDatabase {
   private checkpointer: Checkpointer | null = null;
 
   constructor(options: SqliteStoreOptions) {
-    const db = new Database(options.file);
+    const db = new Database(options.file, { timeout: BUSY_TIMEOUT_MS });
     this.db = db;
     try {
+      // First: switching a new file to WAL, and migrating, may have to wait for another process.
+      db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
       db.pragma('journal_mode = WAL');
       db.pragma(`synchronous = ${options.synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`);
       db.pragma('foreign_keys = ON');
-      db.pragma('busy_timeout = 5000');
       // Freed pages are zeroed: a deleted message's text must not linger in the file.
       db.pragma('secure_delete = ON');
       migrate(db);

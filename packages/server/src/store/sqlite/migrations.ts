@@ -384,6 +384,17 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 10,
+    name: 'the owner node of each open call',
+    // See store/calls.ts (NewOpenCall.ownerNode) and docs/decisions/0011-call-state.md. Each open
+    // call names the server node that runs it, so that a node closes only the calls of nodes that
+    // are gone, never those a live node still runs. Rows written before this version get '', an id
+    // no node has: they can only belong to a run that is over. A constant default: no row is rewritten.
+    up: `
+      ALTER TABLE open_calls ADD COLUMN owner_node TEXT NOT NULL DEFAULT '';
+    `,
+  },
 ];
 
 /** The schema version a fully migrated database reports in `PRAGMA user_version`. */
@@ -392,16 +403,21 @@ export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;
 /**
  * Brings `db` up to {@link LATEST_SCHEMA_VERSION}, one transaction per step, so a crash
  * mid-migration leaves the database at the previous version. Refuses a database written by
- * a newer server rather than guessing at its schema.
+ * a newer server rather than guessing at its schema. Safe when several processes open one file
+ * at once: each step is applied by whichever gets the write lock first, and skipped by the others.
  */
 export function migrate(db: Database.Database): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
+  const version = (): number => db.pragma('user_version', { simple: true }) as number;
+  const current = version();
   if (current > LATEST_SCHEMA_VERSION) {
     throw new Error(`database schema version ${current} is newer than this server supports (${LATEST_SCHEMA_VERSION})`);
   }
   for (const step of MIGRATIONS) {
     if (step.version <= current) continue;
     db.transaction(() => {
+      // Read again under the write lock: another process opening the same file at the same time
+      // (shared-writer mode) may have applied this step while this one waited for the lock.
+      if (version() >= step.version) return;
       db.exec(step.up);
       db.pragma(`user_version = ${step.version}`);
     }).immediate();

@@ -28,6 +28,21 @@ function prepare(db: Database.Database) {
          FROM conversations c WHERE c.num IS NOT NULL)
        WHERE last > indexed_seq`,
     ),
+    /** The same, among `user`'s conversations (a primary-key probe and a descent each). */
+    behindOf: db.prepare<[string], BehindRow>(
+      `SELECT id, last FROM (
+         SELECT c.id, c.indexed_seq, (SELECT MAX(seq) FROM messages x WHERE x.conversation_id = c.id) AS last
+         FROM conversation_members m JOIN conversations c ON c.id = m.conversation_id
+         WHERE m.user_id = ? AND c.num IS NOT NULL)
+       WHERE last > indexed_seq`,
+    ),
+    /** The same, for one conversation. */
+    behindIn: db.prepare<[string], BehindRow>(
+      `SELECT id, last FROM (
+         SELECT c.id, c.indexed_seq, (SELECT MAX(seq) FROM messages x WHERE x.conversation_id = c.id) AS last
+         FROM conversations c WHERE c.id = ? AND c.num IS NOT NULL)
+       WHERE last > indexed_seq`,
+    ),
   };
 }
 
@@ -39,6 +54,13 @@ function prepare(db: Database.Database) {
  * conversation's `indexed_seq` says how far it got, so after a crash {@link catchUp} finishes the
  * job; searches call {@link flush} first, so they always see every committed message.
  * Edits and deletes of messages already indexed change their entries at once ({@link reindex}).
+ *
+ * With several writer processes (shared-writer mode) each indexer knows only what its own
+ * process appended, and another process's messages may wait up to {@link FLUSH_DELAY_MS} in that
+ * process (or forever, if it crashed). Nothing here depends on being the only indexer: the
+ * watermark is read and moved inside each indexing transaction, so two indexers never index a
+ * message twice nor skip one. A search then calls {@link catchUpFor} instead of {@link flush},
+ * which first finds, in the database, what is behind among the conversations searched.
  */
 export class SearchIndexer {
   private readonly s: ReturnType<typeof prepare>;
@@ -68,6 +90,17 @@ export class SearchIndexer {
   /** Indexes what a previous run committed but did not index (run once at open, before traffic). */
   catchUp(): void {
     for (const row of this.s.behind.all()) this.pending.set(row.id, row.last);
+    this.flush();
+  }
+
+  /**
+   * Before a search with other writer processes: indexes every committed message of the
+   * conversations searched (`conversationId`, or all of `userId`'s), whoever appended it, and
+   * what this process noted. One probe per conversation; a write only when something is behind.
+   */
+  catchUpFor(userId: string, conversationId?: string): void {
+    const behind = conversationId === undefined ? this.s.behindOf.all(userId) : this.s.behindIn.all(conversationId);
+    for (const row of behind) if ((this.pending.get(row.id) ?? 0) < row.last) this.pending.set(row.id, row.last);
     this.flush();
   }
 

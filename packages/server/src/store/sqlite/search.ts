@@ -43,9 +43,11 @@ export class SqliteSearch implements SearchStore {
   private readonly search: Database.Statement<Record<string, unknown>, HitRow>;
   private readonly numOf: Database.Statement<[string], number>;
 
+  /** `shared`: other processes write the file too, so a search first indexes what they committed. */
   constructor(
     db: Database.Database,
     private readonly indexer: SearchIndexer,
+    private readonly shared = false,
   ) {
     this.search = db.prepare<Record<string, unknown>, HitRow>(SEARCH_SQL).safeIntegers(false);
     this.numOf = db.prepare<[string], number>('SELECT num FROM conversations WHERE id = ?').pluck();
@@ -55,7 +57,8 @@ export class SqliteSearch implements SearchStore {
     const match = toMatchExpression(request.query);
     if (match === null) return { hits: [], next: null };
     // Committed messages not indexed yet are indexed now, so a search sees all of them.
-    this.indexer.flush();
+    if (this.shared) this.indexer.catchUpFor(userId, request.conversationId);
+    else this.indexer.flush();
     let lo = 0n;
     let hi = ROWID_END;
     if (request.conversationId !== undefined) {

@@ -53,13 +53,14 @@ export type { SqliteStoreOptions } from './database.js';
  * statement or one transaction, so each is atomic. Read-modify-write transactions begin
  * IMMEDIATE so they take the write lock up front and never fail with a stale snapshot.
  *
- * **Single writer.** A `SqliteStore` must be the only writer of its file: two servers (or two
- * stores in one process) must never open the same database; share one `SqliteStore` instead.
- * The store relies on it: it remembers each recently written conversation's newest message, so an
- * append is a single INSERT with no read. (If another connection commits anyway, the next append
- * notices through `PRAGMA data_version` and forgets what it remembered, so seqs stay gap-free,
- * but nothing else in a server expects a second writer.) Readers, such as `sqlite3 .backup` or
- * the checkpoint worker, are fine.
+ * **One writer, or shared-writer mode.** By default a `SqliteStore` is the only writer of its
+ * file: it remembers each recently written conversation's newest message, so an append is a
+ * single INSERT with no read. (If another connection commits anyway, the next append notices
+ * through `PRAGMA data_version` and forgets what it remembered, so seqs stay gap-free; but a
+ * search would not see another writer's newest messages, see {@link SearchIndexer}.) Several
+ * processes on one host may write one file when every one of them opens it with
+ * `sharedWriter: true` (see {@link SqliteStoreOptions.sharedWriter}). Readers, such as
+ * `sqlite3 .backup` or the checkpoint worker, are fine in both modes.
  */
 export class SqliteStore implements Store {
   private readonly database: SqliteDatabase;
@@ -74,20 +75,22 @@ export class SqliteStore implements Store {
   private readonly indexer: SearchIndexer;
 
   constructor(options: SqliteStoreOptions) {
+    const shared = options.sharedWriter === true;
     // Before opening: what the previous run last wrote (the call journal's lower bound of its end).
-    const lastWriteAt = lastWriteOf(options.file);
+    // Meaningless when other processes write the file too: they move its modification times.
+    const lastWriteAt = shared ? null : lastWriteOf(options.file);
     this.database = new SqliteDatabase(options);
     const db = this.database.db;
     const indexer = (this.indexer = new SearchIndexer(db));
     indexer.catchUp();
-    const appender = new MessageAppender(db, new RichWrites(db, prepareAttachmentClaims(db), indexer), indexer);
+    const appender = new MessageAppender(db, new RichWrites(db, prepareAttachmentClaims(db), indexer), indexer, shared);
     const events = new UserEventLog(db);
     this.users = new SqliteUsers(db);
     this.tokens = new SqliteTokens(db);
     this.relations = new SqliteRelations(db, events);
     this.conversations = new SqliteConversations(db, appender);
     this.groups = new SqliteGroups(db, appender, events);
-    this.search = new SqliteSearch(db, indexer);
+    this.search = new SqliteSearch(db, indexer, shared);
     this.attachments = new SqliteAttachments(db);
     this.calls = new SqliteCallJournal(db, appender, lastWriteAt);
   }
@@ -176,7 +179,8 @@ export class SqliteStore implements Store {
 
 /**
  * Opens (creating if needed) and migrates a SQLite store; `file` may be `':memory:'`.
- * The caller must not open the same file twice (see {@link SqliteStore}).
+ * The caller must not open the same file twice unless every opener sets `sharedWriter`
+ * (see {@link SqliteStore}).
  */
 export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   return new SqliteStore(options);
