@@ -1,4 +1,4 @@
-// `npm run bench`: runs P1, P2, P4, P5, P6, P6g, P6b, P6s, S1, U1, B1 and P8 against their baselines, prints a table, and writes
+// `npm run bench`: runs P1, P2, P4, P5, P6, P6g, P6b, P6s, P7, S1, U1, B1 and P8 against their baselines, prints a table, and writes
 // docs/benchmarks.md with docs/images/benchmarks.svg. See `--help` below for the flags.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
@@ -11,6 +11,7 @@ import { runP4, type P4Params } from './p4-throughput.js';
 import { runP5, type P5Params } from './p5-catchup.js';
 import { runP6, type P6Params } from './p6-history.js';
 import { runP6b, type P6bParams } from './p6b-list.js';
+import { p7Unavailable, runP7, type P7Params } from './p7-scale-out.js';
 import { B1_BASELINE_COMMIT, runB1, type B1Params } from './b1-scrollback.js';
 import { runU1, type U1Params } from './u1-uploads.js';
 import { runS1, type S1Params } from './s1-search.js';
@@ -21,7 +22,7 @@ import { markdown } from './report/markdown.js';
 import { svgChart } from './report/chart.js';
 import { textTable } from './report/table.js';
 
-const HELP = `usage: npm run bench -- [--quick] [--only=p1|p2|p4|p5|p6|p6g|p6b|p6s|s1|u1|b1|p8] [--profile] [--write|--no-write] [--render]
+const HELP = `usage: npm run bench -- [--quick] [--only=p1|p2|p4|p5|p6|p6g|p6b|p6s|p7|s1|u1|b1|p8] [--profile] [--write|--no-write] [--render]
   --merge          with --only: write this run's results into docs/benchmarks.json (and the .md and chart)
                    beside the saved results of the benchmarks not run
   --render         re-write docs/benchmarks.md and the chart from docs/benchmarks.json (no run),
@@ -37,6 +38,10 @@ const HELP = `usage: npm run bench -- [--quick] [--only=p1|p2|p4|p5|p6|p6g|p6b|p
   P6g: P6 in a group: --group-history=1000000 --history-group-members=100 (pages, requests and rounds as P6)
   P6b: --list-conversations=500 --backlog=100000 --p6b-requests=300 --p6b-warmup=30 --p6b-rounds=4
   P6s: P6b for a member of groups: --list-groups=200 --list-group-members=1000 --group-backlog=100000 (requests and rounds as P6b)
+  P7: two nodes + Redis beside one node: --p7-messages=10000 --p7-warmup=500 --p7-rounds=5 (1:1 latency, payload --payload)
+      --p7-members=1000 --p7-fanout-messages=300 --p7-fanout-rounds=3 --p7-fanout-warmup=100 --p7-window=32 --p7-lag=256
+      --p7-payload=100 --p7-receivers=2 (per deployment) --p7-no-reference (skip one node in its default store mode)
+      --p7-no-pin (fan-out: do not bind the server side to CPU 0 and the clients to the other CPUs); needs redis-server
   S1: --search-messages=1000000 --search-conversations=100 --search-vocabulary=5000 --search-page=20 --s1-requests=1000 --s1-warmup=100 --s1-rounds=4
   U1: --u1-uploads=20 --u1-size-mib=5 --u1-rounds=3 (through the real server, beside fs.copyFile)
   B1: --b1-messages=2000 --b1-speed=4000 --b1-rounds=2 --b1-baseline=<git rev> (widget in headless Chromium)
@@ -73,7 +78,7 @@ if (flags.has('render')) {
 }
 const quick = flags.has('quick');
 const only = flags.str('only');
-const ONLY = ['p1', 'p2', 'p4', 'p5', 'p6', 'p6g', 'p6b', 'p6s', 's1', 'u1', 'b1', 'p8'];
+const ONLY = ['p1', 'p2', 'p4', 'p5', 'p6', 'p6g', 'p6b', 'p6s', 'p7', 's1', 'u1', 'b1', 'p8'];
 if (only && !ONLY.includes(only)) throw new Error(`--only must be one of ${ONLY.join(', ')}, got "${only}"`);
 const deadlineMs = flags.num('deadline', 120) * 1000;
 const payloadBytes = flags.num('payload', 32);
@@ -147,6 +152,24 @@ const p6sParams: P6bParams = {
   conversations: flags.num('list-groups', quick ? 50 : 200),
   groupMembers: flags.num('list-group-members', 1000),
   backlog: flags.num('group-backlog', quick ? 10_000 : 100_000),
+};
+
+const p7Params: P7Params = {
+  messages: flags.num('p7-messages', quick ? 1000 : 10_000),
+  warmup: flags.num('p7-warmup', quick ? 100 : 500),
+  payloadBytes,
+  rounds: flags.num('p7-rounds', quick ? 2 : 5),
+  members: flags.num('p7-members', quick ? 200 : 1000),
+  fanoutMessages: flags.num('p7-fanout-messages', quick ? 100 : 300),
+  fanoutRounds: flags.num('p7-fanout-rounds', quick ? 1 : 3),
+  fanoutWarmup: flags.num('p7-fanout-warmup', quick ? 30 : 100),
+  window: flags.num('p7-window', 32),
+  lag: flags.num('p7-lag', 256),
+  fanoutPayloadBytes: flags.num('p7-payload', 100),
+  receiverProcesses: flags.num('p7-receivers', 2),
+  reference: !flags.has('p7-no-reference'),
+  pin: !flags.has('p7-no-pin'),
+  deadlineMs,
 };
 
 const s1Params: S1Params = {
@@ -237,6 +260,26 @@ if (!only || only === 'p6s') {
   report.p6s = await runP6b(p6sParams);
   console.log(`P6s: seeded in ${(report.p6s.seedMs / 1000).toFixed(1)} s; responses of ${report.p6s.responseBytes} B, identical JSON from both servers: ${report.p6s.sameJson ? 'yes' : 'NO'}`);
 }
+if (!only || only === 'p7') {
+  const why = p7Unavailable();
+  if (why) {
+    console.log(`P7: skipped: ${why}`);
+  } else {
+    const p = p7Params;
+    console.log(
+      `P7: two nodes + Redis (shared SQLite file) beside one node (same store mode)${p.reference ? ' and one node in its default store mode' : ''}: ` +
+        `1:1 latency, ${p.messages} messages of ${p.payloadBytes} B one at a time (cross-node: sender on A, receiver on B); ` +
+        `fan-out to a group of ${p.members} (half on each node), ${p.fanoutMessages} messages of ${p.fanoutPayloadBytes} B × ${p.fanoutRounds} rounds…`,
+    );
+    report.p7 = await runP7(p7Params);
+    const r = report.p7;
+    console.log(
+      `P7: fan-out two nodes ÷ one node ${r.ratios.throughput}× (${r.fanout.two.median.deliveriesPerSec} vs ${r.fanout.one.median.deliveriesPerSec} deliveries/s; per server-side CPU ${r.ratios.perCpu ?? '?'}×); ` +
+        `cross-node p99 ${r.latency.two.p99} µs vs ${r.latency.one.p99} µs (${r.ratios.p99DeltaUs >= 0 ? '+' : ''}${r.ratios.p99DeltaUs} µs), p50 ${r.latency.two.p50} vs ${r.latency.one.p50} µs; ` +
+        `stored ${r.stored.found} of ${r.stored.sent}; setup ${(r.setupMs / 1000).toFixed(1)} s, total ${(r.durationMs / 1000).toFixed(1)} s`,
+    );
+  }
+}
 if (!only || only === 's1') {
   const p = s1Params;
   console.log(`S1: search over ${p.messages} messages in ${p.conversations} conversations, ${p.requests} requests per server…`);
@@ -308,11 +351,12 @@ for (const p of [report.profiles?.p4, report.profiles?.p1, report.profiles?.p2])
 }
 
 if (report.p2) report.p2.measured = { date: report.machine.date, otherCpus: report.machine.otherCpus };
+if (report.p7) report.p7.measured = { date: report.machine.date, otherCpus: report.machine.otherCpus };
 const write = flags.has('write') || (!flags.has('no-write') && !quick && !only);
 if (flags.has('merge')) {
   if (!only) throw new Error('--merge goes with --only');
   const saved = JSON.parse(readFileSync(RESULTS, 'utf8')) as BenchReport;
-  const key = only as 'p1' | 'p2' | 'p4' | 'p5' | 'p6' | 'p6g' | 'p6b' | 'p6s' | 's1' | 'u1' | 'b1' | 'p8';
+  const key = only as 'p1' | 'p2' | 'p4' | 'p5' | 'p6' | 'p6g' | 'p6b' | 'p6s' | 'p7' | 's1' | 'u1' | 'b1' | 'p8';
   if (report[key] === undefined) {
     console.log(`nothing to merge: ${only} did not run; docs not written`);
     process.exit(0);

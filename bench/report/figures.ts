@@ -4,6 +4,7 @@ import type { P4Result } from '../p4-throughput.js';
 import type { P5Result } from '../p5-catchup.js';
 import type { P6Result } from '../p6-history.js';
 import type { P6bResult } from '../p6b-list.js';
+import type { P7Result } from '../p7-scale-out.js';
 import type { B1Result } from '../b1-scrollback.js';
 import type { U1Result } from '../u1-uploads.js';
 import type { S1Result } from '../s1-search.js';
@@ -38,6 +39,8 @@ export interface BenchReport {
   p6b?: P6bResult;
   /** P6b for a member of many groups. */
   p6s?: P6bResult;
+  /** P7: two nodes + Redis beside one node, cross-node 1:1 latency and group fan-out. */
+  p7?: P7Result;
   /** S1: full-text search over a user's conversations beside the store's raw FTS5 query behind a bare server. */
   s1?: S1Result;
   /** U1: upload throughput through the server beside a plain file copy. */
@@ -89,10 +92,13 @@ export const U1_GOAL = 0.8;
 /** P8's goals: accept → first frame ≤ 1.2× the bare RTCPeerConnection call (direct); relay-only through coturn ≤ 1.5× our direct call. */
 export const P8_GOALS = { direct: 1.2, relay: 1.5 };
 
-/** The goal-bearing figures of a report (P1 p50, P1 p99, P2 vs bare and vs socket.io, P4, P5, P6 p50/p99, P6b p50/p99, S1 p50/p99, U1, B1 time/frames/DOM, P8 direct/relay), in brief order. */
+/** P7's goals: two nodes + Redis reach ≥ 0.7× one node's fan-out deliveries/s, and a cross-node 1:1 p99 ≤ one node's p99 + 1 ms. */
+export const P7_GOALS = { throughput: 0.7, p99SlackUs: 1000 };
+
+/** The goal-bearing figures of a report (P1 p50, P1 p99, P2 vs bare and vs socket.io, P4, P5, P6 p50/p99, P6b p50/p99, P7 fan-out/p99, S1 p50/p99, U1, B1 time/frames/DOM, P8 direct/relay), in brief order. */
 export function figuresOf(report: BenchReport): Figure[] {
   const out: Figure[] = [];
-  const { p1, p2, p4, p5, p6, p6g, p6b, p6s, s1, u1, b1, p8 } = report;
+  const { p1, p2, p4, p5, p6, p6g, p6b, p6s, p7, s1, u1, b1, p8 } = report;
   if (p1) {
     out.push(figure('P1', 'delivery latency p50', us(p1.quickchat.p50), `${us(p1.relay.p50)} (bare ws relay)`, p1.ratios.p50, '≤', 2));
     out.push(figure('P1', 'delivery latency p99', us(p1.quickchat.p99), `${us(p1.relay.p99)} (bare ws relay)`, p1.ratios.p99, '≤', 5));
@@ -119,6 +125,16 @@ export function figuresOf(report: BenchReport): Figure[] {
   if (p6g) read('P6g', `group history page of ${p6g.params.pageSize} from ${p6g.params.messages.toLocaleString('en-US')} messages`, p6g);
   if (p6b) read('P6b', `conversation list, ${p6b.params.conversations.toLocaleString('en-US')} conversations`, p6b);
   if (p6s) read('P6s', `conversation list (sync summaries), ${p6s.params.conversations.toLocaleString('en-US')} groups`, p6s);
+  if (p7) {
+    const members = p7.params.members.toLocaleString('en-US');
+    out.push(
+      figure('P7', `fan-out to ${members} members, half on each of two nodes + Redis`, perSec(p7.fanout.two.median.deliveriesPerSec, 'deliveries'), `${perSec(p7.fanout.one.median.deliveriesPerSec, 'deliveries')} (one node, same store mode)`, p7.ratios.throughput, '≥', P7_GOALS.throughput),
+    );
+    const budget = p7.latency.one.p99 + P7_GOALS.p99SlackUs;
+    out.push(
+      figure('P7', 'cross-node 1:1 delivery latency p99', us(p7.latency.two.p99), `${us(Math.round(budget))} (one node's p99 ${us(p7.latency.one.p99)} + 1 ms)`, Math.round((p7.latency.two.p99 / budget) * 100) / 100, '≤', 1),
+    );
+  }
   if (s1) read('S1', `search over ${s1.params.messages.toLocaleString('en-US')} messages, ${s1.params.pageSize} hits`, s1);
   if (u1) {
     const what = `upload throughput, ${u1.params.uploads} files of ${u1.params.sizeMiB} MiB one after another`;

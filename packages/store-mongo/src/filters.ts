@@ -76,8 +76,6 @@ export function oneOf<T extends string>(value: unknown, allowed: readonly T[], w
 export const gt = (n: number) => mongoose.trusted({ $gt: int(n) });
 /** `{ $lt: n }`, trusted. */
 export const lt = (n: number) => mongoose.trusted({ $lt: int(n) });
-/** `{ $gte: n }`, trusted. */
-export const gte = (n: number) => mongoose.trusted({ $gte: int(n) });
 /** `{ $lte: n }`, trusted. */
 export const lte = (n: number) => mongoose.trusted({ $lte: int(n) });
 /** `lo < x < hi`, trusted. */

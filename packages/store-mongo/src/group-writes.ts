@@ -6,7 +6,7 @@ import { insertConversation } from './conversations.js';
 import type { Ctx } from './context.js';
 import type { UserEventLog } from './events.js';
 import { bool, filters, int, oneOf, str, strOrNull, strs } from './filters.js';
-import { KINDS, toGroup } from './groups.js';
+import { KINDS, toGroup } from './group-records.js';
 import type { ConversationDoc, GroupDoc, MemberDoc, PendingDoc } from './schemas.js';
 
 const NO_GROUP: GroupChangeResult = Object.freeze({ status: 'no_group' });

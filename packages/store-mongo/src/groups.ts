@@ -1,28 +1,10 @@
 import type { GroupChange, GroupChangeResult, GroupMemberRecord, GroupRecord, GroupStore, NewGroup, PendingKind, PendingRecord } from '@quickchat/server';
-import type { GroupRole, JoinMode } from '@quickchat/protocol';
+import type { GroupRole } from '@quickchat/protocol';
 import type { Ctx } from './context.js';
 import { after, filters, inStrings, int, ne, oneOf, str } from './filters.js';
+import { KINDS, toGroup } from './group-records.js';
 import type { GroupWriter } from './group-writes.js';
 import type { GroupDoc, MemberDoc, PendingDoc } from './schemas.js';
-
-/** The pending kinds, for validation. */
-export const KINDS = ['invite', 'request'] as const;
-
-/** A group document as a record. */
-export function toGroup(d: GroupDoc): GroupRecord {
-  return {
-    id: d._id,
-    name: d.name,
-    avatarUrl: d.avatarUrl,
-    description: d.description,
-    joinMode: d.joinMode as JoinMode,
-    historyVisible: d.historyVisible,
-    ownerId: d.ownerId,
-    memberCount: d.memberCount,
-    createdAt: d.createdAt,
-    dissolvedAt: d.dissolvedAt,
-  };
-}
 
 const toMember = (d: MemberDoc): GroupMemberRecord => ({ conversationId: d.conversationId, userId: d.userId, role: d.role as GroupRole, floor: d.floor, joinedAt: d.joinedAt });
 const toPending = (d: PendingDoc): PendingRecord => ({ conversationId: d.conversationId, userId: d.userId, kind: d.kind, actorId: d.actorId, memo: d.memo, createdAt: d.createdAt });

@@ -151,6 +151,7 @@ function composeStore(conn: Connection, p: Parts): MongoStore {
     closeCall: (callId, record) => calls.closeCall(callId, record),
     listOpenCalls: () => calls.listOpenCalls(),
 
-    close: () => (closing ??= conn.close()),
+    // Connection#close resolves with the connection; the Store's close resolves with nothing.
+    close: () => (closing ??= conn.close().then(() => undefined)),
   };
 }

@@ -14,7 +14,7 @@ const SEPARATORS = /[^\p{L}\p{N}\p{M}]+/u;
 
 /** Lower case, diacritics removed (é → e), as unicode61's `remove_diacritics 2` does for Latin text. */
 function fold(token: string): string {
-  return token.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase();
+  return token.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase();
 }
 
 /** The tokens of `text`, in order (repeats kept): what phrases are matched against. */

@@ -49,8 +49,9 @@ describe('MongoDB store without a server: connection options', () => {
 
 describe('MongoDB store without a server: schemas accept what the store writes', () => {
   const models = createModels(mongoose.createConnection());
-  const valid = (model: mongoose.Model<never>, doc: object) => new model(doc).validateSync() ?? null;
-  const as = <T>(model: mongoose.Model<T>) => model as unknown as mongoose.Model<never>;
+  type Validatable = new (doc: object) => { validateSync(): unknown };
+  const valid = (model: Validatable, doc: object) => new model(doc).validateSync() ?? null;
+  const as = <T>(model: mongoose.Model<T>) => model as unknown as Validatable;
 
   it('validates every kind of document, with nulls, empty strings and empty arrays where the store writes them', () => {
     expect(valid(as(models.users), { _id: 'ext:1', handle: null, displayName: '', avatarUrl: null, signature: '', passwordHash: null, createdAt: 1, showPresence: true })).toBeNull();
@@ -69,11 +70,11 @@ describe('MongoDB store without a server: schemas accept what the store writes',
   });
 
   it('declares the unique keys the contract relies on', () => {
-    const unique = (model: mongoose.Model<never>) => model.schema.indexes().filter(([, o]) => o['unique'] === true).map(([keys]) => Object.keys(keys).join(','));
-    expect(unique(as(models.messages))).toEqual(['conversationId,seq', 'conversationId,senderId,clientMsgId']);
-    expect(unique(as(models.users))).toEqual(['handle']);
-    expect(unique(as(models.userEvents))).toEqual(['userId,seq']);
-    expect(unique(as(models.members))).toEqual(['conversationId,userId']);
+    const unique = (schema: mongoose.Schema) => schema.indexes().filter(([, o]) => o['unique'] === true).map(([keys]) => Object.keys(keys).join(','));
+    expect(unique(models.messages.schema)).toEqual(['conversationId,seq', 'conversationId,senderId,clientMsgId']);
+    expect(unique(models.users.schema)).toEqual(['handle']);
+    expect(unique(models.userEvents.schema)).toEqual(['userId,seq']);
+    expect(unique(models.members.schema)).toEqual(['conversationId,userId']);
   });
 });
 

@@ -37,7 +37,6 @@ export class WriteLock {
    */
   run<T>(attempt: () => T): T {
     if (this.noWait === null) return attempt();
-    if (process.env.NO_TOGGLE) return attempt();
     this.noWait.get();
     try {
       const deadline = performance.now() + BUSY_TIMEOUT_MS;
