@@ -65,6 +65,13 @@ export interface P7FanoutRound extends FanoutRound {
   serverSideCpus: number | null;
 }
 
+export interface LatencySplit {
+  toAck: { p50: number; p99: number };
+  ackToReceiver: { p50: number; p99: number };
+}
+
+export type ServerSideCpu = { name: string; usPerMessage: number | null }[];
+
 export interface P7Fanout {
   /** The round with the median deliveries/s. */
   median: P7FanoutRound;
@@ -79,6 +86,18 @@ export interface P7Result {
    * DM's until a raw SUBSCRIBEd connection has it, one at a time, measured in the same rounds.
    */
   redisHop: LatencyStats;
+  /**
+   * CPU time per measured message of each server-side process (`node A`, `node B`, `redis`; µs,
+   * from `/proc`, 10 ms ticks over the whole loop) during the latency loops, per deployment.
+   */
+  latencyCpu: { two: ServerSideCpu; one: ServerSideCpu; default?: ServerSideCpu };
+  /**
+   * Where the latency goes, per deployment: send → the sender's `ack` (sent by node A right after
+   * the commit, when it publishes the message), and the sender's `ack` → the receiver's `message`
+   * (with two nodes: A's flush to Redis, the hop, node B; with one node the message is written to
+   * the receiver before the ack, so this is about zero or negative). p50 and p99, µs.
+   */
+  latencySplit: { two: LatencySplit; one: LatencySplit; default?: LatencySplit };
   fanout: { two: P7Fanout; one: P7Fanout; default?: P7Fanout };
   /** Members connected to node A (the sender included) and to node B. */
   split: [number, number];
@@ -108,6 +127,13 @@ export function p7Unavailable(): string | null {
   return redisMissing();
 }
 
+/** A {@link Pair} that also notes when each message was sent, acked and received (performance.now()). */
+interface TimedPair extends Pair {
+  sentAt: Map<string, number>;
+  ackedAt: Map<string, number>;
+  arrivedAt: Map<string, number>;
+}
+
 interface Setup {
   name: P7Deployment;
   /** Node A first (the DM sender and the group's sender are on it). */
@@ -115,7 +141,7 @@ interface Setup {
   /** Processes serving this deployment, for their CPU time. */
   serverSide: { name: string; pid: number }[];
   seed: GroupSeed;
-  pair: Pair;
+  pair: TimedPair;
   pool: ReceiverPool;
   sender: Sender;
 }
@@ -130,7 +156,7 @@ interface Live {
 const ratio = (a: number, b: number) => Math.round((a / b) * 1000) / 1000;
 
 /** A befriended sender/receiver pair, the sender on `senderNode` and the receiver on `receiverNode`. */
-async function dmPair(senderNode: RunningServer, receiverNode: RunningServer, text: string, label: string): Promise<Pair> {
+async function dmPair(senderNode: RunningServer, receiverNode: RunningServer, text: string, label: string): Promise<TimedPair> {
   const [a, b] = (await registerUsers(senderNode.url, 2, `p7${label}`)) as [{ id: string; token: string }, { id: string; token: string }];
   await befriend(senderNode.url, a, b);
   const sender = await connectUser(senderNode.wsUrl, a);
@@ -142,13 +168,25 @@ async function dmPair(senderNode: RunningServer, receiverNode: RunningServer, te
     });
     ws.on('close', (code) => arrivals.fail(new Error(`P7 ${label} ${who}: socket closed (${code})`)));
   }
+  const [sentAt, ackedAt, arrivedAt] = [new Map<string, number>(), new Map<string, number>(), new Map<string, number>()];
   receiver.on('message', (data: Buffer) => {
+    const at = performance.now();
     const frame = JSON.parse(data.toString()) as { type: string; message?: { clientMsgId: string } };
-    if (frame.type === 'message') arrivals.arrived(frame.message?.clientMsgId);
+    if (frame.type !== 'message' || !frame.message) return;
+    arrivedAt.set(frame.message.clientMsgId, at);
+    arrivals.arrived(frame.message.clientMsgId);
+  });
+  sender.on('message', (data: Buffer) => {
+    const at = performance.now();
+    if (data.toString('latin1', 0, 13) === '{"type":"ack"') ackedAt.set((JSON.parse(data.toString()) as { clientMsgId: string }).clientMsgId, at);
   });
   const head = `{"type":"send","conversationId":${JSON.stringify(dmConversationId(a.id, b.id))},"clientMsgId":"`;
   const tail = `","content":{"type":"text","text":${JSON.stringify(text)}}}`;
-  return { send: (id) => sender.send(head + id + tail), arrivals, sockets: [sender, receiver] as WebSocket[] };
+  const send = (id: string) => {
+    sentAt.set(id, performance.now());
+    sender.send(head + id + tail);
+  };
+  return { send, arrivals, sockets: [sender, receiver] as WebSocket[], sentAt, ackedAt, arrivedAt };
 }
 
 /** Starts one deployment on a freshly seeded group and connects its clients. */
@@ -228,25 +266,62 @@ export async function runP7(params: P7Params): Promise<P7Result> {
     redis = await startRedis();
     for (const name of names) setups.push(await setUp(name, params, redis, live, dmText, groupText));
     const byName = (name: P7Deployment) => setups.find((s) => s.name === name)!;
+    const setupMs = Math.round(performance.now() - started);
 
     // Latency first, unbound (as P1); warm-up, then rounds rotating which deployment goes first.
     for (const s of setups) await timeLoop(s.pair, params.warmup, deadline, `P7 ${s.name} latency warm-up`);
+    const splits = new Map<P7Deployment, { toAck: number[]; ackToReceiver: number[] }>(names.map((n) => [n, { toAck: [], ackToReceiver: [] }]));
+    /** Moves the pair's noted times into `splits` (messages whose ack has not arrived yet are left out). */
+    const noteSplits = (s: Setup) => {
+      const into = splits.get(s.name)!;
+      for (const [id, sent] of s.pair.sentAt) {
+        const [acked, arrived] = [s.pair.ackedAt.get(id), s.pair.arrivedAt.get(id)];
+        if (acked === undefined || arrived === undefined) continue;
+        into.toAck.push(acked - sent);
+        into.ackToReceiver.push(arrived - acked);
+      }
+      for (const map of [s.pair.sentAt, s.pair.ackedAt, s.pair.arrivedAt]) map.clear();
+    };
+    for (const s of setups) noteSplits(s);
+    for (const into of splits.values()) into.toAck.length = into.ackToReceiver.length = 0;
     const samples = new Map<P7Deployment, number[]>(names.map((n) => [n, []]));
     const perRound = Math.ceil(params.messages / params.rounds);
     // What crosses Redis for a DM: the `message` frame's JSON in an envelope naming the origin node.
     const envelope = JSON.stringify({ origin: randomUUID(), message: { kind: 'frame', json: messageLikeFrame(`d:${'x'.repeat(40)}`, 'u_'.padEnd(24, 'x'), dmText, 0, 'c0'), to: 'u_'.padEnd(24, 'x') } });
     await redisHop(redis.url, params.warmup, envelope);
     const hopSamples: number[] = [];
+    const cpuSeconds = new Map<P7Deployment, number[]>(setups.map((s) => [s.name, s.serverSide.map(() => 0)]));
     for (let r = 0; r < params.rounds; r++) {
       for (let k = 0; k < setups.length; k++) {
         const s = setups[(r + k) % setups.length]!;
+        const before = s.serverSide.map((p) => processCpuSeconds(p.pid) ?? NaN);
         samples.get(s.name)!.push(...(await timeLoop(s.pair, perRound, deadline, `P7 ${s.name} latency`)));
+        noteSplits(s);
+        s.serverSide.forEach((p, i) => (cpuSeconds.get(s.name)![i]! += (processCpuSeconds(p.pid) ?? NaN) - before[i]!));
       }
       hopSamples.push(...(await redisHop(redis.url, perRound, envelope)));
     }
     const latency = Object.fromEntries(names.map((n) => [n, latencyStats(samples.get(n)!)])) as P7Result['latency'];
     const hop = latencyStats(hopSamples);
-    for (const n of names) console.log(`P7 latency ${n.padEnd(7)} p50 ${latency[n]!.p50} µs, p90 ${latency[n]!.p90} µs, p99 ${latency[n]!.p99} µs`);
+    const latencyCpu = Object.fromEntries(
+      setups.map((s) => [s.name, s.serverSide.map((p, i) => {
+        const us = (cpuSeconds.get(s.name)![i]! / samples.get(s.name)!.length) * 1e6;
+        return { name: p.name, usPerMessage: Number.isFinite(us) ? Math.round(us * 10) / 10 : null };
+      })]),
+    ) as P7Result['latencyCpu'];
+    const pq = (samplesMs: number[]) => {
+      const stats = latencyStats(samplesMs);
+      return { p50: stats.p50, p99: stats.p99 };
+    };
+    const latencySplit = Object.fromEntries(names.map((n) => [n, { toAck: pq(splits.get(n)!.toAck), ackToReceiver: pq(splits.get(n)!.ackToReceiver) }])) as P7Result['latencySplit'];
+    for (const n of names) {
+      const perMessage = latencyCpu[n]!.map((p) => `${p.name} ${p.usPerMessage ?? '?'}`).join(', ');
+      const split = latencySplit[n]!;
+      console.log(
+        `P7 latency ${n.padEnd(7)} p50 ${latency[n]!.p50} µs, p90 ${latency[n]!.p90} µs, p99 ${latency[n]!.p99} µs; ` +
+          `send → ack p50 ${split.toAck.p50} / p99 ${split.toAck.p99} µs, ack → receiver p50 ${split.ackToReceiver.p50} / p99 ${split.ackToReceiver.p99} µs; server-side CPU per message: ${perMessage} µs`,
+      );
+    }
     console.log(`P7 latency of a bare Redis PUBLISH → subscriber hop (${Buffer.byteLength(envelope)} B): p50 ${hop.p50} µs, p90 ${hop.p90} µs, p99 ${hop.p99} µs`);
 
     // Fan-out, bound to CPUs (as P2): the server side of each deployment on CPU 0, the clients elsewhere.
@@ -257,7 +332,6 @@ export async function runP7(params: P7Params): Promise<P7Result> {
       params.pin && cpus >= 2 && serverPids.every((pid) => pinToCpus(pid, '0', true)) && pinToCpus(redis.pid, '0') && clientPids.every((pid) => pinToCpus(pid, `1-${cpus - 1}`));
     if (params.pin && !pinned) console.log('P7: could not bind the processes to CPUs (taskset); running unbound');
     unpin = () => pinToCpus(process.pid, `0-${cpus - 1}`);
-    const setupMs = Math.round(performance.now() - started);
 
     for (const s of setups) await fanout(s, params, params.fanoutWarmup, 'w');
     const rounds = new Map<P7Deployment, P7FanoutRound[]>(names.map((n) => [n, []]));
@@ -288,6 +362,8 @@ export async function runP7(params: P7Params): Promise<P7Result> {
       params,
       latency,
       redisHop: hop,
+      latencyCpu,
+      latencySplit,
       fanout: fanouts,
       split: [params.members - Math.floor(params.members / 2), Math.floor(params.members / 2)],
       ratios: {

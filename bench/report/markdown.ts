@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { figuresOf, formatRatio, P2_GOALS, P8_GOALS, U1_GOAL, type BenchReport } from './figures.js';
+import { figuresOf, formatRatio, P2_GOALS, P7_GOALS, P8_GOALS, U1_GOAL, type BenchReport } from './figures.js';
 import type { ProfileResult } from '../profile.js';
 
 /** Hand-written reading of the profile, kept in the repo so re-runs do not overwrite it. */
@@ -304,6 +304,77 @@ function b1(r: BenchReport): string {
   ].join('\n');
 }
 
+function p7(r: BenchReport): string {
+  const p = r.p7;
+  if (!p) return '_Not run in this run (it needs `redis-server`: `npm run bench -- --only=p7 --merge`)._';
+  const x = p.params;
+  const cpu = (v: number | null) => (v === null ? '?' : v.toFixed(2));
+  const stat = (name: string, s: typeof p.latency.one) => [name, n(s.count), n(s.p50), n(s.p90), n(s.p99), n(s.mean), n(s.min), n(s.max)];
+  const names = { two: 'two nodes + Redis', one: 'one node, shared-writer store', default: 'one node, default store (reference)' } as const;
+  const deployments = (['two', 'one', 'default'] as const).filter((d) => p.fanout[d] !== undefined);
+  const perMessage = (d: (typeof deployments)[number]) => p.latencyCpu[d]!.map((s) => `${s.name} ${s.usPerMessage ?? '?'}`).join(', ');
+  const split = (q: { p50: number; p99: number }) => `${n(q.p50)} / ${n(q.p99)}`;
+  const latencyRows = deployments.map((d) => [
+    ...stat(d === 'two' ? `${names.two} (sender on A, receiver on B)` : names[d], p.latency[d]!),
+    split(p.latencySplit[d]!.toAck),
+    split(p.latencySplit[d]!.ackToReceiver),
+    perMessage(d),
+  ]);
+  latencyRows.push([...stat('bare Redis PUBLISH → subscriber hop', p.redisHop), '—', '—', '—']);
+  const fanoutRows = deployments.map((d) => {
+    const f = p.fanout[d]!;
+    const m = f.median;
+    return [
+      names[d],
+      `**${n(m.deliveriesPerSec)}**`,
+      f.rounds.map((round) => n(round.deliveriesPerSec)).join(' · '),
+      `${(m.elapsedMs / 1000).toFixed(2)} s`,
+      m.serverSide.map((s) => `${s.name} ${cpu(s.cpus)}`).join(', '),
+      m.serverSideCpus ? n(Math.round(m.deliveriesPerSec / m.serverSideCpus)) : '?',
+      mainThread(m.serverMainThread),
+      m.deliveriesPerWrite ?? '?',
+      cpu(m.receiverCpus),
+      cpu(m.parentCpus),
+      cpu(m.machineCpus),
+    ];
+  });
+  const signed = (us: number) => `${us >= 0 ? '+' : '−'}${n(Math.abs(us))} µs`;
+  const measured = p.measured
+    ? ` Measured ${p.measured.date}${p.measured.date !== r.machine.date ? ' in a run of P7 alone' : ''}; other processes used ${p.measured.otherCpus ?? 'unknown'} of the ${r.machine.nproc} CPUs meanwhile` +
+      ((p.measured.otherCpus ?? 0) > 0.1 * r.machine.nproc ? ', so the machine was shared: tail latencies especially are inflated, and a deployment of more processes suffers more from it.' : '.')
+    : '';
+  return [
+    `Three deployments of the real server (\`createServer\` in child processes, as in every benchmark here), each on its own freshly seeded data directory, run **side by side in the same run**: ` +
+      `**two nodes** started with a Redis URL (\`redisUrl\`, i.e. \`--redis-url\`, so the \`@quickchat/bus-redis\` bus, presence and call registry) on one real \`redis-server\` (\`--save '' --appendonly no\`, 127.0.0.1), both in **shared-writer mode** (\`sqliteSharedWriter\`, i.e. \`--sqlite-shared-writer\`) on the same data directory; ` +
+      `**one node** in the same shared-writer store mode without Redis, so the only difference is the second node and Redis${p.fanout.default ? '; and one node in its default store mode, for reference' : ''}. Everything on 127.0.0.1.${measured}`,
+    '',
+    `- **Cross-node 1:1 latency**, measured as P1 measures it: two registered, befriended users on raw \`ws\` clients, **${n(x.messages)} messages of ${x.payloadBytes} B** per deployment, one at a time: send, wait until the receiver has the \`message\` frame, record, next. ` +
+      `With two nodes **the sender is connected to node A and the receiver to node B**, so every message is committed by A, published to Redis and delivered by B. ${n(x.warmup)} warm-up messages per deployment; ${x.rounds} rounds rotating which deployment goes first. ` +
+      'In the same rounds, a bare Redis hop is timed from this process: a PUBLISH of an envelope the size of a cross-node DM on one raw connection until it arrives on another, SUBSCRIBEd one (no client library): the floor of what two nodes add. Not bound to CPUs (as P1).',
+    `- **Group fan-out**, measured as P2 measures it: one group of **${n(x.members)} members, all connected**, seeded through the store (bring-your-own-identity members, as P2); one member sends **${n(x.fanoutMessages)} messages of ${x.fanoutPayloadBytes} B** per round and every member, the sender included, receives each one. ` +
+      `With two nodes **${n(p.split[0])} members are connected to node A (the sender among them) and ${n(p.split[1])} to node B**; with one node all of them are on it. ` +
+      `The sender keeps at most ${x.window} messages ahead of its own copies and ${x.lag} ahead of the slowest receiving socket; deliveries/s = messages × members ÷ first send → last receipt. The receiving sockets live in ${x.receiverProcesses} receiver processes per deployment (\`bench/clients/p2-receivers.ts\`; with two nodes, half of the processes on each node). ` +
+      `${n(x.fanoutWarmup)} warm-up messages per deployment, then ${x.fanoutRounds} rounds rotating which deployment goes first; the median round of each is reported. ` +
+      (p.pinned
+        ? "The server side is bound to CPU 0 (every node's main thread and Redis, `taskset`) and the clients to the other CPU(s), as in P2: each deployment gets the same one CPU for serving, so the ratio measures what splitting the work over two nodes and Redis costs, not extra cores."
+        : 'Nothing was bound to CPUs: servers, Redis and clients shared the cores.'),
+    '',
+    table(['deployment', 'messages', 'p50 µs', 'p90 µs', 'p99 µs', 'mean µs', 'min µs', 'max µs', "send → sender's ack p50 / p99 µs", 'ack → receiver p50 / p99 µs', 'server-side CPU per message, µs'], latencyRows),
+    '',
+    `Cross-node minus one node: p50 **${signed(p.ratios.p50DeltaUs)}**, p99 **${signed(p.ratios.p99DeltaUs)}** (goal: p99 ≤ one node's + ${n(P7_GOALS.p99SlackUs)} µs). The bare Redis hop alone: p50 ${n(p.redisHop.p50)} µs, p99 ${n(p.redisHop.p99)} µs. ` +
+      'The sender\'s `ack` leaves node A right after the commit, as A publishes the message, so "send → ack" is A\'s part and, with two nodes, "ack → receiver" is the rest: A\'s flush to Redis, the hop and node B (with one node the receiver\'s copy is written before the ack, so it is about zero). ' +
+      'CPU per message is each serving process\'s CPU time (all threads, from `/proc`) over its latency loops divided by their messages.',
+    '',
+    table(['deployment', 'deliveries/s (median round)', 'each round', 'median round took', 'server side CPUs', 'deliveries per server-side CPU-second', "node A's main thread: ran / waited for a CPU / idle", 'deliveries per write syscall (node A)', 'receivers CPUs', 'sender CPUs', 'whole machine CPUs'], fanoutRows),
+    '',
+    `Two nodes ÷ one node: **${formatRatio(p.ratios.throughput)}** deliveries/s (goal ≥ ${P7_GOALS.throughput}×), ${p.ratios.perCpu === null ? '?' : formatRatio(p.ratios.perCpu)} deliveries per server-side CPU-second` +
+      `${p.ratios.sharedWriterToDefault === undefined ? '' : `; one node shared-writer ÷ default store mode ${formatRatio(p.ratios.sharedWriterToDefault)}`}. ` +
+      '"Server side CPUs" is the CPU time of each serving process (both nodes and Redis, all threads) over the median round\'s wall time, from `/proc`; "deliveries per server-side CPU-second" does not depend on how much CPU the deployment got, so it shows what the second node and Redis cost in work. ' +
+      `The shared store holds ${n(p.stored.found)} of the ${n(p.stored.sent)} group messages the two-node sender sent (${p.stored.found === p.stored.sent ? 'all' : '**not all**'}). ` +
+      `Setup (seeding, starting ${p.fanout.default ? 4 : 3} nodes and Redis, connecting ${n(x.members * deployments.length)} sockets) took ${(p.setupMs / 1000).toFixed(1)} s of the ${(p.durationMs / 1000).toFixed(1)} s.${p.complete ? '' : ' **The deadline cut the fan-out rounds short.**'}`,
+  ].join('\n');
+}
+
 function p8(r: BenchReport): string {
   const p = r.p8;
   if (!p) return '_Not run in this run (it runs only inside a loopback-only network namespace, with Chromium and coturn installed)._';
@@ -444,6 +515,10 @@ export function markdown(r: BenchReport): string {
     '',
     b1(r),
     '',
+    '## P7: scale-out, two nodes + Redis beside one node',
+    '',
+    p7(r),
+    '',
     '## P8: call setup, accept → first frame',
     '',
     p8(r),
@@ -454,16 +529,16 @@ export function markdown(r: BenchReport): string {
     '',
     '## Not measured yet',
     '',
-    'P3 (idle connections) and P7 (scale-out) are not in the harness yet. P9 (bundle sizes) is enforced by tests instead: `packages/sdk/test/size-budget.test.ts` fails above 13 KiB min+gzip (the SDK core is about 11 KiB).',
+    'P3 (idle connections) is not in the harness yet. P9 (bundle sizes) is enforced by tests instead: `packages/sdk/test/size-budget.test.ts` fails above 13 KiB min+gzip (the SDK core is about 11 KiB).',
     '',
     '## How to run',
     '',
     '```sh',
-    'npm run bench                      # P1, P2, P4, P5, P6, P6g, P6b, P6s, S1, U1, B1 and P8 (P8 only in a loopback-only namespace), writes this file and docs/images/benchmarks.svg',
+    'npm run bench                      # P1, P2, P4, P5, P6, P6g, P6b, P6s, P7, S1, U1, B1 and P8 (P8 only in a loopback-only namespace), writes this file and docs/images/benchmarks.svg',
     'npm run bench -- --profile         # also profiles the server under the P4, P1 and P2 loads (fills "What limits us")',
     'npm run bench -- --render          # re-writes this file and the chart from docs/benchmarks.json',
     'npm run bench -- --quick           # scaled-down smoke run; prints only, unless --write',
-    'npm run bench -- --only=p1         # or p2, p4, p5, p6, p6g, p6b, p6s, s1, u1, b1, p8; sizes: --messages --payload --p2-members --p4-messages --pairs --window ... (see --help)',
+    'npm run bench -- --only=p1         # or p2, p4, p5, p6, p6g, p6b, p6s, p7, s1, u1, b1, p8; sizes: --messages --payload --p2-members --p4-messages --pairs --window ... (see --help)',
     'scripts/loopback-only.sh npm run bench -- --only=p8 --merge  # P8 (WebRTC) only runs in a network namespace with nothing but loopback',
     'npm run bench -- --only=p2 --merge # re-measures P2 only and writes it into this file beside the saved results of the others',
     '```',

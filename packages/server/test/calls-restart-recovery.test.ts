@@ -8,15 +8,6 @@ import { CallService } from '../src/services/calls/call-service.js';
 import { ConversationAccess } from '../src/services/access/access.js';
 import { resolveConfig } from '../src/config.js';
 import type { NewOpenCall, OpenCallRecord, Store } from '../src/store/types.js';
-import type { Bus } from '../src/bus/types.js';
-import type { Logger } from 'pino';
-
-/** Every open row closed as a node does at start when all their owners are gone (as `CallService.recordCallsOfGoneNodes` with no liveness known). */
-async function closeLeftOpenCalls(store: Store, bus: Bus, log: Logger, now: number): Promise<number> {
-  const { calls, lastWriteAt } = await store.listOpenCalls();
-  for (const call of calls) await closeLeftOpenCall(store, bus, log, call, lastWriteAt === null ? null : Math.min(lastWriteAt, now), now);
-  return calls.length;
-}
 
 /**
  * What becomes of the calls a node left open when it went away without ending them (a crash, a

@@ -9,5 +9,7 @@
  * ```
  */
 export { openMongoStore, type MongoStore, type MongoStoreOptions } from './mongo-store.js';
-export { WRITE_CONCERN, TRANSACTION_OPTIONS, connectionOptions, harden } from './connection.js';
-export { filters, StoreInputError } from './filters.js';
+/** The write concern of every write and transaction commit: `{ w: 'majority', journal: true }`. */
+export { WRITE_CONCERN } from './connection.js';
+/** What a Store method throws for an input of the wrong type (an operator object where a string belongs). */
+export { StoreInputError } from './filters.js';

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { migrate } from './migrations.js';
 import { Checkpointer } from './checkpointer.js';
+import { BUSY_TIMEOUT_MS, retryWhileBusy } from './busy.js';
 
 /** How to open a `SqliteStore`. */
 export interface SqliteStoreOptions {
@@ -33,13 +34,6 @@ export interface SqliteStoreOptions {
   sharedWriter?: boolean;
 }
 
-/**
- * How long a write waits for another connection's write transaction to end before it fails with
- * `SQLITE_BUSY` (SQLite's busy timeout). Write transactions here are short (one batch of at most
- * a few hundred rows), so a writer normally waits well under a millisecond per transaction ahead
- * of it; 5 s only bounds a pathological stall (an fsync on a saturated disk, a stopped process).
- */
-export const BUSY_TIMEOUT_MS = 5000;
 
 /** SQLite's own automatic checkpoint threshold, in WAL pages (its default). */
 const DEFAULT_AUTOCHECKPOINT_PAGES = 1000;
@@ -69,7 +63,10 @@ export class SqliteDatabase {
     try {
       // First: switching a new file to WAL, and migrating, may have to wait for another process.
       db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-      db.pragma('journal_mode = WAL');
+      // Two processes opening a new file at once both hold a read lock and both want the exclusive
+      // one to switch it to WAL: SQLite refuses one of them at once (waiting could deadlock), so
+      // that one tries again; once the file is in WAL mode this is a no-op.
+      retryWhileBusy(() => db.pragma('journal_mode = WAL'), 1, 20);
       db.pragma(`synchronous = ${options.synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`);
       db.pragma('foreign_keys = ON');
       // Freed pages are zeroed: a deleted message's text must not linger in the file.

@@ -1,22 +1,15 @@
 import type Database from 'better-sqlite3';
-import { BUSY_TIMEOUT_MS } from './database.js';
+import { BUSY_TIMEOUT_MS, retryWhileBusy } from './busy.js';
 
 /** The first pause before trying the write lock again, in ms; each next pause doubles, up to {@link MAX_PAUSE_MS}. */
 const FIRST_PAUSE_MS = 0.05;
 const MAX_PAUSE_MS = 1;
 
-const pauseCell = new Int32Array(new SharedArrayBuffer(4));
-
-/** Whether `err` is SQLite saying another connection holds the lock (`SQLITE_BUSY` and its extended codes). */
-function isBusy(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && typeof (err as { code?: unknown }).code === 'string' && (err as { code: string }).code.startsWith('SQLITE_BUSY');
-}
-
 /**
  * How the message appender waits for the write lock when other processes write the same file
  * (shared-writer mode). SQLite's own busy handler, which every other write uses, sleeps 1, 2, 5,
  * 10, … up to 100 ms between attempts; against a process that writes back to back it keeps
- * losing, and a measured append then waited up to 0.3 s. On the message path the appender
+ * losing, and a measured append then waited up to 0.5 s. On the message path the appender
  * instead tries without waiting and, while the lock is taken, tries again after 50 µs, doubling
  * to at most 1 ms, for up to {@link BUSY_TIMEOUT_MS} in all, then fails with `SQLITE_BUSY` as
  * SQLite would. With a single writer it does nothing at all.
@@ -39,15 +32,7 @@ export class WriteLock {
     if (this.noWait === null) return attempt();
     this.noWait.get();
     try {
-      const deadline = performance.now() + BUSY_TIMEOUT_MS;
-      for (let pause = FIRST_PAUSE_MS; ; pause = Math.min(pause * 2, MAX_PAUSE_MS)) {
-        try {
-          return attempt();
-        } catch (err) {
-          if (!isBusy(err) || performance.now() >= deadline) throw err;
-        }
-        Atomics.wait(pauseCell, 0, 0, pause);
-      }
+      return retryWhileBusy(attempt, FIRST_PAUSE_MS, MAX_PAUSE_MS);
     } finally {
       this.wait!.get();
     }
