@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { Redis } from 'ioredis';
+import { CloseCode } from '@quickchat/protocol';
 import { createClient, type ChatClient, type ClientOptions, type LocalMessage } from '@quickchat/sdk';
 import { friendsOf } from '@quickchat/sdk/friends';
 import { groupsOf } from '@quickchat/sdk/groups';
@@ -7,6 +9,8 @@ import { presenceOf } from '@quickchat/sdk/presence';
 import { Rest, until, type TestUser } from '../../../sdk/test/support/sdk-server.js';
 import { redisMissing } from '../../../server/test/support/redis-server.js';
 import { Cluster } from '../support/cluster.js';
+import { RawClient } from '../../../server/test/support/ws-client.js';
+import { DEFAULT_PREFIX } from '../../src/keys.js';
 
 const missing = redisMissing();
 if (missing) console.warn(`[skipped] multi-node tests: ${missing}`);
@@ -120,4 +124,39 @@ describe.skipIf(missing !== null)('two nodes on one Redis: everything works acro
     c.setTyping(G, true);
     await until(a, () => a.conversations.getState()[G]?.typing.includes(carol.id) === true, 15_000, 'alice (node 0) sees carol (node 1) typing');
   });
+
+  it('a sign-out on one node closes the signed-out session on the other', async () => {
+    const signIn = await new Rest(cluster.nodes[0]!.url).call<{ tokens: { accessToken: string; refreshToken: string } }>('POST', '/api/auth/login', { body: { handle: alice.handle, password: alice.password } });
+    expect(signIn.status).toBe(200);
+    const socket = await RawClient.connect(cluster.nodes[1]!.wsUrl, signIn.body.tokens.accessToken);
+    const out = await new Rest(cluster.nodes[0]!.url).call('POST', '/api/auth/logout', { body: { refreshToken: signIn.body.tokens.refreshToken } });
+    expect(out.status).toBeLessThan(300);
+    expect((await socket.closed).code).toBe(CloseCode.AuthExpired);
+  });
+
+  it('a group message is one publish on the group\'s channel, not one per member: none reaches the members\' own channels', async () => {
+    const rest = new Rest(cluster.nodes[0]!.url);
+    const members = await Promise.all(Array.from({ length: 12 }, (_, i) => rest.register(`member${i}`)));
+    for (const m of members) await rest.befriend(alice, m);
+    const a = open(alice, 0);
+    // Half of the members are online, on the other node.
+    const online = members.slice(0, 6).map((m) => open(m, 1));
+    await Promise.all([a, ...online].map((c, i) => connected(c, `client ${i}`)));
+    const { group } = await groupsOf(a).create({ name: 'Twelve', members: members.map((m) => m.id) });
+    const last = online[online.length - 1]!;
+    await until(last, () => last.conversations.getState()[group.id]?.group !== undefined, 15_000, 'the members have the group');
+
+    const probe = new Redis(cluster.redis.url);
+    const seen: string[] = [];
+    probe.on('pmessage', (_pattern: string, channel: string) => seen.push(channel));
+    await probe.psubscribe(`${DEFAULT_PREFIX}*`);
+    a.send(group.id, 'one publish for twelve');
+    await until(last, () => (last.messages.getState()[group.id]?.items ?? []).some((m) => m.content.type === 'text'), 15_000, 'a member on the other node has it');
+    probe.disconnect();
+    const onGroup = seen.filter((c) => c === `${DEFAULT_PREFIX}g:${group.id}`);
+    const onMembers = seen.filter((c) => members.some((m) => c === `${DEFAULT_PREFIX}u:${m.id}`));
+    expect(onGroup).toHaveLength(1);
+    expect(onMembers).toEqual([]);
+  });
 });
+
