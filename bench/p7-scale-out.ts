@@ -6,6 +6,10 @@
 //   - Group fan-out, as P2 measures it: a group of N members, half of them connected to node A
 //     (the sender among them) and half to node B; every member receives every message.
 //     One node: all of them on it.
+// Every node is the real server started as every benchmark here starts it (bench/servers/quickchat.ts:
+// `createServer` with the rate limits raised for the load generator, which the CLI cannot raise),
+// with `redisUrl` and `sqliteSharedWriter`, the options `--redis-url` and `--sqlite-shared-writer`
+// set; Redis is Debian's `redis-server` (bench/lib/redis.ts). P7 is skipped without one.
 // Latency rounds and fan-out rounds rotate the deployments' order so drifts of the machine hit
 // all alike. Goals: fan-out deliveries/s of two nodes ≥ 0.7 × one node's; cross-node p99 ≤ one
 // node's p99 + 1 ms.
@@ -19,7 +23,7 @@ import { dmConversationId } from '@quickchat/protocol';
 import { Arrivals } from './lib/arrivals.js';
 import { connectAcrossNodes } from './lib/fanout-nodes.js';
 import { fanoutRound, messageLikeFrame, pinToCpus, quickchatSender, ReceiverPool, seedGroup, type FanoutRound, type GroupSeed, type Sender } from './lib/fanout.js';
-import { processCpuSeconds } from './lib/proc-cpu.js';
+import { mainThreadSchedstat, processCpuSeconds } from './lib/proc-cpu.js';
 import { befriend, closeAll, connectUser, registerUsers } from './lib/quickchat-client.js';
 import { redisHop, redisMissing, startRedis, type RunningRedis } from './lib/redis.js';
 import { DB_FILE } from './lib/seed.js';
@@ -70,7 +74,11 @@ export interface LatencySplit {
   ackToReceiver: { p50: number; p99: number };
 }
 
-export type ServerSideCpu = { name: string; usPerMessage: number | null }[];
+/**
+ * Per server-side process: CPU time per message (all threads), and how long per message its main
+ * thread was runnable but waited for a CPU that something else held (µs; null: unknown).
+ */
+export type ServerSideCpu = { name: string; usPerMessage: number | null; waitUsPerMessage: number | null }[];
 
 export interface P7Fanout {
   /** The round with the median deliveries/s. */
@@ -128,7 +136,7 @@ export function p7Unavailable(): string | null {
 }
 
 /** A {@link Pair} that also notes when each message was sent, acked and received (performance.now()). */
-interface TimedPair extends Pair {
+export interface TimedPair extends Pair {
   sentAt: Map<string, number>;
   ackedAt: Map<string, number>;
   arrivedAt: Map<string, number>;
@@ -155,8 +163,8 @@ interface Live {
 
 const ratio = (a: number, b: number) => Math.round((a / b) * 1000) / 1000;
 
-/** A befriended sender/receiver pair, the sender on `senderNode` and the receiver on `receiverNode`. */
-async function dmPair(senderNode: RunningServer, receiverNode: RunningServer, text: string, label: string): Promise<TimedPair> {
+/** A befriended sender/receiver pair, the sender on `senderNode` and the receiver on `receiverNode` (registered through the sender's node). */
+export async function crossNodePair(senderNode: RunningServer, receiverNode: RunningServer, text: string, label: string): Promise<TimedPair> {
   const [a, b] = (await registerUsers(senderNode.url, 2, `p7${label}`)) as [{ id: string; token: string }, { id: string; token: string }];
   await befriend(senderNode.url, a, b);
   const sender = await connectUser(senderNode.wsUrl, a);
@@ -206,7 +214,7 @@ async function setUp(name: P7Deployment, params: P7Params, redis: RunningRedis, 
   }
   const [a, b = a] = nodes as [RunningServer, RunningServer?];
   const serverSide = name === 'two' ? [{ name: 'node A', pid: a.pid }, { name: 'node B', pid: b.pid }, { name: 'redis', pid: redis.pid }] : [{ name: 'node', pid: a.pid }];
-  const pair = await dmPair(a, b, dmText, name);
+  const pair = await crossNodePair(a, b, dmText, name);
   live.closers.push(() => (pair.arrivals.dispose(), closeAll(pair.sockets)));
   const pool = await ReceiverPool.start(params.receiverProcesses);
   live.closers.push(() => pool.close());
@@ -253,6 +261,8 @@ function storedMessages(seed: GroupSeed): number {
 const cpu = (v: number | null) => (v === null ? '?' : v.toFixed(2));
 
 export async function runP7(params: P7Params): Promise<P7Result> {
+  if (params.receiverProcesses < 2) throw new Error('P7: --p7-receivers must be at least 2 (one receiver process per node at least)');
+  if (params.members < 4) throw new Error('P7: --p7-members must be at least 4');
   const started = performance.now();
   const deadline = Date.now() + params.deadlineMs;
   const dmText = payloadText(params.payloadBytes);
@@ -291,13 +301,18 @@ export async function runP7(params: P7Params): Promise<P7Result> {
     await redisHop(redis.url, params.warmup, envelope);
     const hopSamples: number[] = [];
     const cpuSeconds = new Map<P7Deployment, number[]>(setups.map((s) => [s.name, s.serverSide.map(() => 0)]));
+    const waitNs = new Map<P7Deployment, number[]>(setups.map((s) => [s.name, s.serverSide.map(() => 0)]));
     for (let r = 0; r < params.rounds; r++) {
       for (let k = 0; k < setups.length; k++) {
         const s = setups[(r + k) % setups.length]!;
         const before = s.serverSide.map((p) => processCpuSeconds(p.pid) ?? NaN);
+        const waitedBefore = s.serverSide.map((p) => mainThreadSchedstat(p.pid)?.waitNs ?? NaN);
         samples.get(s.name)!.push(...(await timeLoop(s.pair, perRound, deadline, `P7 ${s.name} latency`)));
         noteSplits(s);
-        s.serverSide.forEach((p, i) => (cpuSeconds.get(s.name)![i]! += (processCpuSeconds(p.pid) ?? NaN) - before[i]!));
+        s.serverSide.forEach((p, i) => {
+          cpuSeconds.get(s.name)![i]! += (processCpuSeconds(p.pid) ?? NaN) - before[i]!;
+          waitNs.get(s.name)![i]! += (mainThreadSchedstat(p.pid)?.waitNs ?? NaN) - waitedBefore[i]!;
+        });
       }
       hopSamples.push(...(await redisHop(redis.url, perRound, envelope)));
     }
@@ -305,8 +320,10 @@ export async function runP7(params: P7Params): Promise<P7Result> {
     const hop = latencyStats(hopSamples);
     const latencyCpu = Object.fromEntries(
       setups.map((s) => [s.name, s.serverSide.map((p, i) => {
-        const us = (cpuSeconds.get(s.name)![i]! / samples.get(s.name)!.length) * 1e6;
-        return { name: p.name, usPerMessage: Number.isFinite(us) ? Math.round(us * 10) / 10 : null };
+        const count = samples.get(s.name)!.length;
+        const us = (cpuSeconds.get(s.name)![i]! / count) * 1e6;
+        const wait = waitNs.get(s.name)![i]! / count / 1000;
+        return { name: p.name, usPerMessage: Number.isFinite(us) ? Math.round(us * 10) / 10 : null, waitUsPerMessage: Number.isFinite(wait) ? Math.round(wait * 10) / 10 : null };
       })]),
     ) as P7Result['latencyCpu'];
     const pq = (samplesMs: number[]) => {
@@ -315,7 +332,7 @@ export async function runP7(params: P7Params): Promise<P7Result> {
     };
     const latencySplit = Object.fromEntries(names.map((n) => [n, { toAck: pq(splits.get(n)!.toAck), ackToReceiver: pq(splits.get(n)!.ackToReceiver) }])) as P7Result['latencySplit'];
     for (const n of names) {
-      const perMessage = latencyCpu[n]!.map((p) => `${p.name} ${p.usPerMessage ?? '?'}`).join(', ');
+      const perMessage = latencyCpu[n]!.map((p) => `${p.name} ${p.usPerMessage ?? '?'} (waited for a CPU ${p.waitUsPerMessage ?? '?'})`).join(', ');
       const split = latencySplit[n]!;
       console.log(
         `P7 latency ${n.padEnd(7)} p50 ${latency[n]!.p50} µs, p90 ${latency[n]!.p90} µs, p99 ${latency[n]!.p99} µs; ` +

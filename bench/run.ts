@@ -12,6 +12,7 @@ import { runP5, type P5Params } from './p5-catchup.js';
 import { runP6, type P6Params } from './p6-history.js';
 import { runP6b, type P6bParams } from './p6b-list.js';
 import { p7Unavailable, runP7, type P7Params } from './p7-scale-out.js';
+import { profileP7 } from './p7-profile.js';
 import { B1_BASELINE_COMMIT, runB1, type B1Params } from './b1-scrollback.js';
 import { runU1, type U1Params } from './u1-uploads.js';
 import { runS1, type S1Params } from './s1-search.js';
@@ -48,6 +49,7 @@ const HELP = `usage: npm run bench -- [--quick] [--only=p1|p2|p4|p5|p6|p6g|p6b|p
   P8: --p8-rounds=10 (calls per implementation and mode, after a warm-up; headless Chromium and coturn,
       only inside a loopback-only network namespace: scripts/loopback-only.sh npm run bench -- --only=p8;
       skipped with the reason printed anywhere else)
+      --profile with --only=p7: the 1:1 loop on two nodes and on one node under node --cpu-prof (printed only)
   --deadline=120   seconds allowed per benchmark before it stops itself
 Every numeric flag can also be set as BENCH_<NAME>, e.g. BENCH_MESSAGES=2000.`;
 
@@ -335,6 +337,16 @@ if (flags.has('profile')) {
   if (!only || only === 'p2') {
     console.log('profile: P2 fan-out against a server under node --cpu-prof…');
     report.profiles.p2 = await profileP2(p2Params);
+  }
+  if (only === 'p7' && !p7Unavailable()) {
+    console.log('profile: P7 1:1 loop across two nodes + Redis, and on one node, under node --cpu-prof (printed only)…');
+    const p = await profileP7(p7Params);
+    console.log(p.workload);
+    for (const { name, summary } of p.nodes) {
+      console.log(`Top functions by self time, ${name}, ${summary.samples} samples over ${(summary.durationMs / 1000).toFixed(1)} s:`);
+      for (const f of summary.functions.slice(0, 15)) console.log(`  ${String(f.pct).padStart(5)}%  ${f.name}  ${f.location}  [${f.area}]`);
+      console.log(`By area: ${summary.areas.slice(0, 10).map((a) => `${a.area} ${a.pct}%`).join(', ')}\n`);
+    }
   }
 }
 report.durationMs = Math.round(performance.now() - started);

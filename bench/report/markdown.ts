@@ -312,7 +312,7 @@ function p7(r: BenchReport): string {
   const stat = (name: string, s: typeof p.latency.one) => [name, n(s.count), n(s.p50), n(s.p90), n(s.p99), n(s.mean), n(s.min), n(s.max)];
   const names = { two: 'two nodes + Redis', one: 'one node, shared-writer store', default: 'one node, default store (reference)' } as const;
   const deployments = (['two', 'one', 'default'] as const).filter((d) => p.fanout[d] !== undefined);
-  const perMessage = (d: (typeof deployments)[number]) => p.latencyCpu[d]!.map((s) => `${s.name} ${s.usPerMessage ?? '?'}`).join(', ');
+  const perMessage = (d: (typeof deployments)[number]) => p.latencyCpu[d]!.map((s) => `${s.name} ${s.usPerMessage ?? '?'} / ${s.waitUsPerMessage ?? '?'}`).join(', ');
   const split = (q: { p50: number; p99: number }) => `${n(q.p50)} / ${n(q.p99)}`;
   const latencyRows = deployments.map((d) => [
     ...stat(d === 'two' ? `${names.two} (sender on A, receiver on B)` : names[d], p.latency[d]!),
@@ -338,6 +338,14 @@ function p7(r: BenchReport): string {
       cpu(m.machineCpus),
     ];
   });
+  const cpuOf = (d: 'two' | 'one') => p.latencyCpu[d].reduce((sum, s) => sum + (s.usPerMessage ?? NaN), 0);
+  const waitOf = (d: 'two' | 'one') => p.latencyCpu[d].reduce((sum, s) => sum + (s.waitUsPerMessage ?? NaN), 0);
+  const nodeA = p.latencyCpu.two[0]?.usPerMessage ?? NaN;
+  const us0 = (v: number) => (Number.isFinite(v) ? `${n(Math.round(v))} µs` : '?');
+  const where =
+    `Per message, the two-node deployment's processes used ${us0(cpuOf('two'))} of CPU in all (node A alone ${us0(nodeA)}) against ${us0(cpuOf('one'))} for the one node, ` +
+    `and their main threads waited ${us0(waitOf('two'))} for a CPU against ${us0(waitOf('one'))}: the extra stages of the path (A's flush to Redis a turn after the commit, Redis, B's read, decode and write) ` +
+    `and node A reading back its own publishes (it is subscribed to the sender's topic, where the sender's copy and ack go), with the clients and the machine's other processes on the same ${r.machine.nproc} CPUs.`;
   const signed = (us: number) => `${us >= 0 ? '+' : '−'}${n(Math.abs(us))} µs`;
   const measured = p.measured
     ? ` Measured ${p.measured.date}${p.measured.date !== r.machine.date ? ' in a run of P7 alone' : ''}; other processes used ${p.measured.otherCpus ?? 'unknown'} of the ${r.machine.nproc} CPUs meanwhile` +
@@ -359,13 +367,14 @@ function p7(r: BenchReport): string {
         ? "The server side is bound to CPU 0 (every node's main thread and Redis, `taskset`) and the clients to the other CPU(s), as in P2: each deployment gets the same one CPU for serving, so the ratio measures what splitting the work over two nodes and Redis costs, not extra cores."
         : 'Nothing was bound to CPUs: servers, Redis and clients shared the cores.'),
     '',
-    table(['deployment', 'messages', 'p50 µs', 'p90 µs', 'p99 µs', 'mean µs', 'min µs', 'max µs', "send → sender's ack p50 / p99 µs", 'ack → receiver p50 / p99 µs', 'server-side CPU per message, µs'], latencyRows),
+    table(['deployment', 'messages', 'p50 µs', 'p90 µs', 'p99 µs', 'mean µs', 'min µs', 'max µs', "send → sender's ack p50 / p99 µs", 'ack → receiver p50 / p99 µs', 'server-side CPU / main thread waited for a CPU, per message, µs'], latencyRows),
     '',
     `Cross-node minus one node: p50 **${signed(p.ratios.p50DeltaUs)}**, p99 **${signed(p.ratios.p99DeltaUs)}** (goal: p99 ≤ one node's + ${n(P7_GOALS.p99SlackUs)} µs). The bare Redis hop alone: p50 ${n(p.redisHop.p50)} µs, p99 ${n(p.redisHop.p99)} µs. ` +
-      'The sender\'s `ack` leaves node A right after the commit, as A publishes the message, so "send → ack" is A\'s part and, with two nodes, "ack → receiver" is the rest: A\'s flush to Redis, the hop and node B (with one node the receiver\'s copy is written before the ack, so it is about zero). ' +
-      'CPU per message is each serving process\'s CPU time (all threads, from `/proc`) over its latency loops divided by their messages.',
+      'The sender\'s `ack` is published with the message after node A\'s commit: with one node it is written at once, after the receiver\'s copy (so "ack → receiver" is below zero); with two nodes on the next turn, once A has flushed the turn\'s publishes to Redis. So "send → ack" is node A\'s part, and with two nodes "ack → receiver" is the rest: the hop and node B. ' +
+      'CPU per message is each serving process\'s CPU time (all threads, from `/proc`) over its latency loops divided by their messages; "waited" is how long its main thread was runnable but had no CPU (`/proc/<pid>/schedstat`), per message: time lost to the other processes of the run and of the machine. ' +
+      where,
     '',
-    table(['deployment', 'deliveries/s (median round)', 'each round', 'median round took', 'server side CPUs', 'deliveries per server-side CPU-second', "node A's main thread: ran / waited for a CPU / idle", 'deliveries per write syscall (node A)', 'receivers CPUs', 'sender CPUs', 'whole machine CPUs'], fanoutRows),
+    table(['deployment', 'deliveries/s (median round)', 'each round', 'median round took', 'server side CPUs', 'deliveries per server-side CPU-second', "main thread (node A's with two): ran / waited for a CPU / idle", 'deliveries per write syscall (node A with two)', 'receivers CPUs', 'sender CPUs', 'whole machine CPUs'], fanoutRows),
     '',
     `Two nodes ÷ one node: **${formatRatio(p.ratios.throughput)}** deliveries/s (goal ≥ ${P7_GOALS.throughput}×), ${p.ratios.perCpu === null ? '?' : formatRatio(p.ratios.perCpu)} deliveries per server-side CPU-second` +
       `${p.ratios.sharedWriterToDefault === undefined ? '' : `; one node shared-writer ÷ default store mode ${formatRatio(p.ratios.sharedWriterToDefault)}`}. ` +

@@ -17,6 +17,11 @@ export class Channel {
 
   constructor(readonly topic: Topic<BusMessage>) {}
 
+  /** Whether Redis has confirmed the channel on the live connection: what is published on it now comes back here. */
+  get live(): boolean {
+    return this.confirmed;
+  }
+
   /** Redis confirmed the channel: subscriptions waiting for it are ready. */
   confirm(): void {
     this.confirmed = true;

@@ -15,6 +15,8 @@ export class Outbox {
   private droppedInOutage = 0;
   /** Every message ever dropped for lack of room. */
   dropped = 0;
+  /** Waiting on {@link whenSent}: released when the pipeline that carries what is pending now is answered. */
+  private waiters: (() => void)[] = [];
 
   constructor(
     private readonly connection: Redis,
@@ -34,31 +36,56 @@ export class Outbox {
     this.pending.push([channel, payload]);
   }
 
+  /**
+   * Resolves once Redis answered the pipeline that carries everything queued so far (so whatever
+   * any node publishes after that reaches every subscriber later), or at once while the
+   * connection is down: a cut-off node's peers resync when it is back. Never rejects.
+   */
+  whenSent(): Promise<void> {
+    if (this.connection.status !== 'ready' || this.pending.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
   /** Sends everything waiting as one pipeline, if the connection is ready (else keeps it waiting). */
   flush(): void {
-    if (this.connection.status !== 'ready') return;
+    if (this.connection.status !== 'ready') return this.release(this.takeWaiters());
     if (this.droppedInOutage > 0) {
       this.report(new Error(`redis bus: dropped ${this.droppedInOutage} publishes while Redis was unreachable (queue bound ${this.limit})`));
       this.droppedInOutage = 0;
     }
-    if (this.pending.length === 0) return;
+    const waiters = this.takeWaiters();
+    if (this.pending.length === 0) return this.release(waiters);
     const batch = this.pending;
     this.pending = [];
     const pipeline = this.connection.pipeline();
     for (const [channel, payload] of batch) pipeline.publish(channel, payload);
     // A pipeline cut off by a lost connection is not re-sent (it may have been half delivered);
     // the receiving nodes see the same outage and resync their clients.
-    pipeline.exec().then(
-      (results) => {
-        const failed = results?.find(([err]) => err !== null)?.[0];
-        if (failed) this.report(new Error(`redis bus: a publish failed: ${failed.message}`));
-      },
-      (err: unknown) => this.report(new Error(`redis bus: publishing failed: ${err instanceof Error ? err.message : String(err)}`)),
-    );
+    pipeline
+      .exec()
+      .then(
+        (results) => {
+          const failed = results?.find(([err]) => err !== null)?.[0];
+          if (failed) this.report(new Error(`redis bus: a publish failed: ${failed.message}`));
+        },
+        (err: unknown) => this.report(new Error(`redis bus: publishing failed: ${err instanceof Error ? err.message : String(err)}`)),
+      )
+      .finally(() => this.release(waiters));
   }
 
   /** Forgets whatever is waiting (the bus is closing). */
   clear(): void {
     this.pending = [];
+    this.release(this.takeWaiters());
+  }
+
+  private takeWaiters(): (() => void)[] {
+    const waiters = this.waiters;
+    this.waiters = [];
+    return waiters;
+  }
+
+  private release(waiters: readonly (() => void)[]): void {
+    for (const resolve of waiters) resolve();
   }
 }

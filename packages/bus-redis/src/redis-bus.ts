@@ -30,15 +30,20 @@ export interface RedisBusOptions {
 }
 
 const READY: Promise<void> = Promise.resolve();
+/** Own messages remembered as delivered while cut off; past it the oldest are forgotten (their echo would be long gone). */
+const MAX_DELIVERED_HERE = 100_000;
 
 /**
  * The {@link Bus} for several server nodes on one Redis (pub/sub), on two ioredis connections:
  * one publishing, one subscribed.
  *
- * - `publish` never throws and never waits. This node's own subscribers get the message directly,
- *   on a later turn and in publish order, so a node that loses Redis keeps serving its own users.
- *   Every publish of one turn goes to Redis in ONE pipeline, each message in an envelope naming
- *   this node as origin; this node skips its own messages when Redis delivers them back.
+ * - `publish` never throws and never waits. Every publish of one turn goes to Redis in ONE
+ *   pipeline, each message in an envelope naming this node as origin, with its running number.
+ *   This node's own subscribers get it when Redis echoes it back, in Redis's order like every
+ *   other node's, so all subscribers everywhere see one order per topic (and `publishConfirmed`
+ *   orders a message before everything published after it, on every node). While cut off from
+ *   Redis they get it directly, on a later turn, so a node that loses Redis keeps serving its own
+ *   users; its echo, if it comes later, is skipped.
  * - While Redis is unreachable, publishes wait (bounded by `maxQueued`, then dropped and reported)
  *   and go out when it returns. Both connections reconnect with backoff (50 ms doubling to 2 s).
  * - A topic's first local subscription SUBSCRIBEs its channel and is `ready` once Redis confirmed
@@ -57,6 +62,10 @@ export class RedisBus implements Bus {
   private readonly outbox: Outbox;
   private readonly channels: Channels;
   private readonly resumeListeners = new Set<{ listener: () => void }>();
+  /** Running number of this node's publishes (the envelope's `n`). */
+  private published = 0;
+  /** Numbers of own messages delivered here while cut off, whose echo (if Redis sends one) is skipped. */
+  private readonly deliveredHere = new Set<number>();
   /** This turn's own messages for local subscribers, by channel name, in publish order. */
   private local: [channel: string, message: BusMessage][] = [];
   private scheduled = false;
@@ -130,12 +139,29 @@ export class RedisBus implements Bus {
     if (this.closed) return;
     try {
       const name = this.prefix + topic.name;
-      if (this.channels.get(name)) this.local.push([name, message]);
-      this.outbox.push(name, encodeBusEnvelope(this.nodeId, message));
+      const n = ++this.published;
+      const channel = this.channels.get(name);
+      // Linked: this node's subscribers get it when Redis echoes it, in Redis's order like every
+      // other node's. Cut off: at once, so the node keeps serving its own users.
+      if (channel && !(channel.live && this.publisher.status === 'ready')) {
+        this.local.push([name, message]);
+        this.deliveredHere.add(n);
+        if (this.deliveredHere.size > MAX_DELIVERED_HERE) this.deliveredHere.delete(this.deliveredHere.values().next().value as number);
+      }
+      this.outbox.push(name, encodeBusEnvelope(this.nodeId, message, n));
       this.schedule();
     } catch (err) {
       this.report(err, topic.name);
     }
+  }
+
+  /**
+   * Publishes like {@link publish}, and resolves once Redis answered the pipeline that carries it
+   * (at once while Redis is unreachable: the other nodes resync when it is back). Never rejects.
+   */
+  publishConfirmed<M extends BusMessage>(topic: Topic<M>, message: M): Promise<void> {
+    this.publish(topic, message);
+    return this.closed ? READY : this.outbox.whenSent();
   }
 
   /**
@@ -190,11 +216,11 @@ export class RedisBus implements Bus {
     });
   }
 
-  /** A message from Redis: validated, skipped if it is this node's own, else delivered. */
+  /** A message from Redis: validated, skipped if it is this node's own and was delivered here already, else delivered. */
   private arrived(channel: Channel, raw: string): void {
     const decoded = decodeBusEnvelope(channel.topic, raw);
     if (decoded instanceof Error) return this.report(decoded, channel.topic.name);
-    if (decoded.origin === this.nodeId) return; // delivered locally when it was published
+    if (decoded.origin === this.nodeId && (decoded.n === undefined || this.deliveredHere.delete(decoded.n))) return;
     this.deliver(channel, decoded.message);
   }
 

@@ -103,6 +103,10 @@ class GatedBus implements Bus {
     this.inner.publish(topic, message);
   }
 
+  publishConfirmed<M extends BusMessage>(topic: Topic<M>, message: M): Promise<void> {
+    return this.inner.publishConfirmed(topic, message);
+  }
+
   subscribe<M extends BusMessage>(topic: Topic<M>, handler: (message: M) => void): Subscription {
     const sub = this.inner.subscribe(topic, handler);
     if (!topic.name.startsWith(this.prefix)) return sub;

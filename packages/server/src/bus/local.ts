@@ -62,6 +62,12 @@ export class LocalBus implements Bus {
     this.later(() => this.deliver(topic, new Set(live), payload));
   }
 
+  /** In one process every later publish is queued behind this one: confirmed at once. */
+  publishConfirmed<M extends BusMessage>(topic: Topic<M>, message: M): Promise<void> {
+    this.publish(topic, message);
+    return READY;
+  }
+
   subscribe<M extends BusMessage>(topic: Topic<M>, handler: (message: M) => void): Subscription {
     if (this.closed) return { ready: READY, unsubscribe: () => {} };
     let entries = this.topics.get(topic.name);

@@ -4,7 +4,7 @@
  * `encodeBusEnvelope` and validates them with `decodeBusEnvelope` (bus/codec.ts) on arrival, so no
  * subscriber parses or trusts raw text.
  */
-export type BusMessage = FrameDelivery | Revocation | RelationsChanged | GroupFrame | MembershipChanged | GroupChanged | CallForward | CallSessionClosed;
+export type BusMessage = FrameDelivery | Revocation | RelationsChanged | GroupFrame | GroupLeaving | GroupLeft | MembershipChanged | GroupChanged | CallForward | CallSessionClosed;
 
 /** The kinds of {@link BusMessage}. */
 export type BusMessageKind = BusMessage['kind'];
@@ -47,6 +47,32 @@ export interface GroupFrame {
   kind: 'group-frame';
   json: string;
   except?: string;
+  /** The seq of the stored message or entry the frame carries (absent for receipts and typing). */
+  seq?: number;
+}
+
+/**
+ * Members are about to leave a group (removed, leaving, or the group dissolved: `userIds` null
+ * means every member). Published on the group's topic, and confirmed by the bus, BEFORE the change
+ * is committed, so every node hears it before any frame of a message committed after the change,
+ * whichever node publishes that one. Nodes hold the group's frames for those members until the
+ * matching {@link GroupLeft}. See docs/decisions/0012-redis-bus-and-resync.md.
+ */
+export interface GroupLeaving {
+  kind: 'group-leaving';
+  userIds: string[] | null;
+}
+
+/**
+ * The change announced by {@link GroupLeaving} is settled: those members saw the group up to
+ * `atSeq` (the seq of their removal's notice: held frames at or below it are delivered, later ones
+ * dropped, and routing stops). `atSeq` null: the outcome is unknown here (the change failed, or
+ * may have committed before an error); each node asks the store whether they are still members.
+ */
+export interface GroupLeft {
+  kind: 'group-left';
+  userIds: string[] | null;
+  atSeq: number | null;
 }
 
 /**

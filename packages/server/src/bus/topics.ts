@@ -1,4 +1,4 @@
-import type { BusMessage, BusMessageKind, CallForward, CallSessionClosed, FrameDelivery, GroupChanged, GroupFrame, MembershipChanged, RelationsChanged, Revocation } from './messages.js';
+import type { BusMessage, BusMessageKind, CallForward, CallSessionClosed, FrameDelivery, GroupChanged, GroupFrame, GroupLeaving, GroupLeft, MembershipChanged, RelationsChanged, Revocation } from './messages.js';
 
 /**
  * A bus topic and the messages it may carry. The type parameter ties `publish` and `subscribe`
@@ -24,13 +24,16 @@ export function userTopic(userId: string): Topic<UserTopicMessage> {
   return { name: `u:${userId}`, kinds: USER_KINDS };
 }
 
-const GROUP_KINDS: readonly GroupFrame['kind'][] = ['group-frame'];
+/** What travels on a group's topic: its frames, and the leaving of members, in order with them. */
+export type GroupTopicMessage = GroupFrame | GroupLeaving | GroupLeft;
+
+const GROUP_KINDS: readonly GroupTopicMessage['kind'][] = ['group-frame', 'group-leaving', 'group-left'];
 
 /**
  * A group's frames, published once per frame whatever its size. A node subscribes while it holds
  * a session of at least one member, and forwards each frame to its local members' sessions.
  */
-export function groupTopic(conversationId: string): Topic<GroupFrame> {
+export function groupTopic(conversationId: string): Topic<GroupTopicMessage> {
   return { name: `g:${conversationId}`, kinds: GROUP_KINDS };
 }
 

@@ -14,6 +14,14 @@ import type { Topic } from './topics.js';
 export interface Bus {
   /** Publishes `message` to every subscriber of `topic`. Never throws; never blocks on slow subscribers. */
   publish<M extends BusMessage>(topic: Topic<M>, message: M): void;
+  /**
+   * Publishes like {@link publish}, and resolves once the message is ordered before anything any
+   * node publishes after that: every subscriber, on every node, receives it before any later
+   * message of its topic. For a change that must be heard before its commit is visible (a member
+   * leaving a group). A network bus resolves when its server accepted the message, or at once while
+   * it is cut off (its nodes resync when it is back); never rejects.
+   */
+  publishConfirmed<M extends BusMessage>(topic: Topic<M>, message: M): Promise<void>;
   /** Subscribes to a topic. Messages published before the subscription is ready may be missed. */
   subscribe<M extends BusMessage>(topic: Topic<M>, handler: (message: M) => void): Subscription;
   /**

@@ -48,7 +48,11 @@ export class SessionRegistry {
     private readonly maxPerUser: number,
     private readonly groupsOf: GroupsOf = async () => [],
   ) {
-    this.groupRouting = new GroupRouting(bus, (userId, json) => this.sendToUser(userId, json));
+    this.groupRouting = new GroupRouting(bus, {
+      deliver: (userId, json) => this.sendToUser(userId, json),
+      left: (userId, conversationId) => this.users.get(userId)?.groups.delete(conversationId),
+      isMember: async (userId, conversationId) => (await this.groupsOf(userId)).includes(conversationId),
+    });
   }
 
   /**

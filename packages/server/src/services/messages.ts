@@ -87,7 +87,7 @@ export class MessageService {
         const duplicate = result.status === 'duplicate';
         if (result.status === 'stored' && result.released) this.released(result.released);
         const frameJson = json !== null ? messageFrameJson(message, json) : JSON.stringify({ type: 'message', message });
-        if (!duplicate) this.deliver(audience, senderId, frameJson);
+        if (!duplicate) this.deliver(audience, senderId, frameJson, message.seq);
         publishJsonToSession(this.ctx.bus, senderId, origin.sessionId, ackFrameJson(frame.id, message, duplicate));
       } catch (publishErr) {
         failed(publishErr);
@@ -101,9 +101,9 @@ export class MessageService {
    * tick, so the receivers' copies go out before the sender's copy and ack. A group's frame is
    * published once, whatever its size.
    */
-  private deliver(audience: Audience, senderId: string, json: string): void {
+  private deliver(audience: Audience, senderId: string, json: string, seq: number): void {
     if (audience.kind === 'users') return publishJsonToUsers(this.ctx.bus, senderLast(audience.userIds, senderId), json);
-    publishJsonToGroup(this.ctx.bus, audience.conversationId, json, senderId);
+    publishJsonToGroup(this.ctx.bus, audience.conversationId, json, { except: senderId, seq });
     publishJsonToUsers(this.ctx.bus, [senderId], json);
   }
 
@@ -196,7 +196,7 @@ export class MessageService {
       return publishJsonToUsers(this.ctx.bus, audience.userIds.filter((m) => m !== userId), json);
     }
     if (audience.memberCount > this.ctx.config.limits.typingMaxGroupMembers) return;
-    if (this.groupTyping.shouldRelay(frame.conversationId, userId, frame.active)) publishJsonToGroup(this.ctx.bus, frame.conversationId, json, userId);
+    if (this.groupTyping.shouldRelay(frame.conversationId, userId, frame.active)) publishJsonToGroup(this.ctx.bus, frame.conversationId, json, { except: userId });
   }
 
   /** Waits until queued writes are committed (used on shutdown). */

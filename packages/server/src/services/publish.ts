@@ -38,10 +38,12 @@ export function publishRevocation(bus: Bus, userId: string, familyId?: string): 
 
 /**
  * Publishes an already-serialized frame ONCE on a group's topic; each node forwards it to the
- * sessions of the members it holds, skipping `exceptUserId` (whose copy travels on their own topic).
+ * sessions of the members it holds, skipping `except` (a user whose copy travels on their own
+ * topic). `seq`: the stored message's, for a frame that carries one (nodes holding the frames of a
+ * leaving member keep those up to the member's removal).
  */
-export function publishJsonToGroup(bus: Bus, conversationId: string, json: string, exceptUserId?: string): void {
-  bus.publish(groupTopic(conversationId), exceptUserId === undefined ? { kind: 'group-frame', json } : { kind: 'group-frame', json, except: exceptUserId });
+export function publishJsonToGroup(bus: Bus, conversationId: string, json: string, { except, seq }: { except?: string; seq?: number } = {}): void {
+  bus.publish(groupTopic(conversationId), { kind: 'group-frame', json, ...(except !== undefined ? { except } : {}), ...(seq !== undefined ? { seq } : {}) });
 }
 
 /** Tells the nodes holding `userId`'s sessions to start or stop routing a group's frames to them. */

@@ -241,6 +241,23 @@ export function runBusContract(name: string, open: OpenBus): void {
       expect(late.got).toEqual([]);
     });
 
+    it('a confirmed publish is ordered before anything any node publishes after it resolves, for every subscriber on every node', async () => {
+      const topic = freshTopic();
+      const subs = opened.nodes.map((bus) => {
+        const r = recorder();
+        return { r, sub: bus.subscribe(topic, r.handler) };
+      });
+      await Promise.all(subs.map((s) => s.sub.ready));
+      for (let round = 0; round < 20; round++) {
+        await first.publishConfirmed(topic, frame(`confirmed:${round}`));
+        last.publish(topic, frame(`later:${round}`));
+      }
+      for (const { r } of subs) {
+        await vi.waitFor(() => expect(r.got).toHaveLength(40), WAIT);
+        for (let round = 0; round < 20; round++) expect(r.got.indexOf(`confirmed:${round}`)).toBeLessThan(r.got.indexOf(`later:${round}`));
+      }
+    });
+
     it('onResume returns a function that removes the listener', () => {
       for (const bus of opened.nodes) {
         const off = bus.onResume(() => {});

@@ -5,6 +5,7 @@ import type { ConversationAccess } from '../access/access.js';
 import type { ServiceContext } from '../context.js';
 import { messageFrameJson } from '../frame-json.js';
 import { publishJsonToGroup, publishMembership, publishToUsers } from '../publish.js';
+import { groupTopic } from '../../bus/topics.js';
 import { KeyedLock } from '../keyed-lock.js';
 
 /** Who starts and stops receiving the group's frames because of a change. */
@@ -39,25 +40,40 @@ export class GroupCommitter {
     return this.announce(group.id, await this.ctx.store.createGroup(group), group.events.map((e) => e.userId), routing);
   }
 
-  /** Applies a change and announces it; store refusals become clear errors. */
+  /**
+   * Applies a change and announces it; store refusals become clear errors. A change that makes
+   * members leave (`routing.left`, or a dissolution) is first announced on the group's topic and
+   * confirmed by the bus, so that no node delivers them a message committed after it, whichever
+   * node commits that message (see `gateway/group-routing.ts`); then settled with the seq of its
+   * notice, or, when it failed, left for each node to check in the store.
+   */
   async apply(change: GroupChange, routing: RoutingChange = {}): Promise<GroupRecord> {
+    const leaving = change.dissolve ? null : routing.left?.length ? [...routing.left] : undefined;
+    const topic = groupTopic(change.conversationId);
+    if (leaving !== undefined) await this.ctx.bus.publishConfirmed(topic, { kind: 'group-leaving', userIds: leaving });
     let result: GroupChangeResult;
     try {
       result = await this.ctx.store.applyGroupChange(change);
+    } catch (err) {
+      if (leaving !== undefined) this.ctx.bus.publish(topic, { kind: 'group-left', userIds: leaving, atSeq: null });
+      throw err;
     } finally {
       // Even after a failure: the change may have committed before the error surfaced.
       this.access.groupChanged(change.conversationId);
     }
-    return this.announce(change.conversationId, result, (change.events ?? []).map((e) => e.userId), routing);
+    if (result.status !== 'applied' && leaving !== undefined) this.ctx.bus.publish(topic, { kind: 'group-left', userIds: leaving, atSeq: null });
+    return this.announce(change.conversationId, result, (change.events ?? []).map((e) => e.userId), routing, leaving);
   }
 
-  private announce(conversationId: string, result: GroupChangeResult, eventOwners: readonly string[], routing: RoutingChange): GroupRecord {
+  private announce(conversationId: string, result: GroupChangeResult, eventOwners: readonly string[], routing: RoutingChange, leaving?: string[] | null): GroupRecord {
     if (result.status === 'no_group') throw notFound('group');
     if (result.status === 'full') throw new AppError(ErrorCode.Conflict, `the group is full (at most ${this.ctx.config.limits.maxGroupMembers} members)`);
     if (result.status === 'stale') throw new AppError(ErrorCode.Conflict, 'the group changed meanwhile; reload it and retry');
     const { bus } = this.ctx;
     for (const userId of routing.joined ?? []) publishMembership(bus, userId, conversationId, true);
-    if (result.message) publishJsonToGroup(bus, conversationId, messageFrameJson(result.message, JSON.stringify(result.message.content)));
+    const notice = result.message;
+    if (notice) publishJsonToGroup(bus, conversationId, messageFrameJson(notice, JSON.stringify(notice.content)), { seq: notice.seq });
+    if (leaving !== undefined) bus.publish(groupTopic(conversationId), { kind: 'group-left', userIds: leaving, atSeq: notice?.seq ?? null });
     for (const userId of routing.left ?? []) publishMembership(bus, userId, conversationId, false);
     result.events.forEach((event: UserEvent, i) => {
       const owner = eventOwners[i];
