@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { summarizeProfile, type CpuProfile, type ProfileSummary } from './lib/cpuprofile.js';
-import { redisMissing, startRedis, type RunningRedis } from './lib/redis.js';
+import { RedisServer, redisMissing } from '../packages/server/test/support/redis-server.js';
 import { SOURCE_MAPS_FILE, startQuickchat, type RunningServer } from './lib/servers.js';
 import { loadLocator } from './lib/source-maps.js';
 import { latencyStats, payloadText } from './lib/stats.js';
@@ -44,9 +44,9 @@ export async function profileP7(params: P7Params): Promise<P7Profile> {
     return dir;
   };
   const nodes: RunningServer[] = [];
-  let redis: RunningRedis | null = null;
+  let redis: RedisServer | null = null;
   try {
-    redis = await startRedis();
+    redis = await RedisServer.start();
     const shared = tempDir('data');
     const profDirs = { a: tempDir('prof-a'), b: tempDir('prof-b'), one: tempDir('prof-one') };
     const serverOptions = { sqliteSharedWriter: true, redisUrl: redis.url };
@@ -84,7 +84,7 @@ export async function profileP7(params: P7Params): Promise<P7Profile> {
     };
   } finally {
     await Promise.all(nodes.map((n) => n.stop()));
-    await redis?.stop();
+    await redis?.kill();
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -25,7 +25,8 @@ import { connectAcrossNodes } from './lib/fanout-nodes.js';
 import { fanoutRound, messageLikeFrame, pinToCpus, quickchatSender, ReceiverPool, seedGroup, type FanoutRound, type GroupSeed, type Sender } from './lib/fanout.js';
 import { mainThreadSchedstat, processCpuSeconds } from './lib/proc-cpu.js';
 import { befriend, closeAll, connectUser, registerUsers } from './lib/quickchat-client.js';
-import { redisHop, redisMissing, startRedis, type RunningRedis } from './lib/redis.js';
+import { redisHop } from './lib/redis.js';
+import { RedisServer, redisMissing } from '../packages/server/test/support/redis-server.js';
 import { DB_FILE } from './lib/seed.js';
 import { startQuickchat, type RunningServer } from './lib/servers.js';
 import { latencyStats, payloadText, type LatencyStats } from './lib/stats.js';
@@ -198,7 +199,7 @@ export async function crossNodePair(senderNode: RunningServer, receiverNode: Run
 }
 
 /** Starts one deployment on a freshly seeded group and connects its clients. */
-async function setUp(name: P7Deployment, params: P7Params, redis: RunningRedis, live: Live, dmText: string, groupText: string): Promise<Setup> {
+async function setUp(name: P7Deployment, params: P7Params, redis: RedisServer, live: Live, dmText: string, groupText: string): Promise<Setup> {
   const dataDir = mkdtempSync(join(tmpdir(), `quickchat-bench-p7-${name}-`));
   live.dataDirs.push(dataDir);
   const seed = await seedGroup(dataDir, params.members);
@@ -213,7 +214,7 @@ async function setUp(name: P7Deployment, params: P7Params, redis: RunningRedis, 
     live.nodes.push(node);
   }
   const [a, b = a] = nodes as [RunningServer, RunningServer?];
-  const serverSide = name === 'two' ? [{ name: 'node A', pid: a.pid }, { name: 'node B', pid: b.pid }, { name: 'redis', pid: redis.pid }] : [{ name: 'node', pid: a.pid }];
+  const serverSide = name === 'two' ? [{ name: 'node A', pid: a.pid }, { name: 'node B', pid: b.pid }, { name: 'redis', pid: redis.pid! }] : [{ name: 'node', pid: a.pid }];
   const pair = await crossNodePair(a, b, dmText, name);
   live.closers.push(() => (pair.arrivals.dispose(), closeAll(pair.sockets)));
   const pool = await ReceiverPool.start(params.receiverProcesses);
@@ -270,10 +271,10 @@ export async function runP7(params: P7Params): Promise<P7Result> {
   const names: P7Deployment[] = params.reference ? ['two', 'one', 'default'] : ['two', 'one'];
   const live: Live = { nodes: [], closers: [], dataDirs: [] };
   const setups: Setup[] = [];
-  let redis: RunningRedis | null = null;
+  let redis: RedisServer | null = null;
   let unpin = () => true;
   try {
-    redis = await startRedis();
+    redis = await RedisServer.start();
     for (const name of names) setups.push(await setUp(name, params, redis, live, dmText, groupText));
     const byName = (name: P7Deployment) => setups.find((s) => s.name === name)!;
     const setupMs = Math.round(performance.now() - started);
@@ -346,7 +347,7 @@ export async function runP7(params: P7Params): Promise<P7Result> {
     const serverPids = setups.flatMap((s) => s.nodes.map((n) => n.pid));
     const clientPids = [process.pid, ...setups.flatMap((s) => s.pool.pids)];
     const pinned =
-      params.pin && cpus >= 2 && serverPids.every((pid) => pinToCpus(pid, '0', true)) && pinToCpus(redis.pid, '0') && clientPids.every((pid) => pinToCpus(pid, `1-${cpus - 1}`));
+      params.pin && cpus >= 2 && serverPids.every((pid) => pinToCpus(pid, '0', true)) && pinToCpus(redis.pid!, '0') && clientPids.every((pid) => pinToCpus(pid, `1-${cpus - 1}`));
     if (params.pin && !pinned) console.log('P7: could not bind the processes to CPUs (taskset); running unbound');
     unpin = () => pinToCpus(process.pid, `0-${cpus - 1}`);
 
@@ -400,7 +401,7 @@ export async function runP7(params: P7Params): Promise<P7Result> {
     unpin();
     for (const close of live.closers) close();
     await Promise.all(live.nodes.map((n) => n.stop()));
-    await redis?.stop();
+    await redis?.kill();
     for (const dir of live.dataDirs) rmSync(dir, { recursive: true, force: true });
   }
 }

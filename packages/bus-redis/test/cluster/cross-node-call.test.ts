@@ -23,10 +23,7 @@ describe.skipIf(skip !== null)('a call across two nodes (WebRTC, loopback only)'
 
   beforeAll(async () => {
     cluster = await Cluster.start(2);
-    const rest = new Rest(cluster.nodes[0]!.url);
-    alice = await rest.register('alice');
-    bob = await rest.register('bob');
-    await rest.befriend(alice, bob);
+    ({ alice, bob } = await cluster.users(['alice', 'bob'], [['alice', 'bob']]));
   }, 60_000);
   afterAll(async () => {
     clients.closeAll();

@@ -2,7 +2,7 @@ import { setTimeout as pace } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { presenceOf } from '@quickchat/sdk/presence';
 import type { ChatClient } from '@quickchat/sdk';
-import { Rest, until, type TestUser } from '../../../sdk/test/support/sdk-server.js';
+import { until, type TestUser } from '../../../sdk/test/support/sdk-server.js';
 import { eventually, nextSynced, ownItems, range, recordSurfaced, seqTexts, storedRows } from '../../../sdk/test/integration/helpers.js';
 import { redisMissing } from '../../../server/test/support/redis-server.js';
 import { Cluster } from '../support/cluster.js';
@@ -36,12 +36,7 @@ describe.skipIf(missing !== null)('a node is SIGKILLed during cross-node traffic
 
   beforeEach(async () => {
     cluster = await Cluster.start(2);
-    const rest = new Rest(cluster.nodes[0]!.url);
-    alice = await rest.register('alice');
-    bob = await rest.register('bob');
-    dave = await rest.register('dave');
-    await rest.befriend(alice, bob);
-    await rest.befriend(alice, dave);
+    ({ alice, bob, dave } = await cluster.users(['alice', 'bob', 'dave'], [['alice', 'bob'], ['alice', 'dave']]));
   }, 60_000);
   afterEach(async () => {
     clients.closeAll();

@@ -2,7 +2,7 @@ import { setTimeout as pace } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ChatClient } from '@quickchat/sdk';
 import { groupsOf } from '@quickchat/sdk/groups';
-import { Rest, until, type TestUser } from '../../../sdk/test/support/sdk-server.js';
+import { until, type TestUser } from '../../../sdk/test/support/sdk-server.js';
 import { nextSynced, range, recordSurfaced, seqTexts, storedRows } from '../../../sdk/test/integration/helpers.js';
 import { redisMissing } from '../../../server/test/support/redis-server.js';
 import { Cluster } from '../support/cluster.js';
@@ -36,12 +36,7 @@ describe.skipIf(missing !== null)('Redis is killed and restarted during cross-no
 
   beforeEach(async () => {
     cluster = await Cluster.start(2);
-    const rest = new Rest(cluster.nodes[0]!.url);
-    alice = await rest.register('alice');
-    bob = await rest.register('bob');
-    carol = await rest.register('carol');
-    await rest.befriend(alice, bob);
-    await rest.befriend(alice, carol);
+    ({ alice, bob, carol } = await cluster.users(['alice', 'bob', 'carol'], [['alice', 'bob'], ['alice', 'carol']]));
   }, 60_000);
   afterEach(async () => {
     clients.closeAll();

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ChildServer, findFreePort } from '../../../server/test/support/child-server.js';
 import { RedisServer } from '../../../server/test/support/redis-server.js';
 import { TcpBalancer } from './tcp-balancer.js';
+import { Rest, type TestUser } from '../../../server/test/support/rest.js';
 
 /**
  * A multi-node deployment on this machine, all real: one `redis-server`, server nodes running the
@@ -46,6 +47,15 @@ export class Cluster {
   /** The shared SQLite file. */
   get dbFile(): string {
     return join(this.dataDir, 'quickchat.db');
+  }
+
+  /** Registers users (through node 0: every node shares the store) and makes each listed pair mutual friends. */
+  async users<const H extends string>(handles: readonly H[], friendships: readonly (readonly [H, H])[] = []): Promise<Record<H, TestUser>> {
+    const rest = new Rest(this.nodes[0]!.url);
+    const users = {} as Record<H, TestUser>;
+    for (const handle of handles) users[handle] = await rest.register(handle);
+    for (const [a, b] of friendships) await rest.befriend(users[a], users[b]);
+    return users;
   }
 
   /** Stops everything (SIGKILL: nothing here needs a graceful stop) and deletes the data directory. */

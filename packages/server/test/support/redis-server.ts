@@ -15,7 +15,7 @@ process.once('exit', () => {
  */
 export function redisMissing(): string | null {
   const probe = spawnSync('redis-server', ['--version'], { encoding: 'utf8' });
-  if (probe.error || probe.status !== 0) return 'redis-server is not installed (apt-get install redis-server); the Redis tests need a real one';
+  if (probe.error || probe.status !== 0) return 'redis-server is not installed (apt-get install redis-server); this needs a real one';
   return null;
 }
 
@@ -43,9 +43,9 @@ export class RedisServer {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  /** Whether the process is running. */
-  get running(): boolean {
-    return this.child !== null;
+  /** The running process's id (for CPU accounting and pinning in benchmarks). */
+  get pid(): number | undefined {
+    return this.child?.pid;
   }
 
   /** Starts it (again) on the same port; resolves once it answers PING (bounded by `timeoutMs`). */
