@@ -345,7 +345,7 @@ function p7(r: BenchReport): string {
   const where =
     `Per message, the two-node deployment's processes used ${us0(cpuOf('two'))} of CPU in all (node A alone ${us0(nodeA)}) against ${us0(cpuOf('one'))} for the one node, ` +
     `and their main threads waited ${us0(waitOf('two'))} for a CPU against ${us0(waitOf('one'))}: the extra stages of the path (A's flush to Redis a turn after the commit, Redis, B's read, decode and write) ` +
-    `and node A reading back its own publishes (it is subscribed to the sender's topic, where the sender's copy and ack go), with the clients and the machine's other processes on the same ${r.machine.nproc} CPUs.`;
+    `and node A delivering its own publishes when Redis echoes them back (the sender's copy and ack travel on the sender's topic, and every node takes a topic's messages in Redis's one order), with the clients and the machine's other processes on the same ${r.machine.nproc} CPUs.`;
   const signed = (us: number) => `${us >= 0 ? '+' : '−'}${n(Math.abs(us))} µs`;
   const measured = p.measured
     ? ` Measured ${p.measured.date}${p.measured.date !== r.machine.date ? ' in a run of P7 alone' : ''}; other processes used ${p.measured.otherCpus ?? 'unknown'} of the ${r.machine.nproc} CPUs meanwhile` +
@@ -370,7 +370,7 @@ function p7(r: BenchReport): string {
     table(['deployment', 'messages', 'p50 µs', 'p90 µs', 'p99 µs', 'mean µs', 'min µs', 'max µs', "send → sender's ack p50 / p99 µs", 'ack → receiver p50 / p99 µs', 'server-side CPU / main thread waited for a CPU, per message, µs'], latencyRows),
     '',
     `Cross-node minus one node: p50 **${signed(p.ratios.p50DeltaUs)}**, p99 **${signed(p.ratios.p99DeltaUs)}** (goal: p99 ≤ one node's + ${n(P7_GOALS.p99SlackUs)} µs). The bare Redis hop alone: p50 ${n(p.redisHop.p50)} µs, p99 ${n(p.redisHop.p99)} µs. ` +
-      'The sender\'s `ack` is published with the message after node A\'s commit: with one node it is written at once, after the receiver\'s copy (so "ack → receiver" is below zero); with two nodes on the next turn, once A has flushed the turn\'s publishes to Redis. So "send → ack" is node A\'s part, and with two nodes "ack → receiver" is the rest: the hop and node B. ' +
+      'The sender\'s `ack` is published with the message after node A\'s commit: with one node it is written at once, after the receiver\'s copy (so "ack → receiver" is below zero); with two nodes once A has flushed the turn\'s publishes to Redis and Redis has echoed them back to it. So "send → ack" is node A\'s part and a Redis round trip, and with two nodes "ack → receiver" is the rest: the hop and node B. ' +
       'CPU per message is each serving process\'s CPU time (all threads, from `/proc`) over its latency loops divided by their messages; "waited" is how long its main thread was runnable but had no CPU (`/proc/<pid>/schedstat`), per message: time lost to the other processes of the run and of the machine. ' +
       where,
     '',
