@@ -21,3 +21,4 @@ export type { CallRegistry, Engagement, UserCall } from './services/calls/regist
 export type { NodeDirectory } from './services/nodes.js';
 export type { ScaleOut, ScaleOutOptions } from './scale-out.js';
 export type * from './store/types.js';
+export * from './store/rich-rules.js';

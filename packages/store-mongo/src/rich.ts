@@ -1,48 +1,27 @@
 import type { ClientSession } from 'mongoose';
-import type { ErrorCode, MessageContent, Quote, SendableContent, TextContent } from '@quickchat/protocol';
-import type { MessageRules } from '@quickchat/server';
+import type { ErrorCode, Quote, SendableContent, TextContent } from '@quickchat/protocol';
+import {
+  checkDelete, checkEdit, checkMentions, checkReaction, checkReactionLimit, checkTarget, editedContent, mayModerate, quoteOf, refuse,
+  type MessageRules, type PreparedRich, type Refusal,
+} from '@quickchat/server';
 import type { Ctx } from './context.js';
 import { filters, gt } from './filters.js';
 import type { FileClaims } from './attachments.js';
 import type { MemberDoc, MessageDoc } from './schemas.js';
 import { termsOf } from './search-text.js';
-import { toQuote } from './views.js';
-
-/** Why a rich message was refused: a protocol error code and a sentence for people. */
-export interface Refusal {
-  refused: true;
-  code: ErrorCode;
-  reason: string;
-}
-
-/** What the appender stores for a rich item, and what the caller learns beyond the document. */
-export interface PreparedRich {
-  /** The content to store (files described, mutation entries as sent). */
-  content: MessageContent;
-  /** For mutations: the seq they change. */
-  target: number | null;
-  quote?: Quote;
-  /** Blob keys of files a delete released. */
-  released?: string[];
-}
 
 /** Whether a user belongs to the conversation being appended to. */
 export type IsMember = (userId: string) => Promise<boolean>;
 
-// The codes as the protocol spells them (`ErrorCode` values), typed against it.
-const NOT_FOUND: ErrorCode = 'not_found';
-const FORBIDDEN: ErrorCode = 'forbidden';
-const CONFLICT: ErrorCode = 'conflict';
+// The code as the protocol spells it (an `ErrorCode` value), typed against it.
 const VALIDATION: ErrorCode = 'validation';
-
-const refuse = (code: ErrorCode, reason: string): Refusal => ({ refused: true, code, reason });
 
 /**
  * The rich side of appending, inside the append transaction: replies, mentions and files of a new
  * text, and the edits, deletes and reactions that change an earlier message in place. Every read
  * is in the transaction's snapshot and every write in the transaction, so a concurrent change of
  * the same message is a write conflict (the transaction is retried), never a lost update. The
- * refusals and their sentences are the SQLite store's, word for word.
+ * rules and their refusals are the server's `rich-rules` (shared with the SQLite store); this keeps the data access.
  */
 export class RichWrites {
   constructor(
@@ -56,9 +35,11 @@ export class RichWrites {
    */
   async prepare(s: ClientSession, conversationId: string, senderId: string, seq: number, createdAt: number, content: SendableContent, rules: MessageRules, isMember: IsMember): Promise<PreparedRich | Refusal> {
     if ('mentions' in content && content.mentions) {
-      for (const id of content.mentions) {
-        if (id !== senderId && !(await isMember(id))) return refuse(VALIDATION, `mentions: ${id} is not a member of this conversation`);
-      }
+      // The members among the mentioned, read first: the rule itself is synchronous.
+      const members = new Set<string>();
+      for (const id of content.mentions) if (id !== senderId && (await isMember(id))) members.add(id);
+      const refusal = checkMentions(content.mentions, senderId, (id) => members.has(id));
+      if (refusal) return refusal;
     }
     if (content.type === 'text') return this.prepareText(s, conversationId, senderId, seq, content);
     const found = await this.findTarget(s, conversationId, senderId, content.target, seq);
@@ -67,21 +48,17 @@ export class RichWrites {
     const { messages, reactions } = this.ctx.models;
     const at = filters.messageAt(conversationId, row.seq);
     if (content.type === 'edit') {
-      if (row.senderId !== senderId) return refuse(FORBIDDEN, 'you can edit only your own messages');
-      if (rules.editWindowMs !== null && createdAt - row.createdAt > rules.editWindowMs) {
-        return refuse(FORBIDDEN, `messages can be edited for ${duration(rules.editWindowMs)} after sending`);
-      }
-      const edited: TextContent = { ...text, text: content.text };
-      delete edited.mentions;
-      if (content.mentions) edited.mentions = content.mentions;
+      const refusal = checkEdit(row, senderId, createdAt, rules);
+      if (refusal) return refusal;
+      const edited = editedContent(text, content);
       await messages.updateOne(at, { $set: { content: JSON.stringify(edited), editedAt: createdAt, updatedSeq: seq, terms: termsOf(edited.text) } }, { session: s });
       await this.replaceMentions(s, conversationId, row.seq, text.mentions, edited.mentions, senderId);
       return { content, target: row.seq };
     }
     if (content.type === 'delete') {
-      if (row.senderId !== senderId && !(await this.mayModerate(s, conversationId, senderId, row.senderId, rules))) {
-        return refuse(FORBIDDEN, 'you can delete only your own messages (and, as a group owner or admin, those of members you outrank)');
-      }
+      const moderates = row.senderId !== senderId && mayModerate(await this.role(s, conversationId, senderId), await this.role(s, conversationId, row.senderId), rules);
+      const refusal = checkDelete(row.senderId, senderId, moderates);
+      if (refusal) return refusal;
       await messages.updateOne(at, { $set: { content: JSON.stringify({ type: 'deleted', by: senderId }), type: 'deleted', editedAt: null, updatedSeq: seq, terms: [] } }, { session: s });
       await this.replaceMentions(s, conversationId, row.seq, text.mentions, undefined, row.senderId);
       await reactions.deleteMany(at, { session: s });
@@ -96,18 +73,11 @@ export class RichWrites {
     }
     const reaction = { conversationId, seq: row.seq, emoji: content.emoji };
     const mine = (await reactions.exists({ ...reaction, userId: senderId }).session(s)) !== null;
-    if (content.active && mine) return refuse(CONFLICT, `you already reacted with ${content.emoji}`);
-    if (!content.active && !mine) return refuse(CONFLICT, `you have not reacted with ${content.emoji}`);
-    if (content.active) {
-      const fresh = (await reactions.exists(reaction).session(s)) === null;
-      if (fresh) {
-        const distinct = await reactions.distinct('emoji', at).session(s);
-        if (distinct.length >= rules.maxReactions) return refuse(CONFLICT, `a message can carry at most ${rules.maxReactions} different reactions`);
-      }
-      await reactions.insertMany([{ ...reaction, userId: senderId }], { session: s });
-    } else {
-      await reactions.deleteOne({ ...reaction, userId: senderId }, { session: s });
-    }
+    const refusal = checkReaction(content, mine)
+      ?? (content.active ? checkReactionLimit(content.emoji, await reactions.distinct('emoji', at).session(s), rules) : null);
+    if (refusal) return refusal;
+    if (content.active) await reactions.insertMany([{ ...reaction, userId: senderId }], { session: s });
+    else await reactions.deleteOne({ ...reaction, userId: senderId }, { session: s });
     await messages.updateOne(at, { $set: { updatedSeq: seq } }, { session: s });
     return { content, target: row.seq };
   }
@@ -124,7 +94,7 @@ export class RichWrites {
       const found = await this.findTarget(s, conversationId, senderId, content.replyTo, seq);
       if ('refused' in found) return found;
       stored.replyTo = content.replyTo;
-      quote = toQuote(found.row);
+      quote = quoteOf(found.row);
     }
     if (content.mentions) stored.mentions = content.mentions;
     if (content.attachments) {
@@ -139,22 +109,16 @@ export class RichWrites {
   private async findTarget(s: ClientSession, conversationId: string, senderId: string, seq: number, before: number): Promise<{ row: MessageDoc; text: TextContent } | Refusal> {
     const row = seq < before ? await this.ctx.models.messages.findOne(filters.messageAt(conversationId, seq)).session(s).lean<MessageDoc>() : null;
     const floor = (await this.member(s, conversationId, senderId))?.floor ?? 0;
-    if (!row || (row.target !== null && row.target !== undefined) || seq <= floor) return refuse(NOT_FOUND, `there is no message ${seq} in this conversation`);
-    const content = JSON.parse(row.content) as MessageContent;
-    if (content.type === 'deleted') return refuse(NOT_FOUND, `message ${seq} was deleted`);
-    if (content.type !== 'text') return refuse(FORBIDDEN, `message ${seq} is a notice: it can't be edited, deleted, reacted to or replied to`);
-    return { row, text: content };
+    const found = checkTarget(row, floor, seq, before);
+    return 'refused' in found ? found : { row: row!, text: found.text };
   }
 
   private async member(s: ClientSession, conversationId: string, userId: string): Promise<Pick<MemberDoc, 'floor' | 'role'> | null> {
     return this.ctx.models.members.findOne(filters.member(conversationId, userId), { _id: 0, floor: 1, role: 1 }).session(s).lean<Pick<MemberDoc, 'floor' | 'role'>>();
   }
 
-  private async mayModerate(s: ClientSession, conversationId: string, actorId: string, authorId: string, rules: MessageRules): Promise<boolean> {
-    const actor = (await this.member(s, conversationId, actorId))?.role;
-    if (!actor) return false;
-    const author = (await this.member(s, conversationId, authorId))?.role ?? 'member';
-    return rules.moderation[actor].includes(author);
+  private async role(s: ClientSession, conversationId: string, userId: string): Promise<MemberDoc['role'] | undefined> {
+    return (await this.member(s, conversationId, userId))?.role;
   }
 
   /** Keeps the mentions equal to a message's mentions (never of its own author). */
@@ -167,11 +131,4 @@ export class RichWrites {
       if ((await mentions.exists(mention).session(s)) === null) await mentions.insertMany([mention], { session: s });
     }
   }
-}
-
-/** `50 ms`, `90 s`, `15 min`: a window as people read it. */
-function duration(ms: number): string {
-  if (ms < 1000) return `${ms} ms`;
-  if (ms < 120_000) return `${Math.round(ms / 1000)} s`;
-  return `${Math.round(ms / 60_000)} min`;
 }

@@ -1,27 +1,9 @@
 import type { ClientSession } from 'mongoose';
-import type { Message, MessageContent, Quote, ReactionCount } from '@quickchat/protocol';
+import type { Message, Quote, ReactionCount } from '@quickchat/protocol';
+import { quoteOf } from '@quickchat/server';
 import { byCodePoint, type Ctx } from './context.js';
 import { aboveUpTo, inInts, str } from './filters.js';
 import type { MessageDoc } from './schemas.js';
-
-/** The longest quoted text a reply carries (as the SQLite store). */
-const QUOTE_LENGTH = 200;
-
-/** A quote of the message in `doc` as it is now. */
-export function toQuote(doc: Pick<MessageDoc, 'seq' | 'senderId' | 'content'>): Quote {
-  const content = JSON.parse(doc.content) as MessageContent;
-  const deleted = content.type === 'deleted';
-  const text = content.type === 'text' ? clip(content.text, QUOTE_LENGTH) : '';
-  const attachments = content.type === 'text' ? (content.attachments?.length ?? 0) : 0;
-  return { seq: doc.seq, senderId: doc.senderId, text, attachments, deleted };
-}
-
-/** The first `max` UTF-16 units of `text`, never ending in half a surrogate pair. */
-function clip(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const cut = text.slice(0, max);
-  return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
-}
 
 /**
  * Messages as a reader sees them: each reply with its quote (the quoted message as it is now), and
@@ -42,7 +24,7 @@ export class MessageViews {
         .find({ conversationId, seq: inInts(replyTargets) }, { seq: 1, senderId: 1, content: 1 })
         .session(session)
         .lean<Pick<MessageDoc, 'seq' | 'senderId' | 'content'>[]>();
-      for (const doc of docs) quoted.set(doc.seq, toQuote(doc));
+      for (const doc of docs) quoted.set(doc.seq, quoteOf(doc));
     }
     const reactions = viewerId === undefined ? null : await this.reactionsOf(conversationId, messages, viewerId, session);
     return messages.map((m) => {

@@ -1,6 +1,10 @@
 import type Database from 'better-sqlite3';
-import { ErrorCode, type Attachment, type GroupRole, type MessageContent, type Quote, type SendableContent, type TextContent } from '@quickchat/protocol';
+import { ErrorCode, type Attachment, type GroupRole, type Quote, type SendableContent, type TextContent } from '@quickchat/protocol';
 import type { MessageRules } from '../conversations.js';
+import {
+  checkDelete, checkEdit, checkMentions, checkReaction, checkReactionLimit, checkTarget, editedContent, mayModerate, quoteOf, refuse,
+  type PreparedRich, type Refusal, type StoredMessage,
+} from '../rich-rules.js';
 import { MESSAGE_READ_COLS, type MessageRow } from './rows.js';
 import type { SearchIndexer } from './search-index.js';
 
@@ -14,29 +18,6 @@ export interface FileClaims {
   /** Detaches the files of a deleted message; returns their blob keys, to delete after commit. */
   release(conversationId: string, seq: number): string[];
 }
-
-/** Why a rich message was refused: a protocol error code and a sentence for people. */
-export interface Refusal {
-  refused: true;
-  code: ErrorCode;
-  reason: string;
-}
-
-/** What the appender stores for a rich item, and what the caller learns beyond the row. */
-export interface PreparedRich {
-  /** The content to store (files described, mutation entries as sent). */
-  content: MessageContent;
-  /** For mutations: the seq they change (the row's `target`). */
-  target: number | null;
-  quote?: Quote;
-  /** Blob keys of files a delete released. */
-  released?: string[];
-}
-
-/** The longest quoted text a reply carries. */
-const QUOTE_LENGTH = 200;
-
-const refuse = (code: ErrorCode, reason: string): Refusal => ({ refused: true, code, reason });
 
 interface MemberRow { role: GroupRole | null; floor: number; }
 
@@ -59,8 +40,7 @@ function prepare(db: Database.Database) {
     hasReaction: db
       .prepare<[string, number, string, string], number>('SELECT 1 FROM reactions WHERE conversation_id = ? AND seq = ? AND emoji = ? AND user_id = ?')
       .pluck(),
-    emojiUsed: db.prepare<[string, number, string], number>('SELECT 1 FROM reactions WHERE conversation_id = ? AND seq = ? AND emoji = ? LIMIT 1').pluck(),
-    distinctEmoji: db.prepare<[string, number], number>('SELECT COUNT(DISTINCT emoji) FROM reactions WHERE conversation_id = ? AND seq = ?').pluck(),
+    distinctEmoji: db.prepare<[string, number], string>('SELECT DISTINCT emoji FROM reactions WHERE conversation_id = ? AND seq = ?').pluck(),
     addReaction: db.prepare<[string, number, string, string]>('INSERT INTO reactions (conversation_id, seq, emoji, user_id) VALUES (?, ?, ?, ?)'),
     removeReaction: db.prepare<[string, number, string, string]>('DELETE FROM reactions WHERE conversation_id = ? AND seq = ? AND emoji = ? AND user_id = ?'),
     clearReactions: db.prepare<[string, number]>('DELETE FROM reactions WHERE conversation_id = ? AND seq = ?'),
@@ -92,29 +72,25 @@ export class RichWrites {
    * `seq` is the seq the item will get; `isMember` tells whether a user belongs to the conversation.
    */
   prepare(conversationId: string, senderId: string, seq: number, createdAt: number, content: SendableContent, rules: MessageRules, isMember: (userId: string) => boolean): PreparedRich | Refusal {
-    const mentionRefusal = 'mentions' in content && content.mentions ? this.checkMentions(content.mentions, senderId, isMember) : null;
+    const mentionRefusal = 'mentions' in content && content.mentions ? checkMentions(content.mentions, senderId, isMember) : null;
     if (mentionRefusal) return mentionRefusal;
     if (content.type === 'text') return this.prepareText(conversationId, senderId, seq, content);
     const found = this.findTarget(conversationId, senderId, content.target, seq);
     if ('refused' in found) return found;
     const { row, text } = found;
     if (content.type === 'edit') {
-      if (row.sender_id !== senderId) return refuse(ErrorCode.Forbidden, 'you can edit only your own messages');
-      if (rules.editWindowMs !== null && createdAt - row.created_at > rules.editWindowMs) {
-        return refuse(ErrorCode.Forbidden, `messages can be edited for ${duration(rules.editWindowMs)} after sending`);
-      }
-      const edited: TextContent = { ...text, text: content.text };
-      delete edited.mentions;
-      if (content.mentions) edited.mentions = content.mentions;
+      const refusal = checkEdit({ senderId: row.sender_id, createdAt: row.created_at }, senderId, createdAt, rules);
+      if (refusal) return refusal;
+      const edited = editedContent(text, content);
       this.s.setEdited.run(JSON.stringify(edited), createdAt, seq, conversationId, row.seq);
       this.replaceMentions(conversationId, row.seq, text.mentions, edited.mentions, senderId);
       this.search.reindex(conversationId, row.seq, text.text, edited.text);
       return { content, target: row.seq };
     }
     if (content.type === 'delete') {
-      if (row.sender_id !== senderId && !this.mayModerate(conversationId, senderId, row.sender_id, rules)) {
-        return refuse(ErrorCode.Forbidden, 'you can delete only your own messages (and, as a group owner or admin, those of members you outrank)');
-      }
+      const moderates = row.sender_id !== senderId && mayModerate(this.role(conversationId, senderId), this.role(conversationId, row.sender_id), rules);
+      const refusal = checkDelete(row.sender_id, senderId, moderates);
+      if (refusal) return refusal;
       this.s.setDeleted.run(JSON.stringify({ type: 'deleted', by: senderId }), seq, conversationId, row.seq);
       this.replaceMentions(conversationId, row.seq, text.mentions, undefined, row.sender_id);
       this.s.clearReactions.run(conversationId, row.seq);
@@ -124,17 +100,10 @@ export class RichWrites {
       return { content, target: row.seq, released };
     }
     const mine = this.s.hasReaction.get(conversationId, row.seq, content.emoji, senderId) === 1;
-    if (content.active && mine) return refuse(ErrorCode.Conflict, `you already reacted with ${content.emoji}`);
-    if (!content.active && !mine) return refuse(ErrorCode.Conflict, `you have not reacted with ${content.emoji}`);
-    if (content.active) {
-      const fresh = this.s.emojiUsed.get(conversationId, row.seq, content.emoji) !== 1;
-      if (fresh && this.s.distinctEmoji.get(conversationId, row.seq)! >= rules.maxReactions) {
-        return refuse(ErrorCode.Conflict, `a message can carry at most ${rules.maxReactions} different reactions`);
-      }
-      this.s.addReaction.run(conversationId, row.seq, content.emoji, senderId);
-    } else {
-      this.s.removeReaction.run(conversationId, row.seq, content.emoji, senderId);
-    }
+    const refusal = checkReaction(content, mine) ?? (content.active ? checkReactionLimit(content.emoji, this.s.distinctEmoji.all(conversationId, row.seq), rules) : null);
+    if (refusal) return refusal;
+    if (content.active) this.s.addReaction.run(conversationId, row.seq, content.emoji, senderId);
+    else this.s.removeReaction.run(conversationId, row.seq, content.emoji, senderId);
     this.s.setUpdated.run(seq, conversationId, row.seq);
     return { content, target: row.seq };
   }
@@ -174,23 +143,13 @@ export class RichWrites {
   private findTarget(conversationId: string, senderId: string, seq: number, before: number): { row: MessageRow; text: TextContent } | Refusal {
     const row = seq < before ? this.s.messageAt.get(conversationId, seq) : undefined;
     const floor = this.s.member.get(conversationId, senderId)?.floor ?? 0;
-    if (!row || row.target !== null || seq <= floor) return refuse(ErrorCode.NotFound, `there is no message ${seq} in this conversation`);
-    const content = JSON.parse(row.content) as MessageContent;
-    if (content.type === 'deleted') return refuse(ErrorCode.NotFound, `message ${seq} was deleted`);
-    if (content.type !== 'text') return refuse(ErrorCode.Forbidden, `message ${seq} is a notice: it can't be edited, deleted, reacted to or replied to`);
-    return { row, text: content };
+    const found = checkTarget(row && asStored(row), floor, seq, before);
+    return 'refused' in found ? found : { row: row!, text: found.text };
   }
 
-  private checkMentions(ids: readonly string[], senderId: string, isMember: (userId: string) => boolean): Refusal | null {
-    const outsider = ids.find((id) => id !== senderId && !isMember(id));
-    return outsider === undefined ? null : refuse(ErrorCode.Validation, `mentions: ${outsider} is not a member of this conversation`);
-  }
-
-  private mayModerate(conversationId: string, actorId: string, authorId: string, rules: MessageRules): boolean {
-    const actor = this.s.member.get(conversationId, actorId)?.role;
-    if (!actor) return false;
-    const author = this.s.member.get(conversationId, authorId)?.role ?? 'member';
-    return rules.moderation[actor].includes(author);
+  /** The role of `userId` in the conversation; undefined when not a member. */
+  private role(conversationId: string, userId: string): GroupRole | null | undefined {
+    return this.s.member.get(conversationId, userId)?.role;
   }
 
   /** Keeps the mentions table equal to a message's mentions (never of its own author). */
@@ -202,23 +161,10 @@ export class RichWrites {
 
 /** A quote of the message in `row` as it is now. */
 export function toQuote(row: MessageRow): Quote {
-  const content = JSON.parse(row.content) as MessageContent;
-  const deleted = content.type === 'deleted';
-  const text = content.type === 'text' ? clip(content.text, QUOTE_LENGTH) : '';
-  const attachments = content.type === 'text' ? (content.attachments?.length ?? 0) : 0;
-  return { seq: row.seq, senderId: row.sender_id, text, attachments, deleted };
+  return quoteOf(asStored(row));
 }
 
-/** The first `max` UTF-16 units of `text`, never ending in half a surrogate pair. */
-function clip(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const cut = text.slice(0, max);
-  return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
-}
-
-/** `50 ms`, `90 s`, `15 min`: a window as people read it. */
-function duration(ms: number): string {
-  if (ms < 1000) return `${ms} ms`;
-  if (ms < 120_000) return `${Math.round(ms / 1000)} s`;
-  return `${Math.round(ms / 60_000)} min`;
+/** A message row as the rich rules read it. */
+function asStored(row: MessageRow): StoredMessage {
+  return { seq: row.seq, senderId: row.sender_id, createdAt: row.created_at, target: row.target, content: row.content };
 }
