@@ -18,25 +18,26 @@ export { RedisPresence, type RedisPresenceOptions } from './presence.js';
 export { RedisCallRegistry, type RedisCallRegistryOptions } from './call-registry.js';
 export { DEFAULT_PREFIX } from './keys.js';
 
-/** How long a starting node waits for Redis before its start fails. */
+/** How long a starting node waits for Redis before its start fails, unless told otherwise. */
 const CONNECT_TIMEOUT_MS = 10_000;
 
 /**
  * Connects this node to the deployment's Redis: the bus (two connections), and one connection for
  * node liveness, presence and the call registry. Resolves once all are connected, this node is
  * registered as alive and presence is subscribed to changes; rejects (closing what it opened) when
- * Redis can't be reached within 10 s. Errors after that (Redis lost and back, a malformed message)
+ * Redis can't be reached within `connectTimeoutMs` (10 s). Errors after that (Redis lost and back, a malformed message)
  * are logged; nothing throws into the server.
  */
 export async function connectScaleOut(options: ScaleOutOptions): Promise<ScaleOut> {
   const { url, nodeId, log } = options;
+  const timeoutMs = options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
   const onError = (part: string) => (err: unknown, topic?: string) => log.warn({ err, topic, part }, 'redis: ' + part);
-  const bus = await RedisBus.connect({ url, nodeId, onError: onError('bus'), connectTimeoutMs: CONNECT_TIMEOUT_MS });
+  const bus = await RedisBus.connect({ url, nodeId, onError: onError('bus'), connectTimeoutMs: timeoutMs });
   const redis = createConnection(url, `quickchat-state:${nodeId}`);
   let nodes: RedisNodes | null = null;
   let presence: RedisPresence | null = null;
   try {
-    await connectWithin([redis], url, CONNECT_TIMEOUT_MS);
+    await connectWithin([redis], url, timeoutMs);
     nodes = await new RedisNodes({ redis, nodeId, onError: onError('nodes') }).start();
     presence = await new RedisPresence({ redis, nodes, graceMs: options.presenceGraceMs, onError: onError('presence') }).start();
   } catch (err) {

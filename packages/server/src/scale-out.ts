@@ -28,6 +28,8 @@ export interface ScaleOutOptions {
   /** How long a user stays online after their last session anywhere went away (`limits.presenceGraceMs`). */
   presenceGraceMs: number;
   log: Logger;
+  /** How long to wait for Redis before the start fails (default 10 s). */
+  connectTimeoutMs?: number;
 }
 
 /** The module contract of a scale-out package: one function that connects and resolves when ready. */
