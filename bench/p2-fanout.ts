@@ -15,11 +15,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import type { ChildServer } from './lib/child.js';
 import {
   bareSender,
   fanoutRound,
+  medianRound,
   quickchatSender,
   pinToCpus,
   ReceiverPool,
@@ -28,12 +28,11 @@ import {
   startQuickchatOnGroup,
   startSocketioRoom,
   startWsBroadcast,
+  storedGroupMessages,
   type FanoutRound,
   type FanoutSystem,
-  type GroupSeed,
   type Sender,
 } from './lib/fanout.js';
-import { DB_FILE } from './lib/seed.js';
 import { payloadText } from './lib/stats.js';
 
 export interface P2Params {
@@ -89,21 +88,9 @@ export interface P2Result {
 
 const SYSTEMS: FanoutSystem[] = ['bare', 'socketio', 'quickchat'];
 
-function median(rounds: FanoutRound[]): FanoutRound {
-  const sorted = [...rounds].sort((a, b) => a.deliveriesPerSec - b.deliveriesPerSec);
-  return sorted[Math.floor((sorted.length - 1) / 2)]!;
-}
 
 const ratio = (a: number, b: number) => Math.round((a / b) * 1000) / 1000;
 
-function storedMessages(seed: GroupSeed): number {
-  const db = new Database(join(seed.dataDir, DB_FILE), { readonly: true });
-  try {
-    return (db.prepare('SELECT COUNT(*) AS n FROM messages WHERE conversation_id = ?').get(seed.conversationId) as { n: number }).n;
-  } finally {
-    db.close();
-  }
-}
 
 export async function runP2(params: P2Params): Promise<P2Result> {
   const started = performance.now();
@@ -171,7 +158,7 @@ export async function runP2(params: P2Params): Promise<P2Result> {
     servers.length = 0;
     const sent = params.warmup + rounds.quickchat.length * params.messages;
 
-    const result = (system: FanoutSystem): P2System => ({ median: median(rounds[system]), rounds: rounds[system] });
+    const result = (system: FanoutSystem): P2System => ({ median: medianRound(rounds[system]), rounds: rounds[system] });
     const [b, s, q] = [result('bare'), result('socketio'), result('quickchat')];
     return {
       params,
@@ -183,7 +170,7 @@ export async function runP2(params: P2Params): Promise<P2Result> {
         quickchatToSocketio: ratio(q.median.deliveriesPerSec, s.median.deliveriesPerSec),
         socketioToBare: ratio(s.median.deliveriesPerSec, b.median.deliveriesPerSec),
       },
-      stored: { found: storedMessages(seed) - 1, sent },
+      stored: { found: storedGroupMessages(seed) - 1, sent },
       complete,
       pinned,
       setupMs,

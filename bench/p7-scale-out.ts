@@ -17,17 +17,15 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import type WebSocket from 'ws';
 import { dmConversationId } from '@quickchat/protocol';
 import { Arrivals } from './lib/arrivals.js';
 import { connectAcrossNodes } from './lib/fanout-nodes.js';
-import { fanoutRound, messageLikeFrame, pinToCpus, quickchatSender, ReceiverPool, seedGroup, type FanoutRound, type GroupSeed, type Sender } from './lib/fanout.js';
+import { fanoutRound, medianRound, messageLikeFrame, pinToCpus, quickchatSender, ReceiverPool, seedGroup, storedGroupMessages, type FanoutRound, type GroupSeed, type Sender } from './lib/fanout.js';
 import { mainThreadSchedstat, processCpuSeconds } from './lib/proc-cpu.js';
 import { befriend, closeAll, connectUser, registerUsers } from './lib/quickchat-client.js';
 import { redisHop } from './lib/redis.js';
 import { RedisServer, redisMissing } from '../packages/server/test/support/redis-server.js';
-import { DB_FILE } from './lib/seed.js';
 import { startQuickchat, type RunningServer } from './lib/servers.js';
 import { latencyStats, payloadText, type LatencyStats } from './lib/stats.js';
 import { timeLoop, type Pair } from './p1-latency.js';
@@ -245,19 +243,7 @@ async function fanout(setup: Setup, params: P7Params, messages: number, tag: str
   return { ...round, serverSide, serverSideCpus: known ? Math.round(serverSide.reduce((s, p) => s + p.cpus!, 0) * 100) / 100 : null };
 }
 
-function median(rounds: P7FanoutRound[]): P7FanoutRound {
-  const sorted = [...rounds].sort((a, b) => a.deliveriesPerSec - b.deliveriesPerSec);
-  return sorted[Math.floor((sorted.length - 1) / 2)]!;
-}
 
-function storedMessages(seed: GroupSeed): number {
-  const db = new Database(join(seed.dataDir, DB_FILE), { readonly: true });
-  try {
-    return (db.prepare('SELECT COUNT(*) AS n FROM messages WHERE conversation_id = ?').get(seed.conversationId) as { n: number }).n;
-  } finally {
-    db.close();
-  }
-}
 
 const cpu = (v: number | null) => (v === null ? '?' : v.toFixed(2));
 
@@ -370,7 +356,7 @@ export async function runP7(params: P7Params): Promise<P7Result> {
       }
     }
     if (rounds.get('two')!.length === 0) throw new Error('P7: deadline passed before the first fan-out round');
-    const fanouts = Object.fromEntries(names.map((n) => [n, { median: median(rounds.get(n)!), rounds: rounds.get(n)! }])) as P7Result['fanout'];
+    const fanouts = Object.fromEntries(names.map((n) => [n, { median: medianRound(rounds.get(n)!), rounds: rounds.get(n)! }])) as P7Result['fanout'];
 
     const two = byName('two');
     const sent = params.fanoutWarmup + rounds.get('two')!.length * params.fanoutMessages;
@@ -391,7 +377,7 @@ export async function runP7(params: P7Params): Promise<P7Result> {
         perCpu: perCpuTwo === null || perCpuOne === null ? null : ratio(perCpuTwo, perCpuOne),
         ...(fanouts.default ? { sharedWriterToDefault: ratio(fanouts.one.median.deliveriesPerSec, fanouts.default.median.deliveriesPerSec) } : {}),
       },
-      stored: { found: storedMessages(two.seed) - 1, sent },
+      stored: { found: storedGroupMessages(two.seed) - 1, sent },
       pinned,
       complete,
       setupMs,

@@ -4,6 +4,7 @@ import { fork, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import jwt from 'jsonwebtoken';
 import WebSocket from 'ws';
 import { io as sioConnect, type Socket as SioSocket } from 'socket.io-client';
@@ -520,4 +521,20 @@ export async function seedGroup(dataDir: string, members: number): Promise<Group
 /** The real quickchat server on a seeded group (its data directory is kept; the caller removes it). */
 export function startQuickchatOnGroup(seed: GroupSeed, cpuProfDir?: string): Promise<RunningServer> {
   return startQuickchat({ dataDir: seed.dataDir, serverOptions: seed.serverOptions, ...(cpuProfDir ? { cpuProfDir } : {}) });
+}
+
+/** The median round by deliveries/s (the lower middle one of an even count). */
+export function medianRound<R extends { deliveriesPerSec: number }>(rounds: readonly R[]): R {
+  const sorted = [...rounds].sort((a, b) => a.deliveriesPerSec - b.deliveriesPerSec);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+}
+
+/** How many messages the seeded group holds in its store, read through a separate read-only connection. */
+export function storedGroupMessages(seed: GroupSeed): number {
+  const db = new Database(join(seed.dataDir, DB_FILE), { readonly: true });
+  try {
+    return (db.prepare('SELECT COUNT(*) AS n FROM messages WHERE conversation_id = ?').get(seed.conversationId) as { n: number }).n;
+  } finally {
+    db.close();
+  }
 }

@@ -135,6 +135,13 @@ export async function placed(t: Awaited<ReturnType<typeof setup>>): Promise<{ se
   return { session: await placing, mine };
 }
 
+/** The server says bob accepted a call alice {@link placed}: her session makes its peer, which is returned. */
+export async function acceptedPeer(t: Awaited<ReturnType<typeof setup>>, mine: { callerId: string; calleeId: string }): Promise<FakePeer> {
+  t.socket.deliver(frame({ ...mine, state: 'accepted', here: true }));
+  await flush();
+  return t.peers[0] as FakePeer;
+}
+
 export const frame = (over: Partial<CallEventFrame> = {}): CallEventFrame => ({
   type: 'call',
   callId: 'c_abcdefgh12',

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeAll } from '../support/client.js';
 import { flush } from '../support/fakes.js';
-import { FakePeer, ICE, STREAM, manualTimers, setup, ringAndAccept, placed, frame, record } from '../support/call-session-fakes.js';
+import { ICE, STREAM, manualTimers, setup, ringAndAccept, placed, frame, record, acceptedPeer } from '../support/call-session-fakes.js';
 
 // CallSession on fakes: ICE restarts when a connected call's media path is lost (disconnected,
 // failed), the callee's request for one, and giving up after connectTimeoutMs.
@@ -14,9 +14,7 @@ describe('CallSession: a lost media path, with the socket up (fakes)', () => {
     const { session, mine } = await placed(t);
     const network: string[] = [];
     session.on('network', ({ state }) => network.push(state));
-    t.socket.deliver(frame({ ...mine, state: 'accepted', here: true }));
-    await flush();
-    const [peer] = t.peers as [FakePeer];
+    const peer = await acceptedPeer(t, mine);
     peer.emit('iceStateChange', 'checking');
     peer.emit('connect');
     peer.emit('iceStateChange', 'connected');
@@ -72,9 +70,7 @@ describe('CallSession: a lost media path, with the socket up (fakes)', () => {
     const t = await setup(timers, STREAM, { iceRestartDelayMs: 1000 });
     const { session, mine } = await placed(t);
     const log = record(session);
-    t.socket.deliver(frame({ ...mine, state: 'accepted', here: true }));
-    await flush();
-    const [peer] = t.peers as [FakePeer];
+    const peer = await acceptedPeer(t, mine);
     peer.emit('connect');
     peer.emit('iceStateChange', 'failed');
     const [giveUp, restart] = timers.pending.slice(-2);
@@ -99,9 +95,7 @@ describe('CallSession: a lost media path, with the socket up (fakes)', () => {
   it("the caller restarts ICE when the callee asks (its { restartIce: true } signal), which no peer is fed; a callee ignores such a signal", async () => {
     const t = await setup(manualTimers());
     const { session, mine } = await placed(t);
-    t.socket.deliver(frame({ ...mine, state: 'accepted', here: true }));
-    await flush();
-    const [peer] = t.peers as [FakePeer];
+    const peer = await acceptedPeer(t, mine);
     t.socket.deliver({ type: 'signal', callId: session.callId, fromUserId: 'bob', data: { restartIce: true } });
     await flush();
     expect(peer.restarts).toBe(0); // not connected yet: nothing to restart

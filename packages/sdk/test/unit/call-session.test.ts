@@ -3,7 +3,7 @@ import type { ServerFrame } from '@quickchat/protocol';
 import type { CallSession } from '../../src/calls/index.js';
 import { closeAll } from '../support/client.js';
 import { flush, handshake, syncedFrame } from '../support/fakes.js';
-import { FakePeer, ICE, STREAM, FakeTrack, fakeStream, manualTimers, setup, ringAndAccept, placed, frame, lastRequest, record } from '../support/call-session-fakes.js';
+import { ICE, STREAM, FakeTrack, fakeStream, manualTimers, setup, ringAndAccept, placed, frame, lastRequest, record, acceptedPeer } from '../support/call-session-fakes.js';
 
 // CallSession on fakes: the lifecycle, rejoin, records, connect timeout, stats and track switching
 // (network recovery: call-session-network.test.ts).
@@ -154,9 +154,7 @@ describe('CallSession state machine (fakes)', () => {
     const t = await setup();
     const { session, mine } = await placed(t);
     const log = record(session);
-    t.socket.deliver(frame({ ...mine, state: 'accepted', here: true }));
-    await flush();
-    const [peer] = t.peers as [FakePeer];
+    const peer = await acceptedPeer(t, mine);
     peer.emit('connect');
     t.socket.deliver(frame({ ...mine, state: 'connected', here: true }));
     await flush();
@@ -306,9 +304,7 @@ describe('CallSession state machine (fakes)', () => {
     session.setAudioEnabled(false);
     session.switchInput('audio', mic2 as unknown as MediaStreamTrack);
     expect([sent(), mic.stops, mic2.enabled]).toEqual([['cam', 'mic2'], 1, false]);
-    t.socket.deliver(frame({ ...mine, state: 'accepted', here: true }));
-    await flush();
-    const peer = t.peers[0]!;
+    const peer = await acceptedPeer(t, mine);
     expect(peer.options.streams).toEqual([local]);
     peer.emit('connect');
     const signalsBefore = t.socket.frames('signal').length;
